@@ -1,0 +1,256 @@
+"""The org chart: a :class:`networkx.DiGraph` of positions and reporting lines.
+
+Edges run from manager to direct report. Every node carries the attributes of a
+:class:`Position` (``name``, ``title``, ``kind``, ``region``, ``cost_usd_per_year``,
+``fte``) plus ``count``: a collapsed team node stands for ``count`` people.
+
+Two ways in: :func:`org_from_positions` builds and validates an explicit list
+(an HRIS export), and :func:`build_org` draws the org a Scenario describes, with
+large teams collapsed to one node each unless asked to expand them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable
+
+import networkx as nx
+
+from salesops.scenario import Scenario
+
+__all__ = [
+    "KINDS",
+    "OrgValidationError",
+    "Position",
+    "build_org",
+    "org_from_positions",
+    "org_summary",
+    "spans_of_control",
+    "tree_layout",
+    "validate_positions",
+]
+
+KINDS = ("leader", "manager", "rep", "sales_ops", "other")
+ROOT_ID = "cro"
+OPS_HEAD_ID = "ops-head"
+
+
+class OrgValidationError(ValueError):
+    """The org is not a single tree; the message names the ids involved."""
+
+
+@dataclass(frozen=True)
+class Position:
+    """One position (or, with ``count`` > 1, a collapsed team of identical ones)."""
+
+    id: str
+    name: str
+    kind: str
+    manager_id: str | None = None
+    title: str = ""
+    region: str = ""
+    cost_usd_per_year: float = 0.0
+    fte: float = 1.0
+    role_id: str = ""
+    count: int = 1
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise OrgValidationError(f"position {self.id!r}: kind must be one of {', '.join(KINDS)}, got {self.kind!r}")
+
+
+def validate_positions(positions: Iterable[Position]) -> list[Position]:
+    """Check that positions form one tree; return them as a list.
+
+    Raises
+    ------
+    OrgValidationError
+        On blank or duplicate ids, a manager id that does not exist (orphans),
+        no root or several roots, or a reporting cycle; the message lists the ids.
+
+    Examples
+    --------
+    >>> validate_positions([Position("a", "A", "leader"), Position("b", "B", "rep", "a")])[1].id
+    'b'
+    >>> validate_positions([Position("a", "A", "leader", "b"), Position("b", "B", "rep", "a")])
+    Traceback (most recent call last):
+    ...
+    salesops.org.OrgValidationError: reporting cycle: a -> b -> a
+    """
+    items = list(positions)
+    if not items:
+        raise OrgValidationError("the org is empty: no positions")
+    blank = [i for i, p in enumerate(items) if not isinstance(p.id, str) or not p.id.strip()]
+    if blank:
+        raise OrgValidationError(f"blank id at position(s) {', '.join(str(i + 1) for i in blank)}")
+    counts = Counter(p.id for p in items)
+    dupes = sorted(i for i, n in counts.items() if n > 1)
+    if dupes:
+        raise OrgValidationError(f"duplicate id(s): {', '.join(dupes)}")
+    ids = set(counts)
+    orphans = sorted(p.id for p in items if p.manager_id not in (None, "") and p.manager_id not in ids)
+    if orphans:
+        detail = ", ".join(f"{p.id} (manager {p.manager_id})" for p in items if p.id in set(orphans))
+        raise OrgValidationError(f"manager not found for: {detail}")
+    graph = nx.DiGraph()
+    graph.add_nodes_from(p.id for p in items)
+    graph.add_edges_from((p.manager_id, p.id) for p in items if p.manager_id)
+    try:
+        cycle = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        cycle = None
+    if cycle:
+        path = [u for u, _ in cycle] + [cycle[0][0]]
+        raise OrgValidationError("reporting cycle: " + " -> ".join(path))
+    roots = sorted(p.id for p in items if not p.manager_id)
+    if len(roots) > 1:
+        raise OrgValidationError(f"several roots (positions with no manager): {', '.join(roots)}")
+    return items
+
+
+def org_from_positions(positions: Iterable[Position]) -> nx.DiGraph:
+    """Validate positions and return the org as a DiGraph (manager -> report)."""
+    items = validate_positions(positions)
+    graph = nx.DiGraph()
+    for p in items:
+        graph.add_node(p.id, name=p.name, title=p.title or p.name, kind=p.kind, region=p.region,
+                       cost_usd_per_year=p.cost_usd_per_year, fte=p.fte, role_id=p.role_id, count=p.count)
+    graph.add_edges_from((p.manager_id, p.id) for p in items if p.manager_id)
+    return graph
+
+
+def _split(total: int, parts: int) -> list[int]:
+    base, extra = divmod(total, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
+def build_org(scenario: Scenario, fte_by_team: dict[tuple[str, str], float] | None = None,
+              expand_regions: Iterable[str] | None = None, expand_teams: Iterable[str] = ()) -> nx.DiGraph:
+    """Draw the org a scenario describes.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    fte_by_team : dict, optional
+        FTE of each sales-ops team keyed by ``(role_id, team)`` where team is
+        ``"central"`` or a region id (from :func:`salesops.model.evaluate`).
+        Without it, teams show their manual FTE.
+    expand_regions : iterable of region ids, optional
+        Regions whose managers are drawn one by one; others show one node for
+        all their managers and reps. ``None`` expands every region.
+    expand_teams : iterable of manager node ids
+        Managers whose reps are drawn one by one instead of one team node.
+
+    Returns
+    -------
+    networkx.DiGraph
+        A validated tree rooted at ``"cro"``.
+    """
+    expand_r = {r.id for r in scenario.regions} if expand_regions is None else set(expand_regions)
+    expand_t = set(expand_teams)
+    fte_by_team = fte_by_team or {}
+    hq = scenario.hq_region
+    pos: list[Position] = [
+        Position(ROOT_ID, "Chief Revenue Officer", "leader", None, "CRO", hq),
+        Position(OPS_HEAD_ID, "Head of Sales Operations", "sales_ops", ROOT_ID, "Sales operations", hq),
+    ]
+    for r in scenario.regions:
+        head = f"rl:{r.id}"
+        pos.append(Position(head, f"{r.name} sales", "leader", ROOT_ID, "Regional VP", r.id))
+        if r.id not in expand_r:
+            if r.managers:
+                pos.append(Position(f"mgrs:{r.id}", f"{r.managers} managers", "manager", head,
+                                    "Front-line managers", r.id, count=r.managers))
+                if r.reps:
+                    pos.append(Position(f"reps:{r.id}", f"{r.reps} reps", "rep", f"mgrs:{r.id}",
+                                        "Account executives", r.id, count=r.reps))
+            elif r.reps:
+                pos.append(Position(f"reps:{r.id}", f"{r.reps} reps", "rep", head, "Account executives",
+                                    r.id, count=r.reps))
+            continue
+        managers = [f"m:{r.id}:{i + 1}" for i in range(r.managers)]
+        for i, mid in enumerate(managers):
+            pos.append(Position(mid, f"Sales manager {r.name} {i + 1}", "manager", head, "Sales manager", r.id))
+        parents = managers or [head]
+        for parent, n in zip(parents, _split(r.reps, len(parents))):
+            if n == 0:
+                continue
+            if parent in expand_t:
+                for k in range(n):
+                    pos.append(Position(f"rep:{parent}:{k + 1}", f"Account executive {k + 1}", "rep", parent,
+                                        "Account executive", r.id))
+            else:
+                pos.append(Position(f"team:{parent}", f"{n} reps", "rep", parent, "Account executives",
+                                    r.id, count=n))
+    regions = {r.id: r for r in scenario.regions}
+    for plan in scenario.roles:
+        role = plan.role
+        placement = plan.placement
+        if placement in ("centralized", "hybrid"):
+            fte = fte_by_team.get((role.id, "central"), plan.central_fte)
+            pos.append(Position(f"ops:{role.id}:central", f"{role.name} (central)", "sales_ops", OPS_HEAD_ID,
+                                role.name, hq, cost_usd_per_year=fte * role.cost_usd_per_year, fte=fte,
+                                role_id=role.id, count=max(1, round(fte))))
+        if placement in ("localized", "hybrid"):
+            for rid, region in regions.items():
+                fte = fte_by_team.get((role.id, rid), plan.local_fte_for(rid))
+                if region.reps == 0 and fte == 0:
+                    continue
+                pos.append(Position(f"ops:{role.id}:{rid}", f"{role.name} ({region.name})", "sales_ops",
+                                    f"rl:{rid}", role.name, rid,
+                                    cost_usd_per_year=fte * role.cost_usd_per_year * region.cost_index,
+                                    fte=fte, role_id=role.id, count=max(1, round(fte))))
+    return org_from_positions(pos)
+
+
+def spans_of_control(graph: nx.DiGraph) -> dict[str, int]:
+    """Direct reports (people, counting collapsed teams by size) of every manager."""
+    spans = {}
+    for node, data in graph.nodes(data=True):
+        if data.get("kind") == "manager" and data.get("count", 1) == 1:
+            spans[node] = sum(graph.nodes[c].get("count", 1) for c in graph.successors(node))
+    return spans
+
+
+def org_summary(graph: nx.DiGraph) -> dict[str, float]:
+    """Headcount by kind, layers, and the ratios the pages show."""
+    people = Counter()
+    for _, data in graph.nodes(data=True):
+        people[data.get("kind", "other")] += data.get("count", 1)
+    root = next(n for n, d in graph.in_degree() if d == 0)
+    depth = nx.single_source_shortest_path_length(graph, root)
+    layers = max(depth.values()) + 1
+    ops_fte = sum(d.get("fte", 0.0) for n, d in graph.nodes(data=True) if d.get("role_id"))
+    return {
+        "positions": sum(people.values()),
+        "leaders": people["leader"],
+        "managers": people["manager"],
+        "reps": people["rep"],
+        "sales_ops_fte": ops_fte,
+        "layers": layers,
+        "reps_per_manager": people["rep"] / people["manager"] if people["manager"] else 0.0,
+    }
+
+
+def tree_layout(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
+    """Tidy top-down layout: leaves side by side, each parent centred over its children.
+
+    Returns ``{node: (x, depth)}``; iterative, so deep or wide orgs cannot hit
+    the recursion limit.
+    """
+    if graph.number_of_nodes() == 0:
+        return {}
+    root = next(n for n, d in graph.in_degree() if d == 0)
+    order = list(nx.dfs_postorder_nodes(graph, root))
+    depth = nx.single_source_shortest_path_length(graph, root)
+    x: dict[str, float] = {}
+    next_leaf = 0.0
+    for node in order:
+        children = list(graph.successors(node))
+        if not children:
+            x[node] = next_leaf
+            next_leaf += 1.0
+        else:
+            x[node] = (x[children[0]] + x[children[-1]]) / 2.0
+    return {n: (x[n], float(depth[n])) for n in graph.nodes}
