@@ -1,0 +1,520 @@
+"""Command line for the sales-ops org-design model: ``python -m salesops``.
+
+Three subcommands:
+
+``samples``
+    List the shipped sample scenarios as an aligned table.
+``evaluate SCENARIO [--placement ROLE=MODE ...] [--json]``
+    Evaluate a sample (``startup``, ``midmarket``, ``enterprise``) or a scenario
+    JSON file and print a readable report, or one JSON object with ``--json``.
+``synth --reps N --regions R [--placement MODE] [--out FILE]``
+    Write a synthetic scenario as JSON to ``FILE`` or to stdout.
+
+Every failure prints exactly one line on stderr starting with ``error:`` and
+returns a non-zero exit status, never a traceback:
+
+* ``2`` -- the command line is wrong (unknown sample, unknown role or mode in
+  ``--placement``, ``--reps``/``--regions`` out of range, argparse usage errors);
+* ``1`` -- a file cannot be read or written, or its content is not a valid
+  scenario, or the model produced figures that cannot be written as JSON;
+* ``70`` -- an unexpected internal error (set ``SALESOPS_DEBUG=1`` to see the
+  traceback).
+
+Examples
+--------
+Shell usage::
+
+    python -m salesops samples
+    python -m salesops evaluate enterprise --placement all=localized --placement deal_desk=centralized
+    python -m salesops synth --reps 300 --regions 4 --out org.json && python -m salesops evaluate org.json --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable, NamedTuple, NoReturn, Sequence, TextIO
+
+from salesops import __version__
+from salesops.model import Results, evaluate
+from salesops.samples import _SYNTH_REGIONS  # private, same package: the synth region limit
+from salesops.samples import list_samples, load_sample, synthetic
+from salesops.scenario import PLACEMENTS, Scenario, ScenarioError
+
+__all__ = [
+    "EXIT_DATA",
+    "EXIT_INTERNAL",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "CliError",
+    "Placement",
+    "build_parser",
+    "load_scenario",
+    "main",
+    "parse_mode",
+    "parse_placement",
+]
+
+PROG = "python -m salesops"
+EXIT_OK = 0
+EXIT_DATA = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+MAX_SCENARIO_BYTES = 64 * 1024 * 1024
+# Number of regions :func:`salesops.samples.synthetic` can spread reps over.
+MAX_SYNTH_REGIONS = len(_SYNTH_REGIONS)
+
+
+class CliError(Exception):
+    """A failure to report as one ``error:`` line and an exit status.
+
+    Parameters
+    ----------
+    message : str
+        What went wrong, naming the offending value.
+    code : int
+        Exit status: :data:`EXIT_USAGE` for a bad command line, :data:`EXIT_DATA`
+        for a file or data problem.
+    """
+
+    def __init__(self, message: str, code: int = EXIT_DATA) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class Placement(NamedTuple):
+    """One ``--placement ROLE=MODE`` argument, with the text as typed."""
+
+    role: str
+    mode: str
+    text: str
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose usage errors become a one-line :class:`CliError`."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CliError(f"{message} (see '{self.prog} --help')", EXIT_USAGE)
+
+
+# --------------------------------------------------------------------------
+# Argument types
+# --------------------------------------------------------------------------
+def parse_mode(text: str) -> str:
+    """Normalize a placement mode, accepting any case.
+
+    Parameters
+    ----------
+    text : str
+        ``centralized``, ``localized`` or ``hybrid`` in any case.
+
+    Returns
+    -------
+    str
+        The mode in lower case.
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        If ``text`` is not a known mode.
+
+    Examples
+    --------
+    >>> parse_mode(" Localized ")
+    'localized'
+    """
+    mode = text.strip().lower()
+    if mode not in PLACEMENTS:
+        raise argparse.ArgumentTypeError(f"unknown mode {text!r}; modes: {', '.join(PLACEMENTS)}")
+    return mode
+
+
+def parse_placement(text: str) -> Placement:
+    """Parse ``ROLE=MODE``; the role is checked later against the scenario.
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        If there is no ``=``, the role is blank or the mode is unknown.
+
+    Examples
+    --------
+    >>> parse_placement("crm_admin=Hybrid")
+    Placement(role='crm_admin', mode='hybrid', text='crm_admin=Hybrid')
+    """
+    role, sep, mode = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"expected ROLE=MODE (e.g. all=localized), got {text!r}")
+    role = role.strip()
+    if not role:
+        raise argparse.ArgumentTypeError(f"missing ROLE before '=' in {text!r}")
+    try:
+        normalized = parse_mode(mode)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"unknown mode {mode!r} in {text}; modes: {', '.join(PLACEMENTS)}"
+        ) from None
+    return Placement(role=role, mode=normalized, text=text)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
+    return value
+
+
+def _region_count(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number between 1 and {MAX_SYNTH_REGIONS}, got {text!r}") from None
+    if not 1 <= value <= MAX_SYNTH_REGIONS:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_SYNTH_REGIONS}, got {text!r}")
+    return value
+
+
+# --------------------------------------------------------------------------
+# Parser
+# --------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    """The ``python -m salesops`` argument parser with its three subcommands."""
+    modes = ", ".join(PLACEMENTS)
+    parser = _Parser(
+        prog=PROG,
+        description="Sales-operations org design: evaluate centralized, localized and hybrid "
+                    "placements of sales-ops roles (ROI, payback, productivity per rep).",
+        epilog="Exit status: 0 ok, 1 unreadable/invalid file or unwritable output, 2 bad command line. "
+               f"Run '{PROG} COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands", required=True)
+
+    p = sub.add_parser(
+        "samples", help="list the shipped sample scenarios",
+        description="List the shipped sample scenarios: name, reps, regions, roles and title.",
+    )
+    p.set_defaults(handler=_cmd_samples)
+
+    p = sub.add_parser(
+        "evaluate", help="evaluate a sample or a scenario file",
+        description="Evaluate a scenario and print the headline figures, a per-region table\n"
+                    "and a per-role table, or one JSON object with --json.",
+        epilog=f"Examples:\n  {PROG} evaluate midmarket\n"
+               f"  {PROG} evaluate enterprise --placement all=localized --placement deal_desk=centralized\n"
+               f"  {PROG} evaluate my_scenario.json --json\n"
+               f"  {PROG} synth --reps 300 --regions 4 | {PROG} evaluate -",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "scenario", metavar="SCENARIO",
+        help="a sample name (see the 'samples' command), a path to a scenario JSON file, or '-' "
+             "for stdin; a sample name wins over a file of the same name (write ./NAME for the file)",
+    )
+    p.add_argument(
+        "--placement", "-p", metavar="ROLE=MODE", action="append", default=[], type=parse_placement,
+        help=f"move ROLE (a role id of the scenario, or 'all') to MODE ({modes}, any case); "
+             "may repeat, applied left to right",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
+    p.set_defaults(handler=_cmd_evaluate)
+
+    p = sub.add_parser(
+        "synth", help="write a synthetic scenario as JSON",
+        description="Write a synthetic scenario: N reps spread over R regions (HQ takes the\n"
+                    "largest share), every catalog role present and auto-sized.",
+        epilog=f"Example:\n  {PROG} synth --reps 2000 --regions 6 --placement hybrid --out big.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--reps", metavar="N", type=_positive_int, required=True, help="total reps (>= 1)")
+    p.add_argument("--regions", metavar="R", type=_region_count, required=True,
+                   help=f"number of regions, 1 to {MAX_SYNTH_REGIONS} (and at most N)")
+    p.add_argument("--placement", "-p", metavar="MODE", type=parse_mode, default="centralized",
+                   help=f"placement of every role: {modes} (any case; default centralized)")
+    p.add_argument("--name", help="scenario name (default 'Synthetic N reps / R regions')")
+    p.add_argument("--out", "-o", metavar="FILE",
+                   help="write to FILE (overwritten if it exists) instead of stdout; '-' is stdout")
+    p.set_defaults(handler=_cmd_synth)
+    return parser
+
+
+# --------------------------------------------------------------------------
+# Loading a scenario
+# --------------------------------------------------------------------------
+def _sample_names() -> list[str]:
+    return [info.name for info in list_samples()]
+
+
+def _looks_like_path(ref: str) -> bool:
+    return (
+        "/" in ref or os.sep in ref or (os.altsep is not None and os.altsep in ref)
+        or ref.lower().endswith(".json") or ref.startswith(("~", "."))
+    )
+
+
+def _read_limited(stream: Any, where: str) -> bytes:
+    data = stream.read(MAX_SCENARIO_BYTES + 1)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if len(data) > MAX_SCENARIO_BYTES:
+        raise CliError(f"scenario {where} is larger than {MAX_SCENARIO_BYTES // (1024 * 1024)} MB")
+    return data
+
+
+def load_scenario(ref: str, stdin: TextIO | None = None) -> Scenario:
+    """Load a scenario from a sample name, a JSON file path, or ``-`` (stdin).
+
+    Parameters
+    ----------
+    ref : str
+        Sample name, path, or ``-``.
+    stdin : text stream, optional
+        Stream read for ``-`` (default ``sys.stdin``).
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    CliError
+        :data:`EXIT_USAGE` for an unknown sample name; :data:`EXIT_DATA` when a
+        file cannot be read or is not a valid scenario.
+    """
+    names = _sample_names()
+    if ref in names and not _looks_like_path(ref):
+        return load_sample(ref)
+    if ref == "-":
+        stream = stdin if stdin is not None else sys.stdin
+        source = getattr(stream, "buffer", stream)
+        text = _read_limited(source, "on stdin")
+        where = "on stdin"
+    else:
+        path = Path(ref).expanduser()
+        if not path.exists() and not _looks_like_path(ref):
+            raise CliError(
+                f"unknown sample or file {ref!r}; samples: {', '.join(names)} "
+                "(or give the path of a scenario JSON file)",
+                EXIT_USAGE,
+            )
+        try:
+            with open(path, "rb") as fh:
+                text = _read_limited(fh, f"file {ref!r}")
+        except OSError as exc:
+            raise CliError(f"cannot read scenario file {ref!r}: {exc.strerror or exc}") from None
+        where = f"file {ref!r}"
+    try:
+        return Scenario.from_json(text)
+    except ScenarioError as exc:
+        raise CliError(f"invalid scenario {where}: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # int digit limit, nesting too deep
+        raise CliError(f"invalid scenario {where}: not valid JSON: {exc}") from None
+
+
+def _apply_placements(scenario: Scenario, placements: Sequence[Placement]) -> Scenario:
+    ids = [p.role.id for p in scenario.roles]
+    for item in placements:
+        if item.role.lower() == "all":
+            role = "all"
+        elif item.role in ids:
+            role = item.role
+        else:
+            folded = [i for i in ids if i.casefold() == item.role.casefold()]
+            if len(folded) != 1:
+                raise CliError(
+                    f"unknown role {item.role!r} in --placement {item.text}; "
+                    f"roles: {', '.join(ids) if ids else '(none)'}, all",
+                    EXIT_USAGE,
+                )
+            role = folded[0]
+        scenario = scenario.with_placement(role, item.mode)
+    return scenario
+
+
+# --------------------------------------------------------------------------
+# Formatting
+# --------------------------------------------------------------------------
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _usd(value: float) -> str:
+    return f"${value:,.0f}" if _finite(value) else "n/a"
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1%}" if _finite(value) else "n/a"
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return f"{value:,.{digits}f}" if _finite(value) else "n/a"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str, indent: str = "  ") -> list[str]:
+    """Aligned plain-text table; ``align`` holds ``l`` or ``r`` per column."""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [c.rjust(w) if a == "r" else c.ljust(w) for c, w, a in zip(cells, widths, align)]
+        return (indent + "  ".join(parts)).rstrip()
+
+    rule = [("-" * w) for w in widths]
+    return [line(headers), line(rule)] + [line(r) for r in rows]
+
+
+def _report(scenario: Scenario, res: Results) -> str:
+    horizon = scenario.assumptions.horizon_months
+    payback = "never" if res.payback_months is None else f"{_num(res.payback_months)} months"
+    head = [
+        ("ROI (annual, steady state)", _pct(res.roi)),
+        (f"ROI over {horizon} months", _pct(res.roi_3yr)),
+        ("Payback", payback),
+        ("Productivity per rep", f"{_usd(res.productivity_per_rep_usd)}  "
+                                 f"(baseline {_usd(res.baseline_productivity_per_rep_usd)})"),
+        ("Selling-time share", f"{_pct(res.selling_time_share)}  (baseline {_pct(res.baseline_selling_time_share)})"),
+        ("Revenue per year", f"{_usd(res.revenue_usd)}  (baseline {_usd(res.baseline_revenue_usd)})"),
+        ("Sales-ops cost per year", _usd(res.sales_ops_cost_usd)),
+        ("Sales-ops FTE", _num(res.sales_ops_fte)),
+        ("Reps", f"{res.reps:,}"),
+        ("Reps per sales-ops FTE", _num(res.reps_per_ops_fte)),
+    ]
+    width = max(len(k) for k, _ in head)
+    lines = [scenario.name, "", "Headline"]
+    lines += [f"  {k.ljust(width)}  {v}" for k, v in head]
+
+    lines += ["", "Regions"]
+    lines += _table(
+        ["region", "name", "reps", "tz gap h", "selling time", "productivity/rep", "revenue/yr", "embedded FTE"],
+        [[r.region_id, r.name, f"{r.reps:,}", _num(r.tz_gap_hours), _pct(r.selling_time_share),
+          _usd(r.productivity_per_rep_usd), _usd(r.revenue_usd), _num(r.embedded_ops_fte)]
+         for r in res.regions],
+        "llrrrrrr",
+    )
+
+    lines += ["", "Roles"]
+    lines += _table(
+        ["role", "placement", "FTE", "cost/yr", "mean response h", "name"],
+        [[r.role_id + (" *" if r.overloaded else ""), r.placement, _num(r.fte), _usd(r.cost_usd_per_year),
+          _num(r.mean_response_hours), r.name]
+         for r in res.roles],
+        "llrrrl",
+    )
+    if not res.roles:
+        lines.append("  (no sales-ops roles)")
+    if any(r.overloaded for r in res.roles):
+        lines.append("  * overloaded: demand exceeds the team's capacity")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+# Commands
+# --------------------------------------------------------------------------
+def _cmd_samples(args: argparse.Namespace) -> int:
+    rows = [[s.name, f"{s.reps:,}", str(s.regions), str(s.roles), s.title] for s in list_samples()]
+    print("\n".join(_table(["name", "reps", "regions", "roles", "title"], rows, "lrrrl", indent="")))
+    return EXIT_OK
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    scenario = _apply_placements(load_scenario(args.scenario), args.placement)
+    res = evaluate(scenario)
+    if args.json:
+        try:
+            text = json.dumps(res.to_dict(), indent=2, allow_nan=False)
+        except ValueError:
+            raise CliError(
+                f"the model produced non-finite figures for scenario {scenario.name!r} "
+                "(check for extreme assumptions); no JSON written"
+            ) from None
+        print(text)
+    else:
+        print(_report(scenario, res))
+    return EXIT_OK
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    try:
+        scenario = synthetic(args.reps, args.regions, placement=args.placement, name=args.name)
+    except ScenarioError as exc:  # every input came from the command line
+        message = str(exc)
+        if not message.startswith("--"):
+            message = f"cannot build --reps {args.reps} --regions {args.regions}: {message}"
+        raise CliError(message, EXIT_USAGE) from None
+    text = scenario.to_json(indent=2) + "\n"
+    if args.out is None or args.out == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    path = Path(args.out).expanduser()
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise CliError(f"cannot write --out {args.out!r}: {exc.strerror or exc}") from None
+    print(f"wrote {args.out}: {scenario.name} ({scenario.total_reps:,} reps, "
+          f"{len(scenario.regions)} regions, {len(scenario.roles)} roles)")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------
+def _error(message: str, code: int) -> int:
+    one_line = " ".join(str(message).split())
+    print(f"error: {one_line}", file=sys.stderr)
+    return code
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the exit flush is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments without the program name (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit status: 0 ok, 1 file or data problem, 2 bad command line.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        code = handler(args)
+        sys.stdout.flush()
+        return code
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_DATA)
+    except CliError as exc:
+        return _error(exc.message, exc.code)
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        return _error("interrupted", 130)
+    except (ScenarioError, OSError, ValueError, RecursionError) as exc:
+        return _error(str(exc) or type(exc).__name__, EXIT_DATA)
+    except Exception as exc:  # never a traceback, unless asked for
+        if os.environ.get("SALESOPS_DEBUG"):
+            raise
+        return _error(f"internal error: {type(exc).__name__}: {exc} (set SALESOPS_DEBUG=1 for the traceback)",
+                      EXIT_INTERNAL)
