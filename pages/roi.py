@@ -1,0 +1,81 @@
+"""Productivity and ROI: headline metrics, charts and per-role what-ifs."""
+
+import streamlit as st
+
+from salesops import charts
+from salesops.format import fmt_pct, fmt_ratio, fmt_usd
+from salesops.ui import state
+from salesops.ui.widgets import headline_metrics, placement_controls
+from salesops.whatif import evaluate_cached, placement_whatifs
+from salesops.ui.boot import ensure_app_navigation
+
+ensure_app_navigation()
+
+scenario = state.current()
+res = state.results()
+before = state.previous()
+
+st.title("Productivity & ROI")
+st.caption(f"{scenario.name} · {res.reps:,} reps · {res.sales_ops_fte:,.1f} sales-ops FTE "
+           f"({fmt_ratio(res.reps_per_ops_fte)} reps per FTE) · {fmt_usd(res.ops_cost_per_rep_usd)} per rep")
+headline_metrics(res, evaluate_cached(before) if before is not None else None)
+
+with st.container(border=True):
+    st.markdown("**Placement of each sales-ops role** (changes update every figure on this page)")
+    placement_controls(scenario)
+
+left, right = st.columns(2)
+left.altair_chart(charts.productivity_chart(res), width="stretch")
+right.altair_chart(charts.selling_time_chart(res), width="stretch")
+left, right = st.columns(2)
+left.altair_chart(charts.cost_by_role_chart(res), width="stretch")
+right.altair_chart(charts.projection_chart(res), width="stretch")
+
+st.subheader("What would switching one role do?")
+whatifs = placement_whatifs(scenario)
+if whatifs.empty:
+    st.info("No sales-ops roles to switch.")
+else:
+    left, right = st.columns([3, 2])
+    left.dataframe(
+        whatifs.drop(columns=["role_id"]),
+        column_config={
+            "role": "Role", "current": "Now", "alternative": "Switch to",
+            "roi": st.column_config.NumberColumn("New ROI", format="percent"),
+            "delta_roi_pp": st.column_config.NumberColumn("ROI change (pp)", format="%+.1f"),
+            "delta_productivity_usd": st.column_config.NumberColumn("Productivity per rep change", format="$%+,.0f"),
+            "delta_cost_usd": st.column_config.NumberColumn("Cost change", format="$%+,.0f"),
+            "delta_fte": st.column_config.NumberColumn("FTE change", format="%+.1f"),
+            "delta_response_hours": st.column_config.NumberColumn("Response change (h)", format="%+.1f"),
+        },
+        hide_index=True, width="stretch",
+    )
+    right.altair_chart(charts.whatif_chart(whatifs), width="stretch")
+    best = whatifs.loc[whatifs["delta_roi_pp"].idxmax()]
+    if best["delta_roi_pp"] > 0.05:
+        st.success(f"Largest single gain: move **{best['role']}** to **{best['alternative']}** "
+                   f"({best['delta_roi_pp']:+.1f} pp ROI, {fmt_usd(best['delta_cost_usd'])} cost).")
+    else:
+        st.info("No single switch raises ROI: every role already sits in its best placement for ROI.")
+
+with st.expander("Service by role and region (how the figures arise)"):
+    services = res.services_frame()
+    names = {r.id: r.name for r in scenario.regions}
+    services = services.assign(region=services["region_id"].map(names))
+    st.dataframe(
+        services[["role_id", "region", "team", "response_hours", "handoff_delay_hours", "effectiveness",
+                  "value_factor", "served_share", "hours_saved_per_rep_week"]],
+        column_config={
+            "role_id": "Role", "region": "Region", "team": "Served by",
+            "response_hours": st.column_config.NumberColumn("Response (h)", format="%.1f"),
+            "handoff_delay_hours": st.column_config.NumberColumn("Time-zone delay (h)", format="%.1f"),
+            "effectiveness": st.column_config.NumberColumn("Local-knowledge effectiveness", format="percent"),
+            "value_factor": st.column_config.NumberColumn("Value kept after wait", format="percent"),
+            "served_share": st.column_config.NumberColumn("Demand served", format="percent"),
+            "hours_saved_per_rep_week": st.column_config.NumberColumn("Rep hours saved / week", format="%.2f"),
+        },
+        hide_index=True, width="stretch",
+    )
+    st.caption(f"Gross-margin uplift {fmt_usd(res.gross_margin_uplift_usd)} per year against "
+               f"{fmt_usd(res.sales_ops_cost_usd)} cost; 3-year ROI {fmt_pct(res.roi_3yr)}. "
+               "Every equation is in docs/MODEL.md.")

@@ -1,0 +1,167 @@
+"""Altair chart builders: Results (or an org graph) in, ``alt.Chart`` out.
+
+Like altair's own API these functions draw nothing; the page decides where to
+show the chart. Tests inspect ``chart.to_dict()``.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import networkx as nx
+import pandas as pd
+
+from salesops.model import Results
+from salesops.org import tree_layout
+
+__all__ = [
+    "KIND_COLORS",
+    "PLACEMENT_COLORS",
+    "cost_by_role_chart",
+    "org_chart",
+    "org_frames",
+    "productivity_chart",
+    "projection_chart",
+    "selling_time_chart",
+    "whatif_chart",
+]
+
+PLACEMENT_COLORS = {"central": "#1f5f99", "embedded": "#e07b39"}
+KIND_COLORS = {
+    "leader": "#3b3b58",
+    "manager": "#5b8def",
+    "rep": "#7cc48a",
+    "sales_ops": "#e07b39",
+    "other": "#9e9e9e",
+}
+_USD = "$,.0f"
+
+
+def productivity_chart(results: Results) -> alt.Chart:
+    """Productivity per rep by region, with the no-sales-ops baseline as a tick."""
+    df = results.regions_frame()[["name", "productivity_per_rep_usd", "baseline_productivity_per_rep_usd", "reps"]]
+    base = alt.Chart(df).encode(y=alt.Y("name:N", title=None, sort=None))
+    bars = base.mark_bar(color="#1f5f99").encode(
+        x=alt.X("productivity_per_rep_usd:Q", title="Revenue per rep per year (USD)", axis=alt.Axis(format="$,.0s")),
+        tooltip=[alt.Tooltip("name:N", title="Region"), alt.Tooltip("reps:Q", title="Reps"),
+                 alt.Tooltip("productivity_per_rep_usd:Q", title="Productivity per rep", format=_USD),
+                 alt.Tooltip("baseline_productivity_per_rep_usd:Q", title="Without sales ops", format=_USD)],
+    )
+    ticks = base.mark_tick(color="#222222", thickness=2, size=22).encode(x="baseline_productivity_per_rep_usd:Q")
+    return (bars + ticks).properties(title="Productivity per rep by region (tick: without sales ops)", height=alt.Step(34))
+
+
+def selling_time_chart(results: Results) -> alt.Chart:
+    """Selling-time share by region against the baseline share."""
+    df = results.regions_frame()[["name", "selling_time_share", "reclaimed_hours_per_rep_week"]]
+    bars = alt.Chart(df).mark_bar(color="#7cc48a").encode(
+        y=alt.Y("name:N", title=None, sort=None),
+        x=alt.X("selling_time_share:Q", title="Share of rep time spent selling", axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip("name:N", title="Region"),
+                 alt.Tooltip("selling_time_share:Q", title="Selling time", format=".1%"),
+                 alt.Tooltip("reclaimed_hours_per_rep_week:Q", title="Hours reclaimed per rep per week", format=".2f")],
+    )
+    rule = alt.Chart(pd.DataFrame({"baseline": [results.baseline_selling_time_share]})).mark_rule(
+        color="#222222", strokeDash=[4, 3]).encode(x="baseline:Q")
+    return (bars + rule).properties(title="Selling-time share (dashed: baseline)", height=alt.Step(34))
+
+
+def cost_by_role_chart(results: Results) -> alt.Chart:
+    """Annual sales-ops cost by role, split into the central team and embedded teams."""
+    teams = results.teams_frame()
+    names = {r.role_id: r.name for r in results.roles}
+    if teams.empty:
+        teams = pd.DataFrame({"role_id": [], "team": [], "cost_usd_per_year": [], "fte": []})
+    df = teams.assign(
+        role=teams["role_id"].map(names),
+        where=teams["team"].map(lambda t: "Central team (HQ)" if t == "central" else "Embedded in regions"),
+    ).groupby(["role", "where"], as_index=False)[["cost_usd_per_year", "fte"]].sum()
+    return alt.Chart(df).mark_bar().encode(
+        y=alt.Y("role:N", title=None, sort="-x"),
+        x=alt.X("sum(cost_usd_per_year):Q", title="Cost per year (USD)", axis=alt.Axis(format="$,.2s")),
+        color=alt.Color("where:N", title="Placement",
+                        scale=alt.Scale(domain=["Central team (HQ)", "Embedded in regions"],
+                                        range=[PLACEMENT_COLORS["central"], PLACEMENT_COLORS["embedded"]]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("role:N", title="Role"), alt.Tooltip("where:N", title="Placement"),
+                 alt.Tooltip("fte:Q", title="FTE", format=".1f"),
+                 alt.Tooltip("cost_usd_per_year:Q", title="Cost per year", format=_USD)],
+    ).properties(title="Sales-ops cost by role and placement", height=alt.Step(30))
+
+
+def projection_chart(results: Results) -> alt.Chart:
+    """Three-year projection: monthly gross-margin uplift and cost, and cumulative net."""
+    p = results.projection_frame()
+    flows = p.melt(id_vars=["month"], value_vars=["gross_margin_uplift_usd", "sales_ops_cost_usd"],
+                   var_name="series", value_name="usd")
+    flows["series"] = flows["series"].map({"gross_margin_uplift_usd": "Gross-margin uplift per month",
+                                           "sales_ops_cost_usd": "Sales-ops cost per month"})
+    monthly = alt.Chart(flows).mark_line(point=False, strokeWidth=2).encode(
+        x=alt.X("month:Q", title="Month", scale=alt.Scale(domain=[1, int(p["month"].max())])),
+        y=alt.Y("usd:Q", title="USD per month", axis=alt.Axis(format="$,.2s")),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(range=["#1f5f99", "#e07b39"])),
+        tooltip=[alt.Tooltip("month:Q"), alt.Tooltip("series:N"), alt.Tooltip("usd:Q", format=_USD)],
+    ).properties(title="Monthly uplift and cost", height=220)
+    cumulative = alt.Chart(p).mark_area(opacity=0.35, color="#7cc48a", line={"color": "#2e7d32"}).encode(
+        x=alt.X("month:Q", title="Month", scale=alt.Scale(domain=[1, int(p["month"].max())])),
+        y=alt.Y("cumulative_net_usd:Q", title="Cumulative net (USD)", axis=alt.Axis(format="$,.2s")),
+        tooltip=[alt.Tooltip("month:Q"), alt.Tooltip("cumulative_net_usd:Q", title="Cumulative net", format=_USD)],
+    )
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#222222").encode(y="y:Q")
+    return alt.vconcat(monthly, (cumulative + zero).properties(title="Cumulative net return", height=180)).properties(
+        title="3-year projection (ramp and attrition included)")
+
+
+def whatif_chart(whatifs: pd.DataFrame) -> alt.Chart:
+    """Change in ROI (percentage points) if one role alone switched placement."""
+    df = whatifs.assign(label=whatifs["role"] + " → " + whatifs["alternative"].str.capitalize())
+    return alt.Chart(df).mark_bar().encode(
+        y=alt.Y("label:N", title=None, sort="-x"),
+        x=alt.X("delta_roi_pp:Q", title="Change in ROI (percentage points)"),
+        color=alt.condition(alt.datum.delta_roi_pp >= 0, alt.value("#2e7d32"), alt.value("#c62828")),
+        tooltip=[alt.Tooltip("role:N"), alt.Tooltip("current:N"), alt.Tooltip("alternative:N"),
+                 alt.Tooltip("delta_roi_pp:Q", title="ROI change (pp)", format="+.1f"),
+                 alt.Tooltip("delta_productivity_usd:Q", title="Productivity per rep change", format="+$,.0f"),
+                 alt.Tooltip("delta_cost_usd:Q", title="Cost change", format="+$,.0f"),
+                 alt.Tooltip("delta_fte:Q", title="FTE change", format="+.1f")],
+    ).properties(title="What switching one role would do to ROI", height=alt.Step(24))
+
+
+def org_frames(graph: nx.DiGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Nodes (with layout) and edges of an org graph as DataFrames."""
+    layout = tree_layout(graph)
+    nodes = pd.DataFrame([
+        {"id": n, "x": layout[n][0], "y": layout[n][1], "name": d.get("name", n), "title": d.get("title", ""),
+         "kind": d.get("kind", "other"), "region": d.get("region", ""), "count": d.get("count", 1),
+         "fte": d.get("fte", 1.0), "cost_usd_per_year": d.get("cost_usd_per_year", 0.0)}
+        for n, d in graph.nodes(data=True)
+    ])
+    edges = pd.DataFrame([
+        {"x": layout[u][0], "y": layout[u][1], "x2": layout[v][0], "y2": layout[v][1]} for u, v in graph.edges
+    ], columns=["x", "y", "x2", "y2"])
+    return nodes, edges
+
+
+def org_chart(graph: nx.DiGraph, selected: str | None = None) -> alt.LayerChart:
+    """The org chart as a clickable tree: a point selection named ``node`` on ``id``.
+
+    Collapsed teams are drawn larger, sized by how many people they stand for.
+    """
+    nodes, edges = org_frames(graph)
+    width = max(600, 70 * (nodes["x"].max() + 1 if len(nodes) else 1))
+    select = alt.selection_point(name="node", fields=["id"], on="click", clear="dblclick")
+    x = alt.X("x:Q", axis=None, scale=alt.Scale(padding=30))
+    y = alt.Y("y:Q", axis=None, scale=alt.Scale(reverse=True, padding=25))
+    links = alt.Chart(edges).mark_rule(color="#b0b7c3").encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
+    points = alt.Chart(nodes).mark_circle(stroke="#222222").encode(
+        x=x, y=y,
+        size=alt.Size("count:Q", scale=alt.Scale(type="sqrt", range=[180, 1400]), legend=None),
+        color=alt.Color("kind:N", title="Position", scale=alt.Scale(domain=list(KIND_COLORS),
+                                                                    range=list(KIND_COLORS.values())),
+                        legend=alt.Legend(orient="bottom")),
+        strokeWidth=alt.condition(alt.datum.id == (selected or ""), alt.value(3), alt.value(0)),
+        tooltip=[alt.Tooltip("name:N"), alt.Tooltip("title:N"), alt.Tooltip("region:N"),
+                 alt.Tooltip("count:Q", title="People"), alt.Tooltip("fte:Q", title="FTE", format=".1f")],
+    ).add_params(select)
+    labels = alt.Chart(nodes).mark_text(dy=22, fontSize=10, limit=120).encode(x=x, y=y, text="name:N")
+    return (links + points + labels).properties(width=width, height=110 * (nodes["y"].max() + 1 if len(nodes) else 1))

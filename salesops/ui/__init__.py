@@ -1,0 +1,4 @@
+"""Streamlit glue: session state (current scenario, undo/redo) and shared widgets.
+
+The only Streamlit code outside ``pages/``.
+"""

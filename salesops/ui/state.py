@@ -1,0 +1,108 @@
+"""The working scenario in ``st.session_state``, with undo and redo.
+
+The session holds one current :class:`~salesops.scenario.Scenario` plus two
+stacks of earlier and undone Scenarios. Because Scenarios are immutable, a
+stack entry can never change under the user's feet.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from salesops.model import Results
+from salesops.samples import load_sample
+from salesops.scenario import Scenario
+from salesops.whatif import evaluate_cached
+
+__all__ = [
+    "DEFAULT_SAMPLE",
+    "UNDO_LIMIT",
+    "can_redo",
+    "can_undo",
+    "commit",
+    "current",
+    "last_change",
+    "previous",
+    "redo",
+    "results",
+    "undo",
+]
+
+DEFAULT_SAMPLE = "midmarket"
+UNDO_LIMIT = 100
+_CUR, _PAST, _FUTURE, _LABELS = "scenario", "scenario:past", "scenario:future", "scenario:labels"
+
+
+def _init() -> None:
+    if _CUR not in st.session_state:
+        st.session_state[_CUR] = load_sample(DEFAULT_SAMPLE)
+        st.session_state[_PAST] = []
+        st.session_state[_FUTURE] = []
+        st.session_state["scenario:sample_name"] = DEFAULT_SAMPLE
+        st.session_state["scenario:last_change"] = f"Loaded sample '{DEFAULT_SAMPLE}'"
+
+
+def current() -> Scenario:
+    """The working scenario (the default sample on a new session)."""
+    _init()
+    return st.session_state[_CUR]
+
+
+def results() -> Results:
+    """Results of the working scenario (memoised: a toggle back is free)."""
+    return evaluate_cached(current())
+
+
+def previous() -> Scenario | None:
+    """The scenario before the last change, if any."""
+    _init()
+    past = st.session_state[_PAST]
+    return past[-1][0] if past else None
+
+
+def last_change() -> str:
+    _init()
+    return st.session_state.get("scenario:last_change", "")
+
+
+def commit(scenario: Scenario, label: str) -> None:
+    """Make ``scenario`` current; the old one goes on the undo stack."""
+    _init()
+    if scenario == st.session_state[_CUR]:
+        return
+    past = st.session_state[_PAST]
+    past.append((st.session_state[_CUR], st.session_state.get("scenario:last_change", "")))
+    del past[:-UNDO_LIMIT]
+    st.session_state[_FUTURE] = []
+    st.session_state[_CUR] = scenario
+    st.session_state["scenario:last_change"] = label
+
+
+def can_undo() -> bool:
+    _init()
+    return bool(st.session_state[_PAST])
+
+
+def can_redo() -> bool:
+    _init()
+    return bool(st.session_state[_FUTURE])
+
+
+def undo() -> None:
+    _init()
+    if not st.session_state[_PAST]:
+        return
+    scenario, label = st.session_state[_PAST].pop()
+    st.session_state[_FUTURE].append((st.session_state[_CUR], st.session_state["scenario:last_change"]))
+    st.session_state[_CUR] = scenario
+    st.session_state["scenario:last_change"] = label
+
+
+def redo() -> None:
+    _init()
+    if not st.session_state[_FUTURE]:
+        return
+    scenario, label = st.session_state[_FUTURE].pop()
+    st.session_state[_PAST].append((st.session_state[_CUR], st.session_state["scenario:last_change"]))
+    st.session_state[_CUR] = scenario
+    st.session_state["scenario:last_change"] = label
