@@ -57,7 +57,7 @@ chart_col, detail_col = st.columns([3, 1])
 with chart_col:
     selected = st.session_state.get("org:selected")
     event = st.altair_chart(charts.org_chart(graph, selected), on_select="rerun", key="org:chart",
-                            selection_mode="node", width="content")
+                            selection_mode="node", width="stretch")
     picked = (event.selection.get("node") or [{}])[0].get("id") if event and event.selection else None
     if picked:
         st.session_state["org:selected"] = picked
@@ -161,7 +161,8 @@ for plan in scenario.roles:
                                             on_change=_set_local_fte, args=(role.id, r.id))
             else:
                 st.caption("Auto-sized to the service-level target.")
-        c4.button("Remove", key=f"remove:{role.id}", on_click=_remove, args=(role.id,), icon=":material/delete:")
+        c4.button("", key=f"remove:{role.id}", on_click=_remove, args=(role.id,), icon=":material/delete:",
+                  help=f"Remove {role.name} (Undo brings it back)")
         if rr.overloaded:
             st.warning(f"{role.name} has fewer FTE than its demand needs: unserved requests fall back on the reps.")
 
@@ -189,7 +190,7 @@ region_df = pd.DataFrame([
 ])
 edited = st.data_editor(
     region_df,
-    key=f"regions:{hash(scenario.regions)}",
+    key=f"regions:editor:{state.revision()}",
     disabled=["id"],
     hide_index=True,
     num_rows="fixed",

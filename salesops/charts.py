@@ -39,7 +39,7 @@ _USD = "$,.0f"
 def productivity_chart(results: Results) -> alt.Chart:
     """Productivity per rep by region, with the no-sales-ops baseline as a tick."""
     df = results.regions_frame()[["name", "productivity_per_rep_usd", "baseline_productivity_per_rep_usd", "reps"]]
-    base = alt.Chart(df).encode(y=alt.Y("name:N", title=None, sort=None))
+    base = alt.Chart(df).encode(y=alt.Y("name:N", title=None, sort=None, axis=alt.Axis(labelLimit=200)))
     bars = base.mark_bar(color="#1f5f99").encode(
         x=alt.X("productivity_per_rep_usd:Q", title="Revenue per rep per year (USD)", axis=alt.Axis(format="$,.0s")),
         tooltip=[alt.Tooltip("name:N", title="Region"), alt.Tooltip("reps:Q", title="Reps"),
@@ -47,7 +47,8 @@ def productivity_chart(results: Results) -> alt.Chart:
                  alt.Tooltip("baseline_productivity_per_rep_usd:Q", title="Without sales ops", format=_USD)],
     )
     ticks = base.mark_tick(color="#222222", thickness=2, size=22).encode(x="baseline_productivity_per_rep_usd:Q")
-    return (bars + ticks).properties(title="Productivity per rep by region (tick: without sales ops)", height=alt.Step(34))
+    return (bars + ticks).properties(title="Productivity per rep by region (black tick: without sales ops)",
+                                     height=alt.Step(34))
 
 
 def selling_time_chart(results: Results) -> alt.Chart:
@@ -76,7 +77,7 @@ def cost_by_role_chart(results: Results) -> alt.Chart:
         where=teams["team"].map(lambda t: "Central team (HQ)" if t == "central" else "Embedded in regions"),
     ).groupby(["role", "where"], as_index=False)[["cost_usd_per_year", "fte"]].sum()
     return alt.Chart(df).mark_bar().encode(
-        y=alt.Y("role:N", title=None, sort="-x"),
+        y=alt.Y("role:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
         x=alt.X("sum(cost_usd_per_year):Q", title="Cost per year (USD)", axis=alt.Axis(format="$,.2s")),
         color=alt.Color("where:N", title="Placement",
                         scale=alt.Scale(domain=["Central team (HQ)", "Embedded in regions"],
@@ -101,14 +102,14 @@ def projection_chart(results: Results) -> alt.Chart:
         color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
                         scale=alt.Scale(range=["#1f5f99", "#e07b39"])),
         tooltip=[alt.Tooltip("month:Q"), alt.Tooltip("series:N"), alt.Tooltip("usd:Q", format=_USD)],
-    ).properties(title="Monthly uplift and cost", height=220)
+    ).properties(title="Monthly uplift and cost", height=200, width="container")
     cumulative = alt.Chart(p).mark_area(opacity=0.35, color="#7cc48a", line={"color": "#2e7d32"}).encode(
         x=alt.X("month:Q", title="Month", scale=alt.Scale(domain=[1, int(p["month"].max())])),
         y=alt.Y("cumulative_net_usd:Q", title="Cumulative net (USD)", axis=alt.Axis(format="$,.2s")),
         tooltip=[alt.Tooltip("month:Q"), alt.Tooltip("cumulative_net_usd:Q", title="Cumulative net", format=_USD)],
     )
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#222222").encode(y="y:Q")
-    return alt.vconcat(monthly, (cumulative + zero).properties(title="Cumulative net return", height=180)).properties(
+    return alt.vconcat(monthly, (cumulative + zero).properties(title="Cumulative net return", height=160, width="container")).properties(
         title="3-year projection (ramp and attrition included)")
 
 
@@ -116,7 +117,7 @@ def whatif_chart(whatifs: pd.DataFrame) -> alt.Chart:
     """Change in ROI (percentage points) if one role alone switched placement."""
     df = whatifs.assign(label=whatifs["role"] + " → " + whatifs["alternative"].str.capitalize())
     return alt.Chart(df).mark_bar().encode(
-        y=alt.Y("label:N", title=None, sort="-x"),
+        y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
         x=alt.X("delta_roi_pp:Q", title="Change in ROI (percentage points)"),
         color=alt.condition(alt.datum.delta_roi_pp >= 0, alt.value("#2e7d32"), alt.value("#c62828")),
         tooltip=[alt.Tooltip("role:N"), alt.Tooltip("current:N"), alt.Tooltip("alternative:N"),
@@ -127,41 +128,56 @@ def whatif_chart(whatifs: pd.DataFrame) -> alt.Chart:
     ).properties(title="What switching one role would do to ROI", height=alt.Step(24))
 
 
+KIND_LABELS = {"leader": "Leader", "manager": "Manager", "rep": "Reps", "sales_ops": "Sales ops", "other": "Other"}
+
+
 def org_frames(graph: nx.DiGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Nodes (with layout) and edges of an org graph as DataFrames."""
+    """Nodes (with a left-to-right layout: x = layer, y = row) and edges as DataFrames."""
     layout = tree_layout(graph)
-    nodes = pd.DataFrame([
-        {"id": n, "x": layout[n][0], "y": layout[n][1], "name": d.get("name", n), "title": d.get("title", ""),
-         "kind": d.get("kind", "other"), "region": d.get("region", ""), "count": d.get("count", 1),
-         "fte": d.get("fte", 1.0), "cost_usd_per_year": d.get("cost_usd_per_year", 0.0)}
-        for n, d in graph.nodes(data=True)
-    ])
+    rows = []
+    for n, d in graph.nodes(data=True):
+        order, depth = layout[n]
+        label = d.get("name", n)
+        if d.get("role_id"):
+            label = f"{label} · {d.get('fte', 0.0):.1f} FTE"
+        rows.append({"id": n, "x": depth, "y": order, "name": d.get("name", n), "label": label,
+                     "title": d.get("title", ""), "kind": KIND_LABELS.get(d.get("kind", "other"), "Other"),
+                     "region": d.get("region", ""), "count": d.get("count", 1), "fte": d.get("fte", 1.0),
+                     "cost_usd_per_year": d.get("cost_usd_per_year", 0.0)})
+    nodes = pd.DataFrame(rows)
     edges = pd.DataFrame([
-        {"x": layout[u][0], "y": layout[u][1], "x2": layout[v][0], "y2": layout[v][1]} for u, v in graph.edges
+        {"x": layout[u][1], "y": layout[u][0], "x2": layout[v][1], "y2": layout[v][0]} for u, v in graph.edges
     ], columns=["x", "y", "x2", "y2"])
     return nodes, edges
 
 
-def org_chart(graph: nx.DiGraph, selected: str | None = None) -> alt.LayerChart:
-    """The org chart as a clickable tree: a point selection named ``node`` on ``id``.
+ROW_PX = 26
 
-    Collapsed teams are drawn larger, sized by how many people they stand for.
+
+def org_chart(graph: nx.DiGraph, selected: str | None = None) -> alt.LayerChart:
+    """The org chart as a clickable left-to-right tree.
+
+    A point selection named ``node`` on the ``id`` field returns the clicked
+    node. Collapsed teams are drawn larger, sized by how many people they stand for.
     """
     nodes, edges = org_frames(graph)
-    width = max(600, 70 * (nodes["x"].max() + 1 if len(nodes) else 1))
+    rows = int(nodes["y"].max()) + 1 if len(nodes) else 1
+    layers = int(nodes["x"].max()) + 1 if len(nodes) else 1
     select = alt.selection_point(name="node", fields=["id"], on="click", clear="dblclick")
-    x = alt.X("x:Q", axis=None, scale=alt.Scale(padding=30))
-    y = alt.Y("y:Q", axis=None, scale=alt.Scale(reverse=True, padding=25))
+    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.1, layers - 0.1]))
+    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-0.6, rows - 0.4], reverse=True))
     links = alt.Chart(edges).mark_rule(color="#b0b7c3").encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
-    points = alt.Chart(nodes).mark_circle(stroke="#222222").encode(
+    points = alt.Chart(nodes).mark_circle(stroke="#111111", opacity=1).encode(
         x=x, y=y,
-        size=alt.Size("count:Q", scale=alt.Scale(type="sqrt", range=[180, 1400]), legend=None),
-        color=alt.Color("kind:N", title="Position", scale=alt.Scale(domain=list(KIND_COLORS),
-                                                                    range=list(KIND_COLORS.values())),
-                        legend=alt.Legend(orient="bottom")),
+        size=alt.Size("count:Q", scale=alt.Scale(type="sqrt", range=[90, 520]), legend=None),
+        color=alt.Color("kind:N", title="Position", scale=alt.Scale(
+            domain=[KIND_LABELS[k] for k in KIND_COLORS], range=list(KIND_COLORS.values())),
+            legend=alt.Legend(orient="top")),
         strokeWidth=alt.condition(alt.datum.id == (selected or ""), alt.value(3), alt.value(0)),
-        tooltip=[alt.Tooltip("name:N"), alt.Tooltip("title:N"), alt.Tooltip("region:N"),
-                 alt.Tooltip("count:Q", title="People"), alt.Tooltip("fte:Q", title="FTE", format=".1f")],
+        tooltip=[alt.Tooltip("name:N", title="Name"), alt.Tooltip("title:N", title="Title"),
+                 alt.Tooltip("region:N", title="Region"), alt.Tooltip("count:Q", title="People"),
+                 alt.Tooltip("fte:Q", title="FTE", format=".1f")],
     ).add_params(select)
-    labels = alt.Chart(nodes).mark_text(dy=22, fontSize=10, limit=120).encode(x=x, y=y, text="name:N")
-    return (links + points + labels).properties(width=width, height=110 * (nodes["y"].max() + 1 if len(nodes) else 1))
+    labels = alt.Chart(nodes).mark_text(align="left", dx=13, fontSize=11, limit=320).encode(
+        x=x, y=y, text="label:N")
+    return (links + points + labels).properties(width="container", height=max(160, ROW_PX * rows))

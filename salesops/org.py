@@ -171,7 +171,7 @@ def build_org(scenario: Scenario, fte_by_team: dict[tuple[str, str], float] | No
             continue
         managers = [f"m:{r.id}:{i + 1}" for i in range(r.managers)]
         for i, mid in enumerate(managers):
-            pos.append(Position(mid, f"Sales manager {r.name} {i + 1}", "manager", head, "Sales manager", r.id))
+            pos.append(Position(mid, f"Manager {i + 1} ({r.name})", "manager", head, "Sales manager", r.id))
         parents = managers or [head]
         for parent, n in zip(parents, _split(r.reps, len(parents))):
             if n == 0:

@@ -25,12 +25,13 @@ __all__ = [
     "previous",
     "redo",
     "results",
+    "revision",
     "undo",
 ]
 
 DEFAULT_SAMPLE = "midmarket"
 UNDO_LIMIT = 100
-_CUR, _PAST, _FUTURE, _LABELS = "scenario", "scenario:past", "scenario:future", "scenario:labels"
+_CUR, _PAST, _FUTURE, _REV = "scenario", "scenario:past", "scenario:future", "scenario:revision"
 
 
 def _init() -> None:
@@ -40,6 +41,17 @@ def _init() -> None:
         st.session_state[_FUTURE] = []
         st.session_state["scenario:sample_name"] = DEFAULT_SAMPLE
         st.session_state["scenario:last_change"] = f"Loaded sample '{DEFAULT_SAMPLE}'"
+        st.session_state[_REV] = 0
+
+
+def revision() -> int:
+    """A counter bumped by every change, undo and redo (keys editors to one version)."""
+    _init()
+    return st.session_state[_REV]
+
+
+def _bump() -> None:
+    st.session_state[_REV] = st.session_state.get(_REV, 0) + 1
 
 
 def current() -> Scenario:
@@ -76,6 +88,7 @@ def commit(scenario: Scenario, label: str) -> None:
     st.session_state[_FUTURE] = []
     st.session_state[_CUR] = scenario
     st.session_state["scenario:last_change"] = label
+    _bump()
 
 
 def can_undo() -> bool:
@@ -96,6 +109,7 @@ def undo() -> None:
     st.session_state[_FUTURE].append((st.session_state[_CUR], st.session_state["scenario:last_change"]))
     st.session_state[_CUR] = scenario
     st.session_state["scenario:last_change"] = label
+    _bump()
 
 
 def redo() -> None:
@@ -106,3 +120,4 @@ def redo() -> None:
     st.session_state[_PAST].append((st.session_state[_CUR], st.session_state["scenario:last_change"]))
     st.session_state[_CUR] = scenario
     st.session_state["scenario:last_change"] = label
+    _bump()

@@ -1,0 +1,94 @@
+"""The real user path in a real browser: Playwright driving Debian's Chromium."""
+
+from __future__ import annotations
+
+import pytest
+
+from salesops.format import fmt_pct
+from salesops.model import evaluate
+from salesops.samples import load_sample
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, app_server, metric_value, require_browser, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server():
+    require_browser()
+    with app_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def test_deep_link_to_roi_page_flips_a_placement_and_roi_changes(server, page):
+    # A shared deep link is the first request this server sees: it must still open
+    # through the app's navigation (sidebar with undo) and not bypass it.
+    page.goto(f"{server}/roi")
+    page.wait_for_selector(".st-key-placement-deal_desk [role=radio]", timeout=30_000)
+    wait_idle(page)
+    assert page.locator("[data-testid='stSidebar']").get_by_role("button", name="Undo").count() == 1
+    base = evaluate(load_sample("midmarket"))
+    before = metric_value(page, "ROI")
+    assert before == fmt_pct(base.roi)
+
+    page.locator(".st-key-placement-deal_desk").get_by_role("radio", name="Localized").click()
+    wait_idle(page)
+    page.wait_for_function(
+        "(old) => { const m = [...document.querySelectorAll('[data-testid=stMetric]')]"
+        ".find(e => e.innerText.startsWith('ROI')); return m && !m.innerText.includes(old); }",
+        arg=before, timeout=15_000)
+    after = metric_value(page, "ROI")
+    expected = evaluate(load_sample("midmarket").with_placement("deal_desk", "localized"))
+    assert after != before
+    assert after == fmt_pct(expected.roi)
+
+    # Undo in the sidebar brings the figure back.
+    page.locator("[data-testid='stSidebar']").get_by_role("button", name="Undo").click()
+    wait_idle(page)
+    page.wait_for_function(
+        "(want) => [...document.querySelectorAll('[data-testid=stMetric]')]"
+        ".some(e => e.innerText.startsWith('ROI') && e.innerText.includes(want))",
+        arg=before, timeout=15_000)
+    assert metric_value(page, "ROI") == before
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    page.screenshot(path=str(ROOT / "test-artifacts" / "roi.png"), full_page=True)
+
+
+def test_sample_choice_survives_navigation(server, page):
+    page.goto(server)
+    page.wait_for_selector(".st-key-scenario-sample", timeout=30_000)
+    wait_idle(page)
+    page.locator(".st-key-scenario-sample").click()
+    page.get_by_role("option", name="Global enterprise (800 reps, 5 regions)").click()
+    wait_idle(page)
+    expected = fmt_pct(evaluate(load_sample("enterprise")).roi)
+    page.wait_for_function(
+        "(want) => [...document.querySelectorAll('[data-testid=stMetric]')]"
+        ".some(e => e.innerText.startsWith('ROI') && e.innerText.includes(want))",
+        arg=expected, timeout=15_000)
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Productivity & ROI").click()
+    wait_idle(page)
+    page.wait_for_selector("h1:has-text('Productivity & ROI')")
+    page.wait_for_function(
+        "(want) => [...document.querySelectorAll('[data-testid=stMetric]')]"
+        ".some(e => e.innerText.startsWith('ROI') && e.innerText.includes(want))",
+        arg=expected, timeout=15_000)
+    assert metric_value(page, "ROI") == expected
