@@ -30,6 +30,18 @@ def _check(c: int, load: float) -> None:
         raise ValueError(f"offered load must be a finite number >= 0, got {load!r}")
 
 
+def _check_rates(lam: float, mu: float) -> None:
+    if not (isinstance(mu, (int, float)) and math.isfinite(mu) and mu > 0):
+        raise ValueError(f"service rate mu must be a finite number > 0, got {mu!r}")
+    if not (isinstance(lam, (int, float)) and math.isfinite(lam) and lam >= 0):
+        raise ValueError(f"arrival rate lam must be a finite number >= 0, got {lam!r}")
+
+
+def _check_time(t: float) -> None:
+    if not (isinstance(t, (int, float)) and math.isfinite(t) and t >= 0):
+        raise ValueError(f"answer time t must be a finite number >= 0, got {t!r}")
+
+
 def erlang_b(c: int, load: float) -> float:
     """Blocking probability of an M/M/c/c system (Erlang B).
 
@@ -88,10 +100,8 @@ def mean_wait(c: int, lam: float, mu: float) -> float:
     >>> mean_wait(1, 0.5, 1.0)  # M/M/1: rho / (mu - lam) = 0.5 / 0.5
     1.0
     """
-    if mu <= 0:
-        raise ValueError(f"service rate mu must be > 0, got {mu!r}")
-    if lam < 0:
-        raise ValueError(f"arrival rate lam must be >= 0, got {lam!r}")
+    _check(c, 0.0)
+    _check_rates(lam, mu)
     if lam == 0:
         return 0.0
     if lam >= c * mu:
@@ -107,6 +117,9 @@ def service_level(c: int, lam: float, mu: float, t: float) -> float:
     >>> round(service_level(2, 1.0, 1.0, 0.0), 4)
     0.6667
     """
+    _check(c, 0.0)
+    _check_rates(lam, mu)
+    _check_time(t)
     if lam == 0:
         return 1.0
     if lam >= c * mu:
@@ -143,8 +156,8 @@ def servers_for_target(lam: float, mu: float, t: float, target: float, max_utili
     >>> servers_for_target(lam=1.0, mu=1.0, t=0.0, target=0.5, max_utilization=0.9)
     2
     """
-    if mu <= 0:
-        raise ValueError(f"service rate mu must be > 0, got {mu!r}")
+    _check_rates(lam, mu)
+    _check_time(t)
     if not 0 < target < 1:
         raise ValueError(f"service-level target must be in (0, 1), got {target!r}")
     if not 0 < max_utilization < 1:

@@ -35,6 +35,7 @@ SIZINGS = ("auto", "manual")
 SCHEMA_NAME = "salesops.scenario"
 SCHEMA_VERSION = 1
 MAX_REPS_PER_REGION = 10_000_000
+MAX_RAMP_MONTHS = 24
 
 
 class ScenarioError(ValueError):
@@ -182,6 +183,10 @@ class Assumptions:
             )
         if self.shared_business_hours > 24:
             raise ScenarioError("assumptions.shared_business_hours must be <= 24")
+        if self.ramp_months > MAX_RAMP_MONTHS:
+            # Beyond this the linear ramp deficit (attrition/12 * sum of 1 - t/ramp) can
+            # exceed 1 and rep capacity turns negative; at <= 24 it stays > 0 for attrition <= 1.
+            raise ScenarioError(f"assumptions.ramp_months must be <= {MAX_RAMP_MONTHS}, got {self.ramp_months!r}")
 
     @classmethod
     def defaults(cls) -> "Assumptions":
