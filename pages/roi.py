@@ -25,11 +25,11 @@ with st.container(border=True):
     placement_controls(scenario)
 
 left, right = st.columns(2)
-left.altair_chart(charts.productivity_chart(res), width="stretch")
-right.altair_chart(charts.selling_time_chart(res), width="stretch")
+left.vega_lite_chart(spec=charts.results_spec("productivity", res), width="stretch")
+right.vega_lite_chart(spec=charts.results_spec("selling_time", res), width="stretch")
 left, right = st.columns(2)
-left.altair_chart(charts.cost_by_role_chart(res), width="stretch")
-right.altair_chart(charts.projection_chart(res), width="stretch")
+left.vega_lite_chart(spec=charts.results_spec("cost_by_role", res), width="stretch")
+right.vega_lite_chart(spec=charts.results_spec("projection", res), width="stretch")
 
 st.subheader("What would switching one role do?")
 whatifs = placement_whatifs(scenario)

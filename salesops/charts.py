@@ -6,6 +6,8 @@ show the chart. Tests inspect ``chart.to_dict()``.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import altair as alt
 import networkx as nx
 import pandas as pd
@@ -21,6 +23,7 @@ __all__ = [
     "org_frames",
     "productivity_chart",
     "projection_chart",
+    "results_spec",
     "selling_time_chart",
     "whatif_chart",
 ]
@@ -181,3 +184,22 @@ def org_chart(graph: nx.DiGraph, selected: str | None = None) -> alt.LayerChart:
     labels = alt.Chart(nodes).mark_text(align="left", dx=13, fontSize=11, limit=320).encode(
         x=x, y=y, text="label:N")
     return (links + points + labels).properties(width="container", height=max(160, ROW_PX * rows))
+
+
+_BUILDERS = {
+    "productivity": productivity_chart,
+    "selling_time": selling_time_chart,
+    "cost_by_role": cost_by_role_chart,
+    "projection": projection_chart,
+}
+
+
+@lru_cache(maxsize=256)
+def results_spec(name: str, results: Results) -> dict:
+    """The Vega-Lite spec of one results chart, memoised on the (immutable) Results.
+
+    Building and validating an altair spec costs several milliseconds a chart;
+    a toggle back to an earlier placement then costs nothing. Callers must not
+    mutate the returned dict (pass it to ``st.vega_lite_chart`` as is).
+    """
+    return _BUILDERS[name](results).to_dict(validate=False)
