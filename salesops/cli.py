@@ -41,8 +41,7 @@ from typing import Any, Callable, NamedTuple, NoReturn, Sequence, TextIO
 
 from salesops import __version__
 from salesops.model import Results, evaluate
-from salesops.samples import _SYNTH_REGIONS  # private, same package: the synth region limit
-from salesops.samples import list_samples, load_sample, synthetic
+from salesops.samples import MAX_SYNTH_REGIONS, list_samples, load_sample, synthetic
 from salesops.scenario import PLACEMENTS, Scenario, ScenarioError
 
 __all__ = [
@@ -66,7 +65,6 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 MAX_SCENARIO_BYTES = 64 * 1024 * 1024
 # Number of regions :func:`salesops.samples.synthetic` can spread reps over.
-MAX_SYNTH_REGIONS = len(_SYNTH_REGIONS)
 
 
 class CliError(Exception):

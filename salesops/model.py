@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from salesops.queueing import erlang_c, servers_for_target
-from salesops.scenario import Assumptions, Region, RolePlan, Scenario
+from salesops.scenario import Assumptions, Region, RolePlan, Scenario, tz_gap_hours
 
 __all__ = [
     "ProjectionMonth",
@@ -29,6 +29,7 @@ __all__ = [
     "TeamResult",
     "evaluate",
     "coordination_overhead",
+    "gap_to_hq",
     "centralized_effectiveness",
     "handoff_delay_hours",
     "overlap_hours",
@@ -206,23 +207,31 @@ def _frame(rows: tuple, cls: type) -> pd.DataFrame:
 # --------------------------------------------------------------------------
 # Mechanisms (each one equation of docs/MODEL.md)
 # --------------------------------------------------------------------------
-def overlap_hours(region: Region, a: Assumptions) -> float:
+def gap_to_hq(region: Region, hq: Region | None = None) -> float:
+    """Clock gap in hours between a region and HQ (offsets are read relative to HQ's)."""
+    return tz_gap_hours(region.tz_offset_hours - (hq.tz_offset_hours if hq is not None else 0.0))
+
+
+def overlap_hours(region: Region, a: Assumptions, hq: Region | None = None) -> float:
     """Shared business hours with HQ: max(0, H - gap)."""
-    return max(0.0, a.shared_business_hours - region.tz_gap_hours)
+    return max(0.0, a.shared_business_hours - gap_to_hq(region, hq))
 
 
-def handoff_delay_hours(region: Region, a: Assumptions) -> float:
+def handoff_delay_hours(region: Region, a: Assumptions, hq: Region | None = None) -> float:
     """Extra wait for a central team: D * (1 - overlap / H)."""
-    return a.handoff_delay_hours * (1.0 - overlap_hours(region, a) / a.shared_business_hours)
+    return a.handoff_delay_hours * (1.0 - overlap_hours(region, a, hq) / a.shared_business_hours)
 
 
-def centralized_effectiveness(alpha: float, region: Region, a: Assumptions) -> float:
+def centralized_effectiveness(alpha: float, region: Region, a: Assumptions, hq: Region | None = None) -> float:
     """Share of a central team's value kept in a region.
 
-    e = 1 - alpha * k * (beta + (1 - beta) * (1 - overlap / H)).
+    e = 1 - alpha * k * (beta + (1 - beta) * (1 - overlap / H)) away from HQ, and
+    e = 1 in the HQ region itself, where the central team sits with the reps.
     """
+    if hq is not None and region.id == hq.id:
+        return 1.0
     distance = a.distance_knowledge_floor + (1.0 - a.distance_knowledge_floor) * (
-        1.0 - overlap_hours(region, a) / a.shared_business_hours
+        1.0 - overlap_hours(region, a, hq) / a.shared_business_hours
     )
     return 1.0 - alpha * region.market_complexity * distance
 
@@ -261,7 +270,7 @@ def _steady_ramp_capacity(a: Assumptions) -> float:
 # --------------------------------------------------------------------------
 # Teams of one role
 # --------------------------------------------------------------------------
-def _team(plan: RolePlan, team: str, location: Region, demand: float, rate: float, fte_manual: float | None,
+def _team(plan: RolePlan, team: str, location: Region, demand: float, fte_manual: float | None,
           teams_of_role: int, a: Assumptions, standardized: bool) -> TeamResult:
     role = plan.role
     overhead = coordination_overhead(teams_of_role, a)
@@ -301,12 +310,12 @@ def _team(plan: RolePlan, team: str, location: Region, demand: float, rate: floa
 
 
 def _service(plan: RolePlan, region: Region, team: TeamResult, share: float, central: bool,
-             a: Assumptions) -> ServiceResult:
+             a: Assumptions, hq: Region) -> ServiceResult:
     role = plan.role
     demand = role.demand_per_rep_week * region.reps * share
-    delay = handoff_delay_hours(region, a) if central else 0.0
+    delay = handoff_delay_hours(region, a, hq) if central else 0.0
     response = min(a.max_response_hours, team.wait_hours + team.service_hours + delay)
-    effectiveness = centralized_effectiveness(role.local_knowledge_sensitivity, region, a) if central else 1.0
+    effectiveness = centralized_effectiveness(role.local_knowledge_sensitivity, region, a, hq) if central else 1.0
     value = 1.0 / (1.0 + response / role.urgency_hours)
     saved = role.demand_per_rep_week * share * team.served_share * role.rep_hours_saved_per_request * effectiveness * value
     return ServiceResult(
@@ -321,7 +330,6 @@ def _role(plan: RolePlan, scenario: Scenario) -> tuple[list[TeamResult], list[Se
     role = plan.role
     hq = scenario.hq
     manual = plan.sizing == "manual"
-    active = [r for r in scenario.regions if r.reps > 0 or (manual and plan.local_fte_for(r.id) > 0)]
     teams: list[TeamResult] = []
     services: list[ServiceResult] = []
     if plan.placement == "centralized":
@@ -333,23 +341,31 @@ def _role(plan: RolePlan, scenario: Scenario) -> tuple[list[TeamResult], list[Se
         local_share = 1.0 - central_share
     has_central = plan.placement in ("centralized", "hybrid")
     has_local = plan.placement in ("localized", "hybrid")
-    n_teams = (1 if has_central else 0) + (len(active) if has_local else 0)
+    # A hybrid hub sits at HQ and serves the HQ region in full: no spoke next to it.
+    spoke_regions = [r for r in scenario.regions
+                     if (r.reps > 0 or (manual and plan.local_fte_for(r.id) > 0))
+                     and not (plan.placement == "hybrid" and r.id == hq.id)]
+
+    def hub_share(r: Region) -> float:
+        return 1.0 if (plan.placement == "hybrid" and r.id == hq.id) else central_share
+
+    n_teams = (1 if has_central else 0) + (len(spoke_regions) if has_local else 0)
     if has_central:
-        demand = sum(role.demand_per_rep_week * r.reps * central_share for r in scenario.regions)
-        central = _team(plan, CENTRAL, hq, demand, role.service_rate_per_fte_week,
-                        plan.central_fte if manual else None, n_teams, a, standardized=True)
+        demand = sum(role.demand_per_rep_week * r.reps * hub_share(r) for r in scenario.regions)
+        central = _team(plan, CENTRAL, hq, demand, plan.central_fte if manual else None, n_teams, a,
+                        standardized=True)
         teams.append(central)
         for r in scenario.regions:
             if r.reps > 0:
-                services.append(_service(plan, r, central, central_share, True, a))
+                services.append(_service(plan, r, central, hub_share(r), True, a, hq))
     if has_local:
-        for r in active:
+        for r in spoke_regions:
             demand = role.demand_per_rep_week * r.reps * local_share
-            local = _team(plan, r.id, r, demand, role.service_rate_per_fte_week,
-                          plan.local_fte_for(r.id) if manual else None, n_teams, a, standardized=False)
+            local = _team(plan, r.id, r, demand, plan.local_fte_for(r.id) if manual else None, n_teams, a,
+                          standardized=False)
             teams.append(local)
             if r.reps > 0:
-                services.append(_service(plan, r, local, local_share, False, a))
+                services.append(_service(plan, r, local, local_share, False, a, hq))
     return teams, services
 
 
@@ -417,7 +433,7 @@ def evaluate(scenario: Scenario) -> Results:
         productivity = p0 * (share / s0) ** a.productivity_elasticity * cap
         baseline = p0 * cap
         region_results.append(RegionResult(
-            region_id=r.id, name=r.name, reps=r.reps, managers=r.managers, tz_gap_hours=r.tz_gap_hours,
+            region_id=r.id, name=r.name, reps=r.reps, managers=r.managers, tz_gap_hours=gap_to_hq(r, scenario.hq),
             reclaimed_hours_per_rep_week=reclaimed, selling_time_share=share,
             productivity_per_rep_usd=productivity, baseline_productivity_per_rep_usd=baseline,
             revenue_usd=productivity * r.reps, baseline_revenue_usd=baseline * r.reps,

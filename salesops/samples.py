@@ -10,7 +10,7 @@ from salesops.paths import SAMPLES_DIR
 from salesops.roles import load_catalog
 from salesops.scenario import Region, RolePlan, Scenario, ScenarioError
 
-__all__ = ["SampleInfo", "list_samples", "load_sample", "synthetic"]
+__all__ = ["MAX_SYNTH_REGIONS", "SampleInfo", "dump", "list_samples", "load_sample", "synthetic"]
 
 # Time-zone offsets and complexity used to spread synthetic regions round the globe.
 _SYNTH_REGIONS = (
@@ -23,6 +23,8 @@ _SYNTH_REGIONS = (
     ("west", "US West", -3.0, 0.2, 1.05),
     ("dach", "DACH", 6.0, 0.6, 1.0),
 )
+
+MAX_SYNTH_REGIONS = len(_SYNTH_REGIONS)
 
 
 @dataclass(frozen=True)
@@ -79,11 +81,11 @@ def synthetic(reps: int, regions: int, placement: str = "centralized", name: str
         If ``reps`` < 1 or ``regions`` is not between 1 and 8 (or more than reps).
     """
     if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
-        raise ScenarioError(f"--reps must be a whole number >= 1, got {reps!r}")
+        raise ScenarioError(f"reps must be a whole number >= 1, got {reps!r}")
     if isinstance(regions, bool) or not isinstance(regions, int) or not 1 <= regions <= len(_SYNTH_REGIONS):
-        raise ScenarioError(f"--regions must be between 1 and {len(_SYNTH_REGIONS)}, got {regions!r}")
+        raise ScenarioError(f"regions must be between 1 and {MAX_SYNTH_REGIONS}, got {regions!r}")
     if regions > reps:
-        raise ScenarioError(f"--regions ({regions}) cannot exceed --reps ({reps})")
+        raise ScenarioError(f"regions ({regions}) cannot exceed reps ({reps})")
     weights = [2.0] + [1.0] * (regions - 1)
     total = sum(weights)
     counts = [max(1, int(reps * w / total)) for w in weights]
@@ -103,4 +105,5 @@ def synthetic(reps: int, regions: int, placement: str = "centralized", name: str
 
 
 def dump(scenario: Scenario) -> str:
+    """A scenario as the indented JSON text the sample files use."""
     return json.dumps(scenario.to_dict(), indent=2) + "\n"

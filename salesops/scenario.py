@@ -155,6 +155,14 @@ class Assumptions:
         "coordination_overhead_per_channel", "max_coordination_overhead",
     )
 
+    # Hard limits well outside any plausible value: they keep every result finite
+    # and positive (the plausible ranges are in data/assumptions.json).
+    _HARD_MAX = {
+        "rep_hours_per_week": 100.0, "ops_hours_per_week": 100.0, "productivity_elasticity": 3.0,
+        "quota_usd_per_rep": 1e9, "ops_benefit_ramp_months": 120.0, "shared_business_hours": 24.0,
+        "handoff_delay_hours": 168.0, "max_response_hours": 10_000.0,
+    }
+
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
@@ -163,7 +171,7 @@ class Assumptions:
                 object.__setattr__(self, f.name, _number(value, where, low=12, high=120, integer=True))
                 continue
             low = 0.0
-            high = 1.0 if f.name in self._SHARES else None
+            high = 1.0 if f.name in self._SHARES else self._HARD_MAX.get(f.name)
             num = _number(value, where, low=low, high=high)
             object.__setattr__(self, f.name, num)
         for name in ("rep_hours_per_week", "ops_hours_per_week", "shared_business_hours",
@@ -174,8 +182,9 @@ class Assumptions:
             raise ScenarioError(f"assumptions.service_level_target must be in (0, 1), got {self.service_level_target!r}")
         if not 0 < self.max_utilization < 1:
             raise ScenarioError(f"assumptions.max_utilization must be in (0, 1), got {self.max_utilization!r}")
-        if self.baseline_selling_time_share <= 0:
-            raise ScenarioError("assumptions.baseline_selling_time_share must be > 0")
+        if self.baseline_selling_time_share < 0.01:
+            raise ScenarioError(
+                f"assumptions.baseline_selling_time_share must be >= 0.01, got {self.baseline_selling_time_share!r}")
         if self.max_selling_time_share < self.baseline_selling_time_share:
             raise ScenarioError(
                 "assumptions.max_selling_time_share must be >= baseline_selling_time_share "
@@ -372,7 +381,7 @@ class Scenario:
         if data.get("schema") != SCHEMA_NAME:
             raise ScenarioError(f"not a scenario file: field 'schema' must be {SCHEMA_NAME!r}, got {data.get('schema')!r}")
         version = data.get("version")
-        if version != SCHEMA_VERSION:
+        if isinstance(version, bool) or version != SCHEMA_VERSION:
             raise ScenarioError(f"unsupported scenario version {version!r} (this app reads version {SCHEMA_VERSION})")
         _require(data, ("name", "hq_region", "regions", "roles"), "scenario")
         regions = _list(data["regions"], "regions")
@@ -427,6 +436,10 @@ class Scenario:
         try:
             data = json.loads(text)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ScenarioError(f"not valid JSON: {exc}") from None
+        except RecursionError:
+            raise ScenarioError("not a scenario: the JSON is nested too deeply") from None
+        except ValueError as exc:  # e.g. an integer literal with thousands of digits
             raise ScenarioError(f"not valid JSON: {exc}") from None
         return cls.from_dict(data)
 

@@ -221,6 +221,8 @@ def _files(tmp_path: Path) -> dict[str, str]:
     (tmp_path / "bigint.json").write_text('{"schema": ' + "9" * 5000 + "}", encoding="utf-8")
     (tmp_path / "binary.json").write_bytes(b"\xff\xfe\x00\xd8garbage")
     write_scenario(tmp_path / "overflow.json", load_sample("midmarket"), quota_usd_per_rep=1e308)
+    (tmp_path / "boolversion.json").write_text(
+        json.dumps({**load_sample("startup").to_dict(), "version": True}), encoding="utf-8")
     (tmp_path / "adir").mkdir()
     return {"dir": str(tmp_path)}
 
@@ -237,7 +239,8 @@ ERROR_CASES = [
     (["evaluate", "{dir}/deep.json"], 1, "deep.json"),
     (["evaluate", "{dir}/bigint.json"], 1, "bigint.json"),
     (["evaluate", "{dir}/binary.json"], 1, "binary.json"),
-    (["evaluate", "{dir}/overflow.json", "--json"], 1, "non-finite"),
+    (["evaluate", "{dir}/overflow.json", "--json"], 1, "quota_usd_per_rep must be <= 1e+09"),
+    (["evaluate", "{dir}/boolversion.json"], 1, "unsupported scenario version True"),
     (["evaluate", "midmarket", "--placement", "foo=localized"], 2, "unknown role 'foo' in --placement foo=localized"),
     (["evaluate", "midmarket", "--placement", "crm_admin=sideways"], 2, "'sideways'"),
     (["evaluate", "midmarket", "--placement", "crm_admin"], 2, "ROLE=MODE"),
@@ -251,7 +254,7 @@ ERROR_CASES = [
     (["synth", "--reps", "ten", "--regions", "2"], 2, "'ten'"),
     (["synth", "--reps", "10", "--regions", "0"], 2, "'0'"),
     (["synth", "--reps", "10", "--regions", "9"], 2, "'9'"),
-    (["synth", "--reps", "3", "--regions", "5"], 2, "--regions (5)"),
+    (["synth", "--reps", "3", "--regions", "5"], 2, "regions (5) cannot exceed reps (3)"),
     (["synth", "--reps", "30000000", "--regions", "1"], 2, "30000000"),
     (["synth", "--reps", "10"], 2, "--regions"),
     (["synth", "--reps", "10", "--regions", "2", "--placement", "sideways"], 2, "'sideways'"),

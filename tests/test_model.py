@@ -187,8 +187,9 @@ def test_far_region_gets_slower_less_effective_central_service(catalog):
     # gap 14 h wraps to 10 h: no overlap of an 8-hour day, so the full handoff delay (8 h)
     assert far.handoff_delay_hours == pytest.approx(8.0) and near.handoff_delay_hours == 0.0
     assert far.response_hours == pytest.approx(near.response_hours + 8.0)
-    # e = 1 - alpha k (beta + (1 - beta)(1 - overlap/8)): HQ 1 - 0.1 * 0.25, far 1 - 0.1
-    assert near.effectiveness == pytest.approx(0.975)
+    # e = 1 - alpha k (beta + (1 - beta)(1 - overlap/8)) away from HQ: far 1 - 0.1;
+    # the HQ region sits with the central team and keeps full effectiveness.
+    assert near.effectiveness == pytest.approx(1.0)
     assert far.effectiveness == pytest.approx(0.9)
     assert far.hours_saved_per_rep_week < near.hours_saved_per_rep_week
     region = {r.region_id: r for r in res.regions}
@@ -360,3 +361,30 @@ def test_selling_time_share_is_capped(catalog):
 
 def test_evaluate_is_deterministic(sample):
     assert evaluate(sample) == evaluate(sample)
+
+
+def test_time_zone_gaps_are_measured_from_the_hq_region(catalog):
+    spec = catalog["crm_admin"]
+    regions = (Region("ny", "New York", 100, 10, tz_offset_hours=0, market_complexity=0.5),
+               Region("ldn", "London", 100, 10, tz_offset_hours=5, market_complexity=0.5))
+    from_ny = evaluate(_one_role_scenario(spec, dict(placement="centralized"), regions=regions, hq="ny"))
+    from_ldn = evaluate(_one_role_scenario(spec, dict(placement="centralized"), regions=regions, hq="ldn"))
+    delay = {s.region_id: s.handoff_delay_hours for s in from_ldn.services}
+    # With HQ in London, London has no gap and New York is 5 h away (3 shared hours of 8).
+    assert delay["ldn"] == 0.0
+    assert delay["ny"] == pytest.approx(8.0 * (1 - 3 / 8))
+    assert {r.region_id: r.tz_gap_hours for r in from_ldn.regions} == {"ny": 5.0, "ldn": 0.0}
+    assert {s.region_id: s.handoff_delay_hours for s in from_ny.services}["ny"] == 0.0
+
+
+def test_hybrid_hub_serves_hq_in_full_and_spokes_only_elsewhere(catalog):
+    spec = catalog["deal_desk"]
+    regions = (Region("hq", "HQ", 100, 10, tz_offset_hours=0),
+               Region("emea", "EMEA", 60, 6, tz_offset_hours=6))
+    res = evaluate(_one_role_scenario(spec, dict(placement="hybrid"), regions=regions))
+    assert {t.team for t in res.teams} == {"central", "emea"}
+    hub = next(t for t in res.teams if t.team == "central")
+    phi = spec.hybrid_central_share
+    assert hub.demand_per_week == pytest.approx(spec.demand_per_rep_week * (100 + 60 * phi))
+    spoke = next(t for t in res.teams if t.team == "emea")
+    assert spoke.demand_per_week == pytest.approx(spec.demand_per_rep_week * 60 * (1 - phi))
