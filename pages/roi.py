@@ -18,7 +18,9 @@ before = state.previous()
 st.title("Productivity & ROI")
 st.caption(f"{scenario.name} · {res.reps:,} reps · {res.sales_ops_fte:,.1f} sales-ops FTE "
            f"({fmt_ratio(res.reps_per_ops_fte)} reps per FTE) · {fmt_usd(res.ops_cost_per_rep_usd)} per rep")
-headline_metrics(res, evaluate_cached(before) if before is not None else None)
+# Deltas show the effect of the last edit; after loading another org they would mislead.
+comparable = before is not None and before.name == scenario.name
+headline_metrics(res, evaluate_cached(before) if comparable else None)
 
 with st.container(border=True):
     st.markdown("**Placement of each sales-ops role** (changes update every figure on this page)")
@@ -29,28 +31,30 @@ left.vega_lite_chart(spec=charts.results_spec("productivity", res), width="stret
 right.vega_lite_chart(spec=charts.results_spec("selling_time", res), width="stretch")
 left, right = st.columns(2)
 left.vega_lite_chart(spec=charts.results_spec("cost_by_role", res), width="stretch")
-right.vega_lite_chart(spec=charts.results_spec("projection", res), width="stretch")
+right.vega_lite_chart(spec=charts.results_spec("cumulative", res), width="stretch", height=280)
+st.vega_lite_chart(spec=charts.results_spec("projection", res), width="stretch", height=280)
 
 st.subheader("What would switching one role do?")
 whatifs = placement_whatifs(scenario)
 if whatifs.empty:
     st.info("No sales-ops roles to switch.")
 else:
-    left, right = st.columns([3, 2])
-    left.dataframe(
-        whatifs.drop(columns=["role_id"]),
-        column_config={
-            "role": "Role", "current": "Now", "alternative": "Switch to",
-            "roi": st.column_config.NumberColumn("New ROI", format="percent"),
-            "delta_roi_pp": st.column_config.NumberColumn("ROI change (pp)", format="%+.1f"),
-            "delta_productivity_usd": st.column_config.NumberColumn("Productivity per rep change", format="$%+,.0f"),
-            "delta_cost_usd": st.column_config.NumberColumn("Cost change", format="$%+,.0f"),
-            "delta_fte": st.column_config.NumberColumn("FTE change", format="%+.1f"),
-            "delta_response_hours": st.column_config.NumberColumn("Response change (h)", format="%+.1f"),
-        },
-        hide_index=True, width="stretch",
-    )
-    right.altair_chart(charts.whatif_chart(whatifs), width="stretch")
+    st.vega_lite_chart(spec=charts.whatif_chart(whatifs).to_dict(validate=False), width="stretch")
+    with st.expander("The same as a table"):
+        st.dataframe(
+            whatifs.drop(columns=["role_id"]),
+            column_config={
+                "role": "Role", "current": "Now", "alternative": "Switch to",
+                "roi": st.column_config.NumberColumn("New ROI", format="percent"),
+                "delta_roi_pp": st.column_config.NumberColumn("ROI change (pp)", format="%+.1f"),
+                "delta_productivity_usd": st.column_config.NumberColumn("Productivity per rep change",
+                                                                        format="$%+,.0f"),
+                "delta_cost_usd": st.column_config.NumberColumn("Cost change", format="$%+,.0f"),
+                "delta_fte": st.column_config.NumberColumn("FTE change", format="%+.1f"),
+                "delta_response_hours": st.column_config.NumberColumn("Response change (h)", format="%+.1f"),
+            },
+            hide_index=True, width="stretch",
+        )
     best = whatifs.loc[whatifs["delta_roi_pp"].idxmax()]
     if best["delta_roi_pp"] > 0.05:
         st.success(f"Largest single gain: move **{best['role']}** to **{best['alternative']}** "

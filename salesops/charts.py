@@ -19,6 +19,7 @@ __all__ = [
     "KIND_COLORS",
     "PLACEMENT_COLORS",
     "cost_by_role_chart",
+    "cumulative_chart",
     "org_chart",
     "org_frames",
     "productivity_chart",
@@ -39,34 +40,41 @@ KIND_COLORS = {
 _USD = "$,.0f"
 
 
-def productivity_chart(results: Results) -> alt.Chart:
-    """Productivity per rep by region, with the no-sales-ops baseline as a tick."""
-    df = results.regions_frame()[["name", "productivity_per_rep_usd", "baseline_productivity_per_rep_usd", "reps"]]
-    base = alt.Chart(df).encode(y=alt.Y("name:N", title=None, sort=None, axis=alt.Axis(labelLimit=200)))
-    bars = base.mark_bar(color="#1f5f99").encode(
-        x=alt.X("productivity_per_rep_usd:Q", title="Revenue per rep per year (USD)", axis=alt.Axis(format="$,.0s")),
-        tooltip=[alt.Tooltip("name:N", title="Region"), alt.Tooltip("reps:Q", title="Reps"),
-                 alt.Tooltip("productivity_per_rep_usd:Q", title="Productivity per rep", format=_USD),
-                 alt.Tooltip("baseline_productivity_per_rep_usd:Q", title="Without sales ops", format=_USD)],
-    )
-    ticks = base.mark_tick(color="#222222", thickness=2, size=22).encode(x="baseline_productivity_per_rep_usd:Q")
-    return (bars + ticks).properties(title="Productivity per rep by region (black tick: without sales ops)",
-                                     height=alt.Step(34))
+def _dumbbell(df: pd.DataFrame, base_field: str, value_field: str, title: str, axis_title: str,
+              axis_format: str, tooltip_format: str, color: str) -> alt.LayerChart:
+    """Per region: a grey dot at the baseline, a coloured dot now, a bar between them.
+
+    The scale does not start at zero, so region differences of a few percent show.
+    """
+    y = alt.Y("name:N", title=None, sort=None, axis=alt.Axis(labelLimit=200))
+    scale = alt.Scale(zero=False, padding=12)
+    tooltip = [alt.Tooltip("name:N", title="Region"), alt.Tooltip("reps:Q", title="Reps"),
+               alt.Tooltip(f"{value_field}:Q", title="With sales ops", format=tooltip_format),
+               alt.Tooltip(f"{base_field}:Q", title="Without sales ops", format=tooltip_format)]
+    base = alt.Chart(df).encode(y=y, tooltip=tooltip)
+    link = base.mark_rule(color=color, strokeWidth=3, opacity=0.5).encode(
+        x=alt.X(f"{base_field}:Q", title=axis_title, scale=scale, axis=alt.Axis(format=axis_format)),
+        x2=f"{value_field}:Q")
+    before = base.mark_point(filled=True, size=90, color="#9aa3ad").encode(x=alt.X(f"{base_field}:Q", scale=scale))
+    now = base.mark_point(filled=True, size=140, color=color).encode(x=alt.X(f"{value_field}:Q", scale=scale))
+    return (link + before + now).properties(title=title, height=alt.Step(34))
 
 
-def selling_time_chart(results: Results) -> alt.Chart:
-    """Selling-time share by region against the baseline share."""
-    df = results.regions_frame()[["name", "selling_time_share", "reclaimed_hours_per_rep_week"]]
-    bars = alt.Chart(df).mark_bar(color="#7cc48a").encode(
-        y=alt.Y("name:N", title=None, sort=None),
-        x=alt.X("selling_time_share:Q", title="Share of rep time spent selling", axis=alt.Axis(format="%")),
-        tooltip=[alt.Tooltip("name:N", title="Region"),
-                 alt.Tooltip("selling_time_share:Q", title="Selling time", format=".1%"),
-                 alt.Tooltip("reclaimed_hours_per_rep_week:Q", title="Hours reclaimed per rep per week", format=".2f")],
-    )
-    rule = alt.Chart(pd.DataFrame({"baseline": [results.baseline_selling_time_share]})).mark_rule(
-        color="#222222", strokeDash=[4, 3]).encode(x="baseline:Q")
-    return (bars + rule).properties(title="Selling-time share (dashed: baseline)", height=alt.Step(34))
+def productivity_chart(results: Results) -> alt.LayerChart:
+    """Productivity per rep by region: without sales ops (grey) and with it (blue)."""
+    df = results.regions_frame()[["name", "reps", "productivity_per_rep_usd", "baseline_productivity_per_rep_usd"]]
+    return _dumbbell(df, "baseline_productivity_per_rep_usd", "productivity_per_rep_usd",
+                     "Productivity per rep by region (grey: without sales ops)",
+                     "Revenue per rep per year (USD)", "$,.3s", "$,.0f", "#1f5f99")
+
+
+def selling_time_chart(results: Results) -> alt.LayerChart:
+    """Selling-time share by region: baseline (grey) and with sales ops (green)."""
+    df = results.regions_frame()[["name", "reps", "selling_time_share"]].assign(
+        baseline_share=results.baseline_selling_time_share)
+    return _dumbbell(df, "baseline_share", "selling_time_share",
+                     "Selling-time share by region (grey: without sales ops)",
+                     "Share of rep time spent selling", ".1%", ".1%", "#2e7d32")
 
 
 def cost_by_role_chart(results: Results) -> alt.Chart:
@@ -93,34 +101,48 @@ def cost_by_role_chart(results: Results) -> alt.Chart:
 
 
 def projection_chart(results: Results) -> alt.Chart:
-    """Three-year projection: monthly gross-margin uplift and cost, and cumulative net."""
+    """Three-year projection, month by month: gross-margin uplift against sales-ops cost."""
     p = results.projection_frame()
     flows = p.melt(id_vars=["month"], value_vars=["gross_margin_uplift_usd", "sales_ops_cost_usd"],
                    var_name="series", value_name="usd")
-    flows["series"] = flows["series"].map({"gross_margin_uplift_usd": "Gross-margin uplift per month",
-                                           "sales_ops_cost_usd": "Sales-ops cost per month"})
-    monthly = alt.Chart(flows).mark_line(point=False, strokeWidth=2).encode(
+    flows["series"] = flows["series"].map({"gross_margin_uplift_usd": "Gross-margin uplift",
+                                           "sales_ops_cost_usd": "Sales-ops cost"})
+    return alt.Chart(flows).mark_line(strokeWidth=2.5).encode(
         x=alt.X("month:Q", title="Month", scale=alt.Scale(domain=[1, int(p["month"].max())])),
         y=alt.Y("usd:Q", title="USD per month", axis=alt.Axis(format="$,.2s")),
-        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
-                        scale=alt.Scale(range=["#1f5f99", "#e07b39"])),
-        tooltip=[alt.Tooltip("month:Q"), alt.Tooltip("series:N"), alt.Tooltip("usd:Q", format=_USD)],
-    ).properties(title="Monthly uplift and cost", height=200, width="container")
-    cumulative = alt.Chart(p).mark_area(opacity=0.35, color="#7cc48a", line={"color": "#2e7d32"}).encode(
-        x=alt.X("month:Q", title="Month", scale=alt.Scale(domain=[1, int(p["month"].max())])),
-        y=alt.Y("cumulative_net_usd:Q", title="Cumulative net (USD)", axis=alt.Axis(format="$,.2s")),
-        tooltip=[alt.Tooltip("month:Q"), alt.Tooltip("cumulative_net_usd:Q", title="Cumulative net", format=_USD)],
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=["Gross-margin uplift", "Sales-ops cost"],
+                                        range=["#1f5f99", "#e07b39"])),
+        tooltip=[alt.Tooltip("month:Q", title="Month"), alt.Tooltip("series:N", title="Series"),
+                 alt.Tooltip("usd:Q", title="USD", format=_USD)],
+    ).properties(title="3-year projection per month (ramp, attrition and the ops set-up ramp included)",
+                 height=220)
+
+
+def cumulative_chart(results: Results) -> alt.LayerChart:
+    """Cumulative net return over the projection, with the payback month marked."""
+    p = results.projection_frame()
+    x = alt.X("month:Q", title="Month", scale=alt.Scale(domain=[1, int(p["month"].max())], nice=False))
+    area = alt.Chart(p).mark_area(opacity=0.35, color="#7cc48a", line={"color": "#2e7d32"}).encode(
+        x=x, y=alt.Y("cumulative_net_usd:Q", title="Cumulative net return (USD)", axis=alt.Axis(format="$,.2s")),
+        tooltip=[alt.Tooltip("month:Q", title="Month"),
+                 alt.Tooltip("cumulative_net_usd:Q", title="Cumulative net", format=_USD)],
     )
-    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#222222").encode(y="y:Q")
-    return alt.vconcat(monthly, (cumulative + zero).properties(title="Cumulative net return", height=160, width="container")).properties(
-        title="3-year projection (ramp and attrition included)")
+    layers = [area, alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#222222").encode(y="y:Q")]
+    if results.payback_months is not None and results.payback_months <= p["month"].max():
+        marker = pd.DataFrame({"month": [results.payback_months],
+                               "label": [f"payback {results.payback_months:.1f} months"]})
+        layers.append(alt.Chart(marker).mark_rule(color="#1f5f99", strokeDash=[4, 3]).encode(x=x))
+        layers.append(alt.Chart(marker).mark_text(align="left", dx=4, color="#1f5f99").encode(
+            x=x, y=alt.value(12), text="label:N"))
+    return alt.layer(*layers).properties(title="Cumulative net return", height=220)
 
 
 def whatif_chart(whatifs: pd.DataFrame) -> alt.Chart:
     """Change in ROI (percentage points) if one role alone switched placement."""
     df = whatifs.assign(label=whatifs["role"] + " → " + whatifs["alternative"].str.capitalize())
     return alt.Chart(df).mark_bar().encode(
-        y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
+        y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
         x=alt.X("delta_roi_pp:Q", title="Change in ROI (percentage points)"),
         color=alt.condition(alt.datum.delta_roi_pp >= 0, alt.value("#2e7d32"), alt.value("#c62828")),
         tooltip=[alt.Tooltip("role:N"), alt.Tooltip("current:N"), alt.Tooltip("alternative:N"),
@@ -191,6 +213,7 @@ _BUILDERS = {
     "selling_time": selling_time_chart,
     "cost_by_role": cost_by_role_chart,
     "projection": projection_chart,
+    "cumulative": cumulative_chart,
 }
 
 

@@ -194,6 +194,8 @@ def build_org(scenario: Scenario, fte_by_team: dict[tuple[str, str], float] | No
                                 role_id=role.id, count=max(1, round(fte))))
         if placement in ("localized", "hybrid"):
             for rid, region in regions.items():
+                if placement == "hybrid" and rid == hq:
+                    continue  # the hub at HQ serves the HQ region itself
                 fte = fte_by_team.get((role.id, rid), plan.local_fte_for(rid))
                 if region.reps == 0 and fte == 0:
                     continue

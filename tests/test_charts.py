@@ -1,0 +1,78 @@
+"""Chart builders and what-ifs, tested by inspecting the returned Vega-Lite spec."""
+
+from __future__ import annotations
+
+import pytest
+
+from salesops import charts
+from salesops.model import evaluate
+from salesops.org import build_org
+from salesops.samples import load_sample
+from salesops.whatif import placement_whatifs
+
+
+def _datasets(spec: dict) -> list[list[dict]]:
+    return list(spec.get("datasets", {}).values())
+
+
+def _rows_with(spec: dict, field: str) -> list[dict]:
+    return [row for data in _datasets(spec) for row in data if field in row]
+
+
+@pytest.fixture(scope="module")
+def results():
+    return evaluate(load_sample("enterprise"))
+
+
+@pytest.mark.parametrize("name", sorted(charts._BUILDERS))
+def test_every_results_chart_is_a_valid_spec(name, results):
+    spec = charts._BUILDERS[name](results).to_dict()  # validates against the Vega-Lite schema
+    assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+    assert charts.results_spec(name, results) == charts._BUILDERS[name](results).to_dict(validate=False)
+
+
+def test_productivity_chart_plots_each_region_with_and_without_sales_ops(results):
+    rows = _rows_with(charts.productivity_chart(results).to_dict(), "productivity_per_rep_usd")
+    assert {r["name"]: r["productivity_per_rep_usd"] for r in rows} == {
+        r.name: r.productivity_per_rep_usd for r in results.regions}
+    assert all(r["baseline_productivity_per_rep_usd"] == results.baseline_productivity_per_rep_usd for r in rows)
+
+
+def test_cost_chart_adds_up_to_the_sales_ops_cost(results):
+    rows = _rows_with(charts.cost_by_role_chart(results).to_dict(), "cost_usd_per_year")
+    assert sum(r["cost_usd_per_year"] for r in rows) == pytest.approx(results.sales_ops_cost_usd)
+    assert {r["where"] for r in rows} == {"Central team (HQ)", "Embedded in regions"}
+
+
+def test_cumulative_chart_marks_payback(results):
+    spec = charts.cumulative_chart(results).to_dict()
+    marks = _rows_with(spec, "label")
+    assert marks and marks[0]["month"] == pytest.approx(results.payback_months)
+
+
+def test_projection_chart_has_every_month_of_both_series(results):
+    rows = _rows_with(charts.projection_chart(results).to_dict(), "series")
+    assert len(rows) == 2 * len(results.projection)
+
+
+def test_org_chart_is_clickable_on_node_id():
+    scenario = load_sample("midmarket")
+    graph = build_org(scenario)
+    spec = charts.org_chart(graph, selected="cro").to_dict()
+    params = spec.get("params", []) + [p for layer in spec["layer"] for p in layer.get("params", [])]
+    assert any(p["name"] == "node" and p["select"]["fields"] == ["id"] for p in params)
+    ids = {r["id"] for r in _rows_with(spec, "id")}
+    assert ids == set(graph.nodes)
+
+
+def test_whatifs_match_evaluating_the_switched_scenario():
+    scenario = load_sample("midmarket")
+    base = evaluate(scenario)
+    table = placement_whatifs(scenario)
+    assert len(table) == 2 * len(scenario.roles)
+    row = table[(table.role_id == "deal_desk") & (table.alternative == "localized")].iloc[0]
+    switched = evaluate(scenario.with_placement("deal_desk", "localized"))
+    assert row.delta_roi_pp == pytest.approx((switched.roi - base.roi) * 100)
+    assert row.delta_cost_usd == pytest.approx(switched.sales_ops_cost_usd - base.sales_ops_cost_usd)
+    spec = charts.whatif_chart(table).to_dict()
+    assert len(_rows_with(spec, "delta_roi_pp")) == len(table)
