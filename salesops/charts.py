@@ -176,7 +176,7 @@ def org_frames(graph: nx.DiGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
     return nodes, edges
 
 
-ROW_PX = 26
+ROW_PX = 30
 
 
 def org_chart(graph: nx.DiGraph, selected: str | None = None) -> alt.LayerChart:
@@ -194,7 +194,7 @@ def org_chart(graph: nx.DiGraph, selected: str | None = None) -> alt.LayerChart:
     links = alt.Chart(edges).mark_rule(color="#b0b7c3").encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
     points = alt.Chart(nodes).mark_circle(stroke="#111111", opacity=1).encode(
         x=x, y=y,
-        size=alt.Size("count:Q", scale=alt.Scale(type="sqrt", range=[90, 520]), legend=None),
+        size=alt.Size("count:Q", scale=alt.Scale(type="sqrt", range=[70, 380]), legend=None),
         color=alt.Color("kind:N", title="Position", scale=alt.Scale(
             domain=[KIND_LABELS[k] for k in KIND_COLORS], range=list(KIND_COLORS.values())),
             legend=alt.Legend(orient="top")),
@@ -203,7 +203,9 @@ def org_chart(graph: nx.DiGraph, selected: str | None = None) -> alt.LayerChart:
                  alt.Tooltip("region:N", title="Region"), alt.Tooltip("count:Q", title="People"),
                  alt.Tooltip("fte:Q", title="FTE", format=".1f")],
     ).add_params(select)
-    labels = alt.Chart(nodes).mark_text(align="left", dx=13, fontSize=11, limit=320).encode(
+    # Labels sit just above their node, so the reporting lines never run through them.
+    labels = alt.Chart(nodes).mark_text(align="left", baseline="bottom", dx=8, dy=-5, fontSize=11,
+                                        limit=320).encode(
         x=x, y=y, text="label:N")
     return (links + points + labels).properties(width="container", height=max(160, ROW_PX * rows))
 
