@@ -39,7 +39,7 @@ whatifs = placement_whatifs(scenario)
 if whatifs.empty:
     st.info("No sales-ops roles to switch.")
 else:
-    st.vega_lite_chart(spec=charts.whatif_chart(whatifs).to_dict(validate=False), width="stretch")
+    st.vega_lite_chart(spec=charts.chart_spec("whatif", whatifs), width="stretch")
     with st.expander("The same as a table"):
         st.dataframe(
             whatifs.drop(columns=["role_id"]),

@@ -24,6 +24,7 @@ __all__ = [
     "org_frames",
     "productivity_chart",
     "projection_chart",
+    "chart_spec",
     "results_spec",
     "selling_time_chart",
     "whatif_chart",
@@ -40,7 +41,15 @@ KIND_COLORS = {
 _USD = "$,.0f"
 
 
-def _dumbbell(df: pd.DataFrame, base_field: str, value_field: str, title: str, axis_title: str,
+def _records(df: pd.DataFrame) -> list[dict]:
+    return df.to_dict(orient="records")
+
+
+# --------------------------------------------------------------------------
+# Results charts. Each is a structure on named datasets (built once) plus the
+# datasets of one Results, so a rerun pays only for the data, not for altair.
+# --------------------------------------------------------------------------
+def _dumbbell(base_field: str, value_field: str, title: str, axis_title: str,
               axis_format: str, tooltip_format: str, color: str) -> alt.LayerChart:
     """Per region: a grey dot at the baseline, a coloured dot now, a bar between them.
 
@@ -51,7 +60,7 @@ def _dumbbell(df: pd.DataFrame, base_field: str, value_field: str, title: str, a
     tooltip = [alt.Tooltip("name:N", title="Region"), alt.Tooltip("reps:Q", title="Reps"),
                alt.Tooltip(f"{value_field}:Q", title="With sales ops", format=tooltip_format),
                alt.Tooltip(f"{base_field}:Q", title="Without sales ops", format=tooltip_format)]
-    base = alt.Chart(df).encode(y=y, tooltip=tooltip)
+    base = alt.Chart(alt.NamedData(name="regions")).encode(y=y, tooltip=tooltip)
     link = base.mark_rule(color=color, strokeWidth=3, opacity=0.5).encode(
         x=alt.X(f"{base_field}:Q", title=axis_title, scale=scale, axis=alt.Axis(format=axis_format)),
         x2=f"{value_field}:Q")
@@ -60,34 +69,31 @@ def _dumbbell(df: pd.DataFrame, base_field: str, value_field: str, title: str, a
     return (link + before + now).properties(title=title, height=alt.Step(34))
 
 
-def productivity_chart(results: Results) -> alt.LayerChart:
-    """Productivity per rep by region: without sales ops (grey) and with it (blue)."""
-    df = results.regions_frame()[["name", "reps", "productivity_per_rep_usd", "baseline_productivity_per_rep_usd"]]
-    return _dumbbell(df, "baseline_productivity_per_rep_usd", "productivity_per_rep_usd",
+def _productivity_structure() -> alt.LayerChart:
+    return _dumbbell("baseline_productivity_per_rep_usd", "productivity_per_rep_usd",
                      "Productivity per rep by region (grey: without sales ops)",
                      "Revenue per rep per year (USD)", "$,.3s", "$,.0f", "#1f5f99")
 
 
-def selling_time_chart(results: Results) -> alt.LayerChart:
-    """Selling-time share by region: baseline (grey) and with sales ops (green)."""
-    df = results.regions_frame()[["name", "reps", "selling_time_share"]].assign(
-        baseline_share=results.baseline_selling_time_share)
-    return _dumbbell(df, "baseline_share", "selling_time_share",
+def _productivity_data(results: Results) -> dict[str, list[dict]]:
+    df = results.regions_frame()[["name", "reps", "productivity_per_rep_usd", "baseline_productivity_per_rep_usd"]]
+    return {"regions": _records(df)}
+
+
+def _selling_time_structure() -> alt.LayerChart:
+    return _dumbbell("baseline_share", "selling_time_share",
                      "Selling-time share by region (grey: without sales ops)",
                      "Share of rep time spent selling", ".1%", ".1%", "#2e7d32")
 
 
-def cost_by_role_chart(results: Results) -> alt.Chart:
-    """Annual sales-ops cost by role, split into the central team and embedded teams."""
-    teams = results.teams_frame()
-    names = {r.role_id: r.name for r in results.roles}
-    if teams.empty:
-        teams = pd.DataFrame({"role_id": [], "team": [], "cost_usd_per_year": [], "fte": []})
-    df = teams.assign(
-        role=teams["role_id"].map(names),
-        where=teams["team"].map(lambda t: "Central team (HQ)" if t == "central" else "Embedded in regions"),
-    ).groupby(["role", "where"], as_index=False)[["cost_usd_per_year", "fte"]].sum()
-    return alt.Chart(df).mark_bar().encode(
+def _selling_time_data(results: Results) -> dict[str, list[dict]]:
+    df = results.regions_frame()[["name", "reps", "selling_time_share"]].assign(
+        baseline_share=results.baseline_selling_time_share)
+    return {"regions": _records(df)}
+
+
+def _cost_structure() -> alt.Chart:
+    return alt.Chart(alt.NamedData(name="costs")).mark_bar().encode(
         y=alt.Y("role:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
         x=alt.X("sum(cost_usd_per_year):Q", title="Cost per year (USD)", axis=alt.Axis(format="$,.2s")),
         color=alt.Color("where:N", title="Placement",
@@ -100,15 +106,21 @@ def cost_by_role_chart(results: Results) -> alt.Chart:
     ).properties(title="Sales-ops cost by role and placement", height=alt.Step(30))
 
 
-def projection_chart(results: Results) -> alt.Chart:
-    """Three-year projection, month by month: gross-margin uplift against sales-ops cost."""
-    p = results.projection_frame()
-    flows = p.melt(id_vars=["month"], value_vars=["gross_margin_uplift_usd", "sales_ops_cost_usd"],
-                   var_name="series", value_name="usd")
-    flows["series"] = flows["series"].map({"gross_margin_uplift_usd": "Gross-margin uplift",
-                                           "sales_ops_cost_usd": "Sales-ops cost"})
-    return alt.Chart(flows).mark_line(strokeWidth=2.5).encode(
-        x=alt.X("month:Q", title="Month", scale=alt.Scale(domain=[1, int(p["month"].max())])),
+def _cost_data(results: Results) -> dict[str, list[dict]]:
+    names = {r.role_id: r.name for r in results.roles}
+    rows: dict[tuple[str, str], dict] = {}
+    for t in results.teams:
+        where = "Central team (HQ)" if t.team == "central" else "Embedded in regions"
+        row = rows.setdefault((t.role_id, where), {"role": names[t.role_id], "where": where,
+                                                   "cost_usd_per_year": 0.0, "fte": 0.0})
+        row["cost_usd_per_year"] += t.cost_usd_per_year
+        row["fte"] += t.fte
+    return {"costs": list(rows.values())}
+
+
+def _projection_structure() -> alt.Chart:
+    return alt.Chart(alt.NamedData(name="flows")).mark_line(strokeWidth=2.5).encode(
+        x=alt.X("month:Q", title="Month", scale=alt.Scale(nice=False)),
         y=alt.Y("usd:Q", title="USD per month", axis=alt.Axis(format="$,.2s")),
         color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
                         scale=alt.Scale(domain=["Gross-margin uplift", "Sales-ops cost"],
@@ -119,29 +131,40 @@ def projection_chart(results: Results) -> alt.Chart:
                  height=220)
 
 
-def cumulative_chart(results: Results) -> alt.LayerChart:
-    """Cumulative net return over the projection, with the payback month marked."""
-    p = results.projection_frame()
-    x = alt.X("month:Q", title="Month", scale=alt.Scale(domain=[1, int(p["month"].max())], nice=False))
-    area = alt.Chart(p).mark_area(opacity=0.35, color="#7cc48a", line={"color": "#2e7d32"}).encode(
+def _projection_data(results: Results) -> dict[str, list[dict]]:
+    flows = []
+    for m in results.projection:
+        flows.append({"month": m.month, "series": "Gross-margin uplift", "usd": m.gross_margin_uplift_usd})
+        flows.append({"month": m.month, "series": "Sales-ops cost", "usd": m.sales_ops_cost_usd})
+    return {"flows": flows}
+
+
+def _cumulative_structure() -> alt.LayerChart:
+    x = alt.X("month:Q", title="Month", scale=alt.Scale(nice=False))
+    area = alt.Chart(alt.NamedData(name="months")).mark_area(
+        opacity=0.35, color="#7cc48a", line={"color": "#2e7d32"}).encode(
         x=x, y=alt.Y("cumulative_net_usd:Q", title="Cumulative net return (USD)", axis=alt.Axis(format="$,.2s")),
         tooltip=[alt.Tooltip("month:Q", title="Month"),
                  alt.Tooltip("cumulative_net_usd:Q", title="Cumulative net", format=_USD)],
     )
-    layers = [area, alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#222222").encode(y="y:Q")]
-    if results.payback_months is not None and results.payback_months <= p["month"].max():
-        marker = pd.DataFrame({"month": [results.payback_months],
-                               "label": [f"payback {results.payback_months:.1f} months"]})
-        layers.append(alt.Chart(marker).mark_rule(color="#1f5f99", strokeDash=[4, 3]).encode(x=x))
-        layers.append(alt.Chart(marker).mark_text(align="left", dx=4, color="#1f5f99").encode(
-            x=x, y=alt.value(12), text="label:N"))
-    return alt.layer(*layers).properties(title="Cumulative net return", height=220)
+    zero = alt.Chart(alt.NamedData(name="zero")).mark_rule(color="#222222").encode(y="y:Q")
+    rule = alt.Chart(alt.NamedData(name="payback")).mark_rule(color="#1f5f99", strokeDash=[4, 3]).encode(x=x)
+    text = alt.Chart(alt.NamedData(name="payback")).mark_text(align="left", dx=4, color="#1f5f99").encode(
+        x=x, y=alt.value(12), text="label:N")
+    return alt.layer(area, zero, rule, text).properties(title="Cumulative net return", height=220)
 
 
-def whatif_chart(whatifs: pd.DataFrame) -> alt.Chart:
-    """Change in ROI (percentage points) if one role alone switched placement."""
-    df = whatifs.assign(label=whatifs["role"] + " → " + whatifs["alternative"].str.capitalize())
-    return alt.Chart(df).mark_bar().encode(
+def _cumulative_data(results: Results) -> dict[str, list[dict]]:
+    months = [{"month": m.month, "cumulative_net_usd": m.cumulative_net_usd} for m in results.projection]
+    horizon = results.projection[-1].month if results.projection else 0
+    payback = []
+    if results.payback_months is not None and results.payback_months <= horizon:
+        payback = [{"month": results.payback_months, "label": f"payback {results.payback_months:.1f} months"}]
+    return {"months": months, "zero": [{"y": 0.0}], "payback": payback}
+
+
+def _whatif_structure() -> alt.Chart:
+    return alt.Chart(alt.NamedData(name="whatifs")).mark_bar().encode(
         y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
         x=alt.X("delta_roi_pp:Q", title="Change in ROI (percentage points)"),
         color=alt.condition(alt.datum.delta_roi_pp >= 0, alt.value("#2e7d32"), alt.value("#c62828")),
@@ -151,6 +174,82 @@ def whatif_chart(whatifs: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("delta_cost_usd:Q", title="Cost change", format="+$,.0f"),
                  alt.Tooltip("delta_fte:Q", title="FTE change", format="+.1f")],
     ).properties(title="What switching one role would do to ROI", height=alt.Step(24))
+
+
+def _whatif_data(whatifs: pd.DataFrame) -> dict[str, list[dict]]:
+    df = whatifs.assign(label=whatifs["role"] + " → " + whatifs["alternative"].str.capitalize())
+    return {"whatifs": _records(df)}
+
+
+_CHARTS = {
+    "productivity": (_productivity_structure, _productivity_data),
+    "selling_time": (_selling_time_structure, _selling_time_data),
+    "cost_by_role": (_cost_structure, _cost_data),
+    "projection": (_projection_structure, _projection_data),
+    "cumulative": (_cumulative_structure, _cumulative_data),
+    "whatif": (_whatif_structure, _whatif_data),
+}
+
+
+@lru_cache(maxsize=None)
+def _structure_spec(name: str) -> dict:
+    return _CHARTS[name][0]().to_dict()
+
+
+def chart_spec(name: str, data_source) -> dict:
+    """The Vega-Lite spec of a named chart for one Results (or, for ``"whatif"``, a table).
+
+    The structure is built and validated once per process; each call only adds the
+    data, which keeps a rerun cheap. Pass the dict to ``st.vega_lite_chart``.
+    """
+    spec = dict(_structure_spec(name))
+    spec["datasets"] = _CHARTS[name][1](data_source)
+    return spec
+
+
+@lru_cache(maxsize=256)
+def results_spec(name: str, results: Results) -> dict:
+    """:func:`chart_spec` memoised on the (immutable) Results: a toggle back is free.
+
+    Callers must not mutate the returned dict.
+    """
+    return chart_spec(name, results)
+
+
+def _chart(name: str, data_source) -> alt.TopLevelMixin:
+    spec = chart_spec(name, data_source)
+    cls = alt.LayerChart if "layer" in spec else alt.Chart
+    return cls.from_dict(spec)
+
+
+def productivity_chart(results: Results) -> alt.LayerChart:
+    """Productivity per rep by region: without sales ops (grey) and with it (blue)."""
+    return _chart("productivity", results)
+
+
+def selling_time_chart(results: Results) -> alt.LayerChart:
+    """Selling-time share by region: baseline (grey) and with sales ops (green)."""
+    return _chart("selling_time", results)
+
+
+def cost_by_role_chart(results: Results) -> alt.Chart:
+    """Annual sales-ops cost by role, split into the central team and embedded teams."""
+    return _chart("cost_by_role", results)
+
+
+def projection_chart(results: Results) -> alt.Chart:
+    """Three-year projection, month by month: gross-margin uplift against sales-ops cost."""
+    return _chart("projection", results)
+
+
+def cumulative_chart(results: Results) -> alt.LayerChart:
+    """Cumulative net return over the projection, with the payback month marked."""
+    return _chart("cumulative", results)
+
+
+def whatif_chart(whatifs: pd.DataFrame) -> alt.Chart:
+    """Change in ROI (percentage points) if one role alone switched placement."""
+    return _chart("whatif", whatifs)
 
 
 KIND_LABELS = {"leader": "Leader", "manager": "Manager", "rep": "Reps", "sales_ops": "Sales ops", "other": "Other"}
@@ -209,22 +308,3 @@ def org_chart(graph: nx.DiGraph, selected: str | None = None) -> alt.LayerChart:
         x=x, y=y, text="label:N")
     return (links + points + labels).properties(width="container", height=max(160, ROW_PX * rows))
 
-
-_BUILDERS = {
-    "productivity": productivity_chart,
-    "selling_time": selling_time_chart,
-    "cost_by_role": cost_by_role_chart,
-    "projection": projection_chart,
-    "cumulative": cumulative_chart,
-}
-
-
-@lru_cache(maxsize=256)
-def results_spec(name: str, results: Results) -> dict:
-    """The Vega-Lite spec of one results chart, memoised on the (immutable) Results.
-
-    Building and validating an altair spec costs several milliseconds a chart;
-    a toggle back to an earlier placement then costs nothing. Callers must not
-    mutate the returned dict (pass it to ``st.vega_lite_chart`` as is).
-    """
-    return _BUILDERS[name](results).to_dict(validate=False)

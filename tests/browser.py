@@ -87,3 +87,23 @@ def metric_value(page, label: str) -> str:
     metric = page.locator("[data-testid='stMetric']").filter(
         has=page.locator("[data-testid='stMetricLabel']", has_text=label))
     return metric.first.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def choose_option(page, container: str, option: str, attempts: int = 3) -> None:
+    """Open the selectbox inside ``container`` and pick ``option``.
+
+    A click that lands while the app is still rendering can leave the list closed,
+    so the opening click is retried a few times before giving up.
+    """
+    target = page.get_by_role("option", name=option)
+    for attempt in range(attempts):
+        wait_idle(page)
+        page.locator(container).get_by_role("button", name="Open").click()
+        try:
+            target.wait_for(state="visible", timeout=5_000)
+            break
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+    target.click()

@@ -7,7 +7,16 @@ import pytest
 from salesops.format import fmt_pct
 from salesops.model import evaluate
 from salesops.samples import load_sample
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, app_server, metric_value, require_browser, wait_idle
+from tests.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    app_server,
+    choose_option,
+    metric_value,
+    require_browser,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -76,8 +85,7 @@ def test_sample_choice_survives_navigation(server, page):
     page.goto(server)
     page.wait_for_selector(".st-key-scenario-sample", timeout=30_000)
     wait_idle(page)
-    page.locator(".st-key-scenario-sample").click()
-    page.get_by_role("option", name="Global enterprise (800 reps, 5 regions)").click()
+    choose_option(page, ".st-key-scenario-sample", "Global enterprise (800 reps, 5 regions)")
     wait_idle(page)
     expected = fmt_pct(evaluate(load_sample("enterprise")).roi)
     page.wait_for_function(
