@@ -107,3 +107,18 @@ def choose_option(page, container: str, option: str, attempts: int = 3) -> None:
                 raise
             page.keyboard.press("Escape")
     target.click()
+
+
+def wait_for_metric(page, label: str, value: str | None = None, not_value: str | None = None,
+                    timeout_ms: int = 15_000) -> str:
+    """Wait until the metric ``label`` shows ``value`` (or anything but ``not_value``); return it."""
+    page.wait_for_function(
+        """([label, want, avoid]) => {
+            const m = [...document.querySelectorAll('[data-testid=stMetric]')]
+                .find(e => e.querySelector('[data-testid=stMetricLabel]')?.innerText.trim() === label);
+            if (!m) return false;
+            const v = m.querySelector('[data-testid=stMetricValue]').innerText.trim();
+            return (want === null || v === want) && (avoid === null || v !== avoid);
+        }""",
+        arg=[label, value, not_value], timeout=timeout_ms)
+    return metric_value(page, label)

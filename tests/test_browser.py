@@ -13,8 +13,8 @@ from tests.browser import (
     ROOT,
     app_server,
     choose_option,
-    metric_value,
     require_browser,
+    wait_for_metric,
     wait_idle,
 )
 
@@ -55,16 +55,12 @@ def test_deep_link_to_roi_page_flips_a_placement_and_roi_changes(server, page):
     wait_idle(page)
     assert page.locator("[data-testid='stSidebar']").get_by_role("button", name="Undo").count() == 1
     base = evaluate(load_sample("midmarket"))
-    before = metric_value(page, "ROI")
+    before = wait_for_metric(page, "ROI")
     assert before == fmt_pct(base.roi)
 
     page.locator(".st-key-placement-deal_desk").get_by_role("radio", name="Localized").click()
     wait_idle(page)
-    page.wait_for_function(
-        "(old) => { const m = [...document.querySelectorAll('[data-testid=stMetric]')]"
-        ".find(e => e.innerText.startsWith('ROI')); return m && !m.innerText.includes(old); }",
-        arg=before, timeout=15_000)
-    after = metric_value(page, "ROI")
+    after = wait_for_metric(page, "ROI", not_value=before)
     expected = evaluate(load_sample("midmarket").with_placement("deal_desk", "localized"))
     assert after != before
     assert after == fmt_pct(expected.roi)
@@ -72,11 +68,7 @@ def test_deep_link_to_roi_page_flips_a_placement_and_roi_changes(server, page):
     # Undo in the sidebar brings the figure back.
     page.locator("[data-testid='stSidebar']").get_by_role("button", name="Undo").click()
     wait_idle(page)
-    page.wait_for_function(
-        "(want) => [...document.querySelectorAll('[data-testid=stMetric]')]"
-        ".some(e => e.innerText.startsWith('ROI') && e.innerText.includes(want))",
-        arg=before, timeout=15_000)
-    assert metric_value(page, "ROI") == before
+    assert wait_for_metric(page, "ROI", value=before) == before
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     page.screenshot(path=str(ROOT / "test-artifacts" / "roi.png"), full_page=True)
 
@@ -88,15 +80,9 @@ def test_sample_choice_survives_navigation(server, page):
     choose_option(page, ".st-key-scenario-sample", "Global enterprise (800 reps, 5 regions)")
     wait_idle(page)
     expected = fmt_pct(evaluate(load_sample("enterprise")).roi)
-    page.wait_for_function(
-        "(want) => [...document.querySelectorAll('[data-testid=stMetric]')]"
-        ".some(e => e.innerText.startsWith('ROI') && e.innerText.includes(want))",
-        arg=expected, timeout=15_000)
+    wait_for_metric(page, "ROI", value=expected)
     page.locator("[data-testid='stSidebarNav']").get_by_text("Productivity & ROI").click()
     wait_idle(page)
     page.wait_for_selector("h1:has-text('Productivity & ROI')")
-    page.wait_for_function(
-        "(want) => [...document.querySelectorAll('[data-testid=stMetric]')]"
-        ".some(e => e.innerText.startsWith('ROI') && e.innerText.includes(want))",
-        arg=expected, timeout=15_000)
-    assert metric_value(page, "ROI") == expected
+    wait_for_metric(page, "ROI", value=expected)
+    assert wait_for_metric(page, "ROI") == expected

@@ -16,26 +16,9 @@ from salesops.model import (
     ramp_capacity,
 )
 from salesops.scenario import PLACEMENTS, Assumptions, Region, RolePlan, Scenario
+from tests.checks import assert_all_finite
 
-NULLABLE = {"payback_months", "reps_per_sales_ops_fte", "reps_per_ops_fte"}
 
-
-def _walk_finite(value, path="results"):
-    """Every number reachable from ``value`` is finite; None only where allowed."""
-    if value is None:
-        assert path.rsplit(".", 1)[-1] in NULLABLE, f"{path} is None"
-    elif isinstance(value, bool) or isinstance(value, str):
-        return
-    elif isinstance(value, (int, float)):
-        assert math.isfinite(value), f"{path} = {value!r}"
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            _walk_finite(v, f"{path}.{k}")
-    elif isinstance(value, (list, tuple)):
-        for i, v in enumerate(value):
-            _walk_finite(v, f"{path}[{i}]")
-    else:
-        raise AssertionError(f"{path}: unexpected {type(value).__name__}")
 
 
 def _one_role_scenario(spec, plan_kwargs=None, regions=None, hq="hq", **assumptions) -> Scenario:
@@ -51,14 +34,14 @@ def _one_role_scenario(spec, plan_kwargs=None, regions=None, hq="hq", **assumpti
 @pytest.mark.parametrize("placement", PLACEMENTS)
 def test_every_output_finite(sample, placement):
     res = evaluate(sample.with_placement("all", placement))
-    _walk_finite(res.to_dict())
-    _walk_finite(asdict(res))
+    assert_all_finite(res.to_dict())
+    assert_all_finite(asdict(res))
     assert res.reps == sample.total_reps
 
 
 def test_every_output_finite_as_shipped(sample):
     res = evaluate(sample)
-    _walk_finite(asdict(res))
+    assert_all_finite(asdict(res))
     for frame in (res.regions_frame(), res.roles_frame(), res.teams_frame(), res.services_frame(),
                   res.projection_frame()):
         assert len(frame) > 0
@@ -109,7 +92,7 @@ def test_manual_zero_fte_serves_nothing(catalog, placement):
         assert sv.response_hours == s.assumptions.max_response_hours
     assert res.roi == 0.0 and res.payback_months is None
     assert res.productivity_per_rep_usd == pytest.approx(res.baseline_productivity_per_rep_usd)
-    _walk_finite(asdict(res))
+    assert_all_finite(asdict(res))
 
 
 def test_overloaded_manual_team_serves_capacity_over_demand(catalog):

@@ -14,6 +14,7 @@ from salesops.model import evaluate
 from salesops.org import build_org
 from salesops.roles import load_catalog
 from salesops.scenario import PLACEMENTS, SIZINGS, Assumptions, Region, RolePlan, Scenario, assumption_info
+from tests.checks import assert_all_finite
 
 CATALOG = load_catalog()
 INFO = assumption_info()
@@ -95,22 +96,6 @@ def scenario_and_move(draw):
     return s, plan.role.id, new
 
 
-def _all_finite(value, path="results"):
-    if value is None:
-        assert path.rsplit(".", 1)[-1] in {"payback_months", "reps_per_ops_fte", "reps_per_sales_ops_fte"}, path
-    elif isinstance(value, (bool, str)):
-        pass
-    elif isinstance(value, (int, float)):
-        assert math.isfinite(value), f"{path} = {value!r}"
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            _all_finite(v, f"{path}.{k}")
-    elif isinstance(value, (list, tuple)):
-        for i, v in enumerate(value):
-            _all_finite(v, f"{path}[{i}]")
-    else:
-        raise AssertionError(f"{path}: unexpected {type(value).__name__}")
-
 
 # --------------------------------------------------------------------------
 # Properties
@@ -141,8 +126,8 @@ def test_placement_round_trip_gives_identical_results(case):
 def test_roll_ups_add_up_and_outputs_are_finite(check_payback, s):
     res = evaluate(s)
     check_payback(res)
-    _all_finite(res.to_dict())
-    _all_finite(asdict(res))
+    assert_all_finite(res.to_dict())
+    assert_all_finite(asdict(res))
     tol = dict(rel=1e-9, abs=1e-6)
     assert sum(r.cost_usd_per_year for r in res.roles) == pytest.approx(res.sales_ops_cost_usd, **tol)
     assert sum(t.cost_usd_per_year for t in res.teams) == pytest.approx(res.sales_ops_cost_usd, **tol)

@@ -101,23 +101,21 @@ def can_redo() -> bool:
     return bool(st.session_state[_FUTURE])
 
 
-def undo() -> None:
+def _step(source: str, target: str) -> None:
+    """Move one scenario from the ``source`` stack to current; current goes to ``target``."""
     _init()
-    if not st.session_state[_PAST]:
+    if not st.session_state[source]:
         return
-    scenario, label = st.session_state[_PAST].pop()
-    st.session_state[_FUTURE].append((st.session_state[_CUR], st.session_state["scenario:last_change"]))
+    scenario, label = st.session_state[source].pop()
+    st.session_state[target].append((st.session_state[_CUR], st.session_state["scenario:last_change"]))
     st.session_state[_CUR] = scenario
     st.session_state["scenario:last_change"] = label
     _bump()
+
+
+def undo() -> None:
+    _step(_PAST, _FUTURE)
 
 
 def redo() -> None:
-    _init()
-    if not st.session_state[_FUTURE]:
-        return
-    scenario, label = st.session_state[_FUTURE].pop()
-    st.session_state[_PAST].append((st.session_state[_CUR], st.session_state["scenario:last_change"]))
-    st.session_state[_CUR] = scenario
-    st.session_state["scenario:last_change"] = label
-    _bump()
+    _step(_FUTURE, _PAST)
