@@ -74,7 +74,7 @@ with detail_col:
             st.write(f"{node['fte']:.1f} FTE · {fmt_usd(node['cost_usd_per_year'])} per year")
         reports = sum(graph.nodes[c]["count"] for c in graph.successors(selected))
         if reports:
-            st.write(f"{reports:,} people report here.")
+            st.write(f"{reports:,} people report here directly.")
         if selected.startswith("m:") and selected not in st.session_state["org:expanded_teams"]:
             if st.button("Show this team's reps", key="org:expand_team"):
                 st.session_state["org:expanded_teams"] = st.session_state["org:expanded_teams"] + [selected]

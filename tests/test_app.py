@@ -151,4 +151,4 @@ def test_org_designer_shows_details_of_the_selected_node():
     at.session_state["org:selected"] = "rl:emea"
     at.run()
     assert any("EMEA (London) sales" in m.value for m in at.markdown)
-    assert any("people report here" in m.value for m in at.markdown)
+    assert any("people report here directly" in m.value for m in at.markdown)

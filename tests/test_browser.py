@@ -86,3 +86,21 @@ def test_sample_choice_survives_navigation(server, page):
     page.wait_for_selector("h1:has-text('Productivity & ROI')")
     wait_for_metric(page, "ROI", value=expected)
     assert wait_for_metric(page, "ROI") == expected
+
+
+def test_clicking_an_org_chart_node_shows_its_details(server, page):
+    page.goto(f"{server}/org_designer")
+    page.wait_for_selector(".st-key-org-chart svg path[aria-label]", timeout=30_000)
+    wait_idle(page)
+    details = page.locator("[data-testid='stMain']")
+    assert "people report here" not in details.inner_text()
+    # Vega draws each node as an SVG symbol whose aria-label carries the tooltip fields.
+    page.locator(".st-key-org-chart svg path[aria-label*='EMEA (London) sales']").first.click(force=True)
+    wait_idle(page)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stMain]').innerText.includes('people report here directly')",
+        timeout=15_000)
+    text = details.inner_text()
+    detail_text = text[text.index("Details"):]
+    assert "EMEA (London) sales" in detail_text
+    assert "4 people report here directly" in detail_text  # 3 managers and the embedded enablement team
