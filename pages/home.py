@@ -40,7 +40,7 @@ st.selectbox(
 res = state.results()
 headline_metrics(res)
 
-left, right = st.columns([3, 2])
+left, right = st.columns([5, 2])
 with left:
     st.subheader(scenario.name)
     if scenario.description:
@@ -52,8 +52,8 @@ with left:
             "name": "Region", "reps": "Reps", "managers": "Managers",
             "tz_gap_hours": st.column_config.NumberColumn("Hours from HQ", format="%.1f"),
             "selling_time_share": st.column_config.NumberColumn("Selling time", format="percent"),
-            "productivity_per_rep_usd": st.column_config.NumberColumn("Productivity per rep", format="dollar"),
-            "embedded_ops_fte": st.column_config.NumberColumn("Embedded ops FTE", format="%.1f"),
+            "productivity_per_rep_usd": st.column_config.NumberColumn("Productivity per rep", format="$%,.0f"),
+            "embedded_ops_fte": st.column_config.NumberColumn("Ops FTE in region", format="%.1f"),
         },
         hide_index=True, width="stretch",
     )
@@ -69,9 +69,9 @@ st.dataframe(
     res.roles_frame()[["name", "category", "relation", "placement", "sizing", "fte", "cost_usd_per_year",
                        "mean_response_hours"]],
     column_config={
-        "name": "Role", "category": "Category", "relation": "Sales ops…", "placement": "Placement",
+        "name": "Role", "category": "Category", "relation": "Sales ops", "placement": "Placement",
         "sizing": "Sizing", "fte": st.column_config.NumberColumn("FTE", format="%.1f"),
-        "cost_usd_per_year": st.column_config.NumberColumn("Cost per year", format="dollar"),
+        "cost_usd_per_year": st.column_config.NumberColumn("Cost per year", format="$%,.0f"),
         "mean_response_hours": st.column_config.NumberColumn("Response (hours)", format="%.1f"),
     },
     hide_index=True, width="stretch",
