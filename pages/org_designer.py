@@ -225,5 +225,14 @@ if not edited.equals(region_df):
     if problem:
         st.error(f"Not applied: {problem}. The scenario is unchanged.")
     else:
-        state.commit(replace(scenario, regions=tuple(new_regions)), "Edited regions")
+        updated = scenario
+        for region in new_regions:
+            old = scenario.region(region.id)
+            if (region.reps, region.managers) != (old.reps, old.managers):
+                updated = updated.with_region_headcount(region.id, region.reps, region.managers)
+            updated = updated.with_region(replace(updated.region(region.id), name=region.name,
+                                                  tz_offset_hours=region.tz_offset_hours,
+                                                  market_complexity=region.market_complexity,
+                                                  cost_index=region.cost_index))
+        state.commit(updated, "Edited regions")
         st.rerun()

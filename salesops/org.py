@@ -12,12 +12,15 @@ large teams collapsed to one node each unless asked to expand them.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from typing import Iterable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Iterable
 
 import networkx as nx
 
-from salesops.scenario import Scenario
+from salesops.positions import KINDS, OrgValidationError, Position
+
+if TYPE_CHECKING:
+    from salesops.scenario import Scenario
 
 __all__ = [
     "KINDS",
@@ -25,39 +28,15 @@ __all__ = [
     "Position",
     "build_org",
     "org_from_positions",
+    "adjust_headcount",
     "org_summary",
     "spans_of_control",
     "tree_layout",
     "validate_positions",
 ]
 
-KINDS = ("leader", "manager", "rep", "sales_ops", "other")
 ROOT_ID = "cro"
 OPS_HEAD_ID = "ops-head"
-
-
-class OrgValidationError(ValueError):
-    """The org is not a single tree; the message names the ids involved."""
-
-
-@dataclass(frozen=True)
-class Position:
-    """One position (or, with ``count`` > 1, a collapsed team of identical ones)."""
-
-    id: str
-    name: str
-    kind: str
-    manager_id: str | None = None
-    title: str = ""
-    region: str = ""
-    cost_usd_per_year: float = 0.0
-    fte: float = 1.0
-    role_id: str = ""
-    count: int = 1
-
-    def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise OrgValidationError(f"position {self.id!r}: kind must be one of {', '.join(KINDS)}, got {self.kind!r}")
 
 
 def validate_positions(positions: Iterable[Position]) -> list[Position]:
@@ -115,7 +94,8 @@ def org_from_positions(positions: Iterable[Position]) -> nx.DiGraph:
     graph = nx.DiGraph()
     for p in items:
         graph.add_node(p.id, name=p.name, title=p.title or p.name, kind=p.kind, region=p.region,
-                       cost_usd_per_year=p.cost_usd_per_year, fte=p.fte, role_id=p.role_id, count=p.count)
+                       cost_usd_per_year=p.cost_usd_per_year, fte=p.fte, role_id=p.role_id, count=p.count,
+                       department=p.department)
     graph.add_edges_from((p.manager_id, p.id) for p in items if p.manager_id)
     return graph
 
@@ -151,6 +131,37 @@ def build_org(scenario: Scenario, fte_by_team: dict[tuple[str, str], float] | No
     expand_t = set(expand_teams)
     fte_by_team = fte_by_team or {}
     hq = scenario.hq_region
+    if scenario.positions:
+        pos, ops_parent, region_heads = _imported_people(scenario, expand_r, expand_t)
+    else:
+        pos, ops_parent, region_heads = _generated_people(scenario, expand_r, expand_t)
+    regions = {r.id: r for r in scenario.regions}
+    for plan in scenario.roles:
+        role = plan.role
+        placement = plan.placement
+        if placement in ("centralized", "hybrid"):
+            fte = fte_by_team.get((role.id, "central"), plan.central_fte)
+            pos.append(Position(f"ops:{role.id}:central", f"{role.name} (central)", "sales_ops", ops_parent,
+                                role.name, hq, cost_usd_per_year=fte * role.cost_usd_per_year, fte=fte,
+                                role_id=role.id, count=max(1, round(fte))))
+        if placement in ("localized", "hybrid"):
+            for rid, region in regions.items():
+                if placement == "hybrid" and rid == hq:
+                    continue  # the hub at HQ serves the HQ region itself
+                fte = fte_by_team.get((role.id, rid), plan.local_fte_for(rid))
+                if region.reps == 0 and fte == 0:
+                    continue
+                pos.append(Position(f"ops:{role.id}:{rid}", f"{role.name} ({region.name})", "sales_ops",
+                                    region_heads[rid], role.name, rid,
+                                    cost_usd_per_year=fte * role.cost_usd_per_year * region.cost_index,
+                                    fte=fte, role_id=role.id, count=max(1, round(fte))))
+    return org_from_positions(pos)
+
+
+def _generated_people(scenario: Scenario, expand_r: set[str], expand_t: set[str]
+                      ) -> tuple[list[Position], str, dict[str, str]]:
+    """Leaders, managers and reps of an org described by its regions alone."""
+    hq = scenario.hq_region
     pos: list[Position] = [
         Position(ROOT_ID, "Chief Revenue Officer", "leader", None, "CRO", hq),
         Position(OPS_HEAD_ID, "Head of Sales Operations", "sales_ops", ROOT_ID, "Sales operations", hq),
@@ -183,27 +194,153 @@ def build_org(scenario: Scenario, fte_by_team: dict[tuple[str, str], float] | No
             else:
                 pos.append(Position(f"team:{parent}", f"{n} reps", "rep", parent, "Account executives",
                                     r.id, count=n))
-    regions = {r.id: r for r in scenario.regions}
-    for plan in scenario.roles:
-        role = plan.role
-        placement = plan.placement
-        if placement in ("centralized", "hybrid"):
-            fte = fte_by_team.get((role.id, "central"), plan.central_fte)
-            pos.append(Position(f"ops:{role.id}:central", f"{role.name} (central)", "sales_ops", OPS_HEAD_ID,
-                                role.name, hq, cost_usd_per_year=fte * role.cost_usd_per_year, fte=fte,
-                                role_id=role.id, count=max(1, round(fte))))
-        if placement in ("localized", "hybrid"):
-            for rid, region in regions.items():
-                if placement == "hybrid" and rid == hq:
-                    continue  # the hub at HQ serves the HQ region itself
-                fte = fte_by_team.get((role.id, rid), plan.local_fte_for(rid))
-                if region.reps == 0 and fte == 0:
-                    continue
-                pos.append(Position(f"ops:{role.id}:{rid}", f"{role.name} ({region.name})", "sales_ops",
-                                    f"rl:{rid}", role.name, rid,
-                                    cost_usd_per_year=fte * role.cost_usd_per_year * region.cost_index,
-                                    fte=fte, role_id=role.id, count=max(1, round(fte))))
-    return org_from_positions(pos)
+    return pos, OPS_HEAD_ID, {r.id: f"rl:{r.id}" for r in scenario.regions}
+
+
+def _imported_people(scenario: Scenario, expand_r: set[str], expand_t: set[str]
+                     ) -> tuple[list[Position], str, dict[str, str]]:
+    """The positions of an imported org, with teams and regions collapsed on request.
+
+    Reps reporting to a manager collapse into one team node (``team:<manager>``)
+    unless the manager is in ``expand_t``. In a region not in ``expand_r``, each
+    top-most manager subtree collapses, grouped by (parent, region), into one
+    node for its managers, one for its reps and one for anyone else.
+    """
+    by_id = {p.id: p for p in scenario.positions}
+    children: dict[str, list[str]] = {}
+    for p in scenario.positions:
+        if p.manager_id:
+            children.setdefault(p.manager_id, []).append(p.id)
+    root = next(p.id for p in scenario.positions if not p.manager_id)
+    out: list[Position] = []
+    groups: dict[tuple[str, str], Counter] = {}
+    stack = [(root, None)]  # (node, collapsed group key or None)
+    while stack:
+        node, group = stack.pop()
+        p = by_id[node]
+        kids = children.get(node, [])
+        if group is None and p.kind == "manager" and p.region not in expand_r and node != root:
+            group = (p.manager_id, p.region)
+        if group is not None:
+            groups.setdefault(group, Counter())[p.kind] += p.count
+            stack.extend((k, group) for k in kids)
+            continue
+        out.append(p)
+        leaf_reps = [k for k in kids if by_id[k].kind == "rep" and k not in children]
+        if p.kind == "manager" and node not in expand_t and len(leaf_reps) > 1:
+            out.append(Position(f"team:{node}", f"{len(leaf_reps)} reps", "rep", node, "Reps", p.region,
+                                count=len(leaf_reps)))
+            kids = [k for k in kids if k not in set(leaf_reps)]
+        stack.extend((k, None) for k in reversed(kids))
+    names = {r.id: r.name for r in scenario.regions}
+    for (parent, region), counts in groups.items():
+        gid = f"mgrs:{parent}:{region}"
+        out.append(Position(gid, f"{counts['manager']} managers ({names.get(region, region)})", "manager", parent,
+                            "Managers", region, count=max(1, counts["manager"])))
+        if counts["rep"]:
+            out.append(Position(f"reps:{parent}:{region}", f"{counts['rep']} reps", "rep", gid, "Reps", region,
+                                count=counts["rep"]))
+        others = counts["other"] + counts["leader"] + counts["sales_ops"]
+        if others:
+            out.append(Position(f"others:{parent}:{region}", f"{others} others", "other", gid, "Other staff",
+                                region, count=others))
+    # Central sales-ops teams report to the head of sales ops if the org has one.
+    ops_head = next((p.id for p in out if p.kind == "leader" and _is_ops_title(p)), None)
+    if ops_head is None:
+        ops_head = OPS_HEAD_ID
+        out.append(Position(OPS_HEAD_ID, "Head of Sales Operations", "sales_ops", root, "Sales operations",
+                            scenario.hq_region))
+    depth = _depths(scenario.positions, root)
+    heads = {}
+    for r in scenario.regions:
+        in_region = [p for p in scenario.positions if p.region == r.id and p.kind in ("leader", "manager")]
+        top = min(in_region, key=lambda p: (depth[p.id], p.kind != "leader", p.id), default=None)
+        heads[r.id] = top.id if top is not None and top.id in {q.id for q in out} else (
+            top.manager_id if top is not None and top.manager_id else root)
+    return out, ops_head, heads
+
+
+def _is_ops_title(p: Position) -> bool:
+    text = f"{p.title} {p.department}".lower()
+    return any(w in text for w in ("sales operations", "sales ops", "revenue operations", "revops"))
+
+
+def _depths(positions: tuple[Position, ...], root: str) -> dict[str, int]:
+    parent = {p.id: p.manager_id for p in positions}
+    depth = {root: 0}
+
+    def d(node: str) -> int:
+        chain = []
+        while node not in depth:
+            chain.append(node)
+            node = parent[node]
+        base = depth[node]
+        for i, n in enumerate(reversed(chain), 1):
+            depth[n] = base + i
+        return depth[chain[0]] if chain else base
+
+    for p in positions:
+        d(p.id)
+    return depth
+
+
+def adjust_headcount(positions: tuple[Position, ...], region_id: str, reps: int, managers: int
+                     ) -> tuple[Position, ...]:
+    """Add or remove planned reps and managers of one region of an imported org.
+
+    New reps go under the region's managers in turn (or its top leader); new
+    managers under the region's top leader. Removal takes planned positions
+    first, newest first, then others from the end; a removed manager's reports
+    move up to that manager's own manager.
+    """
+    items = list(positions)
+    ids = {p.id for p in items}
+    root = next(p.id for p in items if not p.manager_id)
+    depth = _depths(positions, root)
+
+    def region_of(kind: str) -> list[Position]:
+        return [p for p in items if p.region == region_id and p.kind == kind]
+
+    def top_leader() -> str:
+        cands = [p for p in items if p.region == region_id and p.kind in ("leader", "manager")]
+        leaders = [p for p in cands if p.kind == "leader"] or cands
+        return min(leaders, key=lambda p: (depth.get(p.id, 0), p.id)).id if leaders else root
+
+    def fresh(prefix: str) -> str:
+        k = 1
+        while f"{prefix}-{k}" in ids:
+            k += 1
+        ids.add(f"{prefix}-{k}")
+        return f"{prefix}-{k}"
+
+    def removal_order(ps: list[Position], prefix: str) -> list[Position]:
+        planned = sorted((p for p in ps if p.id.startswith(prefix)), key=lambda p: p.id, reverse=True)
+        rest = [p for p in reversed(ps) if not p.id.startswith(prefix)]
+        return planned + rest
+
+    have = len(region_of("manager"))
+    if managers > have:
+        for _ in range(managers - have):
+            pid = fresh(f"planned-mgr-{region_id}")
+            items.append(Position(pid, f"Planned manager ({pid.rsplit('-', 1)[-1]})", "manager", top_leader(),
+                                  "Sales manager (planned)", region_id))
+    elif managers < have:
+        for gone in removal_order(region_of("manager"), "planned-mgr-")[: have - managers]:
+            items = [replace(p, manager_id=gone.manager_id) if p.manager_id == gone.id else p
+                     for p in items if p.id != gone.id]
+    have = len(region_of("rep"))
+    if reps > have:
+        parents = sorted(p.id for p in region_of("manager")) or [top_leader()]
+        for i in range(reps - have):
+            pid = fresh(f"planned-rep-{region_id}")
+            items.append(Position(pid, f"Planned rep ({pid.rsplit('-', 1)[-1]})", "rep", parents[i % len(parents)],
+                                  "Account executive (planned)", region_id))
+    elif reps < have:
+        with_reports = {p.manager_id for p in items}
+        removable = [p for p in region_of("rep") if p.id not in with_reports]
+        gone = {p.id for p in removal_order(removable, "planned-rep-")[: have - reps]}
+        items = [p for p in items if p.id not in gone]
+    return tuple(items)
 
 
 def spans_of_control(graph: nx.DiGraph) -> dict[str, int]:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from salesops.paths import DATA_DIR
+from salesops.positions import KINDS, OrgValidationError, Position
 from salesops.roles import RoleSpec
 
 __all__ = [
@@ -33,7 +34,8 @@ __all__ = [
 PLACEMENTS = ("centralized", "localized", "hybrid")
 SIZINGS = ("auto", "manual")
 SCHEMA_NAME = "salesops.scenario"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # version 1 had no "positions"; it reads unchanged
 MAX_REPS_PER_REGION = 10_000_000
 MAX_RAMP_MONTHS = 24
 
@@ -269,8 +271,14 @@ class Scenario:
     roles: tuple[RolePlan, ...]
     assumptions: Assumptions = field(default_factory=Assumptions.defaults)
     description: str = ""
+    # The people of an imported org (leaders, managers, reps, others; sales-ops
+    # staff become ``roles``). Empty for an org described by its regions alone.
+    # Left out of the hash, which stays cheap for a 10,000-person org; equality
+    # still compares them.
+    positions: tuple[Position, ...] = field(default=(), hash=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "positions", tuple(self.positions))
         if not isinstance(self.name, str) or not self.name.strip():
             raise ScenarioError("scenario name must be a non-blank string")
         object.__setattr__(self, "regions", tuple(self.regions))
@@ -348,6 +356,52 @@ class Scenario:
     def renamed(self, name: str) -> "Scenario":
         return replace(self, name=name)
 
+    def check_positions(self) -> None:
+        """Check that the positions form one tree and agree with the region headcounts.
+
+        Raises
+        ------
+        ScenarioError
+            Naming the ids, or the region whose counts differ.
+        """
+        if not self.positions:
+            return
+        from salesops.org import validate_positions  # networkx only when needed
+
+        try:
+            validate_positions(self.positions)
+        except OrgValidationError as exc:
+            raise ScenarioError(f"positions: {exc}") from None
+        known = {r.id for r in self.regions}
+        for p in self.positions:
+            if p.region not in known:
+                raise ScenarioError(f"positions: {p.id!r} is in unknown region {p.region!r}")
+        for r in self.regions:
+            reps = sum(p.count for p in self.positions if p.region == r.id and p.kind == "rep")
+            managers = sum(p.count for p in self.positions if p.region == r.id and p.kind == "manager")
+            if (reps, managers) != (r.reps, r.managers):
+                raise ScenarioError(
+                    f"region {r.id!r} says {r.reps} reps and {r.managers} managers but its positions "
+                    f"hold {reps} reps and {managers} managers")
+
+    def with_region_headcount(self, region_id: str, reps: int, managers: int) -> "Scenario":
+        """Return a copy with a region's reps and managers changed.
+
+        For an org described by regions alone only the counts change. For an
+        imported org the positions follow: planned hires are added under the
+        region's managers (round robin) or removed, newest first, so the chart
+        and the model keep describing the same people.
+        """
+        region = self.region(region_id)
+        new_region = replace(region, reps=reps, managers=managers)
+        if not self.positions:
+            return self.with_region(new_region)
+        from salesops.org import adjust_headcount  # networkx only when needed
+
+        positions = adjust_headcount(self.positions, region_id, reps, managers)
+        regions = tuple(new_region if r.id == region_id else r for r in self.regions)
+        return replace(self, regions=regions, positions=positions)
+
     # ----- serialization --------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -368,6 +422,7 @@ class Scenario:
                 for p in self.roles
             ],
             "assumptions": {f.name: getattr(self.assumptions, f.name) for f in fields(self.assumptions)},
+            **({"positions": [p.to_dict() for p in self.positions]} if self.positions else {}),
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -381,8 +436,9 @@ class Scenario:
         if data.get("schema") != SCHEMA_NAME:
             raise ScenarioError(f"not a scenario file: field 'schema' must be {SCHEMA_NAME!r}, got {data.get('schema')!r}")
         version = data.get("version")
-        if isinstance(version, bool) or version != SCHEMA_VERSION:
-            raise ScenarioError(f"unsupported scenario version {version!r} (this app reads version {SCHEMA_VERSION})")
+        if isinstance(version, bool) or version not in READABLE_VERSIONS:
+            raise ScenarioError(f"unsupported scenario version {version!r} (this app reads versions "
+                                f"{', '.join(map(str, READABLE_VERSIONS))})")
         _require(data, ("name", "hq_region", "regions", "roles"), "scenario")
         regions = _list(data["regions"], "regions")
         region_objs = []
@@ -421,14 +477,19 @@ class Scenario:
         description = data.get("description", "")
         if not isinstance(description, str):
             raise ScenarioError("description must be a string")
-        return cls(
+        positions = _positions(data.get("positions", []))
+        scenario = cls(
             name=data["name"] if isinstance(data["name"], str) else _fail("name must be a string"),
             hq_region=data["hq_region"],
             regions=tuple(region_objs),
             roles=tuple(role_objs),
             assumptions=assumptions,
             description=description,
+            positions=positions,
         )
+        if positions:
+            scenario.check_positions()
+        return scenario
 
     @classmethod
     def from_json(cls, text: str | bytes) -> "Scenario":
@@ -442,6 +503,38 @@ class Scenario:
         except ValueError as exc:  # e.g. an integer literal with thousands of digits
             raise ScenarioError(f"not valid JSON: {exc}") from None
         return cls.from_dict(data)
+
+
+_POSITION_FIELDS = {f.name for f in fields(Position)}
+
+
+def _positions(raw: Any) -> tuple[Position, ...]:
+    if not isinstance(raw, list):
+        raise ScenarioError("positions must be a list")
+    out = []
+    for i, item in enumerate(raw):
+        where = f"positions[{i}]"
+        if not isinstance(item, dict):
+            raise ScenarioError(f"{where} must be an object")
+        unknown = sorted(set(item) - _POSITION_FIELDS)
+        if unknown:
+            raise ScenarioError(f"{where}: unknown field(s) {', '.join(unknown)}")
+        _require(item, ("id", "name", "kind"), where)
+        for name in ("id", "name", "kind", "title", "region", "role_id", "department"):
+            if name in item and not isinstance(item[name], str):
+                raise ScenarioError(f"{where}.{name} must be a string")
+        if item.get("manager_id") is not None and not isinstance(item["manager_id"], str):
+            raise ScenarioError(f"{where}.manager_id must be a string or null")
+        if item["kind"] not in KINDS:
+            raise ScenarioError(f"{where}.kind must be one of {', '.join(KINDS)}, got {item['kind']!r}")
+        values = dict(item)
+        values["cost_usd_per_year"] = _number(item.get("cost_usd_per_year", 0.0), f"{where}.cost_usd_per_year",
+                                              low=0, high=1e9)
+        values["fte"] = _number(item.get("fte", 1.0), f"{where}.fte", low=0, high=1e6)
+        values["count"] = _number(item.get("count", 1), f"{where}.count", low=1, high=MAX_REPS_PER_REGION,
+                                  integer=True)
+        out.append(Position(**values))
+    return tuple(out)
 
 
 def _fail(message: str):

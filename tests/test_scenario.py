@@ -66,7 +66,16 @@ def test_round_trip_with_manual_sizing_and_edits(sample):
 def test_to_dict_carries_schema_and_version(sample):
     d = sample.to_dict()
     assert d["schema"] == "salesops.scenario"
-    assert d["version"] == 1
+    assert d["version"] == 2
+    assert "positions" not in d  # an org described by its regions alone
+
+
+def test_version_1_documents_still_read():
+    from salesops.samples import load_sample
+
+    doc = load_sample("midmarket").to_dict()
+    doc["version"] = 1
+    assert Scenario.from_dict(doc) == load_sample("midmarket")
 
 
 # --------------------------------------------------------------------------
@@ -131,8 +140,8 @@ def test_rejects_non_object():
 
 def test_rejects_unknown_version():
     doc = _doc()
-    doc["version"] = 2
-    _rejects(doc, "version", "2")
+    doc["version"] = 3
+    _rejects(doc, "version", "3")
 
 
 def test_rejects_wrong_schema():
