@@ -55,7 +55,7 @@ def validate_positions(positions: Iterable[Position]) -> list[Position]:
     >>> validate_positions([Position("a", "A", "leader", "b"), Position("b", "B", "rep", "a")])
     Traceback (most recent call last):
     ...
-    salesops.org.OrgValidationError: reporting cycle: a -> b -> a
+    salesops.positions.OrgValidationError: reporting cycle: a -> b -> a
     """
     items = list(positions)
     if not items:

@@ -150,6 +150,7 @@ class Assumptions:
     max_utilization: float = 0.85
     max_response_hours: float = 160.0
     horizon_months: int = 36
+    company_revenue_usd: float = 0.0
 
     _SHARES = (
         "baseline_selling_time_share", "max_selling_time_share", "quota_attainment",
@@ -162,7 +163,7 @@ class Assumptions:
     _HARD_MAX = {
         "rep_hours_per_week": 100.0, "ops_hours_per_week": 100.0, "productivity_elasticity": 3.0,
         "quota_usd_per_rep": 1e9, "ops_benefit_ramp_months": 120.0, "shared_business_hours": 24.0,
-        "handoff_delay_hours": 168.0, "max_response_hours": 10_000.0,
+        "handoff_delay_hours": 168.0, "max_response_hours": 10_000.0, "company_revenue_usd": 1e13,
     }
 
     def __post_init__(self) -> None:

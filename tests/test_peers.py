@@ -1,0 +1,237 @@
+"""Peers: published figures with their sources, peer profiles, compare() and suggest_profile()."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from salesops import charts
+from salesops.analytics import analyze
+from salesops.model import evaluate
+from salesops.peers import (
+    COMPARE_COLUMNS,
+    FIRMNESS,
+    Benchmark,
+    benchmarks,
+    compare,
+    metrics,
+    peer_profiles,
+    profile,
+    suggest_profile,
+)
+from salesops.samples import load_sample, synthetic
+
+PROFILES = ("startup", "midmarket", "enterprise")
+
+
+def _compare(scenario, profile_id="midmarket"):
+    results = evaluate(scenario)
+    return compare(scenario, results, analyze(scenario, results), profile_id).set_index("metric_id")
+
+
+# --------------------------------------------------------------------------
+# Published figures
+# --------------------------------------------------------------------------
+def test_every_benchmark_has_a_source_and_a_firmness():
+    known_metrics = {m.id for m in metrics()}
+    for b in benchmarks():
+        assert b.source.strip() and b.figure.strip() and b.unit.strip(), b.id
+        assert b.firmness in FIRMNESS, b.id
+        assert b.low <= b.high, b.id
+        assert b.metric in known_metrics, b.id
+    ids = [b.id for b in benchmarks()]
+    assert len(ids) == len(set(ids))
+
+
+def test_benchmark_figures_are_copied_from_the_reference():
+    got = {b.id: (b.low, b.high, b.source, b.firmness) for b in benchmarks()}
+    ag = "Alexander Group"
+    expected = {
+        "reps_per_ops_alexander": (10, 10, f'{ag}, "Rule of Five" Part V', "sourced"),
+        "reps_per_ops_therevopsreport": (20, 30, "therevopsreport", "2nd-hand"),
+        "reps_per_ops_prospeo": (30, 30, "prospeo", "2nd-hand"),
+        "span_alexander": (5, 10, f'{ag}, "Rule of Five" Part I', "sourced"),
+        "span_fullcast": (10, 10, 'Fullcast "Capacity Models" documentation', "sourced"),
+        "sdr_span_bridge_topo": (8.1, 8.7, "Bridge Group / TOPO", "sourced"),
+        "attrition_alexander_target": (0.1, 0.1, f'{ag}, "Rule of Five" Part IV', "sourced"),
+        "attrition_alexander_warning": (0.15, 0.2, f'{ag}, "Rule of Five" Part IV', "sourced"),
+        "attrition_cso": (0.258, 0.258, "CSO Insights", "2nd-hand"),
+        "attrition_hbr": (0.3, 0.3, "HBR", "2nd-hand"),
+        "ramp_ae": (5, 5, "Bridge Group", "2nd-hand"),
+        "ramp_sdr": (3, 3, "Bridge Group", "2nd-hand"),
+        "selling_time_salesforce": (0.28, 0.28, "Salesforce State of Sales as quoted by blogs", "unconfirmed"),
+        "selling_time_cso": (0.41, 0.41, "CSO Insights 2011 via Selling Power", "2nd-hand"),
+        "selling_time_pace": (0.22, 0.22, "Pace Productivity", "2nd-hand"),
+        "sales_spend_alexander": (0.03, 0.1, ag, "sourced"),
+        "attainment_bridge_2024": (0.51, 0.51, "Bridge Group", "2nd-hand"),
+        "attainment_bridge_2022": (0.66, 0.66, "Bridge Group", "2nd-hand"),
+        "attainment_xactly": (0.54, 0.54, "Xactly", "sourced"),
+    }
+    for bid, value in expected.items():
+        assert got[bid] == value, bid
+    figures = {b.id: b.figure for b in benchmarks()}
+    assert figures["ramp_ae"] == "AE just under 5 months" and figures["attrition_hbr"] == "about 30%"
+
+
+def test_derived_ops_cost_per_rep_band_is_illustrative_and_its_arithmetic_holds():
+    b = next(b for b in benchmarks() if b.id == "ops_cost_per_rep_derived")
+    salary = next(b for b in benchmarks() if b.id == "revops_salary")
+    assert (salary.low, salary.high) == (111_000, 160_000)
+    assert b.firmness == "illustrative" and "Derived" in b.source
+    assert b.low == pytest.approx(111_000 * 1.2 / 30) and b.high == pytest.approx(160_000 * 1.2 / 10)
+    loaded_mid = (111_000 + 160_000) / 2 * 1.2
+    for p in peer_profiles():
+        assert p.value("ops_cost_per_rep").value == pytest.approx(loaded_mid / p.value("reps_per_ops_fte").value)
+
+
+def test_benchmark_refuses_unknown_firmness_and_inverted_ranges():
+    with pytest.raises(ValueError, match="'rumour'"):
+        Benchmark("x", "attrition", 0.1, 0.2, "share", "s", "rumour", "", "f")
+    with pytest.raises(ValueError, match="benchmark 'x': low 0.3 is above high 0.2"):
+        Benchmark("x", "attrition", 0.3, 0.2, "share", "s", "sourced", "", "f")
+
+
+# --------------------------------------------------------------------------
+# Profiles
+# --------------------------------------------------------------------------
+def test_profiles_cover_every_compared_metric_and_say_when_a_value_is_a_judgement():
+    compared = {m.id for m in metrics() if m.compare}
+    assert [p.id for p in peer_profiles()] == list(PROFILES)
+    for p in peer_profiles():
+        assert {v.metric for v in p.values} == compared, p.id
+        for v in p.values:
+            assert v.firmness in FIRMNESS and v.note.strip(), (p.id, v.metric)
+            if v.firmness == "illustrative":
+                assert "Judgement" in v.note or "Derived" in v.note, (p.id, v.metric)
+
+
+def test_profile_values_that_are_published_figures_match_them():
+    for p in peer_profiles():
+        assert p.value("attrition").value == 0.258  # CSO Insights
+        assert p.value("quota_attainment").value == 0.54  # Xactly
+        assert p.value("selling_time_share").value == 0.28
+        assert p.value("ramp_months").value == 5
+        for mid in ("reps_per_ops_fte", "reps_per_manager", "sales_spend_share"):
+            low = min(b.low for b in benchmarks() if b.metric == mid)
+            high = max(b.high for b in benchmarks() if b.metric == mid)
+            assert low <= p.value(mid).value <= high, (p.id, mid)
+
+
+def test_unknown_profile_raises_naming_it_and_the_valid_ones():
+    s = load_sample("startup")
+    res = evaluate(s)
+    with pytest.raises(ValueError, match=r"unknown peer profile 'scaleup'; profiles: startup, midmarket, enterprise"):
+        compare(s, res, analyze(s, res), "scaleup")
+    with pytest.raises(ValueError, match="'scaleup'"):
+        profile("scaleup")
+    with pytest.raises(KeyError, match="'nope'"):
+        profile("startup").value("nope")
+
+
+@pytest.mark.parametrize("reps, expected", [(1, "startup"), (49, "startup"), (50, "midmarket"), (299, "midmarket"),
+                                            (300, "enterprise"), (10_000, "enterprise")])
+def test_suggest_profile_by_total_reps(reps, expected):
+    assert suggest_profile(synthetic(reps, 1)) == expected
+
+
+def test_suggest_profile_for_the_samples():
+    assert [suggest_profile(load_sample(n)) for n in PROFILES] == list(PROFILES)
+
+
+# --------------------------------------------------------------------------
+# compare()
+# --------------------------------------------------------------------------
+def test_compare_columns_and_one_row_per_compared_metric():
+    s = load_sample("midmarket")
+    res = evaluate(s)
+    table = compare(s, res, analyze(s, res), "midmarket")
+    assert list(table.columns) == COMPARE_COLUMNS
+    assert list(table["metric_id"]) == [m.id for m in metrics() if m.compare]
+    assert table["source"].str.len().gt(0).all() and table["firmness"].isin(FIRMNESS).all()
+    assert set(table["status"]) <= {"within", "below", "above", "n/a"}
+
+
+def test_compare_midmarket_known_values():
+    s = load_sample("midmarket")
+    res = evaluate(s)
+    t = _compare(s)
+    assert t.loc["reps_per_ops_fte", "this_org"] == pytest.approx(10.0)  # 120 reps / 12 FTE
+    assert t.loc["reps_per_ops_fte", "status"] == "within"  # exactly the 10:1 target
+    assert (t.loc["reps_per_ops_fte", "low"], t.loc["reps_per_ops_fte", "high"]) == (10, 30)
+    assert t.loc["reps_per_ops_fte", "peer_value"] == 20
+    assert t.loc["reps_per_ops_fte", "firmness"] == "2nd-hand"  # the weakest figure in the band
+    assert t.loc["reps_per_manager", "this_org"] == pytest.approx(120 / 14)
+    assert t.loc["reps_per_manager", "status"] == "within"
+    assert t.loc["attrition", "this_org"] == 0.258 and t.loc["attrition", "status"] == "within"  # 10% to 30%
+    assert t.loc["ramp_months", "status"] == "within"  # 5 months, the top of 3-5
+    assert t.loc["quota_attainment", "status"] == "within"
+    assert t.loc["selling_time_share", "this_org"] == pytest.approx(res.selling_time_share)
+    assert t.loc["ops_cost_per_rep", "this_org"] == pytest.approx(res.sales_ops_cost_usd / 120)
+    assert t.loc["sales_spend_share", "status"] == "n/a"  # needs the company's total revenue
+    assert "Alexander Group" in t.loc["reps_per_ops_fte", "source"] and "prospeo" in t.loc["reps_per_ops_fte", "source"]
+
+
+def test_compare_startup_is_over_served_on_sales_ops():
+    t = _compare(load_sample("startup"), "startup")
+    assert t.loc["reps_per_ops_fte", "this_org"] == pytest.approx(25 / 4)
+    assert t.loc["reps_per_ops_fte", "status"] == "below"
+    assert t.loc["ops_cost_per_rep", "status"] == "above"  # $605K / 25 reps = $24,200 > $19,200
+
+
+@pytest.mark.parametrize("field, value, metric, status", [
+    ("attrition_per_year", 0.05, "attrition", "below"),
+    ("attrition_per_year", 0.35, "attrition", "above"),
+    ("attrition_per_year", 0.10, "attrition", "within"),
+    ("quota_attainment", 0.5, "quota_attainment", "below"),
+    ("quota_attainment", 0.7, "quota_attainment", "above"),
+    ("ramp_months", 6.0, "ramp_months", "above"),
+    ("ramp_months", 2.0, "ramp_months", "below"),
+    ("baseline_selling_time_share", 0.1, "selling_time_share", "below"),  # ~2 hours a week back: still < 22%
+])
+def test_compare_statuses_follow_the_assumptions(field, value, metric, status):
+    s = load_sample("midmarket").with_assumptions(**{field: value})
+    t = _compare(s)
+    assert t.loc[metric, "status"] == status
+    if metric != "selling_time_share":
+        assert t.loc[metric, "this_org"] == value
+
+
+def test_compare_without_sales_ops_is_not_applicable():
+    s = load_sample("startup")
+    for plan in s.roles:
+        s = s.without_role(plan.role.id)
+    t = _compare(s, "startup")
+    assert t.loc["reps_per_ops_fte", "status"] == "n/a" and math.isnan(t.loc["reps_per_ops_fte", "this_org"])
+    assert t.loc["ops_cost_per_rep", "this_org"] == 0 and t.loc["ops_cost_per_rep", "status"] == "below"
+
+
+# --------------------------------------------------------------------------
+# The peer comparison chart
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("profile_id", PROFILES)
+def test_peer_comparison_chart_is_a_valid_spec(profile_id, sample):
+    res = evaluate(sample)
+    table = compare(sample, res, analyze(sample, res), profile_id)
+    chart = charts.peer_comparison_chart(table)
+    spec = chart.to_dict()  # validates against the Vega-Lite schema
+    assert "facet" in spec and spec["resolve"]["scale"]["x"] == "independent"
+    json.dumps(spec, allow_nan=False)
+    rows = charts.chart_spec("peer_comparison", table)["datasets"]["comparison"]
+    assert [r["metric"] for r in rows] == list(table["metric"])
+
+
+def test_peer_comparison_chart_shows_percent_and_thousands_and_skips_missing_values():
+    s = load_sample("startup")
+    for plan in s.roles:
+        s = s.without_role(plan.role.id)
+    res = evaluate(s)
+    table = compare(s, res, analyze(s, res), "startup")
+    rows = {r["metric"]: r for r in charts.chart_spec("peer_comparison", table)["datasets"]["comparison"]}
+    attrition = rows["Rep attrition per year"]
+    assert attrition["this_org"] == pytest.approx(25.8) and attrition["band_text"] == "10.0% to 30.0%"
+    assert rows["Sales-ops cost per rep"]["high"] == pytest.approx(19.2)  # $K
+    ops = rows["Reps per sales-ops FTE"]
+    assert ops["this_org"] is None and ops["this_text"] == "n/a"
+    json.dumps(charts.peer_comparison_chart(table).to_dict(), allow_nan=False)
