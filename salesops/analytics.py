@@ -43,6 +43,7 @@ __all__ = [
     "HealthFlag",
     "OrgAnalytics",
     "analyze",
+    "analyze_scenario",
     "cost_defaults",
     "health_rules",
 ]
@@ -554,3 +555,14 @@ def _flags(scenario: Scenario, results: Results, spans: pd.DataFrame, layers: in
             message += f", within {lo:.0%}-{hi:.0%}."
         flags.append(_flag("sales_spend_share", rule, spend_share, outside, threshold, message))
     return tuple(flags)
+
+
+@lru_cache(maxsize=64)
+def analyze_scenario(scenario: Scenario) -> OrgAnalytics:
+    """:func:`analyze` of a scenario and its (memoised) results, memoised on the scenario.
+
+    The returned value is shared: callers must not modify its DataFrames.
+    """
+    from salesops.whatif import evaluate_cached
+
+    return analyze(scenario, evaluate_cached(scenario))
