@@ -1,6 +1,6 @@
 """Command line for the sales-ops org-design model: ``python -m salesops``.
 
-Three subcommands:
+Five subcommands:
 
 ``samples``
     List the shipped sample scenarios as an aligned table.
@@ -9,6 +9,12 @@ Three subcommands:
     JSON file and print a readable report, or one JSON object with ``--json``.
 ``synth --reps N --regions R [--placement MODE] [--out FILE]``
     Write a synthetic scenario as JSON to ``FILE`` or to stdout.
+``import FILE [--map COLUMN=FIELD ...] [--out SCENARIO.json] [--name NAME] [--virtual-root] [--drop-other]``
+    Import an HRIS export (CSV or XLSX), print what was found and write the
+    scenario JSON to ``--out``. A rejected file prints one ``error:`` line for
+    its first problem and one indented line for each other problem.
+``export SCENARIO [--format csv|graphml] [--out FILE]``
+    Write a scenario's org, one person per row (or node), as CSV or GraphML.
 
 Every failure prints exactly one line on stderr starting with ``error:`` and
 returns a non-zero exit status, never a traceback:
@@ -40,6 +46,8 @@ from pathlib import Path
 from typing import Any, Callable, NamedTuple, NoReturn, Sequence, TextIO
 
 from salesops import __version__
+from salesops import hris
+from salesops.export import export_rows, to_csv, to_graphml
 from salesops.model import Results, evaluate
 from salesops.samples import MAX_SYNTH_REGIONS, list_samples, load_sample, synthetic
 from salesops.scenario import PLACEMENTS, Scenario, ScenarioError
@@ -54,6 +62,7 @@ __all__ = [
     "build_parser",
     "load_scenario",
     "main",
+    "parse_column_map",
     "parse_mode",
     "parse_placement",
 ]
@@ -64,6 +73,7 @@ EXIT_DATA = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 MAX_SCENARIO_BYTES = 64 * 1024 * 1024
+EXPORT_FORMATS = ("csv", "graphml")
 # Number of regions :func:`salesops.samples.synthetic` can spread reps over.
 
 
@@ -170,6 +180,32 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def parse_column_map(text: str) -> tuple[str, str]:
+    """Parse ``COLUMN=FIELD`` of ``import --map``; the column is checked once the file is read.
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        If there is no ``=``, the column is blank or the field is unknown.
+
+    Examples
+    --------
+    >>> parse_column_map("Emp # = id")
+    ('Emp #', 'id')
+    >>> parse_column_map("City=")
+    ('City', '')
+    """
+    column, sep, target = text.rpartition("=")
+    column, target = column.strip(), target.strip()
+    if not sep:
+        raise argparse.ArgumentTypeError(f"expected COLUMN=FIELD (e.g. 'Emp #=id'), got {text!r}")
+    if not column:
+        raise argparse.ArgumentTypeError(f"missing COLUMN before '=' in {text!r}")
+    if target and target not in hris.FIELDS:
+        raise argparse.ArgumentTypeError(f"unknown field {target!r} in {text}; fields: {', '.join(hris.FIELDS)}")
+    return column, target
+
+
 def _region_count(text: str) -> int:
     try:
         value = int(text.strip())
@@ -185,7 +221,7 @@ def _region_count(text: str) -> int:
 # Parser
 # --------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
-    """The ``python -m salesops`` argument parser with its three subcommands."""
+    """The ``python -m salesops`` argument parser with its subcommands."""
     modes = ", ".join(PLACEMENTS)
     parser = _Parser(
         prog=PROG,
@@ -242,6 +278,49 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", "-o", metavar="FILE",
                    help="write to FILE (overwritten if it exists) instead of stdout; '-' is stdout")
     p.set_defaults(handler=_cmd_synth)
+
+    p = sub.add_parser(
+        "import", help="import an org from an HRIS export (CSV or XLSX)",
+        description="Import an HRIS export (Workday, BambooHR, SAP, a spreadsheet: CSV or XLSX with employee\n"
+                    "and manager ids), classify everyone as leader, manager, rep, sales ops or other, and\n"
+                    "print the people by kind, the regions and the sales-ops roles found. With --out the\n"
+                    "scenario is written as JSON for 'evaluate' and the app. All or nothing: a file with\n"
+                    "problems is rejected with every problem's row and column.",
+        epilog=f"Fields for --map: {', '.join(hris.FIELDS)} (an empty FIELD leaves the column unused).\n"
+               f"Examples:\n  {PROG} import people.csv --out org.json\n"
+               f"  {PROG} import workday.xlsx --map 'Emp #=id' --map 'Boss=manager_id' --virtual-root\n"
+               f"  {PROG} import people.csv --drop-other --out - | {PROG} evaluate -",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file", metavar="FILE", help="the HRIS export: .csv (comma, semicolon or tab) or .xlsx")
+    p.add_argument("--map", "-m", metavar="COLUMN=FIELD", action="append", default=[], type=parse_column_map,
+                   help="read COLUMN as FIELD instead of the guessed column; may repeat")
+    p.add_argument("--out", "-o", metavar="SCENARIO.json",
+                   help="write the scenario JSON to this file (overwritten); '-' writes it to stdout and the "
+                        "summary to stderr; without --out only the summary is printed")
+    p.add_argument("--name", help="scenario name (default 'Imported from FILE')")
+    p.add_argument("--virtual-root", action="store_true",
+                   help="when several people have no manager, add a root 'virtual-root' above them")
+    p.add_argument("--drop-other", action="store_true",
+                   help="leave out people classified 'other' (their reports move up to the nearest kept manager)")
+    p.set_defaults(handler=_cmd_import)
+
+    p = sub.add_parser(
+        "export", help="write a scenario's org as CSV or GraphML",
+        description="Write a scenario's org one person per row (CSV) or node (GraphML): leaders, managers,\n"
+                    "reps and one row per sales-ops FTE. The CSV re-imports with 'import' to the same org\n"
+                    "and figures, and is safe to open in a spreadsheet (no formulas run).",
+        epilog=f"Examples:\n  {PROG} export midmarket --out midmarket.csv\n"
+               f"  {PROG} export org.json --format graphml --out org.graphml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("scenario", metavar="SCENARIO",
+                   help="a sample name, a path to a scenario JSON file, or '-' for stdin")
+    p.add_argument("--format", "-f", choices=EXPORT_FORMATS, type=str.lower,
+                   help="csv or graphml (default: from the --out extension, else csv)")
+    p.add_argument("--out", "-o", metavar="FILE",
+                   help="write to FILE (overwritten if it exists) instead of stdout; '-' is stdout")
+    p.set_defaults(handler=_cmd_export)
     return parser
 
 
@@ -459,6 +538,110 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         raise CliError(f"cannot write --out {args.out!r}: {exc.strerror or exc}") from None
     print(f"wrote {args.out}: {scenario.name} ({scenario.total_reps:,} reps, "
           f"{len(scenario.regions)} regions, {len(scenario.roles)} roles)")
+    return EXIT_OK
+
+
+def _rejected(file: str, exc: hris.ImportRejected) -> int:
+    """Print a rejected import: one ``error:`` line, then one indented line per other problem."""
+    lines = [" ".join(line.split()) for line in exc.lines()] or ["rejected"]
+    count = f" ({exc.total} problems)" if exc.total > 1 else ""
+    print(f"error: cannot import {file!r}{count}: {lines[0]}", file=sys.stderr)
+    for line in lines[1:]:
+        print(f"  {line}", file=sys.stderr)
+    return EXIT_DATA
+
+
+def _import_summary(result: hris.ImportResult, file: str) -> str:
+    summary = result.summary
+    scenario = result.scenario
+    by_kind = ", ".join(f"{k} {n:,}" for k, n in summary["by_kind"].items())
+    lines = [f"Imported {file}: {summary['people']:,} people -> scenario {scenario.name!r}",
+             f"  people by kind: {by_kind}"]
+    if summary["dropped_other"]:
+        lines.append(f"  left out (--drop-other): {summary['dropped_other']:,} other")
+    hq = scenario.hq
+    lines.append(f"  HQ region: {hq.id} ({hq.name}); top of the org: {summary['root']}"
+                 + (" (added)" if summary["virtual_root"] else ""))
+    lines += ["", "Regions"]
+    lines += _table(["region", "name", "people", "reps", "managers", "tz from HQ h"],
+                    [[r["id"], r["name"], f"{r['people']:,}", f"{r['reps']:,}", f"{r['managers']:,}",
+                      f"{r['tz_offset_hours']:+g}"] for r in summary["regions"]], "llrrrr")
+    lines += ["", "Sales-ops roles"]
+    if summary["roles"]:
+        lines += _table(["role", "placement", "people", "FTE", "central FTE", "embedded FTE", "cost/FTE/yr"],
+                        [[r["role_id"], r["placement"], f"{r['people']:,}", _num(r["fte"]), _num(r["central_fte"]),
+                          _num(sum(r["local_fte"].values())), _usd(r["cost_usd_per_year"])]
+                         for r in summary["roles"]], "llrrrrr")
+    else:
+        lines.append("  (no sales-ops staff found)")
+    lines += ["", "Columns used"]
+    lines += [f"  {f}: {c!r}" for f, c in summary["mapping"].items()]
+    if result.warnings:
+        lines += ["", "Warnings"]
+        lines += [f"  - {' '.join(w.split())}" for w in result.warnings]
+    return "\n".join(lines)
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    path = Path(args.file).expanduser()
+    try:
+        if path.is_dir():
+            raise CliError(f"cannot read {args.file!r}: it is a directory")
+        hris.check_size(path.stat().st_size)
+        with open(path, "rb") as fh:
+            data = fh.read(hris.DEFAULT_MAX_BYTES + 1)
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file!r}: {exc.strerror or exc}") from None
+    except hris.ImportRejected as exc:
+        return _rejected(args.file, exc)
+    try:
+        raw = hris.read_table(data, path.name)
+        mapping = hris.guess_mapping(raw.frame.columns)
+        if args.map:
+            mapping = hris.override_mapping(mapping, raw.frame.columns, dict(args.map))
+        result = hris.build_import(raw, mapping, hris.load_rules(), keep_other=not args.drop_other,
+                                   virtual_root=args.virtual_root,
+                                   name=args.name if args.name is not None else f"Imported from {path.name}")
+    except hris.ImportRejected as exc:
+        return _rejected(args.file, exc)
+    except hris.MappingError as exc:
+        raise CliError(f"--map: {exc}", EXIT_USAGE) from None
+    text = result.scenario.to_json(indent=2) + "\n"
+    report = _import_summary(result, args.file)
+    if args.out == "-":
+        print(report, file=sys.stderr)
+        sys.stdout.write(text)
+        return EXIT_OK
+    if args.out is not None:
+        try:
+            with open(Path(args.out).expanduser(), "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise CliError(f"cannot write --out {args.out!r}: {exc.strerror or exc}") from None
+        report += f"\n\nwrote {args.out}"
+    print(report)
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    fmt = args.format
+    if fmt is None:
+        fmt = "graphml" if (args.out or "").lower().endswith((".graphml", ".xml")) else "csv"
+    results = evaluate(scenario)
+    people = len(export_rows(scenario, results))
+    text = to_csv(scenario, results) if fmt == "csv" else to_graphml(scenario, results)
+    if args.out is None or args.out == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        # A BOM lets spreadsheet programs recognise UTF-8; the importer strips it.
+        with open(Path(args.out).expanduser(), "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8",
+                  newline="") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise CliError(f"cannot write --out {args.out!r}: {exc.strerror or exc}") from None
+    print(f"wrote {args.out}: {people:,} people of {scenario.name!r} as {fmt}")
     return EXIT_OK
 
 

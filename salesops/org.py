@@ -142,7 +142,8 @@ def build_org(scenario: Scenario, fte_by_team: dict[tuple[str, str], float] | No
         if placement in ("centralized", "hybrid"):
             fte = fte_by_team.get((role.id, "central"), plan.central_fte)
             pos.append(Position(f"ops:{role.id}:central", f"{role.name} (central)", "sales_ops", ops_parent,
-                                role.name, hq, cost_usd_per_year=fte * role.cost_usd_per_year, fte=fte,
+                                role.name, hq, cost_usd_per_year=fte * role.cost_usd_per_year * scenario.hq.cost_index,
+                                fte=fte,
                                 role_id=role.id, count=max(1, round(fte))))
         if placement in ("localized", "hybrid"):
             for rid, region in regions.items():
@@ -248,7 +249,9 @@ def _imported_people(scenario: Scenario, expand_r: set[str], expand_t: set[str]
     ops_head = next((p.id for p in out if p.kind == "leader" and _is_ops_title(p)), None)
     if ops_head is None:
         ops_head = OPS_HEAD_ID
-        out.append(Position(OPS_HEAD_ID, "Head of Sales Operations", "sales_ops", root, "Sales operations",
+        while ops_head in by_id:  # never collide with a real position's id
+            ops_head += "-"
+        out.append(Position(ops_head, "Head of Sales Operations", "sales_ops", root, "Sales operations",
                             scenario.hq_region))
     depth = _depths(scenario.positions, root)
     heads = {}
@@ -262,7 +265,8 @@ def _imported_people(scenario: Scenario, expand_r: set[str], expand_t: set[str]
 
 def _is_ops_title(p: Position) -> bool:
     text = f"{p.title} {p.department}".lower()
-    return any(w in text for w in ("sales operations", "sales ops", "revenue operations", "revops"))
+    return any(w in text for w in ("sales operations", "sales ops", "revenue operations", "revops", "rev ops",
+                                    "gtm operations", "go-to-market operations"))
 
 
 def _depths(positions: tuple[Position, ...], root: str) -> dict[str, int]:

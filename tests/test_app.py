@@ -12,8 +12,31 @@ from salesops.model import evaluate
 from salesops.samples import load_sample
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
-PAGES = ("pages/home.py", "pages/org_designer.py", "pages/roi.py")
+PAGES = ("pages/home.py", "pages/import_org.py", "pages/org_designer.py", "pages/roi.py",
+         "pages/org_analytics.py", "pages/peers.py")
+CORPUS = Path(__file__).resolve().parent / "import_corpus"
 HEADLINES = ("ROI", "Productivity per rep", "Sales-ops cost", "Payback (months)")
+
+
+@pytest.fixture(autouse=True)
+def warm_server(monkeypatch):
+    """Run every AppTest run like a server past its first request.
+
+    AppTest resets Streamlit's process-wide "pages directory" flag before every
+    run, so each run would start in the legacy mode that the pages' navigation
+    guard answers with a rerun, and a rerun drops a pending button click. A real
+    server is in that mode only for its very first request, which the browser
+    test of a deep link covers.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 def _app() -> AppTest:
@@ -152,3 +175,81 @@ def test_org_designer_shows_details_of_the_selected_node():
     at.run()
     assert any("EMEA (London) sales" in m.value for m in at.markdown)
     assert any("people report here directly" in m.value for m in at.markdown)
+
+
+# --------------------------------------------------------------------------
+# Import page
+# --------------------------------------------------------------------------
+def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key="import:file").set_value((name, data, "text/csv")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_import_page_good_file_becomes_the_working_scenario():
+    from salesops import hris
+
+    at = _goto(_app(), "pages/roi.py")
+    roi_before = _metric(at, "ROI")
+    _goto(at, "pages/import_org.py")
+    _upload(at, "hris.csv", hris.example_csv(rows=60, seed=1).encode())
+    assert not at.error
+    assert at.session_state["scenario"].name == load_sample("midmarket").name  # nothing changes before accepting
+    at.button(key="import:accept").click().run()
+    scenario = at.session_state["scenario"]
+    assert scenario.positions and scenario.name == "Imported: hris.csv"
+    assert any("Imported" in s.value for s in at.success)
+    _goto(at, "pages/roi.py")
+    assert _metric(at, "ROI") == fmt_pct(evaluate(scenario).roi) != roi_before
+    for page in PAGES:  # every page works with an imported org
+        _goto(at, page)
+        assert not at.error, (page, [e.value for e in at.error])
+    at.sidebar.button(key="sidebar:undo").click().run()
+    assert at.session_state["scenario"] == load_sample("midmarket")
+
+
+@pytest.mark.parametrize("name", ["cycle.csv", "duplicate_id.csv", "unknown_manager.csv", "empty.csv",
+                                  "cost_not_number.csv", "nul_bytes.csv"])
+def test_import_page_bad_file_shows_the_problem_and_keeps_the_scenario(name):
+    import json
+
+    expected = json.loads((CORPUS / "manifest.json").read_text())[name]["contains"]
+    at = _goto(_app(), "pages/roi.py")
+    roi_before = _metric(at, "ROI")
+    _goto(at, "pages/import_org.py")
+    _upload(at, name, (CORPUS / name).read_bytes())
+    assert any(expected in e.value for e in at.error), [e.value for e in at.error]
+    assert not at.get("button") or "import:accept" not in [b.key for b in at.button]
+    assert at.session_state["scenario"] == load_sample("midmarket")
+    _goto(at, "pages/roi.py")
+    assert _metric(at, "ROI") == roi_before
+
+
+def test_import_page_column_mapping_can_be_corrected():
+    data = (b"Worker,Boss,Full Name,Job Title,Office\n1,,Ann,CRO,London\n2,1,Bob,Sales Manager,London\n"
+            b"3,2,Cy,Account Executive,London\n4,2,Di,Account Executive,Paris\n")
+    at = _goto(_app(), "pages/import_org.py")
+    _upload(at, "odd.csv", data)
+    if at.selectbox(key="import:map:id").value != "Worker":
+        at.selectbox(key="import:map:id").set_value("Worker").run()
+    at.selectbox(key="import:map:manager_id").set_value("Boss").run()
+    assert not at.error, [e.value for e in at.error]
+    at.button(key="import:accept").click().run()
+    assert at.session_state["scenario"].total_reps == 2
+
+
+def test_import_page_classification_can_be_corrected_before_accepting():
+    data = (b"Employee ID,Manager ID,Name,Job Title,Location\n1,,Ann,CRO,London\n2,1,Bob,Sales Manager,London\n"
+            b"3,2,Cy,Account Executive,London\n4,2,Di,Marketing Representative,London\n")
+    at = _goto(_app(), "pages/import_org.py")
+    _upload(at, "small.csv", data)
+    table = at.data_editor[0].value
+    row = int(table.index[table["id"] == "4"][0])
+    assert table.loc[row, "kind"] == "other"  # a marketing representative is not a sales rep
+    at.session_state["import:classification:0"] = {
+        "edited_rows": {row: {"kind": "rep"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.session_state["import:overrides"] == {"4": ("rep", "")}
+    at.button(key="import:accept").click().run()
+    assert at.session_state["scenario"].total_reps == 2

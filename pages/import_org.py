@@ -1,0 +1,143 @@
+"""Import: bring your own org from an HRIS export (CSV or XLSX)."""
+
+import pandas as pd
+import streamlit as st
+
+from salesops import hris
+from salesops.positions import KINDS
+from salesops.roles import load_catalog
+from salesops.ui import state
+from salesops.ui.boot import ensure_app_navigation
+
+ensure_app_navigation()
+
+NONE = "(not in file)"
+MAX_MB = 20
+FIELD_LABELS = {
+    "id": "Employee id (required)", "manager_id": "Manager id (required)", "name": "Full name",
+    "first_name": "First name", "last_name": "Last name", "title": "Job title", "department": "Department",
+    "location": "Location", "region": "Region", "country": "Country", "cost": "Salary / cost",
+    "kind": "Kind (leader, manager, rep, sales_ops, other)", "role_id": "Sales-ops role id", "fte": "FTE",
+    "tz_offset_hours": "Region hours from HQ", "market_complexity": "Region market complexity",
+    "cost_index": "Region cost index",
+}
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _read(data: bytes, name: str) -> hris.RawTable:
+    return hris.read_table(data, name, max_bytes=MAX_MB * 1024 * 1024)
+
+
+@st.cache_data(max_entries=16, show_spinner="Building the org…")
+def _build(data: bytes, name: str, mapping: tuple, keep_other: bool, virtual_root: bool,
+           overrides: tuple) -> hris.ImportResult:
+    raw = _read(data, name)
+    return hris.build_import(raw, dict(mapping), hris.load_rules(), keep_other=keep_other,
+                             virtual_root=virtual_root, kind_overrides=dict(overrides) or None,
+                             name=f"Imported: {name}")
+
+
+st.title("Import your org")
+st.markdown(
+    "Upload an HRIS export (Workday, BambooHR, SAP or a spreadsheet) with one row per person, an employee id "
+    f"and a manager id. CSV or XLSX, up to {MAX_MB} MB. Nothing changes until you press **Use this org**; "
+    "a file that cannot be read leaves your current scenario exactly as it was."
+)
+upload = st.file_uploader("HRIS export", type=["csv", "txt", "xlsx"], key="import:file")
+if upload is None:
+    st.info("Columns are recognised from the names HRIS exports use (Employee ID, Reports To, Job Title, "
+            "Department, Location, Base Pay, …); you can correct every guess before importing.")
+    st.stop()
+
+data = upload.getvalue()
+try:
+    raw = _read(data, upload.name)
+except hris.ImportRejected as exc:
+    st.error(f"**{upload.name}** cannot be imported:\n\n" + "\n".join(f"- {p}" for p in exc.lines()))
+    st.caption("Your current scenario is unchanged.")
+    st.stop()
+for warning in raw.warnings:
+    st.warning(warning)
+
+st.subheader("1. Columns")
+columns = list(raw.frame.columns)
+guess = hris.guess_mapping(columns)
+cols = st.columns(4)
+mapping = {}
+for i, field in enumerate(hris.FIELDS):
+    key = f"import:map:{field}"
+    options = [NONE] + columns
+    if key not in st.session_state or st.session_state[key] not in options:
+        st.session_state[key] = guess.get(field) or NONE
+    choice = cols[i % 4].selectbox(FIELD_LABELS.get(field, field), options, key=key)
+    mapping[field] = None if choice == NONE else choice
+with st.expander(f"Preview of the file ({len(raw.frame):,} rows)"):
+    st.dataframe(raw.frame.head(50), hide_index=True)
+
+st.subheader("2. Options")
+opt1, opt2 = st.columns(2)
+keep_other = opt1.toggle("Keep staff outside sales as context", value=True, key="import:keep_other",
+                         help="Off: people classified as 'other' are left out; their reports move up.")
+virtual_root = opt2.toggle("Add a virtual root over several top-level people", value=False,
+                           key="import:virtual_root",
+                           help="For exports of one department, where several people have no manager in the file.")
+overrides = st.session_state.setdefault("import:overrides", {})
+try:
+    result = _build(data, upload.name, tuple(sorted(mapping.items(), key=lambda kv: kv[0])), keep_other,
+                    virtual_root, tuple(sorted(overrides.items())))
+except hris.ImportRejected as exc:
+    st.error(f"**{upload.name}** cannot be imported:\n\n" + "\n".join(f"- {p}" for p in exc.lines()))
+    st.caption("Fix the file or the column choices above; your current scenario is unchanged.")
+    if overrides:
+        st.button(f"Undo my {len(overrides)} classification correction(s)", key="import:clear_overrides",
+                  on_click=lambda: st.session_state.update({"import:overrides": {}}))
+    st.stop()
+for warning in result.warnings:
+    st.warning(warning)
+
+st.subheader("3. Check the classification")
+summary = result.summary
+m = st.columns(5)
+m[0].metric("People", f"{summary.get('people', len(result.classification)):,}")
+m[1].metric("Reps", f"{result.scenario.total_reps:,}")
+m[2].metric("Managers", f"{sum(r.managers for r in result.scenario.regions):,}")
+m[3].metric("Sales-ops FTE", f"{sum(p.central_fte + sum(f for _, f in p.local_fte) for p in result.scenario.roles):,.1f}")
+m[4].metric("Regions", f"{len(result.scenario.regions)}")
+st.caption("Correct any row by changing its kind or sales-ops role; the org is rebuilt with your choice.")
+catalog_ids = [""] + list(load_catalog())
+table = result.classification.copy()
+edited = st.data_editor(
+    table,
+    key=f"import:classification:{len(overrides)}",
+    hide_index=True,
+    disabled=[c for c in table.columns if c not in ("kind", "role_id")],
+    column_config={
+        "kind": st.column_config.SelectboxColumn("Kind", options=list(KINDS), required=True),
+        "role_id": st.column_config.SelectboxColumn("Sales-ops role", options=catalog_ids),
+    },
+    width="stretch",
+)
+def _norm(value) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+
+
+corrections = dict(overrides)
+for (_, before), (_, after) in zip(table.iterrows(), edited.iterrows()):
+    if (_norm(before["kind"]), _norm(before["role_id"])) != (_norm(after["kind"]), _norm(after["role_id"])):
+        corrections[_norm(after["id"])] = (_norm(after["kind"]), _norm(after["role_id"]))
+if corrections != overrides:
+    st.session_state["import:overrides"] = corrections
+    st.rerun()
+
+regions = pd.DataFrame([{"Region": r.name, "Reps": r.reps, "Managers": r.managers,
+                         "Hours from HQ": r.tz_offset_hours, "HQ": r.id == result.scenario.hq_region}
+                        for r in result.scenario.regions])
+st.dataframe(regions, hide_index=True)
+
+st.subheader("4. Use it")
+if st.button("Use this org", type="primary", key="import:accept", icon=":material/check:"):
+    state.commit(result.scenario, f"Imported {upload.name}")
+    st.session_state["import:overrides"] = {}
+    st.success(f"Imported {result.scenario.total_reps:,} reps in {len(result.scenario.regions)} regions. "
+               "Open **Org designer** or **Productivity & ROI** to work with it; Undo brings back the "
+               "previous scenario.")
