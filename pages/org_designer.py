@@ -119,7 +119,7 @@ def _set_local_fte(role_id: str, region_id: str) -> None:
     scen = state.current()
     plan = scen.plan(role_id)
     value = float(st.session_state[f"fte:{role_id}:{region_id}"])
-    local = dict(plan.local_fte)
+    local = dict(scen.manual_fte(plan)[1])  # the FTE in use now, then the edit
     local[region_id] = value
     state.commit(scen.with_plan(replace(plan, local_fte=tuple(local.items()))),
                  f"{plan.role.name}: {region_names[region_id]} FTE {value:g}")
@@ -149,14 +149,16 @@ for plan in scenario.roles:
             if plan.sizing == "manual":
                 if plan.placement in ("centralized", "hybrid"):
                     k = f"fte:{role.id}:central"
-                    st.session_state[k] = plan.central_fte
+                    st.session_state[k] = float(scenario.manual_fte(plan)[0])
                     st.number_input("Central FTE", min_value=0.0, max_value=10000.0, step=0.5, key=k,
                                     on_change=_set_central_fte, args=(role.id,))
                 if plan.placement in ("localized", "hybrid"):
                     with st.popover("FTE per region"):
                         for r in scenario.regions:
+                            if plan.placement == "hybrid" and r.id == scenario.hq_region:
+                                continue  # the hub serves HQ
                             k = f"fte:{role.id}:{r.id}"
-                            st.session_state[k] = plan.local_fte_for(r.id)
+                            st.session_state[k] = float(scenario.manual_fte(plan)[1].get(r.id, 0.0))
                             st.number_input(r.name, min_value=0.0, max_value=10000.0, step=0.5, key=k,
                                             on_change=_set_local_fte, args=(role.id, r.id))
             else:

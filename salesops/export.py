@@ -89,9 +89,7 @@ def _number(value: float) -> str:
 
 def _fte_by_team(scenario: Scenario, results: Results | None) -> dict[tuple[str, str], float]:
     if results is None:
-        if all(p.sizing == "manual" for p in scenario.roles):
-            return {}
-        from salesops.model import evaluate  # only auto-sized teams need the model
+        from salesops.model import evaluate  # the teams as the model staffs them
 
         results = evaluate(scenario)
     return {(t.role_id, t.team): t.fte for t in results.teams}
@@ -99,7 +97,7 @@ def _fte_by_team(scenario: Scenario, results: Results | None) -> dict[tuple[str,
 
 def _split_fte(fte: float) -> list[float]:
     whole = math.floor(fte + 1e-9)
-    rest = round(fte - whole, 6)
+    rest = round(fte - whole, 9)
     return [1.0] * whole + ([rest] if rest > 0 else [])
 
 

@@ -1518,16 +1518,29 @@ class _Importer:
                 if costs_given and cost is not None:
                     cost_sum += cost / self.cost_index.get(rid, 1.0)
                     cost_fte += fte
-            if marked_hybrid or (has_central and has_local):
+            rep_regions = {self.region_of[pid] for pid in self.kept
+                           if pid in self.kind_of and self.kind_of[pid] == "rep"} - {self.hq}
+            marked = marked_hybrid or any(_EMBEDDED.search(self.departments[self.pos[pid]]) for pid in staff)
+            if marked_hybrid or (has_central and has_local and (marked or rep_regions <= set(local))):
                 placement = "hybrid"
+            elif has_central and has_local:
+                # Staff at HQ and in some regions only: a hybrid set-up would leave the other
+                # regions' share unserved, so the people are modelled as one central pool.
+                placement = "centralized"
+                total = central + sum(local.values())
+                self.warnings.append(
+                    f"{spec.name}: staff at HQ and in {', '.join(sorted(local))} but not in every region, so "
+                    f"all {total:g} FTE are modelled as one central team; switch it to hybrid or localized on "
+                    "the Org designer page to compare")
+                central, local = total, Counter()
             else:
                 placement = "centralized" if has_central else "localized"
             if placement == "hybrid" and self.hq in local:  # the hub at HQ serves the HQ region itself
                 central += local.pop(self.hq)
             if cost_fte > 0:
                 spec = replace(spec, cost_usd_per_year=round(cost_sum / cost_fte, 2))
-            plans.append(RolePlan(role=spec, placement=placement, sizing="manual", central_fte=round(central, 6),
-                                  local_fte=tuple((rid, round(f, 6)) for rid, f in local.items())))
+            plans.append(RolePlan(role=spec, placement=placement, sizing="manual", central_fte=round(central, 9),
+                                  local_fte=tuple((rid, round(f, 9)) for rid, f in local.items())))
         return plans
 
     def build_positions(self) -> list[Position]:

@@ -330,6 +330,7 @@ def _role(plan: RolePlan, scenario: Scenario) -> tuple[list[TeamResult], list[Se
     role = plan.role
     hq = scenario.hq
     manual = plan.sizing == "manual"
+    manual_central, manual_local = scenario.manual_fte(plan) if manual else (0.0, {})
     teams: list[TeamResult] = []
     services: list[ServiceResult] = []
     if plan.placement == "centralized":
@@ -343,7 +344,7 @@ def _role(plan: RolePlan, scenario: Scenario) -> tuple[list[TeamResult], list[Se
     has_local = plan.placement in ("localized", "hybrid")
     # A hybrid hub sits at HQ and serves the HQ region in full: no spoke next to it.
     spoke_regions = [r for r in scenario.regions
-                     if (r.reps > 0 or (manual and plan.local_fte_for(r.id) > 0))
+                     if (r.reps > 0 or manual_local.get(r.id, 0.0) > 0)
                      and not (plan.placement == "hybrid" and r.id == hq.id)]
 
     def hub_share(r: Region) -> float:
@@ -352,7 +353,7 @@ def _role(plan: RolePlan, scenario: Scenario) -> tuple[list[TeamResult], list[Se
     n_teams = (1 if has_central else 0) + (len(spoke_regions) if has_local else 0)
     if has_central:
         demand = sum(role.demand_per_rep_week * r.reps * hub_share(r) for r in scenario.regions)
-        central = _team(plan, CENTRAL, hq, demand, plan.central_fte if manual else None, n_teams, a,
+        central = _team(plan, CENTRAL, hq, demand, manual_central if manual else None, n_teams, a,
                         standardized=True)
         teams.append(central)
         for r in scenario.regions:
@@ -361,7 +362,7 @@ def _role(plan: RolePlan, scenario: Scenario) -> tuple[list[TeamResult], list[Se
     if has_local:
         for r in spoke_regions:
             demand = role.demand_per_rep_week * r.reps * local_share
-            local = _team(plan, r.id, r, demand, plan.local_fte_for(r.id) if manual else None, n_teams, a,
+            local = _team(plan, r.id, r, demand, manual_local.get(r.id, 0.0) if manual else None, n_teams, a,
                           standardized=False)
             teams.append(local)
             if r.reps > 0:

@@ -140,7 +140,7 @@ def build_org(scenario: Scenario, fte_by_team: dict[tuple[str, str], float] | No
         role = plan.role
         placement = plan.placement
         if placement in ("centralized", "hybrid"):
-            fte = fte_by_team.get((role.id, "central"), plan.central_fte)
+            fte = fte_by_team.get((role.id, "central"), scenario.manual_fte(plan)[0])
             pos.append(Position(f"ops:{role.id}:central", f"{role.name} (central)", "sales_ops", ops_parent,
                                 role.name, hq, cost_usd_per_year=fte * role.cost_usd_per_year * scenario.hq.cost_index,
                                 fte=fte,
@@ -149,9 +149,9 @@ def build_org(scenario: Scenario, fte_by_team: dict[tuple[str, str], float] | No
             for rid, region in regions.items():
                 if placement == "hybrid" and rid == hq:
                     continue  # the hub at HQ serves the HQ region itself
-                fte = fte_by_team.get((role.id, rid), plan.local_fte_for(rid))
-                if region.reps == 0 and fte == 0:
-                    continue
+                fte = fte_by_team.get((role.id, rid), scenario.manual_fte(plan)[1].get(rid, 0.0))
+                if fte == 0 and (region.reps == 0 or plan.sizing == "manual"):
+                    continue  # no team there (a manual role left without staff in this region)
                 pos.append(Position(f"ops:{role.id}:{rid}", f"{role.name} ({region.name})", "sales_ops",
                                     region_heads[rid], role.name, rid,
                                     cost_usd_per_year=fte * role.cost_usd_per_year * region.cost_index,

@@ -333,6 +333,49 @@ class Scenario:
         )
         return replace(self, roles=roles)
 
+    def manual_fte(self, plan: RolePlan) -> tuple[float, dict[str, float]]:
+        """The FTE a manually sized role uses at its placement: (central, {region: FTE}).
+
+        A manual role keeps its people when its placement changes: if the new
+        placement's own fields are empty, the FTE it holds are pooled at HQ
+        (centralized) or split over the regions in proportion to their reps
+        (localized). The stored fields never change, so switching back restores
+        the original figures exactly.
+        """
+        local = {rid: f for rid, f in plan.local_fte if f > 0}
+        if plan.placement == "centralized":
+            return (plan.central_fte if plan.central_fte > 0 else sum(local.values())), {}
+        if plan.placement == "localized":
+            if local:
+                return 0.0, local
+            reps = {r.id: r.reps for r in self.regions if r.reps > 0}
+            total = sum(reps.values())
+            if plan.central_fte <= 0 or total == 0:
+                return 0.0, {}
+            return 0.0, {rid: plan.central_fte * n / total for rid, n in reps.items()}
+        local.pop(self.hq_region, None)  # hybrid: the hub at HQ serves the HQ region itself
+        return plan.central_fte, local
+        in_use = {"centralized": plan.central_fte,
+                  "localized": sum(f for _, f in plan.local_fte),
+                  "hybrid": plan.central_fte + sum(f for rid, f in plan.local_fte if rid != self.hq_region)
+                  }[plan.placement]
+        reps = {r.id: r.reps for r in self.regions if r.reps > 0}
+        total_reps = sum(reps.values())
+        if in_use <= 0 or total_reps == 0:
+            return moved
+        has_local = any(f > 0 for _, f in plan.local_fte)
+        if placement == "centralized" and plan.central_fte == 0:
+            return replace(moved, central_fte=in_use)
+        if placement == "localized" and not has_local:
+            return replace(moved, local_fte=tuple((rid, in_use * n / total_reps) for rid, n in reps.items()))
+        if placement == "hybrid" and plan.central_fte == 0 and not has_local:
+            phi = plan.role.hybrid_central_share
+            spokes = {rid: n for rid, n in reps.items() if rid != self.hq_region}
+            hub = reps.get(self.hq_region, 0) + phi * sum(spokes.values())
+            return replace(moved, central_fte=in_use * hub / total_reps,
+                           local_fte=tuple((rid, in_use * (1 - phi) * n / total_reps) for rid, n in spokes.items()))
+        return moved
+
     def with_plan(self, plan: RolePlan) -> "Scenario":
         """Return a copy with ``plan`` replacing the role of the same id (or added)."""
         ids = [p.role.id for p in self.roles]

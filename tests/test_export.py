@@ -37,7 +37,7 @@ def assert_same_figures(a: Scenario, b: Scenario) -> None:
         if value is None:
             assert hb[key] is None, key
         else:
-            assert hb[key] == pytest.approx(value, rel=1e-12, abs=1e-9), key
+            assert hb[key] == pytest.approx(value, rel=1e-9, abs=1e-9), key  # FTE summed back from rows
 
 
 def imported(rows: int = 200) -> Scenario:
@@ -191,16 +191,15 @@ def test_synthetic_org_round_trips():
 
 
 def staffed(scenario: Scenario) -> list[tuple]:
-    """Each staffed role with the FTE its placement uses.
+    """Each staffed role with the FTE its placement uses (Scenario.manual_fte).
 
-    A switched placement keeps the other FTE, unused, and a role left with no
-    staff has nobody to export: neither is in the file.
+    A role left with no staff has nobody to export, so it is not in the file.
     """
     out = []
     for plan in scenario.roles:
-        central = plan.central_fte if plan.placement != "localized" else 0.0
-        local = tuple((r, f) for r, f in plan.local_fte if f and plan.placement != "centralized"
-                      and not (plan.placement == "hybrid" and r == scenario.hq_region))
+        central, by_region = scenario.manual_fte(plan)
+        central = round(central, 5)
+        local = tuple(sorted((r, round(f, 5)) for r, f in by_region.items() if f))
         if central or local:
             out.append((plan.role, plan.placement, plan.sizing, central, local))
     return out
