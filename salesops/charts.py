@@ -262,8 +262,11 @@ def org_frames(graph: nx.DiGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
     for n, d in graph.nodes(data=True):
         order, depth = layout[n]
         label = d.get("name", n)
+        title = d.get("title", "")
         if d.get("role_id"):
             label = f"{label} · {d.get('fte', 0.0):.1f} FTE"
+        elif d.get("count", 1) == 1 and title and title not in label and d.get("kind") in ("leader", "manager"):
+            label = f"{label} · {title}"  # imported people: who they are and what they do
         rows.append({"id": n, "x": depth, "y": order, "name": d.get("name", n), "label": label,
                      "title": d.get("title", ""), "kind": KIND_LABELS.get(d.get("kind", "other"), "Other"),
                      "region": d.get("region", ""), "count": d.get("count", 1), "fte": d.get("fte", 1.0),
