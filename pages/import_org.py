@@ -30,9 +30,9 @@ def _read(data: bytes, name: str) -> hris.RawTable:
 
 @st.cache_data(max_entries=16, show_spinner="Building the org…")
 def _build(data: bytes, name: str, mapping: tuple, keep_other: bool, virtual_root: bool,
-           overrides: tuple) -> hris.ImportResult:
+           overrides: tuple, rules: tuple) -> hris.ImportResult:
     raw = _read(data, name)
-    return hris.build_import(raw, dict(mapping), hris.load_rules(), keep_other=keep_other,
+    return hris.build_import(raw, dict(mapping), list(rules), keep_other=keep_other,
                              virtual_root=virtual_root, kind_overrides=dict(overrides) or None,
                              name=f"Imported: {name}")
 
@@ -81,10 +81,31 @@ keep_other = opt1.toggle("Keep staff outside sales as context", value=True, key=
 virtual_root = opt2.toggle("Add a virtual root over several top-level people", value=False,
                            key="import:virtual_root",
                            help="For exports of one department, where several people have no manager in the file.")
+
+with st.expander("Classification rules (first match wins; edit to fit your titles)"):
+    st.caption("Each rule matches a case-insensitive regular expression against the title, the department "
+               "or either, and gives a kind and, for sales ops, a catalog role. Defaults: "
+               "data/classification_rules.csv.")
+    default_rules = hris.rules_frame(hris.load_rules())
+    edited_rules = st.data_editor(
+        default_rules, key="import:rules", num_rows="dynamic", hide_index=True, width="stretch",
+        column_config={
+            "priority": st.column_config.NumberColumn("Priority", step=1, required=True),
+            "field": st.column_config.SelectboxColumn("Field", options=["title", "department", "any"],
+                                                      required=True),
+            "kind": st.column_config.SelectboxColumn("Kind", options=list(KINDS), required=True),
+            "role_id": st.column_config.SelectboxColumn("Sales-ops role", options=[""] + list(load_catalog())),
+        },
+    )
+try:
+    rules = tuple(hris.rules_from_frame(edited_rules))
+except hris.RuleError as exc:
+    st.error(f"Rules not applied: {exc}. The default rules are used until this is fixed.")
+    rules = tuple(hris.load_rules())
 overrides = st.session_state.setdefault("import:overrides", {})
 try:
     result = _build(data, upload.name, tuple(sorted(mapping.items(), key=lambda kv: kv[0])), keep_other,
-                    virtual_root, tuple(sorted(overrides.items())))
+                    virtual_root, tuple(sorted(overrides.items())), rules)
 except hris.ImportRejected as exc:
     st.error(f"**{upload.name}** cannot be imported:\n\n" + "\n".join(f"- {p}" for p in exc.lines()))
     st.caption("Fix the file or the column choices above; your current scenario is unchanged.")

@@ -180,6 +180,12 @@ def test_org_designer_shows_details_of_the_selected_node():
 # --------------------------------------------------------------------------
 # Import page
 # --------------------------------------------------------------------------
+def _editor(at: AppTest, key: str):
+    found = [e for e in at.data_editor if getattr(e, "key", None) == key]
+    assert found, f"no data editor {key!r}; have {[getattr(e, 'key', None) for e in at.data_editor]}"
+    return found[0]
+
+
 def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
     at.file_uploader(key="import:file").set_value((name, data, "text/csv")).run()
     assert not at.exception, at.exception
@@ -243,7 +249,7 @@ def test_import_page_classification_can_be_corrected_before_accepting():
             b"3,2,Cy,Account Executive,London\n4,2,Di,Marketing Representative,London\n")
     at = _goto(_app(), "pages/import_org.py")
     _upload(at, "small.csv", data)
-    table = at.data_editor[0].value
+    table = _editor(at, "import:classification:0").value
     row = int(table.index[table["id"] == "4"][0])
     assert table.loc[row, "kind"] == "other"  # a marketing representative is not a sales rep
     at.session_state["import:classification:0"] = {
@@ -253,3 +259,21 @@ def test_import_page_classification_can_be_corrected_before_accepting():
     assert at.session_state["import:overrides"] == {"4": ("rep", "")}
     at.button(key="import:accept").click().run()
     assert at.session_state["scenario"].total_reps == 2
+
+
+def test_import_page_rules_can_be_edited():
+    data = (b"Employee ID,Manager ID,Name,Job Title,Location\n1,,Ann,CRO,London\n2,1,Bob,Sales Manager,London\n"
+            b"3,2,Cy,Account Executive,London\n4,2,Di,Growth Partner,London\n")
+    at = _goto(_app(), "pages/import_org.py")
+    _upload(at, "rules.csv", data)
+    table = _editor(at, "import:classification:0").value
+    kinds = dict(zip(table["id"], table["kind"]))
+    assert kinds["4"] == "other"
+    at.session_state["import:rules"] = {
+        "edited_rows": {}, "deleted_rows": [],
+        "added_rows": [{"priority": 1, "field": "title", "pattern": "growth partner", "kind": "rep",
+                        "role_id": "", "note": "our AE title"}]}
+    at.run()
+    assert not at.exception and not [e.value for e in at.error]
+    table = _editor(at, "import:classification:0").value
+    assert dict(zip(table["id"], table["kind"]))["4"] == "rep"
