@@ -4,7 +4,7 @@ import streamlit as st
 
 from salesops.format import fmt_pct, fmt_ratio, fmt_usd
 from salesops.samples import list_samples, load_sample
-from salesops.ui import state
+from salesops.ui import persist, state
 from salesops.ui.widgets import headline_metrics
 from salesops.ui.boot import ensure_app_navigation
 
@@ -14,6 +14,7 @@ SAMPLES = {s.name: s for s in list_samples()}
 
 
 def _load_selected() -> None:
+    persist.leave_shared_view()
     name = st.session_state["scenario:sample"]
     state.commit(load_sample(name), f"Loaded sample '{name}'")
     st.session_state["scenario:sample_name"] = name

@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from salesops import hris
+from salesops import hris, schema
+from salesops.scenario import ScenarioError
 from salesops.positions import KINDS
 from salesops.roles import load_catalog
-from salesops.ui import state
+from salesops.ui import persist, state
 from salesops.ui.boot import ensure_app_navigation
 
 ensure_app_navigation()
@@ -43,6 +44,22 @@ st.markdown(
     f"and a manager id. CSV or XLSX, up to {MAX_MB} MB. Nothing changes until you press **Use this org**; "
     "a file that cannot be read leaves your current scenario exactly as it was."
 )
+with st.expander("Open a scenario file (.json) saved from this app or the command line",
+                 icon=":material/data_object:"):
+    scenario_file = st.file_uploader("Scenario file", type=["json"], key="import:scenario_file")
+    if scenario_file is not None:
+        try:
+            opened = schema.load_scenario_file(scenario_file.getvalue())
+        except ScenarioError as exc:
+            st.error(f"**{scenario_file.name}** is not a scenario this app can open: {exc}")
+            st.caption("Your current scenario is unchanged. The format is described by data/scenario.schema.json.")
+        else:
+            st.success(f"**{opened.name}**: {opened.total_reps:,} reps in {len(opened.regions)} regions, "
+                       f"{len(opened.roles)} sales-ops roles.")
+            if st.button("Use this scenario", key="import:scenario_accept", type="primary"):
+                persist.leave_shared_view()
+                state.commit(opened, f"Opened {scenario_file.name}")
+                st.success("Done: it is now the working scenario (Undo brings back the previous one).")
 upload = st.file_uploader("HRIS export", type=["csv", "txt", "xlsx"], key="import:file")
 if upload is None:
     st.info("Columns are recognised from the names HRIS exports use (Employee ID, Reports To, Job Title, "
@@ -157,6 +174,7 @@ st.dataframe(regions, hide_index=True)
 
 st.subheader("4. Use it")
 if st.button("Use this org", type="primary", key="import:accept", icon=":material/check:"):
+    persist.leave_shared_view()
     state.commit(result.scenario, f"Imported {upload.name}")
     st.session_state["import:overrides"] = {}
     st.success(f"Imported {result.scenario.total_reps:,} reps in {len(result.scenario.regions)} regions. "

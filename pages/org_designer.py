@@ -20,6 +20,7 @@ COLLAPSE_ABOVE_MANAGERS = 20
 
 scenario = state.current()
 res = state.results()
+locked = state.readonly()  # a shared view until the viewer makes an editable copy
 fte_by_team = {(t.role_id, t.team): t.fte for t in res.teams}
 
 st.title("Org designer")
@@ -144,13 +145,13 @@ for plan in scenario.roles:
         with c3:
             key = f"sizing:{role.id}"
             st.session_state[key] = plan.sizing == "manual"
-            st.toggle("Manual FTE", key=key, on_change=_set_sizing, args=(role.id,),
+            st.toggle("Manual FTE", key=key, on_change=_set_sizing, args=(role.id,), disabled=locked,
                       help="Off: sized automatically to the service-level target. On: use the FTE you enter.")
             if plan.sizing == "manual":
                 if plan.placement in ("centralized", "hybrid"):
                     k = f"fte:{role.id}:central"
                     st.session_state[k] = float(scenario.manual_fte(plan)[0])
-                    st.number_input("Central FTE", min_value=0.0, max_value=10000.0, step=0.5, key=k,
+                    st.number_input("Central FTE", min_value=0.0, max_value=10000.0, step=0.5, key=k, disabled=locked,
                                     on_change=_set_central_fte, args=(role.id,))
                 if plan.placement in ("localized", "hybrid"):
                     with st.popover("FTE per region"):
@@ -160,10 +161,12 @@ for plan in scenario.roles:
                             k = f"fte:{role.id}:{r.id}"
                             st.session_state[k] = float(scenario.manual_fte(plan)[1].get(r.id, 0.0))
                             st.number_input(r.name, min_value=0.0, max_value=10000.0, step=0.5, key=k,
+                                            disabled=locked,
                                             on_change=_set_local_fte, args=(role.id, r.id))
             else:
                 st.caption("Auto-sized to the service-level target.")
         c4.button("", key=f"remove:{role.id}", on_click=_remove, args=(role.id,), icon=":material/delete:",
+                  disabled=locked,
                   help=f"Remove {role.name} (Undo brings it back)")
         if rr.overloaded:
             st.warning(f"{role.name} has fewer FTE than its demand needs: unserved requests fall back on the reps.")
@@ -180,7 +183,7 @@ if missing:
         scen = state.current()
         state.commit(scen.with_plan(RolePlan(role=catalog[rid])), f"Added {catalog[rid].name}")
 
-    btn_col.button("Add role", key="roles:add", on_click=_add, icon=":material/add:")
+    btn_col.button("Add role", key="roles:add", on_click=_add, icon=":material/add:", disabled=locked)
 
 # ----- regions ------------------------------------------------------------------
 st.subheader("Regions")
@@ -193,7 +196,7 @@ region_df = pd.DataFrame([
 edited = st.data_editor(
     region_df,
     key=f"regions:editor:{state.revision()}",
-    disabled=["id"],
+    disabled=True if locked else ["id"],
     hide_index=True,
     num_rows="fixed",
     width="stretch",

@@ -37,7 +37,7 @@ def _set_revenue() -> None:
 
 st.session_state["peers:company_revenue_musd"] = scenario.assumptions.company_revenue_usd / 1e6
 right.number_input("Company's total annual revenue (USD millions)", min_value=0.0, max_value=10_000_000.0,
-                   step=10.0, key="peers:company_revenue_musd", on_change=_set_revenue,
+                   step=10.0, key="peers:company_revenue_musd", on_change=_set_revenue, disabled=state.readonly(),
                    help="Renewals and installed base included; needed to compare total sales spend with the "
                         "3-10% of revenue benchmark. 0 = not given.")
 st.caption(profiles[profile_id].description)

@@ -502,3 +502,63 @@ def peer_comparison_chart(comparison: pd.DataFrame) -> alt.FacetChart:
     ``comparison`` is the DataFrame of :func:`salesops.peers.compare`.
     """
     return _top_level(chart_spec("peer_comparison", comparison))
+
+
+# --------------------------------------------------------------------------
+# Comparison charts: data is a sequence of (label, Results), one per scenario.
+# --------------------------------------------------------------------------
+def _compare_cumulative_structure() -> alt.Chart:
+    return alt.Chart(alt.NamedData(name="months")).mark_line(strokeWidth=2.5).encode(
+        x=alt.X("month:Q", title="Month", scale=alt.Scale(nice=False)),
+        y=alt.Y("cumulative_net_usd:Q", title="Cumulative net return (USD)", axis=alt.Axis(format="$,.2s")),
+        color=alt.Color("scenario:N", title="Scenario", legend=alt.Legend(orient="bottom", columns=2,
+                                                                          labelLimit=320)),
+        tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("month:Q", title="Month"),
+                 alt.Tooltip("cumulative_net_usd:Q", title="Cumulative net", format=_USD)],
+    ).properties(title="Cumulative net return over three years", height=260)
+
+
+def _compare_cumulative_data(items) -> dict[str, list[dict]]:
+    return {"months": [{"scenario": label, "month": m.month, "cumulative_net_usd": m.cumulative_net_usd}
+                       for label, res in items for m in res.projection]}
+
+
+def _compare_productivity_structure() -> alt.Chart:
+    return alt.Chart(alt.NamedData(name="regions")).mark_point(filled=True, size=120).encode(
+        y=alt.Y("region:N", title=None, sort=None, axis=alt.Axis(labelLimit=200)),
+        x=alt.X("productivity_per_rep_usd:Q", title="Revenue per rep per year (USD)",
+                scale=alt.Scale(zero=False, padding=12), axis=alt.Axis(format="$,.3s")),
+        color=alt.Color("scenario:N", title="Scenario", legend=alt.Legend(orient="bottom", columns=2,
+                                                                          labelLimit=320)),
+        shape=alt.Shape("scenario:N", legend=None),
+        tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("region:N", title="Region"),
+                 alt.Tooltip("productivity_per_rep_usd:Q", title="Productivity per rep", format=_USD)],
+    ).properties(title="Productivity per rep by region", height=alt.Step(30))
+
+
+def _compare_productivity_data(items) -> dict[str, list[dict]]:
+    return {"regions": [{"scenario": label, "region": r.name, "productivity_per_rep_usd": r.productivity_per_rep_usd}
+                        for label, res in items for r in res.regions]}
+
+
+def _compare_cost_structure() -> alt.Chart:
+    return alt.Chart(alt.NamedData(name="roles")).mark_bar().encode(
+        y=alt.Y("scenario:N", title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("sum(cost_usd_per_year):Q", title="Sales-ops cost per year (USD)", axis=alt.Axis(format="$,.2s")),
+        color=alt.Color("role:N", title="Role", legend=alt.Legend(orient="bottom", columns=3, labelLimit=260)),
+        tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("role:N", title="Role"),
+                 alt.Tooltip("placement:N", title="Placement"), alt.Tooltip("fte:Q", title="FTE", format=".1f"),
+                 alt.Tooltip("cost_usd_per_year:Q", title="Cost", format=_USD)],
+    ).properties(title="Sales-ops cost by role", height=alt.Step(34))
+
+
+def _compare_cost_data(items) -> dict[str, list[dict]]:
+    return {"roles": [{"scenario": label, "role": r.name, "placement": r.placement, "fte": r.fte,
+                       "cost_usd_per_year": r.cost_usd_per_year} for label, res in items for r in res.roles]}
+
+
+_CHARTS.update({
+    "compare_cumulative": (_compare_cumulative_structure, _compare_cumulative_data),
+    "compare_productivity": (_compare_productivity_structure, _compare_productivity_data),
+    "compare_cost": (_compare_cost_structure, _compare_cost_data),
+})

@@ -1,6 +1,6 @@
 """Command line for the sales-ops org-design model: ``python -m salesops``.
 
-Five subcommands:
+Seven subcommands (``scenarios`` has three actions):
 
 ``samples``
     List the shipped sample scenarios as an aligned table.
@@ -15,6 +15,20 @@ Five subcommands:
     its first problem and one indented line for each other problem.
 ``export SCENARIO [--format csv|graphml] [--out FILE]``
     Write a scenario's org, one person per row (or node), as CSV or GraphML.
+``scenarios list``
+    List the saved scenarios of the database, most recently updated first.
+``scenarios save FILE [--name NAME] [--note TEXT] [--id ID --base-version V]``
+    Save a scenario: a new one, or a new version of a saved one (a stale
+    ``--base-version`` is refused and nothing is overwritten).
+``scenarios show ID [--version V] [--out FILE]``
+    Print a saved scenario's history and the headline figures of a version, or
+    write that version's JSON.
+``compare A B ... [--json]``
+    Headline figures of several scenarios side by side (samples, JSON files or
+    saved ids, ``ID@V`` for a given version) with the difference from the first.
+
+The database commands take ``--db URL`` (a SQLAlchemy URL); without it they use
+``$SALESOPS_DATABASE_URL``, else ``sqlite:///salesops.db`` in the working directory.
 
 Every failure prints exactly one line on stderr starting with ``error:`` and
 returns a non-zero exit status, never a traceback:
@@ -22,7 +36,9 @@ returns a non-zero exit status, never a traceback:
 * ``2`` -- the command line is wrong (unknown sample, unknown role or mode in
   ``--placement``, ``--reps``/``--regions`` out of range, argparse usage errors);
 * ``1`` -- a file cannot be read or written, or its content is not a valid
-  scenario, or the model produced figures that cannot be written as JSON;
+  scenario, or the model produced figures that cannot be written as JSON; the
+  database cannot be opened (bad URL, unreachable server), an id or version is
+  unknown, or a save conflicts with a newer version;
 * ``70`` -- an unexpected internal error (set ``SALESOPS_DEBUG=1`` to see the
   traceback).
 
@@ -33,6 +49,8 @@ Shell usage::
     python -m salesops samples
     python -m salesops evaluate enterprise --placement all=localized --placement deal_desk=centralized
     python -m salesops synth --reps 300 --regions 4 --out org.json && python -m salesops evaluate org.json --json
+    python -m salesops scenarios save midmarket --name "Mid-market plan" --note "as shipped"
+    python -m salesops compare midmarket ID ID@1 --json
 """
 
 from __future__ import annotations
@@ -42,8 +60,9 @@ import json
 import math
 import os
 import sys
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any, Callable, NamedTuple, NoReturn, Sequence, TextIO
+from typing import Any, Callable, Iterator, NamedTuple, NoReturn, Sequence, TextIO
 
 from salesops import __version__
 from salesops import hris
@@ -51,6 +70,7 @@ from salesops.export import export_rows, to_csv, to_graphml
 from salesops.model import Results, evaluate
 from salesops.samples import MAX_SYNTH_REGIONS, list_samples, load_sample, synthetic
 from salesops.scenario import PLACEMENTS, Scenario, ScenarioError
+from salesops.store import DEFAULT_URL, ENV_URL, Store, StoreError, UnknownScenario, VersionConflict, VersionInfo
 
 __all__ = [
     "EXIT_DATA",
@@ -321,7 +341,84 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", "-o", metavar="FILE",
                    help="write to FILE (overwritten if it exists) instead of stdout; '-' is stdout")
     p.set_defaults(handler=_cmd_export)
+    _add_store_commands(sub)
     return parser
+
+
+def _add_db_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="URL",
+                   help="database URL, e.g. sqlite:///FILE or postgresql+psycopg://USER:PASSWORD@HOST/DB "
+                        f"(default: ${ENV_URL}, else {DEFAULT_URL} in the working directory)")
+
+
+def _add_store_commands(sub: Any) -> None:
+    """The ``scenarios`` and ``compare`` commands, which use the database."""
+    p = sub.add_parser(
+        "scenarios", help="list, save and show saved scenarios (database)",
+        description="Saved scenarios in the database (--db URL, else $SALESOPS_DATABASE_URL, else\n"
+                    f"{DEFAULT_URL}). Every save is a new, immutable version; nothing is overwritten.",
+        epilog=f"Examples:\n  {PROG} scenarios save midmarket --name 'Mid-market plan' --note 'as shipped'\n"
+               f"  {PROG} scenarios save edited.json --id ID --base-version 1 --note 'deal desk localized'\n"
+               f"  {PROG} scenarios list\n"
+               f"  {PROG} scenarios show ID --version 1 --out v1.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
+
+    q = actions.add_parser("list", help="list the saved scenarios, most recently updated first",
+                           description="List the saved scenarios: id, name, latest version, last update "
+                                       "(UTC) and number of versions, most recently updated first.")
+    q.add_argument("--limit", metavar="N", type=_positive_int, default=500, help="at most N (default 500)")
+    _add_db_option(q)
+    q.set_defaults(handler=_cmd_scenarios_list)
+
+    q = actions.add_parser(
+        "save", help="save a scenario, or a new version of a saved one",
+        description="Save a scenario (a sample name or a scenario JSON file). Without --id it becomes a new\n"
+                    "saved scenario (version 1, under a new id). With --id and --base-version it becomes\n"
+                    "the next version of that scenario, if --base-version is still its latest version;\n"
+                    "otherwise nothing is saved and the error names the latest version.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    q.add_argument("file", metavar="FILE",
+                   help="a sample name, a path to a scenario JSON file, or '-' for stdin")
+    q.add_argument("--name", help="save under this name (default: a new scenario keeps its own name, a new "
+                                  "version the saved scenario's current name)")
+    q.add_argument("--note", default="", help="a note on this version")
+    q.add_argument("--id", dest="scenario_id", metavar="ID", help="save a new version of this saved scenario")
+    q.add_argument("--base-version", metavar="V", type=_positive_int,
+                   help="the version the edit started from (required with --id)")
+    _add_db_option(q)
+    q.set_defaults(handler=_cmd_scenarios_save)
+
+    q = actions.add_parser("show", help="print a saved scenario's history and headline, or write its JSON",
+                           description="Print the history of a saved scenario (newest first) and the headline\n"
+                                       "figures of one version (the latest by default), or with --out write\n"
+                                       "that version as scenario JSON.",
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    q.add_argument("scenario_id", metavar="ID", help="the saved scenario's id (ID@V picks a version)")
+    q.add_argument("--version", "-v", metavar="V", type=_positive_int, help="this version (default: the latest)")
+    q.add_argument("--out", "-o", metavar="FILE",
+                   help="write the version's scenario JSON to FILE (overwritten; '-' is stdout) instead")
+    _add_db_option(q)
+    q.set_defaults(handler=_cmd_scenarios_show)
+
+    p = sub.add_parser(
+        "compare", help="headline figures of several scenarios side by side",
+        description="Evaluate several scenarios and print their headline figures side by side (ROI,\n"
+                    "productivity per rep, sales-ops cost and FTE, payback, selling time, reps) with\n"
+                    "each one's difference from the first, or a JSON list of objects with --json.\n"
+                    "Each SCENARIO is a sample name, a scenario JSON file, or the id of a saved scenario\n"
+                    "(its latest version, or ID@V for version V).",
+        epilog=f"Examples:\n  {PROG} compare startup midmarket enterprise\n"
+               f"  {PROG} compare ID@1 ID our_org.json --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("refs", metavar="SCENARIO", nargs="+",
+                   help="two or more: sample names, scenario JSON files, saved ids (ID or ID@V)")
+    p.add_argument("--json", action="store_true", help="print a JSON list of objects instead of the table")
+    _add_db_option(p)
+    p.set_defaults(handler=_cmd_compare)
 
 
 # --------------------------------------------------------------------------
@@ -448,10 +545,10 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str, in
     return [line(headers), line(rule)] + [line(r) for r in rows]
 
 
-def _report(scenario: Scenario, res: Results) -> str:
+def _headline_rows(scenario: Scenario, res: Results) -> list[tuple[str, str]]:
     horizon = scenario.assumptions.horizon_months
     payback = "never" if res.payback_months is None else f"{_num(res.payback_months)} months"
-    head = [
+    return [
         ("ROI (annual, steady state)", _pct(res.roi)),
         (f"ROI over {horizon} months", _pct(res.roi_3yr)),
         ("Payback", payback),
@@ -464,9 +561,17 @@ def _report(scenario: Scenario, res: Results) -> str:
         ("Reps", f"{res.reps:,}"),
         ("Reps per sales-ops FTE", _num(res.reps_per_ops_fte)),
     ]
+
+
+def _headline_lines(scenario: Scenario, res: Results) -> list[str]:
+    head = _headline_rows(scenario, res)
     width = max(len(k) for k, _ in head)
+    return [f"  {k.ljust(width)}  {v}" for k, v in head]
+
+
+def _report(scenario: Scenario, res: Results) -> str:
     lines = [scenario.name, "", "Headline"]
-    lines += [f"  {k.ljust(width)}  {v}" for k, v in head]
+    lines += _headline_lines(scenario, res)
 
     lines += ["", "Regions"]
     lines += _table(
@@ -642,6 +747,247 @@ def _cmd_export(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CliError(f"cannot write --out {args.out!r}: {exc.strerror or exc}") from None
     print(f"wrote {args.out}: {people:,} people of {scenario.name!r} as {fmt}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------
+# Database commands
+# --------------------------------------------------------------------------
+@contextmanager
+def _open_store(url: str | None) -> Iterator[Store]:
+    """The Store of ``--db`` (or the environment, or the default); its errors become CliErrors."""
+    try:
+        store = Store.from_url(url)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        yield store
+    except UnknownScenario as exc:
+        raise CliError(f"{exc} in {_where(store)}") from None
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        store.engine.dispose()
+
+
+def _where(store: Store) -> str:
+    return store.engine.url.render_as_string(hide_password=True)
+
+
+def _when(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _split_ref(text: str, what: str) -> tuple[str, int | None]:
+    """``ID`` or ``ID@V`` -> (id, version or None)."""
+    scenario_id, sep, version = text.rpartition("@")
+    if not sep:
+        return text, None
+    try:
+        number = int(version)
+    except ValueError:
+        number = 0
+    if not scenario_id or number < 1:
+        raise CliError(f"expected ID or ID@VERSION for {what}, got {text!r}", EXIT_USAGE)
+    return scenario_id, number
+
+
+def _cmd_scenarios_list(args: argparse.Namespace) -> int:
+    with _open_store(args.db) as store:
+        scenarios = store.list_scenarios(limit=args.limit)
+        where = _where(store)
+    if not scenarios:
+        print(f"no saved scenarios in {where}")
+        return EXIT_OK
+    rows = [[s.scenario_id, s.name, str(s.latest_version), _when(s.updated_at), str(s.versions)] for s in scenarios]
+    print("\n".join(_table(["id", "name", "latest", "updated (UTC)", "versions"], rows, "llrlr", indent="")))
+    return EXIT_OK
+
+
+def _cmd_scenarios_save(args: argparse.Namespace) -> int:
+    if (args.scenario_id is None) != (args.base_version is None):
+        raise CliError("--id and --base-version go together: give both to save a new version of a saved "
+                       "scenario, or neither to save a new one", EXIT_USAGE)
+    if args.name is not None and not args.name.strip():
+        raise CliError("--name must not be blank", EXIT_USAGE)
+    scenario = load_scenario(args.file)
+    if args.name is not None and args.name != scenario.name:
+        scenario = scenario.renamed(args.name)
+    with _open_store(args.db) as store:
+        if args.scenario_id is None:
+            info = store.create(scenario, note=args.note)
+            print(f"saved new scenario {info.scenario_id} version 1: {info.name} "
+                  f"({info.reps:,} reps, {info.roles} roles)")
+            return EXIT_OK
+        if args.name is None:  # a new version keeps the saved scenario's name unless --name says otherwise
+            current = store.history(args.scenario_id)[0].name
+            if current != scenario.name:
+                scenario = scenario.renamed(current)
+        try:
+            info = store.save(args.scenario_id, scenario, base_version=args.base_version, note=args.note)
+        except VersionConflict as exc:
+            latest = exc.latest.version
+            raise CliError(f"not saved: {exc}. Get version {latest} with 'scenarios show {args.scenario_id} "
+                           f"--out FILE', redo the edit and save with --base-version {latest}") from None
+    print(f"saved scenario {info.scenario_id} version {info.version}: {info.name} "
+          f"({info.reps:,} reps, {info.roles} roles)")
+    return EXIT_OK
+
+
+def _history_table(history: Sequence[VersionInfo]) -> list[str]:
+    rows = []
+    for v in history:
+        origin = f"{v.parent_scenario_id}@{v.parent_version}" if v.parent_scenario_id else ""
+        rows.append([str(v.version), _when(v.created_at), f"{v.reps:,}", str(v.roles), v.name,
+                     " ".join(v.note.split()), origin])
+    return _table(["version", "saved (UTC)", "reps", "roles", "name", "note", "branched from"], rows, "rlrrlll")
+
+
+def _cmd_scenarios_show(args: argparse.Namespace) -> int:
+    scenario_id, version = _split_ref(args.scenario_id, "ID")
+    if version is not None and args.version is not None and version != args.version:
+        raise CliError(f"{args.scenario_id!r} and --version {args.version} name different versions", EXIT_USAGE)
+    version = version if version is not None else args.version
+    with _open_store(args.db) as store:
+        saved = store.load(scenario_id, version)
+        history = [] if args.out is not None else store.history(scenario_id)
+    info, scenario = saved.info, saved.scenario
+    if args.out is not None:
+        text = scenario.to_json(indent=2) + "\n"
+        if args.out == "-":
+            sys.stdout.write(text)
+            return EXIT_OK
+        try:
+            with open(Path(args.out).expanduser(), "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise CliError(f"cannot write --out {args.out!r}: {exc.strerror or exc}") from None
+        print(f"wrote {args.out}: scenario {info.scenario_id} version {info.version} ({info.name})")
+        return EXIT_OK
+    latest = history[0].version
+    lines = [f"{info.name}  (saved scenario {info.scenario_id})",
+             f"  {len(history)} version(s); first saved {_when(history[-1].created_at)} UTC, "
+             f"latest {_when(history[0].created_at)} UTC",
+             "", "History (newest first)"]
+    lines += _history_table(history)
+    which = "the latest" if info.version == latest else f"latest is {latest}"
+    lines += ["", f"Headline of version {info.version} ({which})"]
+    lines += _headline_lines(scenario, evaluate(scenario))
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+# (key in Results.headline(), label, format of a value, format of a difference)
+def _signed_usd(value: float) -> str:
+    return ("+" if value >= 0 else "-") + _usd(abs(value))
+
+
+def _signed(value: float, digits: int = 1) -> str:
+    return f"{value:+,.{digits}f}" if _finite(value) else "n/a"
+
+
+def _points(value: float) -> str:
+    return f"{value * 100:+,.1f} pt" if _finite(value) else "n/a"
+
+
+def _months(value: float | None) -> str:
+    return "never" if value is None else _num(value)
+
+
+COMPARE_METRICS: tuple[tuple[str, str, Callable[[Any], str], Callable[[Any], str]], ...] = (
+    ("roi", "ROI (annual)", _pct, _points),
+    ("productivity_per_rep", "Productivity per rep", _usd, _signed_usd),
+    ("sales_ops_cost", "Sales-ops cost per year", _usd, _signed_usd),
+    ("sales_ops_fte", "Sales-ops FTE", _num, _signed),
+    ("payback_months", "Payback (months)", _months, _signed),
+    ("selling_time_share", "Selling-time share", _pct, _points),
+    ("reps", "Reps", lambda v: f"{v:,}", lambda v: f"{v:+,}"),
+)
+
+
+class _Compared(NamedTuple):
+    ref: str
+    label: str
+    source: str
+    scenario: Scenario
+    scenario_id: str | None
+    version: int | None
+
+
+def _resolve(ref: str, store_of: Callable[[], Store]) -> _Compared:
+    """A compare argument: a sample, a file, or a saved id (``ID`` or ``ID@V``)."""
+    if ref in _sample_names() and not _looks_like_path(ref):
+        return _Compared(ref, ref, "sample", load_sample(ref), None, None)
+    if ref == "-" or _looks_like_path(ref) or Path(ref).expanduser().exists():
+        return _Compared(ref, ref, "file", load_scenario(ref), None, None)
+    scenario_id, version = _split_ref(ref, "a saved scenario")
+    store = store_of()
+    try:
+        saved = store.load(scenario_id, version)
+    except UnknownScenario:
+        if version is None:  # then the id itself is unknown
+            raise CliError(f"{ref!r} is not a sample, a scenario file or a saved scenario in {_where(store)} "
+                           f"(samples: {', '.join(_sample_names())})") from None
+        raise
+    return _Compared(ref, f"{saved.info.scenario_id}@{saved.info.version}", "saved", saved.scenario,
+                     saved.info.scenario_id, saved.info.version)
+
+
+def _difference(key: str, value: Any, first: Any) -> Any:
+    if value is None or first is None:
+        return None
+    return value - first
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    if len(args.refs) < 2:
+        raise CliError(f"compare needs two or more scenarios, got {len(args.refs)} ({args.refs[0]!r})", EXIT_USAGE)
+    if args.refs.count("-") > 1:
+        raise CliError("stdin ('-') can be read only once", EXIT_USAGE)
+    with ExitStack() as stack:
+        opened: list[Store] = []
+
+        def store_of() -> Store:  # the database is opened only if a saved id is named
+            if not opened:
+                opened.append(stack.enter_context(_open_store(args.db)))
+            return opened[0]
+
+        items = [_resolve(ref, store_of) for ref in args.refs]
+    heads = [evaluate(item.scenario).headline() for item in items]
+    first = heads[0]
+    if args.json:
+        out = []
+        for item, head in zip(items, heads):
+            record: dict[str, Any] = {"ref": item.ref, "source": item.source, "name": item.scenario.name,
+                                      "scenario_id": item.scenario_id, "version": item.version}
+            record.update({key: head[key] for key, *_ in COMPARE_METRICS})
+            record["difference"] = {key: _difference(key, head[key], first[key]) for key, *_ in COMPARE_METRICS}
+            out.append(record)
+        try:
+            text = json.dumps(out, indent=2, allow_nan=False)
+        except ValueError:
+            raise CliError("the model produced non-finite figures (check for extreme assumptions); "
+                           "no JSON written") from None
+        print(text)
+        return EXIT_OK
+    lines = ["Scenarios"]
+    tags = [f"[{i}]" for i in range(1, len(items) + 1)]
+    width = max(len(item.label) for item in items)
+    for tag, item in zip(tags, items):
+        detail = f"saved, version {item.version}" if item.source == "saved" else item.source
+        lines.append(f"  {tag} {item.label.ljust(width)}  {item.scenario.name}  ({detail})")
+    headers = ["metric", tags[0]]
+    for tag in tags[1:]:
+        headers += [tag, f"{tag}-{tags[0]}"]
+    rows = []
+    for key, label, fmt, fmt_diff in COMPARE_METRICS:
+        row = [label, fmt(first[key])]
+        for head in heads[1:]:
+            diff = _difference(key, head[key], first[key])
+            row += [fmt(head[key]), "n/a" if diff is None else fmt_diff(diff)]
+        rows.append(row)
+    lines += [""] + _table(headers, rows, "l" + "r" * (len(headers) - 1), indent="")
+    print("\n".join(lines))
     return EXIT_OK
 
 

@@ -355,26 +355,6 @@ class Scenario:
             return 0.0, {rid: plan.central_fte * n / total for rid, n in reps.items()}
         local.pop(self.hq_region, None)  # hybrid: the hub at HQ serves the HQ region itself
         return plan.central_fte, local
-        in_use = {"centralized": plan.central_fte,
-                  "localized": sum(f for _, f in plan.local_fte),
-                  "hybrid": plan.central_fte + sum(f for rid, f in plan.local_fte if rid != self.hq_region)
-                  }[plan.placement]
-        reps = {r.id: r.reps for r in self.regions if r.reps > 0}
-        total_reps = sum(reps.values())
-        if in_use <= 0 or total_reps == 0:
-            return moved
-        has_local = any(f > 0 for _, f in plan.local_fte)
-        if placement == "centralized" and plan.central_fte == 0:
-            return replace(moved, central_fte=in_use)
-        if placement == "localized" and not has_local:
-            return replace(moved, local_fte=tuple((rid, in_use * n / total_reps) for rid, n in reps.items()))
-        if placement == "hybrid" and plan.central_fte == 0 and not has_local:
-            phi = plan.role.hybrid_central_share
-            spokes = {rid: n for rid, n in reps.items() if rid != self.hq_region}
-            hub = reps.get(self.hq_region, 0) + phi * sum(spokes.values())
-            return replace(moved, central_fte=in_use * hub / total_reps,
-                           local_fte=tuple((rid, in_use * (1 - phi) * n / total_reps) for rid, n in spokes.items()))
-        return moved
 
     def with_plan(self, plan: RolePlan) -> "Scenario":
         """Return a copy with ``plan`` replacing the role of the same id (or added)."""
@@ -484,6 +464,9 @@ class Scenario:
             raise ScenarioError(f"unsupported scenario version {version!r} (this app reads versions "
                                 f"{', '.join(map(str, READABLE_VERSIONS))})")
         _require(data, ("name", "hq_region", "regions", "roles"), "scenario")
+        unknown = sorted(set(data) - _TOP_LEVEL_FIELDS)
+        if unknown:  # a misspelt field must not be dropped silently
+            raise ScenarioError(f"scenario: unknown field(s) {', '.join(map(str, unknown))}")
         regions = _list(data["regions"], "regions")
         region_objs = []
         for i, raw in enumerate(regions):
@@ -494,6 +477,9 @@ class Scenario:
             if not isinstance(raw, dict):
                 raise ScenarioError(f"{where} must be an object")
             _require(raw, ("role",), where)
+            unknown = sorted(set(raw) - _PLAN_FIELDS)
+            if unknown:
+                raise ScenarioError(f"{where}: unknown field(s) {', '.join(map(str, unknown))}")
             try:
                 spec = RoleSpec.from_dict(raw["role"])
             except (TypeError, ValueError) as exc:
@@ -550,6 +536,9 @@ class Scenario:
 
 
 _POSITION_FIELDS = {f.name for f in fields(Position)}
+_TOP_LEVEL_FIELDS = {"schema", "version", "name", "description", "hq_region", "regions", "roles", "assumptions",
+                     "positions"}
+_PLAN_FIELDS = {"role", "placement", "sizing", "central_fte", "local_fte"}
 
 
 def _positions(raw: Any) -> tuple[Position, ...]:

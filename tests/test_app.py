@@ -19,7 +19,7 @@ HEADLINES = ("ROI", "Productivity per rep", "Sales-ops cost", "Payback (months)"
 
 
 @pytest.fixture(autouse=True)
-def warm_server(monkeypatch):
+def warm_server(monkeypatch, tmp_path):
     """Run every AppTest run like a server past its first request.
 
     AppTest resets Streamlit's process-wide "pages directory" flag before every
@@ -30,6 +30,10 @@ def warm_server(monkeypatch):
     """
     from streamlit.runtime.pages_manager import PagesManager
 
+    from salesops.ui import persist
+
+    monkeypatch.setenv("SALESOPS_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")  # never the working dir
+    persist._store_for.clear()
     original = PagesManager.__init__
 
     def init(self, *args, **kwargs):

@@ -23,7 +23,9 @@ __all__ = [
     "current",
     "last_change",
     "previous",
+    "readonly",
     "redo",
+    "reset",
     "results",
     "revision",
     "undo",
@@ -77,9 +79,24 @@ def last_change() -> str:
     return st.session_state.get("scenario:last_change", "")
 
 
+READONLY = "persist:readonly"
+
+
+def readonly() -> bool:
+    """True while the session shows a shared scenario read-only (until it is forked)."""
+    return bool(st.session_state.get(READONLY))
+
+
 def commit(scenario: Scenario, label: str) -> None:
-    """Make ``scenario`` current; the old one goes on the undo stack."""
+    """Make ``scenario`` current; the old one goes on the undo stack.
+
+    Refused (with a notice) while the session is a read-only shared view.
+    """
     _init()
+    if readonly():
+        st.session_state["persist:notice"] = ("warning", "This is a read-only shared scenario: make an editable "
+                                              "copy (sidebar, Save & share) to change it.")
+        return
     if scenario == st.session_state[_CUR]:
         return
     past = st.session_state[_PAST]
@@ -87,6 +104,16 @@ def commit(scenario: Scenario, label: str) -> None:
     del past[:-UNDO_LIMIT]
     st.session_state[_FUTURE] = []
     st.session_state[_CUR] = scenario
+    st.session_state["scenario:last_change"] = label
+    _bump()
+
+
+def reset(scenario: Scenario, label: str) -> None:
+    """Start the session's history afresh from ``scenario`` (opening a link or a saved version)."""
+    _init()
+    st.session_state[_CUR] = scenario
+    st.session_state[_PAST] = []
+    st.session_state[_FUTURE] = []
     st.session_state["scenario:last_change"] = label
     _bump()
 
@@ -104,7 +131,7 @@ def can_redo() -> bool:
 def _step(source: str, target: str) -> None:
     """Move one scenario from the ``source`` stack to current; current goes to ``target``."""
     _init()
-    if not st.session_state[source]:
+    if not st.session_state[source] or readonly():
         return
     scenario, label = st.session_state[source].pop()
     st.session_state[target].append((st.session_state[_CUR], st.session_state["scenario:last_change"]))

@@ -90,5 +90,6 @@ def placement_control(plan, label_visibility: str = "visible") -> None:
         on_change=_on_placement,
         args=(plan.role.id,),
         label_visibility=label_visibility,
+        disabled=state.readonly(),
         help=" ".join(f"{PLACEMENT_LABELS[p]}: {h}" for p, h in PLACEMENT_HELP.items()),
     )

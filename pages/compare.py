@@ -1,0 +1,91 @@
+"""Compare: any number of scenarios side by side against a chosen baseline."""
+
+import pandas as pd
+import streamlit as st
+
+from salesops import charts
+from salesops.compare import headline_table, structural_diff
+from salesops.format import fmt_months, fmt_pct, fmt_usd
+from salesops.samples import list_samples, load_sample
+from salesops.ui import persist, state
+from salesops.ui.boot import ensure_app_navigation
+from salesops.whatif import evaluate_cached
+
+ensure_app_navigation()
+
+st.title("Compare scenarios")
+st.markdown("Put any number of scenarios side by side: the working one, the samples and every saved version. "
+            "Differences are taken against the baseline you choose.")
+
+options: dict[str, str] = {"working": f"Working scenario: {state.current().name}"}
+options.update({f"sample:{s.name}": f"Sample: {s.title}" for s in list_samples()})
+db = persist.store()
+if db is not None:
+    for info in db.list_scenarios():
+        for h in db.history(info.scenario_id):
+            options[f"saved:{info.scenario_id}:{h.version}"] = f"{h.name} v{h.version}" + (f" ({h.note})" if h.note else "")
+else:
+    st.caption(f"Saved scenarios are unavailable: {persist.store_error()}")
+
+if "compare:chosen" not in st.session_state:
+    st.session_state["compare:chosen"] = ["working", "sample:midmarket"]
+st.session_state["compare:chosen"] = [c for c in st.session_state["compare:chosen"] if c in options]
+chosen = st.multiselect("Scenarios", options=list(options), format_func=options.get, key="compare:chosen")
+if len(chosen) < 2:
+    st.info("Choose at least two scenarios.")
+    st.stop()
+
+
+def _load(key: str):
+    if key == "working":
+        return state.current()
+    if key.startswith("sample:"):
+        return load_sample(key.split(":", 1)[1])
+    _, sid, version = key.split(":")
+    return db.load(sid, int(version)).scenario
+
+
+scenarios = [_load(k) for k in chosen]
+labels = []
+for key in chosen:  # labels must be unique: the option text, numbered if it repeats
+    label = options[key]
+    labels.append(label if label not in labels else f"{label} #{len(labels) + 1}")
+results = [evaluate_cached(s) for s in scenarios]
+baseline = st.selectbox("Baseline", options=list(range(len(chosen))), format_func=lambda i: labels[i],
+                        key="compare:baseline")
+
+table = headline_table(labels, results, baseline=baseline)
+formats = {"percent": lambda v: fmt_pct(v, 1), "usd": fmt_usd, "months": fmt_months,
+           "number": lambda v: f"{v:,.1f}"}
+deltas = {"percent": lambda d: f"{d * 100:+.1f} pp", "usd": lambda d: ("+" if d >= 0 else "") + fmt_usd(d),
+          "months": lambda d: f"{d:+.1f}", "number": lambda d: f"{d:+,.1f}"}
+shown = []
+for row in table.to_dict("records"):
+    out = {"Metric": row["metric"]}
+    for i, label in enumerate(labels):
+        value, delta = row[label], row[f"{label} Δ"]
+        text = "n/a" if value is None else formats[row["kind"]](value)
+        if i != baseline and delta is not None and abs(delta) > 1e-12:
+            text += f"  ({deltas[row['kind']](delta)})"
+        out[label] = text
+    shown.append(out)
+st.dataframe(pd.DataFrame(shown), hide_index=True, width="stretch")
+st.caption("In brackets: the difference from the baseline.")
+
+items = list(zip(labels, results))
+st.vega_lite_chart(spec=charts.chart_spec("compare_cumulative", items), width="stretch", height=320)
+left, right = st.columns(2)
+left.vega_lite_chart(spec=charts.chart_spec("compare_productivity", items), width="stretch")
+right.vega_lite_chart(spec=charts.chart_spec("compare_cost", items), width="stretch")
+
+st.subheader("What is different from the baseline")
+for i, (label, scenario) in enumerate(zip(labels, scenarios)):
+    if i == baseline:
+        continue
+    changes = structural_diff(scenarios[baseline], scenario)
+    with st.expander(f"{label}: {len(changes)} change(s)", expanded=len(chosen) <= 3):
+        if not changes:
+            st.write("Same structure as the baseline.")
+        else:
+            st.dataframe(pd.DataFrame([{"Change": c.kind, "What": c.subject, "Baseline": c.before, label: c.after}
+                                       for c in changes]), hide_index=True, width="stretch")

@@ -1,0 +1,913 @@
+"""Saved scenarios: immutable versions, branches and drafts in a SQL database.
+
+A :class:`Store` keeps every saved scenario as a numbered, immutable *version*
+(1, 2, 3, ... with no gaps) and never overwrites one. Saving is optimistic: the
+caller names the version its edit started from (``base_version``), and the
+save succeeds only if that is still the latest; otherwise
+:class:`VersionConflict` says who got there first, and nothing is written.
+A *branch* is a new scenario whose first version records the version it came
+from. A *draft* is the auto-saved working copy of a browser session: one
+mutable row per draft id, overwritten on every edit, never a version.
+
+The database is SQLite by default (one file next to the app) or PostgreSQL when
+hosted; both go through SQLAlchemy Core with bound parameters only. The schema
+is created on first use and upgraded step by step when an older version is
+found (``meta.schema_version``). SQLite runs in WAL mode with a busy timeout,
+write transactions start with ``BEGIN IMMEDIATE``, and a transient "database is
+locked" / serialization / deadlock error is retried a few times with jittered
+backoff, so several app servers can share one database file or server.
+
+Examples
+--------
+>>> from salesops.samples import load_sample
+>>> store = Store("sqlite://")                       # in memory, for the example
+>>> first = store.create(load_sample("startup"), note="as shipped")
+>>> first.version, first.reps, len(first.scenario_id) >= 16
+(1, 25, True)
+>>> edited = load_sample("startup").with_placement("all", "localized")
+>>> store.save(first.scenario_id, edited, base_version=1).version
+2
+>>> store.save(first.scenario_id, edited, base_version=1)
+Traceback (most recent call last):
+...
+salesops.store.VersionConflict: scenario '...' was saved by someone else since version 1: the latest is version 2 (...); nothing was overwritten
+>>> store.load(first.scenario_id).scenario == edited
+True
+>>> [v.version for v in store.history(first.scenario_id)]
+[2, 1]
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import secrets
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterator, TypeVar
+
+import sqlalchemy as sa
+import sqlalchemy.dialects.postgresql
+import sqlalchemy.dialects.sqlite
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from salesops.scenario import Scenario, ScenarioError
+
+__all__ = [
+    "DEFAULT_URL",
+    "ENV_URL",
+    "SCHEMA_VERSION",
+    "Draft",
+    "SavedVersion",
+    "ScenarioInfo",
+    "Store",
+    "StoreError",
+    "UnknownScenario",
+    "VersionConflict",
+    "VersionInfo",
+    "database_url",
+]
+
+SCHEMA_VERSION = 1
+DEFAULT_URL = "sqlite:///salesops.db"
+ENV_URL = "SALESOPS_DATABASE_URL"
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+POSTGRES_CONNECT_TIMEOUT_S = 10
+MAX_ATTEMPTS = 6            # tries of one transaction that hits a transient error
+RETRY_BASE_DELAY_S = 0.01   # first backoff; doubles each retry, jittered
+RETRY_MAX_DELAY_S = 0.5
+ID_BYTES = 12               # secrets.token_urlsafe(12): 16 characters, 96 random bits
+MAX_ID_CHARS = 64
+MAX_LIST = 10_000
+_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_ADVISORY_LOCK_KEY = 0x5A1E5_0B5  # serializes schema creation on PostgreSQL
+_PG_TRANSIENT = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
+
+_T = TypeVar("_T")
+
+
+# --------------------------------------------------------------------------
+# Errors and values
+# --------------------------------------------------------------------------
+class StoreError(Exception):
+    """The database cannot be opened or used; the message names the URL or value."""
+
+
+class UnknownScenario(StoreError):
+    """No saved scenario (or no such version of it) has this id; the message names it."""
+
+
+class VersionConflict(StoreError):
+    """Someone saved the scenario since the caller's base version.
+
+    Attributes
+    ----------
+    latest : VersionInfo
+        The latest saved version, to reload and reapply the edit on.
+    """
+
+    def __init__(self, message: str, latest: "VersionInfo") -> None:
+        super().__init__(message)
+        self.latest = latest
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One saved, immutable version of a scenario (without its body).
+
+    Parameters
+    ----------
+    scenario_id : str
+    version : int
+        1 for the first save, then 2, 3, ... without gaps.
+    name : str
+        The scenario's name at this version.
+    note : str
+        What the person saving said about it.
+    created_at : datetime
+        When it was saved (UTC, time-zone aware).
+    parent_scenario_id, parent_version : str or None, int or None
+        The version a branch started from (on its version 1 only).
+    reps, roles : int
+        Total reps and number of sales-ops roles, for listings.
+    """
+
+    scenario_id: str
+    version: int
+    name: str
+    note: str
+    created_at: datetime
+    parent_scenario_id: str | None
+    parent_version: int | None
+    reps: int
+    roles: int
+
+
+@dataclass(frozen=True)
+class SavedVersion:
+    """A saved version and its scenario."""
+
+    info: VersionInfo
+    scenario: Scenario
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """A saved scenario as listed: its latest name and version.
+
+    Parameters
+    ----------
+    scenario_id, name : str
+    latest_version, versions : int
+        Versions are numbered 1..latest without gaps, so the two agree.
+    created_at, updated_at : datetime
+        First and latest save (UTC, time-zone aware).
+    """
+
+    scenario_id: str
+    name: str
+    latest_version: int
+    versions: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The auto-saved working copy of a browser session.
+
+    Parameters
+    ----------
+    draft_id : str
+    scenario : Scenario
+    base_scenario_id, base_version : str or None, int or None
+        The saved version the draft started from, if any.
+    updated_at : datetime
+        Last write (UTC, time-zone aware).
+    """
+
+    draft_id: str
+    scenario: Scenario
+    base_scenario_id: str | None
+    base_version: int | None
+    updated_at: datetime
+
+
+# --------------------------------------------------------------------------
+# Schema
+# --------------------------------------------------------------------------
+class _UTCDateTime(sa.types.TypeDecorator):
+    """A UTC timestamp that always reads back time-zone aware.
+
+    PostgreSQL stores ``timestamptz``; SQLite has no time zones, so the naive
+    UTC value is stored and UTC is attached again on the way out.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise StoreError(f"timestamps must be time-zone aware, got {value!r}")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+_METADATA = sa.MetaData()
+
+_META = sa.Table(
+    "meta", _METADATA,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+_SCENARIOS = sa.Table(
+    "scenarios", _METADATA,
+    sa.Column("id", sa.String(MAX_ID_CHARS), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("created_at", _UTCDateTime, nullable=False),
+    sa.Column("updated_at", _UTCDateTime, nullable=False),
+    sa.Column("latest_version", sa.Integer, nullable=False),
+    sa.Index("ix_scenarios_updated_at", "updated_at"),
+)
+
+_VERSIONS = sa.Table(
+    "versions", _METADATA,
+    sa.Column("scenario_id", sa.String(MAX_ID_CHARS), sa.ForeignKey("scenarios.id"), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("created_at", _UTCDateTime, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("parent_scenario_id", sa.String(MAX_ID_CHARS), nullable=True),
+    sa.Column("parent_version", sa.Integer, nullable=True),
+    sa.Column("reps", sa.BigInteger, nullable=False),
+    sa.Column("roles", sa.Integer, nullable=False),
+    sa.ForeignKeyConstraint(["parent_scenario_id", "parent_version"],
+                            ["versions.scenario_id", "versions.version"], name="fk_versions_parent"),
+)
+
+_DRAFTS = sa.Table(
+    "drafts", _METADATA,
+    sa.Column("id", sa.String(MAX_ID_CHARS), primary_key=True),
+    sa.Column("body", sa.Text, nullable=False),
+    # No foreign key: a draft must always auto-save, whatever it claims to be based on.
+    sa.Column("base_scenario_id", sa.String(MAX_ID_CHARS), nullable=True),
+    sa.Column("base_version", sa.Integer, nullable=True),
+    sa.Column("updated_at", _UTCDateTime, nullable=False),
+)
+
+_TABLES = ("meta", "scenarios", "versions", "drafts")
+_INFO_COLUMNS = [c for c in _VERSIONS.c if c.name != "body"]
+
+# _UPGRADES[i] takes a database from schema version i + 1 to i + 2, inside the
+# transaction that records the new version; schema 1 is the first, so none yet.
+_UPGRADES: list[Callable[[Connection], None]] = []
+
+
+# --------------------------------------------------------------------------
+# URLs and engines
+# --------------------------------------------------------------------------
+def database_url(explicit: str | None = None) -> str:
+    """The database URL to use: ``explicit``, else ``$SALESOPS_DATABASE_URL``, else the default.
+
+    Parameters
+    ----------
+    explicit : str, optional
+        A SQLAlchemy URL given on the command line or by the app; blank counts as none.
+
+    Returns
+    -------
+    str
+        The URL (``sqlite:///salesops.db``, a file in the working directory, by default).
+
+    Examples
+    --------
+    >>> database_url("sqlite:////tmp/x.db")
+    'sqlite:////tmp/x.db'
+    """
+    if explicit is not None and explicit.strip():
+        return explicit.strip()
+    env = os.environ.get(ENV_URL, "").strip()
+    return env or DEFAULT_URL
+
+
+def _safe_url(url: Any) -> str:
+    """The URL with its password masked, for messages."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except Exception:  # unparseable: mask whatever precedes an '@'
+        text = str(url)
+        if "@" not in text:
+            return repr(text)
+        head, _, tail = text.rpartition("@")
+        scheme = head.split("://", 1)[0] + "://" if "://" in head else ""
+        return repr(f"{scheme}***@{tail}")
+
+
+def _make_engine(url: str) -> Engine:
+    """An engine for ``url``; ``postgres://`` and ``postgresql://`` use psycopg 3."""
+    if not isinstance(url, str) or not url.strip():
+        raise StoreError(f"database URL must be a non-blank string, got {url!r}")
+    try:
+        parsed = sa.engine.make_url(url.strip())
+    except (SQLAlchemyError, ValueError) as exc:
+        raise StoreError(f"invalid database URL {_safe_url(url)}: {exc}") from None
+    options: dict[str, Any] = {}
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        # One in-memory database shared by every thread, not one per thread.
+        options["poolclass"] = sa.pool.StaticPool
+        options["connect_args"] = {"check_same_thread": False}
+    if parsed.get_backend_name() == "postgresql":
+        options["pool_pre_ping"] = True
+        if "connect_timeout" not in parsed.query:
+            options["connect_args"] = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}
+    try:
+        return sa.create_engine(parsed, **options)
+    except (SQLAlchemyError, ImportError, ValueError, TypeError) as exc:
+        raise StoreError(f"cannot use database URL {_safe_url(parsed)}: {exc}") from None
+
+
+def _sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
+    """Per SQLite connection: wait for locks, WAL, foreign keys, our own BEGIN."""
+    # Take transaction control away from the sqlite3 module (it would not BEGIN
+    # before a SELECT); _sqlite_begin emits BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_MS)}")
+        cursor.execute("PRAGMA journal_mode = WAL")  # persistent; 'memory' for :memory:
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Emit BEGIN; write transactions take the write lock at once (BEGIN IMMEDIATE).
+
+    Taking it up front means a read-then-write transaction never fails to
+    upgrade its lock (SQLITE_BUSY, which no busy timeout can cure): it waits
+    for the lock instead, before it has read anything.
+    """
+    options = conn.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("salesops_write") else "BEGIN")
+
+
+_PREPARE_LOCK = threading.Lock()  # two sessions opening a Store on one engine at once
+
+
+def _prepare_engine(engine: Engine) -> None:
+    """Install the SQLite connection settings on ``engine`` once."""
+    if engine.dialect.name != "sqlite":
+        return
+    with _PREPARE_LOCK:  # a second "begin" listener would emit BEGIN twice
+        added = False
+        if not event.contains(engine, "connect", _sqlite_connect):
+            event.listen(engine, "connect", _sqlite_connect)
+            added = True
+        if not event.contains(engine, "begin", _sqlite_begin):
+            event.listen(engine, "begin", _sqlite_begin)
+            added = True
+    if added:
+        # Connections pooled before the listeners were installed lack the pragmas:
+        # start a fresh pool (connections checked out elsewhere are left alone).
+        engine.dispose()
+
+
+def _is_transient(exc: DBAPIError) -> bool:
+    """True for an error that a retry of the whole transaction can cure."""
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    if isinstance(orig, sqlite3.OperationalError):
+        name = getattr(orig, "sqlite_errorname", "") or ""
+        text = str(orig).lower()
+        return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text or "busy" in text
+    return getattr(orig, "sqlstate", None) in _PG_TRANSIENT
+
+
+def _backoff(attempt: int) -> float:
+    delay = min(RETRY_MAX_DELAY_S, RETRY_BASE_DELAY_S * 2 ** attempt)
+    return delay * (0.5 + random.random())  # jitter: retrying writers do not march in step
+
+
+def _new_id() -> str:
+    """An unguessable URL-safe id (16 characters of ``secrets.token_urlsafe(12)``).
+
+    An id never starts with ``-``, so it can be typed as a command-line argument
+    (``scenarios show ID``) without being taken for an option; redrawing those
+    ids costs less than 0.03 of the 96 random bits.
+    """
+    while True:
+        token = secrets.token_urlsafe(ID_BYTES)
+        if not token.startswith("-"):
+            return token
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _show(value: Any) -> str:
+    """``repr`` of a caller's value, cut short if it is long."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    return " ".join(text.splitlines()[0].split()) if text else type(exc).__name__
+
+
+# --------------------------------------------------------------------------
+# Argument checks
+# --------------------------------------------------------------------------
+def _check_scenario(scenario: Any) -> Scenario:
+    if not isinstance(scenario, Scenario):
+        raise StoreError(f"expected a Scenario, got {type(scenario).__name__}")
+    return scenario
+
+
+def _check_version(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise StoreError(f"{what} must be a whole number >= 1, got {_show(value)}")
+    return value
+
+
+def _check_text(value: Any, what: str, *, blank_ok: bool = True) -> str:
+    if not isinstance(value, str):
+        raise StoreError(f"{what} must be a string, got {type(value).__name__}")
+    if not blank_ok and not value.strip():
+        raise StoreError(f"{what} must not be blank, got {value!r}")
+    return value
+
+
+def _check_ref(ref: Any, what: str) -> tuple[str, int]:
+    if (not isinstance(ref, (tuple, list)) or len(ref) != 2 or not isinstance(ref[0], str)):
+        raise StoreError(f"{what} must be a (scenario_id, version) pair, got {_show(ref)}")
+    return ref[0], _check_version(ref[1], f"{what} version")
+
+
+def _check_id(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise UnknownScenario(f"unknown {what} {_show(value)}")
+    return value
+
+
+# --------------------------------------------------------------------------
+# The store
+# --------------------------------------------------------------------------
+class Store:
+    """Saved scenarios, their versions and drafts in one SQL database.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine or str
+        An engine (the app passes ``st.connection("sql").engine``) or a URL
+        such as ``sqlite:///salesops.db`` or
+        ``postgresql+psycopg://user:password@host/db``. The schema is created,
+        or upgraded, on first use. For SQLite the engine gets WAL mode, a 30 s
+        busy timeout, foreign keys and explicit BEGIN through connect and
+        begin event listeners (installed once per engine).
+
+    Raises
+    ------
+    StoreError
+        If the URL is invalid, the database cannot be reached, or its schema
+        is newer than this code (the message names the URL and the versions).
+
+    Notes
+    -----
+    A Store holds no state besides its engine, so one instance may be shared
+    by every thread (and session) of an app server; several servers (or
+    processes) may share one database. ``sqlite://`` (in memory) is one
+    connection for examples and tests, not for concurrent use.
+    """
+
+    def __init__(self, engine: Engine | str) -> None:
+        owned = not isinstance(engine, Engine)
+        self.engine = _make_engine(engine) if owned else engine  # type: ignore[arg-type]
+        self._url = _safe_url(self.engine.url)
+        try:
+            _prepare_engine(self.engine)
+            self._init_schema()
+        except BaseException:
+            if owned:  # an engine made here must not outlive the failed Store
+                self.engine.dispose()
+            raise
+
+    @classmethod
+    def from_url(cls, url: str | None = None) -> "Store":
+        """A Store on :func:`database_url` ``(url)``."""
+        return cls(database_url(url))
+
+    def __repr__(self) -> str:
+        return f"Store({self._url!r})"
+
+    # ----- transactions ---------------------------------------------------
+    @contextmanager
+    def _begin(self, write: bool) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            if write:
+                conn.execution_options(salesops_write=True)
+            with conn.begin():
+                yield conn
+
+    def _run(self, work: Callable[[Connection], _T], *, write: bool, what: str) -> _T:
+        """Run ``work`` in one transaction, retrying transient errors with backoff."""
+        for attempt in range(MAX_ATTEMPTS):
+            try:
+                with self._begin(write) as conn:
+                    return work(conn)
+            except DBAPIError as exc:
+                if _is_transient(exc) and attempt < MAX_ATTEMPTS - 1:
+                    time.sleep(_backoff(attempt))
+                    continue
+                if _is_transient(exc):
+                    raise StoreError(f"{what} in {self._url}: other writers kept the database busy through "
+                                     f"{MAX_ATTEMPTS} attempts; try again") from exc
+                raise StoreError(f"{what} in {self._url}: {_first_line(exc)}") from exc
+            except SQLAlchemyError as exc:
+                raise StoreError(f"{what} in {self._url}: {_first_line(exc)}") from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # ----- schema ---------------------------------------------------------
+    def _init_schema(self) -> None:
+        what = "cannot open the scenario store"
+        if self._run(self._schema_is_current, write=False, what=what):
+            return
+        self._run(self._create_or_upgrade, write=True, what=what)
+
+    def _read_schema_version(self, conn: Connection) -> int | None:
+        if not sa.inspect(conn).has_table("meta"):
+            return None
+        raw = conn.execute(sa.select(_META.c.value).where(_META.c.key == "schema_version")).scalar()
+        if raw is None:
+            raise StoreError(f"database {self._url} has a 'meta' table without a schema_version; "
+                             "it is not a salesops database")
+        try:
+            return int(raw)
+        except ValueError:
+            raise StoreError(f"database {self._url} records schema_version {raw!r}, not a whole number") from None
+
+    def _schema_is_current(self, conn: Connection) -> bool:
+        found = self._read_schema_version(conn)
+        self._check_not_newer(found)
+        return found == SCHEMA_VERSION
+
+    def _check_not_newer(self, found: int | None) -> None:
+        if found is not None and found > SCHEMA_VERSION:
+            raise StoreError(
+                f"database {self._url} has schema version {found}, newer than this app "
+                f"understands ({SCHEMA_VERSION}); upgrade the app")
+
+    def _create_or_upgrade(self, conn: Connection) -> None:
+        if conn.dialect.name == "postgresql":  # one creator at a time; SQLite has BEGIN IMMEDIATE
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_ADVISORY_LOCK_KEY)))
+        found = self._read_schema_version(conn)
+        self._check_not_newer(found)
+        if found is None:
+            inspector = sa.inspect(conn)
+            clash = [t for t in _TABLES if inspector.has_table(t)]
+            if clash:
+                raise StoreError(f"database {self._url} already has table(s) {', '.join(clash)} "
+                                 "but no salesops schema version; use another database")
+            _METADATA.create_all(conn)
+            conn.execute(sa.insert(_META).values(key="schema_version", value=str(SCHEMA_VERSION)))
+            return
+        if len(_UPGRADES) < SCHEMA_VERSION - 1:
+            raise StoreError(f"no upgrade path to schema version {SCHEMA_VERSION} "
+                             f"({len(_UPGRADES)} upgrade step(s) defined)")
+        while found < SCHEMA_VERSION:
+            _UPGRADES[found - 1](conn)
+            found += 1
+            conn.execute(sa.update(_META).where(_META.c.key == "schema_version").values(value=str(found)))
+        _METADATA.create_all(conn)  # tables new in this version, if an upgrade did not make them
+
+    def schema_version(self) -> int:
+        """The schema version recorded in the database's ``meta`` table."""
+        found = self._run(self._read_schema_version, write=False, what="cannot read the schema version")
+        if found is None:
+            raise StoreError(f"database {self._url} has no salesops schema")
+        return found
+
+    # ----- rows -----------------------------------------------------------
+    @staticmethod
+    def _info(row: Any) -> VersionInfo:
+        return VersionInfo(
+            scenario_id=row.scenario_id, version=int(row.version), name=row.name, note=row.note,
+            created_at=row.created_at, parent_scenario_id=row.parent_scenario_id,
+            parent_version=None if row.parent_version is None else int(row.parent_version),
+            reps=int(row.reps), roles=int(row.roles),
+        )
+
+    def _parse(self, body: str, what: str) -> Scenario:
+        try:
+            return Scenario.from_json(body)
+        except ScenarioError as exc:
+            raise StoreError(f"{what} in {self._url} cannot be read: {exc}") from None
+
+    @staticmethod
+    def _latest_info(conn: Connection, scenario_id: str) -> VersionInfo | None:
+        row = conn.execute(
+            sa.select(*_INFO_COLUMNS).where(_VERSIONS.c.scenario_id == scenario_id)
+            .order_by(_VERSIONS.c.version.desc()).limit(1)
+        ).first()
+        return None if row is None else Store._info(row)
+
+    @staticmethod
+    def _version_row(scenario: Scenario, scenario_id: str, version: int, name: str, note: str,
+                     created_at: datetime, parent: tuple[str, int] | None) -> dict[str, Any]:
+        return {
+            "scenario_id": scenario_id, "version": version, "name": name, "note": note,
+            "created_at": created_at, "body": scenario.to_json(indent=None),
+            "parent_scenario_id": parent[0] if parent else None,
+            "parent_version": parent[1] if parent else None,
+            "reps": scenario.total_reps, "roles": len(scenario.roles),
+        }
+
+    def _missing(self, conn: Connection, scenario_id: str, version: int | None) -> UnknownScenario:
+        latest = conn.execute(
+            sa.select(_SCENARIOS.c.latest_version).where(_SCENARIOS.c.id == scenario_id)).scalar()
+        if latest is None:
+            return UnknownScenario(f"unknown scenario {_show(scenario_id)}")
+        return UnknownScenario(f"scenario {_show(scenario_id)} has no version {_show(version)} "
+                               f"(its versions are 1 to {latest})")
+
+    # ----- saving ---------------------------------------------------------
+    def create(self, scenario: Scenario, *, name: str | None = None, note: str = "",
+               parent: tuple[str, int] | None = None) -> VersionInfo:
+        """Save ``scenario`` as version 1 of a new saved scenario.
+
+        Parameters
+        ----------
+        scenario : Scenario
+        name : str, optional
+            The name to save it under (default ``scenario.name``). The name is
+            part of the scenario: with a different name the saved body is
+            ``scenario.renamed(name)``, so the listing and the loaded scenario
+            agree (and a later :meth:`save` keeps the name); otherwise the body
+            is ``scenario`` exactly.
+        note : str
+        parent : (scenario_id, version), optional
+            The saved version this one branches from; it must exist.
+
+        Returns
+        -------
+        VersionInfo
+            Version 1 under a new unguessable id.
+
+        Raises
+        ------
+        UnknownScenario
+            If ``parent`` names no saved version.
+        StoreError
+            For a bad argument or a database failure.
+        """
+        scenario = _check_scenario(scenario)
+        name = _check_text(scenario.name if name is None else name, "name", blank_ok=False)
+        if name != scenario.name:
+            scenario = scenario.renamed(name)
+        note = _check_text(note, "note")
+        parent_ref = None if parent is None else _check_ref(parent, "parent")
+
+        def work(conn: Connection) -> VersionInfo:
+            if parent_ref is not None:
+                found = conn.execute(sa.select(_VERSIONS.c.version).where(
+                    _VERSIONS.c.scenario_id == parent_ref[0], _VERSIONS.c.version == parent_ref[1])).scalar()
+                if found is None:
+                    raise self._missing(conn, *parent_ref)
+            scenario_id = _new_id()
+            now = _now()
+            conn.execute(sa.insert(_SCENARIOS).values(id=scenario_id, name=name, created_at=now,
+                                                      updated_at=now, latest_version=1))
+            row = self._version_row(scenario, scenario_id, 1, name, note, now, parent_ref)
+            conn.execute(sa.insert(_VERSIONS).values(**row))
+            return self._info(_Row(row))
+
+        return self._run(work, write=True, what="cannot save the scenario")
+
+    def save(self, scenario_id: str, scenario: Scenario, *, base_version: int, note: str = "") -> VersionInfo:
+        """Save ``scenario`` as the next version of ``scenario_id``.
+
+        Parameters
+        ----------
+        scenario_id : str
+        scenario : Scenario
+            The new content; the version is listed under ``scenario.name``.
+        base_version : int
+            The version the edit started from; it must still be the latest.
+        note : str
+
+        Returns
+        -------
+        VersionInfo
+            The new version, ``base_version + 1``.
+
+        Raises
+        ------
+        VersionConflict
+            If another save came first (``base_version`` is not the latest);
+            nothing is written, and ``.latest`` is the latest version.
+        UnknownScenario
+            If no saved scenario has this id.
+        """
+        scenario_id = _check_id(scenario_id, "scenario")
+        scenario = _check_scenario(scenario)
+        base = _check_version(base_version, "base_version")
+        note = _check_text(note, "note")
+
+        def work(conn: Connection) -> VersionInfo:
+            now = _now()
+            # The conditional UPDATE is the guard: of two savers from the same base
+            # only one can move latest_version on (PostgreSQL re-checks the WHERE
+            # after waiting for the other's row lock; SQLite writers are serialized).
+            moved = conn.execute(
+                sa.update(_SCENARIOS)
+                .where(_SCENARIOS.c.id == scenario_id, _SCENARIOS.c.latest_version == base)
+                .values(latest_version=base + 1, updated_at=now, name=scenario.name)
+            ).rowcount
+            if moved != 1:
+                latest = self._latest_info(conn, scenario_id)
+                if latest is None:
+                    raise UnknownScenario(f"unknown scenario {_show(scenario_id)}")
+                when = latest.created_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+                if base > latest.version:
+                    raise VersionConflict(
+                        f"scenario {scenario_id!r} has no version {base} to save on: the latest is "
+                        f"version {latest.version} ({when}); nothing was overwritten", latest)
+                raise VersionConflict(
+                    f"scenario {scenario_id!r} was saved by someone else since version {base}: the latest "
+                    f"is version {latest.version} ({when}); nothing was overwritten", latest)
+            row = self._version_row(scenario, scenario_id, base + 1, scenario.name, note, now, None)
+            conn.execute(sa.insert(_VERSIONS).values(**row))
+            return self._info(_Row(row))
+
+        return self._run(work, write=True, what=f"cannot save scenario {_show(scenario_id)}")
+
+    def branch(self, scenario_id: str, scenario: Scenario, *, from_version: int, name: str,
+               note: str = "") -> VersionInfo:
+        """Save ``scenario`` as a new saved scenario branched from a version of another.
+
+        Same as ``create(scenario, name=name, note=note, parent=(scenario_id, from_version))``.
+        """
+        _check_text(name, "name", blank_ok=False)
+        return self.create(scenario, name=name, note=note,
+                           parent=(_check_id(scenario_id, "scenario"), from_version))
+
+    # ----- reading --------------------------------------------------------
+    def load(self, scenario_id: str, version: int | None = None) -> SavedVersion:
+        """A saved version (the latest when ``version`` is None) with its scenario.
+
+        Raises
+        ------
+        UnknownScenario
+            Naming the id, or the version and the versions there are.
+        """
+        scenario_id = _check_id(scenario_id, "scenario")
+        if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+            raise UnknownScenario(f"scenario {_show(scenario_id)} has no version {_show(version)}")
+
+        def work(conn: Connection) -> tuple[VersionInfo, str]:
+            query = sa.select(*_INFO_COLUMNS, _VERSIONS.c.body).where(_VERSIONS.c.scenario_id == scenario_id)
+            if version is None:
+                query = query.order_by(_VERSIONS.c.version.desc()).limit(1)
+            else:
+                query = query.where(_VERSIONS.c.version == version)
+            row = conn.execute(query).first()
+            if row is None:
+                raise self._missing(conn, scenario_id, version)
+            return self._info(row), row.body
+
+        info, body = self._run(work, write=False, what=f"cannot load scenario {_show(scenario_id)}")
+        return SavedVersion(info=info, scenario=self._parse(
+            body, f"scenario {scenario_id!r} version {info.version}"))
+
+    def history(self, scenario_id: str) -> list[VersionInfo]:
+        """Every version of a saved scenario, newest first.
+
+        Raises
+        ------
+        UnknownScenario
+            If no saved scenario has this id.
+        """
+        scenario_id = _check_id(scenario_id, "scenario")
+
+        def work(conn: Connection) -> list[VersionInfo]:
+            rows = conn.execute(sa.select(*_INFO_COLUMNS).where(_VERSIONS.c.scenario_id == scenario_id)
+                                .order_by(_VERSIONS.c.version.desc())).all()
+            if not rows:
+                raise UnknownScenario(f"unknown scenario {_show(scenario_id)}")
+            return [self._info(r) for r in rows]
+
+        return self._run(work, write=False, what=f"cannot read the history of {_show(scenario_id)}")
+
+    def list_scenarios(self, limit: int = 500) -> list[ScenarioInfo]:
+        """Saved scenarios, most recently updated first.
+
+        Parameters
+        ----------
+        limit : int
+            At most this many (1 to 10,000).
+        """
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIST:
+            raise StoreError(f"limit must be a whole number from 1 to {MAX_LIST:,}, got {_show(limit)}")
+        count = (sa.select(sa.func.count()).select_from(_VERSIONS)
+                 .where(_VERSIONS.c.scenario_id == _SCENARIOS.c.id).scalar_subquery())
+        query = (sa.select(_SCENARIOS, count.label("versions"))
+                 .order_by(_SCENARIOS.c.updated_at.desc(), _SCENARIOS.c.id).limit(limit))
+
+        def work(conn: Connection) -> list[ScenarioInfo]:
+            return [ScenarioInfo(scenario_id=r.id, name=r.name, latest_version=int(r.latest_version),
+                                 versions=int(r.versions), created_at=r.created_at, updated_at=r.updated_at)
+                    for r in conn.execute(query)]
+
+        return self._run(work, write=False, what="cannot list the saved scenarios")
+
+    # ----- drafts ---------------------------------------------------------
+    def put_draft(self, scenario: Scenario, *, draft_id: str | None = None,
+                  base: tuple[str, int] | None = None) -> str:
+        """Write the working copy of a session, replacing any earlier one of that id.
+
+        Parameters
+        ----------
+        scenario : Scenario
+        draft_id : str, optional
+            The draft to overwrite (or create under this id); a new
+            unguessable id when None.
+        base : (scenario_id, version), optional
+            The saved version the draft started from (not checked: a draft
+            always saves).
+
+        Returns
+        -------
+        str
+            The draft id.
+        """
+        scenario = _check_scenario(scenario)
+        if draft_id is not None and (not isinstance(draft_id, str) or not _ID_PATTERN.fullmatch(draft_id)):
+            raise StoreError(f"draft id must be 1 to {MAX_ID_CHARS} letters, digits, '-' or '_', "
+                             f"got {_show(draft_id)}")
+        base_ref = None if base is None else _check_ref(base, "base")
+        body = scenario.to_json(indent=None)
+        chosen = _new_id() if draft_id is None else draft_id
+
+        def work(conn: Connection) -> str:
+            values = {"body": body, "updated_at": _now(),
+                      "base_scenario_id": base_ref[0] if base_ref else None,
+                      "base_version": base_ref[1] if base_ref else None}
+            dialect = conn.dialect.name
+            if dialect in ("sqlite", "postgresql"):  # one atomic upsert
+                insert = (sa.dialects.sqlite.insert if dialect == "sqlite" else sa.dialects.postgresql.insert)
+                stmt = insert(_DRAFTS).values(id=chosen, **values)
+                conn.execute(stmt.on_conflict_do_update(index_elements=[_DRAFTS.c.id], set_=values))
+            elif conn.execute(sa.update(_DRAFTS).where(_DRAFTS.c.id == chosen).values(**values)).rowcount != 1:
+                conn.execute(sa.insert(_DRAFTS).values(id=chosen, **values))
+            return chosen
+
+        return self._run(work, write=True, what="cannot save the draft")
+
+    def get_draft(self, draft_id: str) -> Draft | None:
+        """The draft of this id, or None if there is none."""
+        if not isinstance(draft_id, str) or not _ID_PATTERN.fullmatch(draft_id):
+            return None
+
+        def work(conn: Connection) -> Any:
+            return conn.execute(sa.select(_DRAFTS).where(_DRAFTS.c.id == draft_id)).first()
+
+        row = self._run(work, write=False, what="cannot read the draft")
+        if row is None:
+            return None
+        return Draft(draft_id=row.id, scenario=self._parse(row.body, f"draft {draft_id!r}"),
+                     base_scenario_id=row.base_scenario_id,
+                     base_version=None if row.base_version is None else int(row.base_version),
+                     updated_at=row.updated_at)
+
+
+class _Row:
+    """Attribute access to a dict of column values (a row just written)."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)

@@ -1,0 +1,80 @@
+"""The sidebar's Save & share panel: save versions, resolve conflicts, copy links."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from salesops.ui import persist, state
+
+__all__ = ["render"]
+
+
+def _save() -> None:
+    info = persist.save(st.session_state.get("save:name", ""), st.session_state.get("save:note", ""))
+    if info is not None:
+        st.session_state["save:note"] = ""
+        st.session_state["persist:notice"] = (
+            "success", f"Saved **{info.name}** as version {info.version}.")
+
+
+def _branch() -> None:
+    info = persist.save_branch(st.session_state.get("save:name", ""), st.session_state.get("save:note", ""))
+    if info is not None:
+        st.session_state["persist:notice"] = (
+            "success", f"Saved as a new scenario **{info.name}** (branch of the version you started from).")
+
+
+def _reload(scenario_id: str, version: int) -> None:
+    persist.open_version(scenario_id, version)
+    st.session_state["persist:notice"] = (
+        "info", f"Loaded version {version}; your edits are one Undo away.")
+
+
+def render() -> None:
+    """Draw the panel (inside the sidebar expander)."""
+    db = persist.store()
+    if db is None:
+        st.warning(f"Saving is off: the database cannot be opened ({persist.store_error()}). Download the "
+                   "scenario as JSON to keep it.")
+        return
+    if state.readonly():
+        st.info("Read-only shared view.")
+        st.button("Make an editable copy", key="save:fork", on_click=persist.fork, type="primary",
+                  icon=":material/edit:", width="stretch")
+        _links()
+        return
+    scenario = state.current()
+    ref = persist.ref()
+    if "save:name" not in st.session_state or st.session_state.get("save:name_for") != ref:
+        st.session_state["save:name"] = scenario.name
+        st.session_state["save:name_for"] = ref
+    st.text_input("Name", key="save:name", max_chars=120)
+    st.text_input("Note for this version", key="save:note", max_chars=500, placeholder="What changed, and why")
+    label = "Save new version" if ref else "Save"
+    st.button(label, key="save:button", on_click=_save, type="primary", icon=":material/save:", width="stretch")
+    if ref:
+        st.caption(f"Saved as version {ref[1]}; edits since then are auto-saved as a working copy.")
+    latest = persist.conflict()
+    if latest is not None and ref is not None:
+        st.warning(f"Someone saved version {latest.version} of this scenario "
+                   f"({latest.created_at:%H:%M} UTC{', ' + latest.note if latest.note else ''}) since you "
+                   f"started from version {ref[1]}. Nothing was overwritten.")
+        st.button("Save mine as a branch", key="save:branch", on_click=_branch, icon=":material/call_split:",
+                  width="stretch")
+        st.button(f"Load version {latest.version} instead", key="save:reload", on_click=_reload,
+                  args=(latest.scenario_id, latest.version), icon=":material/sync:", width="stretch")
+    _links()
+
+
+def _links() -> None:
+    links = persist.share_links()
+    if "saved" in links:
+        st.caption("Link to this saved version (opens read-only):")
+        st.code(links["saved"], language=None, wrap_lines=True)
+    else:
+        st.caption("Save to get a link that opens this exact version.")
+    if "compact" in links:
+        st.caption("Link that carries the scenario itself (works without the database):")
+        st.code(links["compact"], language=None, wrap_lines=True)
+    elif "compact_error" in links:
+        st.caption(f"No self-contained link: {links['compact_error']}")
