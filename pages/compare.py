@@ -56,7 +56,7 @@ baseline = st.selectbox("Baseline", options=list(range(len(chosen))), format_fun
 
 table = headline_table(labels, results, baseline=baseline)
 formats = {"percent": lambda v: fmt_pct(v, 1), "usd": fmt_usd, "months": fmt_months,
-           "number": lambda v: f"{v:,.1f}"}
+           "number": lambda v: f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"}
 deltas = {"percent": lambda d: f"{d * 100:+.1f} pp", "usd": lambda d: ("+" if d >= 0 else "") + fmt_usd(d),
           "months": lambda d: f"{d:+.1f}", "number": lambda d: f"{d:+,.1f}"}
 shown = []
@@ -69,14 +69,13 @@ for row in table.to_dict("records"):
             text += f"  ({deltas[row['kind']](delta)})"
         out[label] = text
     shown.append(out)
-st.dataframe(pd.DataFrame(shown), hide_index=True, width="stretch")
+st.dataframe(pd.DataFrame(shown), hide_index=True, width="stretch", height=36 * (len(shown) + 1) + 4)
 st.caption("In brackets: the difference from the baseline.")
 
 items = list(zip(labels, results))
-st.vega_lite_chart(spec=charts.chart_spec("compare_cumulative", items), width="stretch", height=320)
-left, right = st.columns(2)
-left.vega_lite_chart(spec=charts.chart_spec("compare_productivity", items), width="stretch")
-right.vega_lite_chart(spec=charts.chart_spec("compare_cost", items), width="stretch")
+st.vega_lite_chart(spec=charts.chart_spec("compare_cumulative", items), width="stretch", height=340)
+st.vega_lite_chart(spec=charts.chart_spec("compare_productivity", items), width="stretch")
+st.vega_lite_chart(spec=charts.chart_spec("compare_cost", items), width="stretch")
 
 st.subheader("What is different from the baseline")
 for i, (label, scenario) in enumerate(zip(labels, scenarios)):

@@ -19,7 +19,7 @@ st.title("Productivity & ROI")
 st.caption(f"{scenario.name} · {res.reps:,} reps · {res.sales_ops_fte:,.1f} sales-ops FTE "
            f"({fmt_ratio(res.reps_per_ops_fte)} reps per FTE) · {fmt_usd(res.ops_cost_per_rep_usd)} per rep")
 # Deltas show the effect of the last edit; after loading another org they would mislead.
-comparable = before is not None and before.name == scenario.name
+comparable = before is not None and [r.id for r in before.regions] == [r.id for r in scenario.regions]
 headline_metrics(res, evaluate_cached(before) if comparable else None)
 
 with st.container(border=True):

@@ -74,7 +74,8 @@ def _links() -> None:
     else:
         st.caption("Save to get a link that opens this exact version.")
     if "compact" in links:
-        st.caption("Link that carries the scenario itself (works without the database):")
-        st.code(links["compact"], language=None, wrap_lines=True)
+        st.caption("Link that carries the scenario itself (works without the database; copy it with the "
+                   "button on the right):")
+        st.code(links["compact"], language=None, wrap_lines=False)
     elif "compact_error" in links:
         st.caption(f"No self-contained link: {links['compact_error']}")
