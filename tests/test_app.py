@@ -281,3 +281,20 @@ def test_import_page_rules_can_be_edited():
     assert not at.exception and not [e.value for e in at.error]
     table = _editor(at, "import:classification:0").value
     assert dict(zip(table["id"], table["kind"]))["4"] == "rep"
+
+
+def test_undo_and_redo_go_back_at_least_fifty_steps():
+    at = _goto(_app(), "pages/roi.py")
+    original = at.session_state["scenario"]
+    seen = [original]
+    for i in range(55):  # one change per run, so each is one undo step
+        at.segmented_control(key="placement:deal_desk").set_value(["Localized", "Hybrid", "Centralized"][i % 3]).run()
+        seen.append(at.session_state["scenario"])
+    assert len(set(map(id, seen))) == 56 and seen[-1] != original
+    for step in range(1, 56):
+        at.sidebar.button(key="sidebar:undo").click().run()
+        assert at.session_state["scenario"] == seen[-1 - step], step
+    assert at.session_state["scenario"] == original
+    for step in range(55):
+        at.sidebar.button(key="sidebar:redo").click().run()
+    assert at.session_state["scenario"] == seen[-1]
