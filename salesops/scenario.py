@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from salesops.paths import DATA_DIR
+from salesops.plan_items import Actual, CharterEntry, Initiative, Objective, PlanItemError
 from salesops.positions import KINDS, OrgValidationError, Position
 from salesops.roles import RoleSpec
 
@@ -277,9 +278,26 @@ class Scenario:
     # Left out of the hash, which stays cheap for a 10,000-person org; equality
     # still compares them.
     positions: tuple[Position, ...] = field(default=(), hash=False)
+    # How the function is run (salesops.objectives, salesops.initiatives). An empty
+    # charter means the catalog's defaults.
+    charter: tuple[CharterEntry, ...] = ()
+    objectives: tuple[Objective, ...] = ()
+    actuals: tuple[Actual, ...] = ()
+    initiatives: tuple[Initiative, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "positions", tuple(self.positions))
+        for name in ("charter", "objectives", "actuals", "initiatives"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        for name, key in (("charter", "function"), ("objectives", "id"), ("initiatives", "id")):
+            keys = [getattr(item, key) for item in getattr(self, name)]
+            dupes = sorted({k for k in keys if keys.count(k) > 1})
+            if dupes:
+                raise ScenarioError(f"{name}: duplicate {key}(s) {', '.join(dupes)}")
+        seen = [(a.period, a.kpi) for a in self.actuals]
+        dupes = sorted({f"{p} {k}" for p, k in seen if seen.count((p, k)) > 1})
+        if dupes:
+            raise ScenarioError(f"actuals: more than one value for {', '.join(dupes)}")
         if not isinstance(self.name, str) or not self.name.strip():
             raise ScenarioError("scenario name must be a non-blank string")
         object.__setattr__(self, "regions", tuple(self.regions))
@@ -447,6 +465,8 @@ class Scenario:
             ],
             "assumptions": {f.name: getattr(self.assumptions, f.name) for f in fields(self.assumptions)},
             **({"positions": [p.to_dict() for p in self.positions]} if self.positions else {}),
+            **{name: [item.to_dict() for item in getattr(self, name)]
+               for name in ("charter", "objectives", "actuals", "initiatives") if getattr(self, name)},
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -508,6 +528,16 @@ class Scenario:
         if not isinstance(description, str):
             raise ScenarioError("description must be a string")
         positions = _positions(data.get("positions", []))
+        plan_items = {}
+        for name, record in (("charter", CharterEntry), ("objectives", Objective), ("actuals", Actual),
+                             ("initiatives", Initiative)):
+            raw_items = data.get(name, [])
+            if not isinstance(raw_items, list):
+                raise ScenarioError(f"{name} must be a list")
+            try:
+                plan_items[name] = tuple(record.from_dict(item, f"{name}[{i}]") for i, item in enumerate(raw_items))
+            except PlanItemError as exc:
+                raise ScenarioError(str(exc)) from None
         scenario = cls(
             name=data["name"] if isinstance(data["name"], str) else _fail("name must be a string"),
             hq_region=data["hq_region"],
@@ -516,6 +546,7 @@ class Scenario:
             assumptions=assumptions,
             description=description,
             positions=positions,
+            **plan_items,
         )
         if positions:
             scenario.check_positions()
@@ -537,7 +568,7 @@ class Scenario:
 
 _POSITION_FIELDS = {f.name for f in fields(Position)}
 _TOP_LEVEL_FIELDS = {"schema", "version", "name", "description", "hq_region", "regions", "roles", "assumptions",
-                     "positions"}
+                     "positions", "charter", "objectives", "actuals", "initiatives"}
 _PLAN_FIELDS = {"role", "placement", "sizing", "central_fte", "local_fte"}
 
 

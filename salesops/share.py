@@ -149,6 +149,9 @@ def _compact(scenario: Scenario) -> dict[str, Any]:
         # From every field, not Position.to_dict(), which drops the dataclass's own defaults.
         out["positions"] = [_without({f.name: getattr(p, f.name) for f in fields(p)}, _POSITION_DEFAULTS)
                             for p in scenario.positions]
+    for name in ("charter", "objectives", "actuals", "initiatives"):
+        if full.get(name):
+            out[name] = full[name]
     if reference["roles"] or reference["assumptions"]:
         out["ref"] = _fingerprint(reference)
     return out
@@ -309,6 +312,9 @@ def _expand(data: Any) -> tuple[dict[str, Any], str | None]:
     positions = data.get("positions")
     if isinstance(positions, list):
         out["positions"] = [{**_POSITION_DEFAULTS, **p} if isinstance(p, dict) else p for p in positions]
+    for name in ("charter", "objectives", "actuals", "initiatives"):
+        if name in data:
+            out[name] = data[name]
     ref = data.get("ref")
     problem = None
     if reference["roles"] or reference["assumptions"]:
