@@ -150,6 +150,8 @@ class Results:
     teams: tuple[TeamResult, ...]
     services: tuple[ServiceResult, ...]
     projection: tuple[ProjectionMonth, ...]
+    initiative_cost_usd_per_year: float = 0.0
+    initiative_one_off_usd: float = 0.0
 
     def headline(self) -> dict[str, Any]:
         """The headline figures as a plain dict (JSON-ready: no NaN, no inf)."""
@@ -171,6 +173,8 @@ class Results:
             "sales_ops_fte": self.sales_ops_fte,
             "reps_per_sales_ops_fte": self.reps_per_ops_fte,
             "sales_ops_cost_per_rep": self.ops_cost_per_rep_usd,
+            "initiative_cost_per_year": self.initiative_cost_usd_per_year,
+            "initiative_one_off": self.initiative_one_off_usd,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -373,25 +377,21 @@ def _role(plan: RolePlan, scenario: Scenario) -> tuple[list[TeamResult], list[Se
 # --------------------------------------------------------------------------
 # Evaluation
 # --------------------------------------------------------------------------
-def evaluate(scenario: Scenario) -> Results:
-    """Evaluate a scenario.
+@dataclass(frozen=True)
+class _Core:
+    """The steady state of one set of parameters (one phase of the initiatives)."""
 
-    Parameters
-    ----------
-    scenario : Scenario
+    regions: tuple[RegionResult, ...]
+    roles: tuple[RoleResult, ...]
+    teams: tuple[TeamResult, ...]
+    services: tuple[ServiceResult, ...]
+    p0: float  # revenue per fully ramped rep at the baseline selling time, with these parameters
+    steady_cap: float
+    ops_cost: float
 
-    Returns
-    -------
-    Results
-        Finite figures for every valid scenario (no NaN, no infinity).
 
-    Examples
-    --------
-    >>> from salesops.samples import load_sample
-    >>> res = evaluate(load_sample("midmarket"))
-    >>> res.reps
-    120
-    """
+def _core(scenario: Scenario, base: Assumptions, extra_hours: float) -> _Core:
+    """Teams, services and regions of ``scenario``; the no-sales-ops baseline uses ``base``."""
     a = scenario.assumptions
     all_teams: list[TeamResult] = []
     all_services: list[ServiceResult] = []
@@ -427,12 +427,12 @@ def evaluate(scenario: Scenario) -> Results:
     s0 = a.baseline_selling_time_share
     p0 = a.quota_usd_per_rep * a.quota_attainment
     cap = _steady_ramp_capacity(a)
+    baseline = base.quota_usd_per_rep * base.quota_attainment * _steady_ramp_capacity(base)
     region_results = []
     for r in scenario.regions:
-        reclaimed = saved_by_region[r.id]
+        reclaimed = saved_by_region[r.id] + (extra_hours if r.reps > 0 else 0.0)
         share = min(a.max_selling_time_share, s0 + reclaimed / a.rep_hours_per_week)
         productivity = p0 * (share / s0) ** a.productivity_elasticity * cap
-        baseline = p0 * cap
         region_results.append(RegionResult(
             region_id=r.id, name=r.name, reps=r.reps, managers=r.managers, tz_gap_hours=gap_to_hq(r, scenario.hq),
             reclaimed_hours_per_rep_week=reclaimed, selling_time_share=share,
@@ -440,17 +440,62 @@ def evaluate(scenario: Scenario) -> Results:
             revenue_usd=productivity * r.reps, baseline_revenue_usd=baseline * r.reps,
             embedded_ops_fte=embedded_by_region[r.id],
         ))
+    return _Core(regions=tuple(region_results), roles=tuple(role_results), teams=tuple(all_teams),
+                 services=tuple(all_services), p0=p0, steady_cap=cap,
+                 ops_cost=sum(t.cost_usd_per_year for t in all_teams))
 
+
+def evaluate(scenario: Scenario) -> Results:
+    """Evaluate a scenario.
+
+    Active initiatives (``scenario.initiatives``) move the model's levers from
+    their start month: the steady state has them all, the projection phases them
+    in, and their costs count in ROI, the projection and payback.
+
+    Parameters
+    ----------
+    scenario : Scenario
+
+    Returns
+    -------
+    Results
+        Finite figures for every valid scenario (no NaN, no infinity).
+
+    Examples
+    --------
+    >>> from salesops.samples import load_sample
+    >>> res = evaluate(load_sample("midmarket"))
+    >>> res.reps
+    120
+    """
+    from salesops import initiatives as levers  # the levers module builds on this one
+
+    a = scenario.assumptions
+    active = tuple(i for i in scenario.initiatives if i.active)
+    phases: dict[frozenset, _Core] = {}
+
+    def phase(started: frozenset) -> _Core:
+        if started not in phases:
+            chosen = [i for i in active if i.id in started]
+            phases[started] = _core(levers.effective(scenario, chosen), a, levers.extra_hours(chosen))
+        return phases[started]
+
+    full = phase(frozenset(i.id for i in active))
+    total_reps = scenario.total_reps
+    region_results = list(full.regions)
     revenue = sum(r.revenue_usd for r in region_results)
     baseline_revenue = sum(r.baseline_revenue_usd for r in region_results)
-    ops_cost = sum(t.cost_usd_per_year for t in all_teams)
-    ops_fte = sum(t.fte for t in all_teams)
+    ops_cost = full.ops_cost
+    ops_fte = sum(t.fte for t in full.teams)
+    running = sum(i.running_cost_usd_per_year for i in active)
     uplift = (revenue - baseline_revenue) * a.gross_margin
-    roi = (uplift - ops_cost) / ops_cost if ops_cost > 0 else 0.0
-    projection = _projection(scenario, region_results, ops_cost, p0)
+    spend = ops_cost + running
+    roi = (uplift - spend) / spend if spend > 0 else 0.0
+    projection = _projection(scenario, active, phase)
     total_uplift = sum(m.gross_margin_uplift_usd for m in projection)
     total_cost = sum(m.sales_ops_cost_usd for m in projection)
     roi_3yr = (total_uplift - total_cost) / total_cost if total_cost > 0 else 0.0
+    s0 = a.baseline_selling_time_share
     selling = (sum(r.selling_time_share * r.reps for r in region_results) / total_reps) if total_reps else s0
 
     return Results(
@@ -460,7 +505,7 @@ def evaluate(scenario: Scenario) -> Results:
         revenue_usd=revenue,
         baseline_revenue_usd=baseline_revenue,
         productivity_per_rep_usd=revenue / total_reps if total_reps else 0.0,
-        baseline_productivity_per_rep_usd=p0 * cap,
+        baseline_productivity_per_rep_usd=a.quota_usd_per_rep * a.quota_attainment * _steady_ramp_capacity(a),
         selling_time_share=selling,
         baseline_selling_time_share=s0,
         sales_ops_fte=ops_fte,
@@ -472,31 +517,42 @@ def evaluate(scenario: Scenario) -> Results:
         reps_per_ops_fte=total_reps / ops_fte if ops_fte > 0 else None,
         ops_cost_per_rep_usd=ops_cost / total_reps if total_reps else 0.0,
         regions=tuple(region_results),
-        roles=tuple(role_results),
-        teams=tuple(all_teams),
-        services=tuple(all_services),
+        roles=full.roles,
+        teams=full.teams,
+        services=full.services,
         projection=projection,
+        initiative_cost_usd_per_year=running,
+        initiative_one_off_usd=sum(i.one_off_cost_usd for i in active),
     )
 
 
-def _projection(scenario: Scenario, regions: list[RegionResult], ops_cost: float, p0: float) -> tuple[ProjectionMonth, ...]:
+def _projection(scenario: Scenario, active, phase) -> tuple[ProjectionMonth, ...]:
+    """Month by month: reps ramp and leave, the ops set-up ramps in, initiatives start."""
     a = scenario.assumptions
     months = a.horizon_months
-    capacity = ramp_capacity(months, a)
     reps = scenario.total_reps
-    # Steady-state productivity without the ramp factor, per region, so ramp applies once.
-    steady_cap = _steady_ramp_capacity(a)
-    lift = sum((r.productivity_per_rep_usd - r.baseline_productivity_per_rep_usd) / steady_cap * r.reps for r in regions) if steady_cap > 0 else 0.0
-    base = p0 * reps
+    base_capacity = ramp_capacity(months, a)
+    base_p0 = a.quota_usd_per_rep * a.quota_attainment
+    capacities: dict[frozenset, list[float]] = {}
     cumulative = 0.0
     out = []
     for m in range(1, months + 1):
+        started = frozenset(i.id for i in active if i.start_month <= m)
+        core = phase(started)
+        if started not in capacities:
+            capacities[started] = (base_capacity if not started else
+                                   ramp_capacity(months, _phase_assumptions(core, a, scenario, active, started)))
         benefit = min(1.0, m / a.ops_benefit_ramp_months)
-        cap = capacity[m - 1]
-        baseline_rev = base * cap / 12.0
-        revenue = (base + lift * benefit) * cap / 12.0
+        cap = capacities[started][m - 1]
+        base_cap = base_capacity[m - 1]
+        # Lift over this phase's own no-ops level, without the steady ramp factor (ramp applies once).
+        lift = (sum((r.productivity_per_rep_usd / core.steady_cap - core.p0) * r.reps for r in core.regions)
+                if core.steady_cap > 0 else 0.0)
+        baseline_rev = base_p0 * reps * base_cap / 12.0
+        revenue = (core.p0 * reps + lift * benefit) * cap / 12.0
         uplift = (revenue - baseline_rev) * a.gross_margin
-        cost = ops_cost / 12.0
+        cost = (core.ops_cost + sum(i.running_cost_usd_per_year for i in active if i.id in started)) / 12.0
+        cost += sum(i.one_off_cost_usd for i in active if i.start_month == m)
         cumulative += uplift - cost
         out.append(ProjectionMonth(
             month=m, reps=reps, rep_capacity=cap, ops_benefit=benefit, revenue_usd=revenue,
@@ -504,6 +560,12 @@ def _projection(scenario: Scenario, regions: list[RegionResult], ops_cost: float
             sales_ops_cost_usd=cost, cumulative_net_usd=cumulative,
         ))
     return tuple(out)
+
+
+def _phase_assumptions(core: _Core, a: Assumptions, scenario: Scenario, active, started) -> Assumptions:
+    from salesops import initiatives as levers
+
+    return levers.effective(scenario, [i for i in active if i.id in started]).assumptions
 
 
 def _payback(projection: tuple[ProjectionMonth, ...]) -> float | None:
