@@ -12,8 +12,11 @@ pages = [
     st.Page("pages/import_org.py", title="Import org", icon=":material/upload_file:"),
     st.Page("pages/org_designer.py", title="Org designer", icon=":material/account_tree:"),
     st.Page("pages/roi.py", title="Productivity & ROI", icon=":material/trending_up:"),
+    st.Page("pages/levers.py", title="ROI levers", icon=":material/savings:"),
     st.Page("pages/org_analytics.py", title="Org analytics", icon=":material/monitoring:"),
     st.Page("pages/peers.py", title="Peer benchmarks", icon=":material/groups:"),
+    st.Page("pages/objectives.py", title="Objectives", icon=":material/flag:"),
+    st.Page("pages/dashboard.py", title="Metrics dashboard", icon=":material/speed:"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("pages/scenarios.py", title="Saved scenarios", icon=":material/history:"),
 ]

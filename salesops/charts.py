@@ -562,3 +562,129 @@ _CHARTS.update({
     "compare_productivity": (_compare_productivity_structure, _compare_productivity_data),
     "compare_cost": (_compare_cost_structure, _compare_cost_data),
 })
+
+
+# --------------------------------------------------------------------------
+# KPI over time: the model's projected path against measured actuals and the
+# target (metrics dashboard). One structure per unit, so each axis has its format.
+# --------------------------------------------------------------------------
+_KPI_TRACK_FORMATS = {  # KPIS unit -> (chart name, axis title, axis format, tooltip format)
+    "USD/year": ("kpi_track_usd", "USD per year", "$,.3s", "$,.0f"),
+    "share": ("kpi_track_share", "Share", ".0%", ".1%"),
+    "reps": ("kpi_track_reps", "Reps per FTE", ",.1f", ",.1f"),
+    "ratio": ("kpi_track_ratio", "ROI", ".0%", ".0%"),
+    "hours": ("kpi_track_hours", "Hours", ",.1f", ",.1f"),
+}
+KPI_TRACK_COLORS = {"Projected": "#1f5f99", "Actual": "#e07b39", "Target": "#6b6b6b"}
+
+
+def _kpi_track_structure(axis_title: str, axis_format: str, tooltip_format: str) -> alt.LayerChart:
+    x = alt.X("month:Q", title="Month of the projection", scale=alt.Scale(nice=False))
+    y = alt.Y("value:Q", title=axis_title, scale=alt.Scale(zero=False, padding=10),
+              axis=alt.Axis(format=axis_format))
+    series = list(KPI_TRACK_COLORS)
+    lines = alt.Chart(alt.NamedData(name="track")).mark_line(strokeWidth=2.5).encode(
+        x=x, y=y,
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=series, range=list(KPI_TRACK_COLORS.values()))),
+        strokeDash=alt.StrokeDash("series:N", legend=None,
+                                  scale=alt.Scale(domain=series, range=[[1, 0], [1, 0], [6, 4]])),
+        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("month:Q", title="Month"),
+                 alt.Tooltip("value:Q", title="Value", format=tooltip_format)],
+    )
+    points = alt.Chart(alt.NamedData(name="actual")).mark_point(
+        filled=True, size=80, color=KPI_TRACK_COLORS["Actual"]).encode(
+        x=x, y=y,
+        tooltip=[alt.Tooltip("period:N", title="Period"), alt.Tooltip("month:Q", title="Month"),
+                 alt.Tooltip("value:Q", title="Actual", format=tooltip_format)],
+    )
+    return alt.layer(lines, points).properties(height=280)
+
+
+def _kpi_track_data(source) -> dict[str, list[dict]]:
+    """``source``: a mapping with ``projected`` (month, value), ``actual`` (period, month, value), ``target``."""
+    projected, actual, target = source["projected"], source["actual"], source.get("target")
+    track = [{"series": "Projected", "month": int(m), "value": float(v)}
+             for m, v in zip(projected["month"], projected["value"])]
+    points = [{"series": "Actual", "period": str(p), "month": int(m), "value": float(v)}
+              for p, m, v in zip(actual["period"], actual["month"], actual["value"])]
+    track += [{k: r[k] for k in ("series", "month", "value")} for r in points]
+    months = [r["month"] for r in track]
+    if target is not None and pd.notna(target) and months:
+        track += [{"series": "Target", "month": min(1, min(months)), "value": float(target)},
+                  {"series": "Target", "month": max(months), "value": float(target)}]
+    return {"track": track, "actual": points}
+
+
+for _unit, (_name, _title, _axis, _tip) in _KPI_TRACK_FORMATS.items():
+    _CHARTS.update({_name: ((lambda t=_title, a=_axis, f=_tip: _kpi_track_structure(t, a, f)), _kpi_track_data)})
+del _unit, _name, _title, _axis, _tip
+
+
+def kpi_track_spec(kpi: str, projected: pd.DataFrame, actual: pd.DataFrame, target: float | None) -> dict:
+    """The Vega-Lite spec of one KPI over time: projected line, actuals, dashed target.
+
+    Parameters
+    ----------
+    kpi : str
+        A key of :data:`salesops.plan_items.KPIS` (its unit picks the axis format).
+    projected : DataFrame
+        ``month``, ``value`` (:func:`salesops.objectives.projected_series`).
+    actual : DataFrame
+        ``period``, ``month``, ``value`` (:func:`salesops.objectives.actual_series`).
+    target : float or None
+        Drawn as a dashed line when given.
+    """
+    from salesops.plan_items import KPIS  # noqa: PLC0415 (kept with the code appended here)
+
+    name = _KPI_TRACK_FORMATS[KPIS[kpi][1]][0]
+    return chart_spec(name, {"projected": projected, "actual": actual, "target": target})
+
+
+def kpi_track_chart(kpi: str, projected: pd.DataFrame, actual: pd.DataFrame, target: float | None) -> alt.LayerChart:
+    """:func:`kpi_track_spec` as an altair chart (validated)."""
+    return _top_level(kpi_track_spec(kpi, projected, actual, target))
+
+
+__all__ += ["KPI_TRACK_COLORS", "kpi_track_chart", "kpi_track_spec"]
+
+
+# --------------------------------------------------------------------------
+# ROI levers: each initiative's 3-year cost against its 3-year return.
+# --------------------------------------------------------------------------
+def _portfolio_structure() -> alt.LayerChart:
+    base = alt.Chart(alt.NamedData(name="initiatives"))
+    x = alt.X("cost_3yr_usd:Q", title="3-year cost (USD)", axis=alt.Axis(format="$,.2s"),
+              scale=alt.Scale(zero=True, nice=True))
+    y = alt.Y("return_3yr_usd:Q", title="3-year return: gross-margin uplift net of team cost (USD)",
+              axis=alt.Axis(format="$,.2s"), scale=alt.Scale(zero=True, nice=True))
+    breakeven = alt.Chart(alt.NamedData(name="breakeven")).mark_line(color="#9aa3ad", strokeDash=[4, 3]).encode(
+        x="cost:Q", y="ret:Q")
+    points = base.mark_circle(opacity=0.85, stroke="#1c2430", strokeWidth=1).encode(
+        x=x, y=y,
+        size=alt.Size("roi_3yr:Q", title="3-year ROI", scale=alt.Scale(range=[120, 1400]), legend=None),
+        color=alt.Color("included:N", title=None, scale=alt.Scale(domain=["included", "not included"],
+                                                                  range=["#1f5f99", "#9aa3ad"]),
+                        legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("name:N", title="Initiative"), alt.Tooltip("cost_3yr_usd:Q", title="3-year cost", format=_USD),
+                 alt.Tooltip("return_3yr_usd:Q", title="3-year return", format=_USD),
+                 alt.Tooltip("roi_3yr:Q", title="3-year ROI", format=".0%"),
+                 alt.Tooltip("payback:N", title="Payback after start")],
+    )
+    labels = base.mark_text(align="left", dx=12, fontSize=11).encode(x=x, y=y, text="name:N")
+    return alt.layer(breakeven, points, labels).properties(
+        title="Initiative portfolio: cost against return (dashed: break-even)", height=320)
+
+
+def _portfolio_data(ranked) -> dict[str, list[dict]]:
+    rows = []
+    for r in ranked.itertuples():
+        rows.append({"name": r.name, "cost_3yr_usd": float(r.cost_3yr_usd), "return_3yr_usd": float(r.return_3yr_usd),
+                     "roi_3yr": float(r.roi_3yr), "included": "included" if r.active else "not included",
+                     "payback": "never" if r.payback_months is None or pd.isna(r.payback_months)
+                     else f"{r.payback_months:.1f} months"})
+    top = max([r["cost_3yr_usd"] for r in rows] + [1.0])
+    return {"initiatives": rows, "breakeven": [{"cost": 0.0, "ret": 0.0}, {"cost": top, "ret": top}]}
+
+
+_CHARTS.update({"portfolio": (_portfolio_structure, _portfolio_data)})

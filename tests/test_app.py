@@ -298,3 +298,26 @@ def test_undo_and_redo_go_back_at_least_fifty_steps():
     for step in range(55):
         at.sidebar.button(key="sidebar:redo").click().run()
     assert at.session_state["scenario"] == seen[-1]
+
+
+def test_levers_page_adds_initiatives_and_roi_moves():
+    at = _goto(_app(), "pages/levers.py")
+    before = _metric(at, "ROI")
+    at.multiselect(key="levers:add_choice").set_value(["crm_cleanup"]).run()
+    at.button(key="levers:add").click().run()
+    assert not at.exception, at.exception
+    scenario = at.session_state["scenario"]
+    assert [i.id for i in scenario.initiatives if i.active] == ["crm_cleanup"]
+    assert _metric(at, "ROI") == fmt_pct(evaluate(scenario).roi) != before
+
+
+def test_levers_page_refuses_a_bad_row_and_keeps_the_scenario():
+    at = _goto(_app(), "pages/levers.py")
+    at.multiselect(key="levers:add_choice").set_value(["cpq_deal_desk"]).run()
+    at.button(key="levers:add").click().run()
+    before = at.session_state["scenario"]
+    key = f"levers:table:{at.session_state['scenario:revision']}"
+    at.session_state[key] = {"edited_rows": {0: {"roles": "deal_desk, nope"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert any("row 1" in e.value and "unknown role(s) nope" in e.value for e in at.error), [e.value for e in at.error]
+    assert at.session_state["scenario"] == before

@@ -1,0 +1,136 @@
+"""ROI levers: which sales-ops initiatives to invest in, and what each returns."""
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from salesops import charts, initiatives
+from salesops.format import fmt_months, fmt_pct, fmt_usd
+from salesops.plan_items import Initiative, PlanItemError
+from salesops.ui import state
+from salesops.ui.boot import ensure_app_navigation
+from salesops.ui.widgets import headline_metrics
+from salesops.whatif import evaluate_cached
+
+ensure_app_navigation()
+
+scenario = state.current()
+locked = state.readonly()
+st.title("ROI levers")
+st.markdown("Investments that move the model's levers: rep hours saved, the service rate of sales-ops roles, "
+            "quota attainment and the ramp of new hires. Each has a one-off and a running cost and a start month; "
+            "the model applies the ones you include, from their start month.")
+
+# Offer the catalog's defaults that the scenario does not have yet.
+have = {i.id for i in scenario.initiatives}
+missing = [i for i in initiatives.catalog() if i.id not in have]
+if missing:
+    names = {i.id: i.name for i in missing}
+    add_col, btn_col = st.columns([3, 1])
+    add_col.multiselect("Add default initiatives", options=list(names), format_func=names.get,
+                        key="levers:add_choice", disabled=locked)
+
+    def _add() -> None:
+        chosen = [i for i in missing if i.id in st.session_state.get("levers:add_choice", [])]
+        if chosen:
+            chosen = [replace(i, active=True) for i in chosen]  # adding one is choosing it
+            state.commit(replace(state.current(), initiatives=state.current().initiatives + tuple(chosen)),
+                         f"Added {len(chosen)} initiative(s)")
+            st.session_state["levers:add_choice"] = []
+
+    btn_col.button("Add", key="levers:add", on_click=_add, icon=":material/add:", disabled=locked)
+
+COLUMNS = ["active", "id", "name", "one_off_cost_usd", "running_cost_usd_per_year", "start_month",
+           "hours_saved_per_rep_week", "service_rate_gain", "roles", "attainment_gain", "ramp_months_saved", "source"]
+table = pd.DataFrame([{**i.to_dict(), "roles": ", ".join(i.roles)} for i in scenario.initiatives], columns=COLUMNS)
+st.subheader("Initiatives in this scenario")
+st.caption("Tick **Include** to apply an initiative. Edit any figure, or add your own row; a row with a problem "
+           "is refused with its row and field named, and nothing changes.")
+edited = st.data_editor(
+    table, key=f"levers:table:{state.revision()}", num_rows="dynamic", hide_index=True, width="stretch",
+    disabled=locked,
+    column_config={
+        "active": st.column_config.CheckboxColumn("Include", default=True),
+        "id": st.column_config.TextColumn("Id", required=True),
+        "name": st.column_config.TextColumn("Initiative", required=True),
+        "one_off_cost_usd": st.column_config.NumberColumn("One-off cost", format="$%,.0f", min_value=0),
+        "running_cost_usd_per_year": st.column_config.NumberColumn("Running cost / year", format="$%,.0f", min_value=0),
+        "start_month": st.column_config.NumberColumn("Start month", min_value=1, max_value=36, step=1),
+        "hours_saved_per_rep_week": st.column_config.NumberColumn("Rep hours saved / week", min_value=0.0, step=0.05),
+        "service_rate_gain": st.column_config.NumberColumn("Service-rate gain", format="percent", min_value=0.0),
+        "roles": st.column_config.TextColumn("Roles (ids, comma-separated)"),
+        "attainment_gain": st.column_config.NumberColumn("Attainment gain", format="percent"),
+        "ramp_months_saved": st.column_config.NumberColumn("Ramp months saved", min_value=0.0, step=0.5),
+        "source": st.column_config.TextColumn("Source"),
+    },
+)
+
+
+def _rows_to_initiatives(frame: pd.DataFrame) -> list[Initiative]:
+    out = []
+    for n, row in enumerate(frame.to_dict("records"), start=1):
+        values = {k: row[k] for k in COLUMNS if k in row}
+        blank = [k for k in ("id", "name") if not isinstance(values.get(k), str) or not values[k].strip()]
+        if blank:
+            raise PlanItemError(f"row {n}: {blank[0]} is empty")
+        for key, default in (("active", True), ("one_off_cost_usd", 0.0), ("running_cost_usd_per_year", 0.0),
+                             ("start_month", 1), ("hours_saved_per_rep_week", 0.0), ("service_rate_gain", 0.0),
+                             ("attainment_gain", 0.0), ("ramp_months_saved", 0.0), ("source", "")):
+            if values.get(key) is None or (isinstance(values.get(key), float) and pd.isna(values[key])):
+                values[key] = default
+        values["roles"] = tuple(r.strip() for r in str(values.get("roles") or "").split(",") if r.strip())
+        values["active"] = bool(values["active"])
+        if isinstance(values["start_month"], float) and values["start_month"].is_integer():
+            values["start_month"] = int(values["start_month"])
+        try:
+            out.append(Initiative(**values))
+        except PlanItemError as exc:
+            raise PlanItemError(f"row {n} ({values['name']}): {exc}") from None
+    known_roles = {p.role.id for p in scenario.roles}
+    for n, item in enumerate(out, start=1):
+        unknown = [r for r in item.roles if r not in known_roles]
+        if unknown:
+            raise PlanItemError(f"row {n} ({item.name}): unknown role(s) {', '.join(unknown)}; roles: "
+                                f"{', '.join(sorted(known_roles))}")
+    ids = [i.id for i in out]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise PlanItemError(f"duplicate id(s) {', '.join(dupes)}")
+    return out
+
+
+if not locked and not edited.equals(table):
+    try:
+        updated = _rows_to_initiatives(edited)
+    except PlanItemError as exc:
+        st.error(f"Not applied: {exc}. The scenario is unchanged.")
+    else:
+        state.commit(replace(scenario, initiatives=tuple(updated)), "Edited initiatives")
+        st.rerun()
+
+res = state.results()
+without = evaluate_cached(replace(scenario, initiatives=tuple(replace(i, active=False) for i in scenario.initiatives)))
+st.subheader("With the included initiatives")
+headline_metrics(res, without)
+st.caption(f"Deltas: against the same scenario without any initiative. Initiatives cost "
+           f"{fmt_usd(res.initiative_one_off_usd)} up front and {fmt_usd(res.initiative_cost_usd_per_year)} a year; "
+           "ROI counts the running cost, the projection and payback count both.")
+
+if scenario.initiatives:
+    ranked = initiatives.rank(scenario)
+    st.subheader("Ranked by 3-year ROI")
+    st.vega_lite_chart(spec=charts.chart_spec("portfolio", ranked), width="stretch", height=360)
+    st.dataframe(
+        pd.DataFrame([{
+            "Initiative": r.name, "Included": "yes" if r.active else "no", "Starts": f"month {r.start_month}",
+            "3-year cost": fmt_usd(r.cost_3yr_usd), "3-year return": fmt_usd(r.return_3yr_usd),
+            "Net": fmt_usd(r.net_3yr_usd), "ROI": fmt_pct(r.roi_3yr),
+            "Payback after start (months)": fmt_months(r.payback_months),
+        } for r in ranked.itertuples()]),
+        hide_index=True, width="stretch",
+    )
+    st.caption("Each initiative is measured alone against the scenario's other included initiatives: return is the "
+               "extra gross-margin uplift net of any change in team cost over the 3-year projection.")
+else:
+    st.info("No initiatives yet: add the defaults above or your own rows.")
