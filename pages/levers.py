@@ -120,6 +120,8 @@ st.caption(f"Deltas: against the same scenario without any initiative. Initiativ
 if scenario.initiatives:
     ranked = initiatives.rank(scenario)
     st.subheader("Ranked by 3-year ROI")
+    st.caption("Each initiative's 3-year cost against its 3-year return; bubble size is its ROI, and the dashed "
+               "line is break-even.")
     st.vega_lite_chart(spec=charts.chart_spec("portfolio", ranked), width="stretch", height=360)
     st.dataframe(
         pd.DataFrame([{

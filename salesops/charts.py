@@ -672,8 +672,7 @@ def _portfolio_structure() -> alt.LayerChart:
                  alt.Tooltip("payback:N", title="Payback after start")],
     )
     labels = base.mark_text(align="left", dx=12, fontSize=11).encode(x=x, y=y, text="name:N")
-    return alt.layer(breakeven, points, labels).properties(
-        title="Initiative portfolio: cost against return (dashed: break-even)", height=320)
+    return alt.layer(breakeven, points, labels).properties(height=320)
 
 
 def _portfolio_data(ranked) -> dict[str, list[dict]]:
