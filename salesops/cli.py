@@ -1045,3 +1045,128 @@ def main(argv: list[str] | None = None) -> int:
             raise
         return _error(f"internal error: {type(exc).__name__}: {exc} (set SALESOPS_DEBUG=1 for the traceback)",
                       EXIT_INTERNAL)
+
+
+# --------------------------------------------------------------------------
+# Uncertainty: ``simulate`` (Monte Carlo) and ``sensitivity`` (tornado).
+# Added to the parser by wrapping build_parser, so the commands above stay untouched.
+# --------------------------------------------------------------------------
+def _draws_count(text: str) -> int:
+    from salesops.uncertainty import MAX_DRAWS  # noqa: PLC0415
+
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number between 1 and {MAX_DRAWS}, got {text!r}") from None
+    if not 1 <= value <= MAX_DRAWS:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_DRAWS}, got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}")
+    return value
+
+
+def _json_text(data: Any, scenario: Scenario) -> str:
+    try:
+        return json.dumps(data, indent=2, allow_nan=False)
+    except ValueError:
+        raise CliError(f"the model produced non-finite figures for scenario {scenario.name!r} "
+                       "(check for extreme assumptions); no JSON written") from None
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from salesops.uncertainty import simulate  # noqa: PLC0415
+
+    scenario = load_scenario(args.scenario)
+    sim = simulate(scenario, draws=args.draws, seed=args.seed)
+    pct = sim.percentiles()
+    det = sim.deterministic
+    if args.json:
+        out = {"scenario": scenario.name, "draws": sim.draws, "seed": sim.seed, **pct,
+               "deterministic": {"roi": det.roi, "payback_months": det.payback_months,
+                                 "productivity_per_rep": det.productivity_per_rep_usd}}
+        print(_json_text(out, scenario))
+        return EXIT_OK
+
+    def cell(fmt, value):
+        return "n/a" if value is None else fmt(value)
+
+    months = lambda v: f"{_num(v)} months"  # noqa: E731
+    rows = [["ROI (annual, steady state)"] + [cell(_pct, pct["roi"][k]) for k in ("p10", "p50", "p90")]
+            + [_pct(det.roi)],
+            ["Payback"] + [cell(months, pct["payback_months"][k]) for k in ("p10", "p50", "p90")]
+            + [cell(months, det.payback_months)],
+            ["Productivity per rep"] + [cell(_usd, pct["productivity_per_rep"][k]) for k in ("p10", "p50", "p90")]
+            + [_usd(det.productivity_per_rep_usd)]]
+    lines = [f"{scenario.name}: {sim.draws:,} draws, seed {sim.seed}", ""]
+    lines += _table(["metric", "P10", "P50", "P90", "deterministic"], rows, "lrrrr", indent="")
+    lines += ["", f"Never pays back within the projection: {_pct(pct['payback_months']['never_share'])} of draws "
+                  "(payback percentiles are over the draws that do)."]
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    from salesops.uncertainty import sensitivity  # noqa: PLC0415
+
+    scenario = load_scenario(args.scenario)
+    table = sensitivity(scenario)
+    if args.json:
+        out = {"scenario": scenario.name, "base_roi": table.attrs.get("base_roi"),
+               "parameters": [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+                              for row in table.to_dict(orient="records")]}
+        print(_json_text(out, scenario))
+        return EXIT_OK
+    rows = [[r.label, f"{r.low:.4g}", f"{r.likely:.4g}", f"{r.high:.4g}", _pct(r.roi_low), _pct(r.roi_high),
+             _pct(r.swing)] for r in table.itertuples(index=False)]
+    lines = [f"{scenario.name}: ROI {_pct(table.attrs.get('base_roi', 0.0))} at the likely values; "
+             "each parameter at its low and high, the others at likely", ""]
+    lines += _table(["parameter", "low", "likely", "high", "ROI at low", "ROI at high", "swing"], rows,
+                    "lrrrrrr", indent="")
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+_build_parser_before_uncertainty = build_parser
+
+
+def build_parser() -> argparse.ArgumentParser:  # noqa: F811 (extends the parser above)
+    """The ``python -m salesops`` argument parser, with ``simulate`` and ``sensitivity``."""
+    parser = _build_parser_before_uncertainty()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    scenario_help = "a sample name (see the 'samples' command), a path to a scenario JSON file, or '-' for stdin"
+
+    p = sub.add_parser(
+        "simulate", help="Monte Carlo of ROI, payback and productivity over the assumption ranges",
+        description="Draw every assumption from triangular(low, likely, high) (data/assumptions.json,\n"
+                    "data/uncertainty.json) with the team sizes of the scenario as designed, and print\n"
+                    "P10/P50/P90 of ROI, payback and productivity per rep, or one JSON object with --json.",
+        epilog=f"Examples:\n  {PROG} simulate midmarket --draws 10000\n  {PROG} simulate org.json --seed 7 --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("scenario", metavar="SCENARIO", help=scenario_help)
+    p.add_argument("--draws", "-n", metavar="N", type=_draws_count, default=10_000,
+                   help="number of draws (default 10000)")
+    p.add_argument("--seed", metavar="S", type=_seed, default=0, help="random seed (default 0)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    p.set_defaults(handler=_cmd_simulate)
+
+    p = sub.add_parser(
+        "sensitivity", help="tornado: ROI at each assumption's low and high, largest swing first",
+        description="Evaluate the scenario with each assumption (and each role parameter, all roles\n"
+                    "together) at its low and at its high, the others at their likely values, and rank\n"
+                    "them by the swing in ROI, largest first; one JSON object with --json.",
+        epilog=f"Example:\n  {PROG} sensitivity enterprise --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("scenario", metavar="SCENARIO", help=scenario_help)
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    p.set_defaults(handler=_cmd_sensitivity)
+    return parser
