@@ -1,0 +1,208 @@
+"""The Objectives and Metrics dashboard pages through AppTest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from salesops.model import evaluate
+from salesops.objectives import charter_flags, format_kpi, kpi_values, with_charter
+from salesops.plan_items import KPIS, Actual, Objective
+from salesops.samples import load_sample
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+PAGES = ("pages/objectives.py", "pages/dashboard.py")
+
+
+@pytest.fixture(autouse=True)
+def warm_server(monkeypatch, tmp_path):
+    """Run every AppTest run like a server past its first request (see tests/test_app.py)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    from salesops.ui import persist
+
+    monkeypatch.setenv("SALESOPS_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")  # never the working dir
+    persist._store_for.clear()
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _goto(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+@pytest.mark.parametrize("sample", ["startup", "midmarket", "enterprise"])
+@pytest.mark.parametrize("page", PAGES)
+def test_both_pages_render_every_sample(page, sample):
+    at = _app()
+    at.selectbox(key="scenario:sample").set_value(sample).run()
+    _goto(at, page)
+    scenario = load_sample(sample)
+    assert at.session_state["scenario"] == scenario
+    if page == "pages/dashboard.py":
+        assert not at.error, _texts(at.error)
+        assert [m.label for m in at.metric] == [label for label, _, _ in KPIS.values()]
+        values = kpi_values(scenario, evaluate(scenario))
+        shown = {m.label: m.value for m in at.metric}
+        for kpi, (label, _, _) in KPIS.items():
+            assert shown[label] == format_kpi(kpi, values[kpi])
+    else:
+        # The startup has no planning role: its led functions show as gaps, in red.
+        assert _texts(at.error) == [f.message for f in charter_flags(scenario) if f.kind == "gap"]
+        assert len(at.segmented_control) == 10
+
+
+def test_charter_starts_from_the_catalog_defaults():
+    at = _goto(_app(), "pages/objectives.py")
+    assert at.segmented_control(key="charter:forecasting").value == "leads"
+    assert at.segmented_control(key="charter:lead management").value == "supports"
+    assert at.segmented_control(key="charter:hiring support").value == "supports"
+    assert at.segmented_control(key="charter:deal desk").options == ["Leads", "Supports", "Not ours"]
+    assert any("charter and the roles agree" in s.value for s in at.success)
+
+
+def test_changing_a_charter_cell_commits_and_flags_the_dumping_ground():
+    at = _goto(_app(), "pages/objectives.py")
+    at.segmented_control(key="charter:pricing support").set_value("not ours").run()
+    assert not at.exception, at.exception
+    expected = with_charter(load_sample("midmarket"), "pricing support", "not ours")
+    assert at.session_state["scenario"] == expected
+    assert _texts(at.warning) == ["Deal desk spends time on pricing support, which the charter says is not ours."]
+    assert at.segmented_control(key="charter:pricing support").value == "not ours"
+    at.sidebar.button(key="sidebar:undo").click().run()
+    assert at.session_state["scenario"] == load_sample("midmarket")
+    assert not at.warning
+    assert at.segmented_control(key="charter:pricing support").value == "leads"
+
+
+def test_a_gap_flag_goes_when_the_charter_changes():
+    at = _app()
+    at.selectbox(key="scenario:sample").set_value("startup").run()
+    _goto(at, "pages/objectives.py")
+    assert len(at.error) == 2 and "Sales ops leads territory and quota" in at.error[0].value
+    at.segmented_control(key="charter:territory and quota").set_value("supports").run()
+    at.segmented_control(key="charter:compensation administration").set_value("not ours").run()
+    assert not at.error
+    assert {(e.function, e.relation) for e in at.session_state["scenario"].charter} == {
+        ("territory and quota", "supports"), ("compensation administration", "not ours")}
+    at.button(key="charter:reset").click().run()
+    assert at.session_state["scenario"].charter == ()
+    assert len(at.error) == 2
+
+
+def _edit(at: AppTest, added: list[dict] = (), edited: dict | None = None, deleted: list[int] = ()) -> AppTest:
+    # The editor is keyed on the session's revision, so it starts afresh after every change.
+    [key] = [e.key for e in at.data_editor if e.key.startswith("objectives:editor:")]
+    at.session_state[key] = {"edited_rows": edited or {}, "added_rows": list(added), "deleted_rows": list(deleted)}
+    at.button(key="objectives:apply").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_adding_an_objective_with_a_bad_target_is_refused():
+    at = _goto(_app(), "pages/objectives.py")
+    _edit(at, [{"id": "o1", "title": "More selling time", "kpi": "selling_time_share", "baseline": 0.3}])
+    assert any("row 1, field 'target' is empty; give a number" in e.value for e in at.error), _texts(at.error)
+    assert at.session_state["scenario"] == load_sample("midmarket")
+
+
+def test_adding_a_good_objective_sets_the_dashboard_target():
+    at = _goto(_app(), "pages/objectives.py")
+    _edit(at, [{"id": "o1", "title": "Leaner ops", "kpi": "reps_per_ops_fte", "baseline": 10, "target": 15,
+                    "owner": "VP Sales Ops"}])
+    assert not at.error, _texts(at.error)
+    assert at.session_state["scenario"].objectives == (
+        Objective("o1", "reps_per_ops_fte", 10.0, 15.0, owner="VP Sales Ops", title="Leaner ops"),)
+    _goto(at, "pages/dashboard.py")
+    metric = next(m for m in at.metric if m.label == "Reps per sales-ops FTE")
+    assert metric.delta == "-5.0 vs target"
+    assert any("Target 15.0 : 1 (objective 'o1')" in c.value for c in at.caption), _texts(at.caption)
+    _goto(at, "pages/objectives.py")
+    _edit(at, edited={0: {"target": 20}})
+    assert at.session_state["scenario"].objectives[0].target == 20.0
+    _edit(at, edited={0: {"due": "2026-13-01"}})  # what a browser cannot send, the page still refuses
+    assert any("row 1, field 'due': '2026-13-01' is not a date YYYY-MM-DD" in e.value for e in at.error)
+    assert at.session_state["scenario"].objectives[0].target == 20.0
+    _edit(at, deleted=[0])
+    assert at.session_state["scenario"].objectives == ()
+
+
+GOOD = (b"period,kpi,value\n2026-01,productivity_per_rep,480000\n2026-02,productivity_per_rep,495000\n"
+        b"2026-Q1,roi,-0.2\n")
+BAD = b"period,kpi,value\n2026-01,roi,1\n2026-02,roi,abc\n2026-13,roi,1\n2026-04,nps,3\n"
+
+
+def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key="dashboard:actuals").set_value((name, data, "text/csv")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_uploading_good_actuals_merges_them():
+    at = _goto(_app(), "pages/dashboard.py")
+    _upload(at, "actuals.csv", GOOD)
+    assert at.session_state["scenario"].actuals == (
+        Actual("2026-01", "productivity_per_rep", 480000.0), Actual("2026-02", "productivity_per_rep", 495000.0),
+        Actual("2026-Q1", "roi", -0.2))
+    assert any("Merged 3 values" in s.value for s in at.success), _texts(at.success)
+    assert not at.error
+    assert at.selectbox(key="dashboard:kpi").value == "productivity_per_rep"
+    assert any("Month 1 is the start of the earliest actual (2026-01)" in c.value for c in at.caption)
+    # A second file replaces the same period and KPI and adds the rest.
+    _upload(at, "more.csv", b"period,kpi,value\n2026-02,productivity_per_rep,499000\n2026-03,roi,0.1\n")
+    actuals = at.session_state["scenario"].actuals
+    assert len(actuals) == 4 and Actual("2026-02", "productivity_per_rep", 499000.0) in actuals
+    assert any("1 replaced earlier values" in s.value for s in at.success)
+    at.sidebar.button(key="sidebar:undo").click().run()
+    assert len(at.session_state["scenario"].actuals) == 3  # the upload is not merged again after undo
+
+
+def test_uploading_bad_actuals_shows_the_rows_and_changes_nothing():
+    at = _goto(_app(), "pages/dashboard.py")
+    before = at.session_state["scenario"]
+    _upload(at, "bad.csv", BAD)
+    assert at.session_state["scenario"] == before
+    [error] = at.error
+    for message in ("row 3, column 'value': 'abc' is not a number",
+                    "row 4, column 'period': '2026-13' is not YYYY-MM or YYYY-Qn",
+                    "row 5, column 'kpi': unknown KPI 'nps'; KPIs: "):
+        assert message in error.value
+    assert "the scenario is unchanged" in error.value
+
+
+def test_the_kpi_chart_follows_the_chosen_kpi():
+    at = _goto(_app(), "pages/dashboard.py")
+    at.selectbox(key="dashboard:kpi").set_value("selling_time_share").run()
+    assert any("no time path for selling-time share" in c.value for c in at.caption)
+    at.selectbox(key="dashboard:kpi").set_value("roi").run()
+    assert any("ROI to date" in c.value for c in at.caption)
+
+
+def test_read_only_view_disables_every_edit():
+    at = _app()
+    at.session_state["persist:readonly"] = True
+    _goto(at, "pages/objectives.py")
+    assert all(c.disabled for c in at.segmented_control)
+    assert at.button(key="objectives:apply").disabled
+    _goto(at, "pages/dashboard.py")
+    assert at.file_uploader(key="dashboard:actuals").disabled
