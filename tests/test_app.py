@@ -18,29 +18,7 @@ CORPUS = Path(__file__).resolve().parent / "import_corpus"
 HEADLINES = ("ROI", "Productivity per rep", "Sales-ops cost", "Payback (months)")
 
 
-@pytest.fixture(autouse=True)
-def warm_server(monkeypatch, tmp_path):
-    """Run every AppTest run like a server past its first request.
-
-    AppTest resets Streamlit's process-wide "pages directory" flag before every
-    run, so each run would start in the legacy mode that the pages' navigation
-    guard answers with a rerun, and a rerun drops a pending button click. A real
-    server is in that mode only for its very first request, which the browser
-    test of a deep link covers.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    from salesops.ui import persist
-
-    monkeypatch.setenv("SALESOPS_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")  # never the working dir
-    persist._store_for.clear()
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+from tests.apptest_support import warm_server  # noqa: E402,F401  (autouse: temp database, warm server)
 
 
 def _app() -> AppTest:

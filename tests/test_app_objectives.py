@@ -16,35 +16,10 @@ APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 PAGES = ("pages/objectives.py", "pages/dashboard.py")
 
 
-@pytest.fixture(autouse=True)
-def warm_server(monkeypatch, tmp_path):
-    """Run every AppTest run like a server past its first request (see tests/test_app.py)."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    from salesops.ui import persist
-
-    monkeypatch.setenv("SALESOPS_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")  # never the working dir
-    persist._store_for.clear()
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+from tests.apptest_support import app, goto, warm_server  # noqa: E402,F401  (autouse: temp database, warm server)
 
 
-def _app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _goto(at: AppTest, page: str) -> AppTest:
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+_app, _goto = app, goto
 
 
 def _texts(elements) -> list[str]:

@@ -12,38 +12,20 @@ from salesops.model import evaluate
 from salesops.samples import load_sample
 from salesops.share import encode
 from salesops.store import Store
+from tests.apptest_support import app, warm_server  # noqa: F401  (autouse: temp database, warm server)
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
 
 @pytest.fixture(autouse=True)
-def temp_store(tmp_path, monkeypatch):
-    """Every test gets its own database; AppTest runs like a server past its first request."""
-    from streamlit.runtime.pages_manager import PagesManager
+def temp_store(warm_server):
+    """The database the app uses in this test (see tests.apptest_support.warm_server)."""
+    import os
 
-    from salesops.ui import persist
-
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("SALESOPS_DATABASE_URL", url)
-    persist._store_for.clear()
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-    yield Store(url)
-    persist._store_for.clear()
+    return Store(os.environ["SALESOPS_DATABASE_URL"])
 
 
-def _app(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+_app = app
 
 
 def _roi(at: AppTest) -> str:

@@ -16,22 +16,7 @@ PAGE = "pages/uncertainty.py"
 GROUPS = ("ROI", "Payback", "Productivity per rep")
 
 
-@pytest.fixture(autouse=True)
-def warm_server(monkeypatch, tmp_path):
-    """As in tests/test_app.py: every AppTest run behaves like a server past its first request."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    from salesops.ui import persist
-
-    monkeypatch.setenv("SALESOPS_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")  # never the working dir
-    persist._store_for.clear()
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+from tests.apptest_support import warm_server  # noqa: E402,F401  (autouse: temp database, warm server)
 
 
 def _page(sample: str = "midmarket") -> AppTest:
