@@ -820,6 +820,16 @@ def classify(title: str, department: str, rules: Sequence[Rule]) -> tuple[str, s
 # --------------------------------------------------------------------------
 # Values
 # --------------------------------------------------------------------------
+MAX_COST_USD = 1e9  # a person's yearly cost; the scenario format refuses more
+
+
+def _parse_cost(text: str) -> float:
+    value = parse_amount(text)
+    if value > MAX_COST_USD:
+        raise ValueError(f"is more than {MAX_COST_USD:,.0f} a year")
+    return value
+
+
 def parse_amount(text: str, money: bool = True) -> float:
     """A non-negative amount written the way spreadsheets write money.
 
@@ -1148,7 +1158,7 @@ class _Importer:
                 self.warnings.append(f"row {row}: {pid!r} is their own manager; taken as the top of the org")
         self.titles = self.values("title") or [""] * len(rows)
         self.departments = self.values("department") or [""] * len(rows)
-        self.costs = self._numbers("cost", parse_amount, default=None)
+        self.costs = self._numbers("cost", _parse_cost, default=None)
         self.ftes = self._ftes()
         self.region_params = {f: self._numbers(f, _parse_signed, default=None)
                               for f in ("tz_offset_hours", "market_complexity", "cost_index")}
