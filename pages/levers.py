@@ -7,7 +7,7 @@ import streamlit as st
 
 from salesops import charts, initiatives
 from salesops.format import fmt_months, fmt_pct, fmt_usd
-from salesops.plan_items import Initiative, PlanItemError
+from salesops.plan_items import PlanItemError
 from salesops.ui import state
 from salesops.ui.boot import ensure_app_navigation
 from salesops.ui.widgets import headline_metrics
@@ -41,9 +41,7 @@ if missing:
 
     btn_col.button("Add", key="levers:add", on_click=_add, icon=":material/add:", disabled=locked)
 
-COLUMNS = ["active", "id", "name", "one_off_cost_usd", "running_cost_usd_per_year", "start_month",
-           "hours_saved_per_rep_week", "service_rate_gain", "roles", "attainment_gain", "ramp_months_saved", "source"]
-table = pd.DataFrame([{**i.to_dict(), "roles": ", ".join(i.roles)} for i in scenario.initiatives], columns=COLUMNS)
+table = pd.DataFrame([{**i.to_dict(), "roles": ", ".join(i.roles)} for i in scenario.initiatives], columns=list(initiatives.ROW_FIELDS))
 st.subheader("Initiatives in this scenario")
 st.caption("Tick **Include** to apply an initiative. Edit any figure, or add your own row; a row with a problem "
            "is refused with its row and field named, and nothing changes.")
@@ -67,42 +65,9 @@ edited = st.data_editor(
 )
 
 
-def _rows_to_initiatives(frame: pd.DataFrame) -> list[Initiative]:
-    out = []
-    for n, row in enumerate(frame.to_dict("records"), start=1):
-        values = {k: row[k] for k in COLUMNS if k in row}
-        blank = [k for k in ("id", "name") if not isinstance(values.get(k), str) or not values[k].strip()]
-        if blank:
-            raise PlanItemError(f"row {n}: {blank[0]} is empty")
-        for key, default in (("active", True), ("one_off_cost_usd", 0.0), ("running_cost_usd_per_year", 0.0),
-                             ("start_month", 1), ("hours_saved_per_rep_week", 0.0), ("service_rate_gain", 0.0),
-                             ("attainment_gain", 0.0), ("ramp_months_saved", 0.0), ("source", "")):
-            if values.get(key) is None or (isinstance(values.get(key), float) and pd.isna(values[key])):
-                values[key] = default
-        values["roles"] = tuple(r.strip() for r in str(values.get("roles") or "").split(",") if r.strip())
-        values["active"] = bool(values["active"])
-        if isinstance(values["start_month"], float) and values["start_month"].is_integer():
-            values["start_month"] = int(values["start_month"])
-        try:
-            out.append(Initiative(**values))
-        except PlanItemError as exc:
-            raise PlanItemError(f"row {n} ({values['name']}): {exc}") from None
-    known_roles = {p.role.id for p in scenario.roles}
-    for n, item in enumerate(out, start=1):
-        unknown = [r for r in item.roles if r not in known_roles]
-        if unknown:
-            raise PlanItemError(f"row {n} ({item.name}): unknown role(s) {', '.join(unknown)}; roles: "
-                                f"{', '.join(sorted(known_roles))}")
-    ids = [i.id for i in out]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise PlanItemError(f"duplicate id(s) {', '.join(dupes)}")
-    return out
-
-
 if not locked and not edited.equals(table):
     try:
-        updated = _rows_to_initiatives(edited)
+        updated = initiatives.from_rows(edited.to_dict("records"), {p.role.id for p in scenario.roles})
     except PlanItemError as exc:
         st.error(f"Not applied: {exc}. The scenario is unchanged.")
     else:

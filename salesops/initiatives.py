@@ -17,10 +17,10 @@ from typing import Callable, Iterable, Sequence
 import pandas as pd
 
 from salesops.paths import DATA_DIR
-from salesops.plan_items import Initiative
+from salesops.plan_items import Initiative, PlanItemError
 from salesops.scenario import Scenario
 
-__all__ = ["RANK_COLUMNS", "catalog", "catalog_sources", "effective", "extra_hours", "rank", "with_initiatives"]
+__all__ = ["RANK_COLUMNS", "ROW_FIELDS", "catalog", "from_rows", "catalog_sources", "effective", "extra_hours", "rank", "with_initiatives"]
 
 MIN_RAMP_MONTHS = 0.5  # a ramp cannot shrink below two weeks, whatever is stacked on it
 RANK_COLUMNS = ["id", "name", "active", "start_month", "one_off_cost_usd", "running_cost_usd_per_year",
@@ -117,3 +117,53 @@ def rank(scenario: Scenario, evaluate_fn: Callable | None = None) -> pd.DataFram
         })
     table = pd.DataFrame(rows, columns=RANK_COLUMNS)
     return table.sort_values(["roi_3yr", "net_3yr_usd"], ascending=False, ignore_index=True)
+
+
+ROW_FIELDS = ("active", "id", "name", "one_off_cost_usd", "running_cost_usd_per_year", "start_month",
+              "hours_saved_per_rep_week", "service_rate_gain", "roles", "attainment_gain", "ramp_months_saved", "source")
+_ROW_DEFAULTS = (("active", True), ("one_off_cost_usd", 0.0), ("running_cost_usd_per_year", 0.0), ("start_month", 1),
+                 ("hours_saved_per_rep_week", 0.0), ("service_rate_gain", 0.0), ("attainment_gain", 0.0),
+                 ("ramp_months_saved", 0.0), ("source", ""))
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def from_rows(rows: Sequence[dict], role_ids: Iterable[str]) -> list[Initiative]:
+    """Initiatives from the rows of an edited table (roles as comma-separated ids).
+
+    Raises
+    ------
+    PlanItemError
+        Naming the row (1-based) and field of the first problem: a blank id or
+        name, a bad value, a role the scenario does not have, or a repeated id.
+    """
+    known = set(role_ids)
+    out = []
+    for n, row in enumerate(rows, start=1):
+        values = {k: row[k] for k in ROW_FIELDS if k in row}
+        blank = [k for k in ("id", "name") if not isinstance(values.get(k), str) or not values[k].strip()]
+        if blank:
+            raise PlanItemError(f"row {n}: {blank[0]} is empty")
+        for key, default in _ROW_DEFAULTS:
+            if _missing(values.get(key)):
+                values[key] = default
+        values["roles"] = tuple(r.strip() for r in str(values.get("roles") or "").split(",") if r.strip())
+        values["active"] = bool(values["active"])
+        if isinstance(values["start_month"], float) and values["start_month"].is_integer():
+            values["start_month"] = int(values["start_month"])
+        try:
+            item = Initiative(**values)
+        except PlanItemError as exc:
+            raise PlanItemError(f"row {n} ({values['name']}): {exc}") from None
+        unknown = [r for r in item.roles if r not in known]
+        if unknown:
+            raise PlanItemError(f"row {n} ({item.name}): unknown role(s) {', '.join(unknown)}; roles: "
+                                f"{', '.join(sorted(known))}")
+        out.append(item)
+    ids = [i.id for i in out]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise PlanItemError(f"duplicate id(s) {', '.join(dupes)}")
+    return out

@@ -531,8 +531,8 @@ def kpi_table(scenario: Scenario, results: Results) -> pd.DataFrame:
 # --------------------------------------------------------------------------
 # Objectives from an edited table
 # --------------------------------------------------------------------------
-class ObjectivesRejected(ValueError):
-    """Edited objectives that cannot be applied; ``problems`` name the row and field of each."""
+class _Rejected(ValueError):
+    """Input refused as a whole; ``problems`` (the first MAX_PROBLEMS) name each, ``total`` counts all."""
 
     def __init__(self, problems: Iterable[str]) -> None:
         items = list(problems)
@@ -543,6 +543,10 @@ class ObjectivesRejected(ValueError):
     def __str__(self) -> str:
         more = self.total - len(self.problems)
         return "; ".join(self.problems) + (f"; and {more} more problem(s)" if more > 0 else "")
+
+
+class ObjectivesRejected(_Rejected):
+    """Edited objectives that cannot be applied; ``problems`` name the row and field of each."""
 
 
 def _blank(value: Any) -> bool:
@@ -699,7 +703,7 @@ def objectives_from_rows(rows: Sequence[Mapping[str, Any]],
 # --------------------------------------------------------------------------
 # Actuals: parse, merge, template
 # --------------------------------------------------------------------------
-class ActualsRejected(ValueError):
+class ActualsRejected(_Rejected):
     """An actuals file that cannot be used; ``problems`` lists why (at most :data:`MAX_PROBLEMS`).
 
     Parameters
@@ -709,15 +713,6 @@ class ActualsRejected(ValueError):
         the first :data:`MAX_PROBLEMS` are kept and ``total`` counts them all.
     """
 
-    def __init__(self, problems: Iterable[str]) -> None:
-        items = list(problems)
-        self.total = len(items)
-        self.problems: tuple[str, ...] = tuple(items[:MAX_PROBLEMS])
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        more = self.total - len(self.problems)
-        return "; ".join(self.problems) + (f"; and {more} more problem(s)" if more > 0 else "")
 
 
 def _normal_period(text: str) -> str | None:

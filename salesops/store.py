@@ -300,8 +300,8 @@ def database_url(explicit: str | None = None) -> str:
 
     Examples
     --------
-    >>> database_url("sqlite:////tmp/x.db")
-    'sqlite:////tmp/x.db'
+    >>> database_url("sqlite:///scenarios.db")
+    'sqlite:///scenarios.db'
     """
     if explicit is not None and explicit.strip():
         return explicit.strip()

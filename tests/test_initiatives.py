@@ -102,3 +102,16 @@ def test_catalog_defaults_have_sources_and_valid_roles():
 def test_bad_initiatives_are_refused_naming_the_field(field, value, message):
     with pytest.raises(PlanItemError, match=message):
         Initiative(**{"id": "x", "name": "X", field: value})
+
+
+def test_rows_from_a_table_become_initiatives_or_name_the_problem():
+    rows = [{"active": True, "id": "a", "name": "A", "roles": "deal_desk, crm_admin", "start_month": 2.0,
+             "one_off_cost_usd": float("nan")}]
+    (item,) = initiatives.from_rows(rows, {"deal_desk", "crm_admin"})
+    assert item.roles == ("deal_desk", "crm_admin") and item.start_month == 2 and item.one_off_cost_usd == 0.0
+    with pytest.raises(PlanItemError, match=r"row 1 \(A\): unknown role\(s\) nope"):
+        initiatives.from_rows([{**rows[0], "roles": "nope"}], {"deal_desk"})
+    with pytest.raises(PlanItemError, match="row 2: name is empty"):
+        initiatives.from_rows([rows[0], {"id": "b", "name": " "}], {"deal_desk", "crm_admin"})
+    with pytest.raises(PlanItemError, match="duplicate id"):
+        initiatives.from_rows([rows[0], rows[0]], {"deal_desk", "crm_admin"})
