@@ -21,9 +21,8 @@ options: dict[str, str] = {"working": f"Working scenario: {state.current().name}
 options.update({f"sample:{s.name}": f"Sample: {s.title}" for s in list_samples()})
 db = persist.store()
 if db is not None:
-    for info in db.list_scenarios():
-        for h in db.history(info.scenario_id):
-            options[f"saved:{info.scenario_id}:{h.version}"] = f"{h.name} v{h.version}" + (f" ({h.note})" if h.note else "")
+    for h in db.recent_versions():  # one query, however many scenarios are saved
+        options[f"saved:{h.scenario_id}:{h.version}"] = f"{h.name} v{h.version}" + (f" ({h.note})" if h.note else "")
 else:
     st.caption(f"Saved scenarios are unavailable: {persist.store_error()}")
 

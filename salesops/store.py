@@ -824,6 +824,19 @@ class Store:
 
         return self._run(work, write=False, what=f"cannot read the history of {_show(scenario_id)}")
 
+    def recent_versions(self, limit: int = 1000) -> list[VersionInfo]:
+        """Versions of every saved scenario in one query, newest first (for pickers)."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100_000:
+            raise StoreError(f"limit must be a whole number from 1 to 100000, got {limit!r}")
+
+        def work(conn: Connection) -> list[VersionInfo]:
+            rows = conn.execute(sa.select(*_INFO_COLUMNS)
+                                .order_by(_VERSIONS.c.created_at.desc(), _VERSIONS.c.version.desc())
+                                .limit(limit)).all()
+            return [self._info(r) for r in rows]
+
+        return self._run(work, write=False, what="cannot list the saved versions")
+
     def list_scenarios(self, limit: int = 500) -> list[ScenarioInfo]:
         """Saved scenarios, most recently updated first.
 

@@ -546,3 +546,16 @@ def _locked_error() -> Exception:
     import sqlite3
 
     return sqlite3.OperationalError("database is locked")
+
+
+def test_recent_versions_lists_every_scenario_newest_first(make_store):
+    from salesops.samples import load_sample
+
+    store = make_store()
+    a = store.create(load_sample("startup"), name="A")
+    b = store.create(load_sample("midmarket"), name="B")
+    a2 = store.save(a.scenario_id, load_sample("startup").with_placement("all", "localized"), base_version=1)
+    listed = [(v.scenario_id, v.version) for v in store.recent_versions()]
+    assert set(listed) == {(a.scenario_id, 1), (b.scenario_id, 1), (a2.scenario_id, 2)}
+    assert listed[0] == (a2.scenario_id, 2)
+    assert len(store.recent_versions(limit=2)) == 2
