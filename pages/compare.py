@@ -5,7 +5,7 @@ import streamlit as st
 
 from salesops import charts
 from salesops.compare import headline_table, structural_diff
-from salesops.format import fmt_months, fmt_pct, fmt_usd
+from salesops.metrics import METRIC
 from salesops.samples import list_samples, load_sample
 from salesops.ui import persist, state
 from salesops.ui.boot import ensure_app_navigation
@@ -54,18 +54,15 @@ baseline = st.selectbox("Baseline", options=list(range(len(chosen))), format_fun
                         key="compare:baseline")
 
 table = headline_table(labels, results, baseline=baseline)
-formats = {"percent": lambda v: fmt_pct(v, 1), "usd": fmt_usd, "months": fmt_months,
-           "number": lambda v: f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"}
-deltas = {"percent": lambda d: f"{d * 100:+.1f} pp", "usd": lambda d: ("+" if d >= 0 else "") + fmt_usd(d),
-          "months": lambda d: f"{d:+.1f}", "number": lambda d: f"{d:+,.1f}"}
 shown = []
 for row in table.to_dict("records"):
     out = {"Metric": row["metric"]}
     for i, label in enumerate(labels):
         value, delta = row[label], row[f"{label} Δ"]
-        text = "n/a" if value is None else formats[row["kind"]](value)
+        metric = METRIC[row["key"]]
+        text = metric.text(value)
         if i != baseline and delta is not None and abs(delta) > 1e-12:
-            text += f"  ({deltas[row['kind']](delta)})"
+            text += f"  ({metric.delta_text(delta)})"
         out[label] = text
     shown.append(out)
 st.dataframe(pd.DataFrame(shown), hide_index=True, width="stretch", height=36 * (len(shown) + 1) + 4)

@@ -5,7 +5,7 @@ import streamlit as st
 from salesops.format import fmt_pct, fmt_ratio, fmt_usd
 from salesops.samples import list_samples, load_sample
 from salesops.ui import persist, state
-from salesops.ui.widgets import headline_metrics
+from salesops.ui.widgets import TZ_GAP_HELP, TZ_OFFSET_HELP, headline_strip
 from salesops.ui.boot import ensure_app_navigation
 
 ensure_app_navigation()
@@ -14,9 +14,10 @@ SAMPLES = {s.name: s for s in list_samples()}
 
 
 def _load_selected() -> None:
-    persist.leave_shared_view()
+    if state.readonly():  # the picker is disabled in a shared view; a forged message changes nothing
+        return
     name = st.session_state["scenario:sample"]
-    state.commit(load_sample(name), f"Loaded sample '{name}'")
+    state.commit(load_sample(name), f"Loaded sample '{name}'", baseline=True)
     st.session_state["scenario:sample_name"] = name
 
 
@@ -35,23 +36,31 @@ st.selectbox(
     format_func=lambda n: f"{SAMPLES[n].title}",
     key="scenario:sample",
     on_change=_load_selected,
+    disabled=state.readonly(),
     help="Loading a sample replaces the working scenario; Undo in the sidebar brings it back.",
 )
+if state.readonly():
+    st.caption("You are viewing a shared scenario read-only, so the sample picker is off. Make an editable copy "
+               "(sidebar, Save & share) to work from it, or open the app without the link to start afresh.")
 
 res = state.results()
-headline_metrics(res)
+headline_strip()
 
+_regions = res.regions_frame()
 left, right = st.columns([5, 2])
 with left:
     st.subheader(scenario.name)
     if scenario.description:
         st.caption(scenario.description)
     st.dataframe(
-        res.regions_frame()[["name", "reps", "managers", "tz_gap_hours", "selling_time_share",
-                             "productivity_per_rep_usd", "embedded_ops_fte"]],
+        _regions.assign(tz_offset_hours=_regions["region_id"].map({r.id: r.tz_offset_hours for r in scenario.regions}))[
+            ["name", "reps", "managers", "tz_offset_hours", "tz_gap_hours", "selling_time_share",
+             "productivity_per_rep_usd", "embedded_ops_fte"]],
         column_config={
             "name": "Region", "reps": "Reps", "managers": "Managers",
-            "tz_gap_hours": st.column_config.NumberColumn("Hours from HQ", format="%.1f"),
+            "tz_offset_hours": st.column_config.NumberColumn("Offset from HQ (h)", format="%+.1f",
+                                                             help=TZ_OFFSET_HELP),
+            "tz_gap_hours": st.column_config.NumberColumn("Time-zone gap (h)", format="%.1f", help=TZ_GAP_HELP),
             "selling_time_share": st.column_config.NumberColumn("Selling time", format="percent"),
             "productivity_per_rep_usd": st.column_config.NumberColumn("Productivity per rep", format="$%,.0f"),
             "embedded_ops_fte": st.column_config.NumberColumn("Ops FTE in region", format="%.1f"),

@@ -58,7 +58,7 @@ with st.expander("Open a scenario file (.json) saved from this app or the comman
                        f"{len(opened.roles)} sales-ops roles.")
             if st.button("Use this scenario", key="import:scenario_accept", type="primary"):
                 persist.leave_shared_view()
-                state.commit(opened, f"Opened {scenario_file.name}")
+                state.commit(opened, f"Opened {scenario_file.name}", baseline=True)
                 st.success("Done: it is now the working scenario (Undo brings back the previous one).")
 upload = st.file_uploader("HRIS export", type=["csv", "txt", "xlsx"], key="import:file")
 if upload is None:
@@ -168,14 +168,14 @@ if corrections != overrides:
     st.rerun()
 
 regions = pd.DataFrame([{"Region": r.name, "Reps": r.reps, "Managers": r.managers,
-                         "Hours from HQ": r.tz_offset_hours, "HQ": r.id == result.scenario.hq_region}
+                         "Offset from HQ (h)": r.tz_offset_hours, "HQ": r.id == result.scenario.hq_region}
                         for r in result.scenario.regions])
 st.dataframe(regions, hide_index=True)
 
 st.subheader("4. Use it")
 if st.button("Use this org", type="primary", key="import:accept", icon=":material/check:"):
     persist.leave_shared_view()
-    state.commit(result.scenario, f"Imported {upload.name}")
+    state.commit(result.scenario, f"Imported {upload.name}", baseline=True)
     st.session_state["import:overrides"] = {}
     st.success(f"Imported {result.scenario.total_reps:,} reps in {len(result.scenario.regions)} regions. "
                "Open **Org designer** or **Productivity & ROI** to work with it; Undo brings back the "

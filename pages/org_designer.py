@@ -11,7 +11,7 @@ from salesops.org import build_org, org_summary
 from salesops.roles import load_catalog
 from salesops.scenario import Region, RolePlan, ScenarioError
 from salesops.ui import state
-from salesops.ui.widgets import placement_control
+from salesops.ui.widgets import TZ_OFFSET_HELP, placement_control
 from salesops.ui.boot import ensure_app_navigation
 
 ensure_app_navigation()
@@ -204,7 +204,8 @@ edited = st.data_editor(
         "id": "Id", "name": "Region",
         "reps": st.column_config.NumberColumn("Reps", min_value=0, max_value=1_000_000, step=1),
         "managers": st.column_config.NumberColumn("Managers", min_value=0, max_value=100_000, step=1),
-        "tz_offset_hours": st.column_config.NumberColumn("Hours from HQ", min_value=-12, max_value=14, step=0.5),
+        "tz_offset_hours": st.column_config.NumberColumn("Offset from HQ (h)", min_value=-12, max_value=14, step=0.5,
+                                                        help=TZ_OFFSET_HELP),
         "market_complexity": st.column_config.NumberColumn("Market complexity", min_value=0.0, max_value=1.0,
                                                            step=0.05),
         "cost_index": st.column_config.NumberColumn("Cost index", min_value=0.05, max_value=20.0, step=0.05),

@@ -1,4 +1,4 @@
-"""Peer benchmarks: this org's ratios beside published figures and a peer profile."""
+"""Peer benchmarks: this org's ratios beside published figures and a peer profile, with Org analytics' health check."""
 
 import pandas as pd
 import streamlit as st
@@ -16,11 +16,16 @@ scenario = state.current()
 res = state.results()
 a = analyze_scenario(scenario)
 profiles = {p.id: p for p in peer_profiles()}
+HEALTH_COLUMN = "Health check (as Org analytics)"
+# compare()'s status: where the figure sits among the published figures, in words.
+AMONG = {"within": "within the range", "below": "below the lowest", "above": "above the highest", "n/a": "n/a"}
 
 st.title("Peer benchmarks")
 st.markdown("How this org's ratios compare with published figures, and with a typical company of a chosen "
             "size. Each figure carries its source and how firm it is: *sourced* (primary source), *2nd-hand* "
-            "(quoted by someone else), *unconfirmed* or *illustrative* (a judgement of this tool).")
+            "(quoted by someone else), *unconfirmed* or *illustrative* (a judgement of this tool). Published "
+            "figures mix targets, warning levels and survey averages, so sitting among them is not the same as "
+            "being healthy: the **health check** applies the same rules as the Org analytics page.")
 
 left, right = st.columns(2)
 if st.session_state.get("peers:profile") not in profiles:
@@ -42,9 +47,6 @@ right.number_input("Company's total annual revenue (USD millions)", min_value=0.
                         "3-10% of revenue benchmark. 0 = not given.")
 st.caption(profiles[profile_id].description)
 
-table = compare(scenario, res, a, profile_id)
-st.vega_lite_chart(spec=charts.chart_spec("peer_comparison", table), width="stretch")
-
 
 def _fmt(value, kind: str) -> str:
     if value is None or pd.isna(value):
@@ -53,13 +55,35 @@ def _fmt(value, kind: str) -> str:
             "months": lambda v: f"{v:,.1f} months", "usd": lambda v: fmt_usd(v)}.get(kind, lambda v: f"{v:,.3g}")(value)
 
 
+def _health(status: str, threshold: str) -> str:
+    if not threshold:
+        return "No rule"
+    return {"ok": "OK", "warning": "Warning", "n/a": "Not checked (no value)"}[status]
+
+
+table = compare(scenario, res, a, profile_id)
+warned = table[table["health"] == "warning"]
+if len(warned):
+    st.warning(f"**{HEALTH_COLUMN}**: " + "; ".join(
+        f"{row.metric}: {_fmt(row.this_org, row.format)} (rule: {row.health_threshold})" for row in warned.itertuples())
+        + ". The same warnings appear on the Org analytics page.", icon=":material/warning:")
+st.vega_lite_chart(spec=charts.chart_spec("peer_comparison", table), width="stretch")
+st.caption("The dot's colour shows where this org sits among the published figures, not whether the figure is "
+           f"healthy; see **{HEALTH_COLUMN}** in the table.")
+
 shown = pd.DataFrame([{
     "Metric": row.metric, "This org": _fmt(row.this_org, row.format),
+    HEALTH_COLUMN: _health(row.health, row.health_threshold), "Health rule": row.health_threshold,
+    "Among published figures": AMONG[row.status],
     "Published figures": f"{_fmt(row.low, row.format)} to {_fmt(row.high, row.format)}",
     f"Typical {profiles[profile_id].name}": _fmt(row.peer_value, row.format),
-    "Against the published band": row.status, "Source": row.source, "Firmness": row.firmness,
+    "Source": row.source, "Firmness": row.firmness,
 } for row in table.itertuples()])
 st.dataframe(shown, hide_index=True, width="stretch")
+st.caption(f"**{HEALTH_COLUMN}**: the rule of data/health_rules.json that the Org analytics page flags with, applied "
+           "to this org's figure (for reps per front-line manager, to the org's average; Org analytics checks each "
+           "manager). *No rule*: Org analytics does not check the metric. **Among published figures**: where the "
+           "figure sits in the range from the lowest to the highest published figure.")
 
 with st.expander("Every published figure behind these comparisons"):
     st.dataframe(

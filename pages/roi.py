@@ -5,22 +5,19 @@ import streamlit as st
 from salesops import charts
 from salesops.format import fmt_pct, fmt_ratio, fmt_usd
 from salesops.ui import state
-from salesops.ui.widgets import headline_metrics, placement_controls
-from salesops.whatif import evaluate_cached, placement_whatifs
+from salesops.ui.widgets import headline_strip, placement_controls
+from salesops.whatif import placement_whatifs
 from salesops.ui.boot import ensure_app_navigation
 
 ensure_app_navigation()
 
 scenario = state.current()
 res = state.results()
-before = state.previous()
 
 st.title("Productivity & ROI")
 st.caption(f"{scenario.name} · {res.reps:,} reps · {res.sales_ops_fte:,.1f} sales-ops FTE "
            f"({fmt_ratio(res.reps_per_ops_fte)} reps per FTE) · {fmt_usd(res.ops_cost_per_rep_usd)} per rep")
-# Deltas show the effect of the last edit; after loading another org they would mislead.
-comparable = before is not None and [r.id for r in before.regions] == [r.id for r in scenario.regions]
-headline_metrics(res, evaluate_cached(before) if comparable else None)
+headline_strip()
 
 with st.container(border=True):
     st.markdown("**Placement of each sales-ops role** (changes update every figure on this page)")

@@ -61,12 +61,14 @@ import math
 import os
 import sys
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator, NamedTuple, NoReturn, Sequence, TextIO
 
 from salesops import __version__
 from salesops import hris
 from salesops.export import export_rows, to_csv, to_graphml
+from salesops.metrics import COMPARE, METRIC
 from salesops.model import Results, evaluate
 from salesops.samples import MAX_SYNTH_REGIONS, list_samples, load_sample, synthetic
 from salesops.scenario import PLACEMENTS, Scenario, ScenarioError
@@ -546,20 +548,26 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str, in
 
 
 def _headline_rows(scenario: Scenario, res: Results) -> list[tuple[str, str]]:
+    """The headline as label and text, with the labels and formats of :mod:`salesops.metrics`."""
     horizon = scenario.assumptions.horizon_months
-    payback = "never" if res.payback_months is None else f"{_num(res.payback_months)} months"
+    head = res.headline()
+
+    def row(key: str, extra: str = "") -> tuple[str, str]:
+        return METRIC[key].label, METRIC[key].text(head[key], precise=True) + extra
+
     return [
-        ("ROI (annual, steady state)", _pct(res.roi)),
-        (f"ROI over {horizon} months", _pct(res.roi_3yr)),
-        ("Payback", payback),
-        ("Productivity per rep", f"{_usd(res.productivity_per_rep_usd)}  "
-                                 f"(baseline {_usd(res.baseline_productivity_per_rep_usd)})"),
-        ("Selling-time share", f"{_pct(res.selling_time_share)}  (baseline {_pct(res.baseline_selling_time_share)})"),
-        ("Revenue per year", f"{_usd(res.revenue_usd)}  (baseline {_usd(res.baseline_revenue_usd)})"),
-        ("Sales-ops cost per year", _usd(res.sales_ops_cost_usd)),
-        ("Sales-ops FTE", _num(res.sales_ops_fte)),
-        ("Reps", f"{res.reps:,}"),
-        ("Reps per sales-ops FTE", _num(res.reps_per_ops_fte)),
+        row("roi", "  (annual, steady state)"),
+        (f"ROI over {horizon} months", METRIC["roi"].text(res.roi_3yr, precise=True)),
+        row("payback_months"),
+        row("productivity_per_rep", f"  (baseline {_usd(res.baseline_productivity_per_rep_usd)})"),
+        row("selling_time_share", f"  (baseline {_pct(res.baseline_selling_time_share)})"),
+        row("revenue", f"  (baseline {_usd(res.baseline_revenue_usd)})"),
+        row("gross_margin_uplift"),
+        row("sales_ops_cost", "  (per year)"),
+        row("sales_ops_fte"),
+        row("reps"),
+        row("reps_per_sales_ops_fte"),
+        row("sales_ops_cost_per_rep"),
     ]
 
 
@@ -877,31 +885,10 @@ def _cmd_scenarios_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# (key in Results.headline(), label, format of a value, format of a difference)
-def _signed_usd(value: float) -> str:
-    return ("+" if value >= 0 else "-") + _usd(abs(value))
-
-
-def _signed(value: float, digits: int = 1) -> str:
-    return f"{value:+,.{digits}f}" if _finite(value) else "n/a"
-
-
-def _points(value: float) -> str:
-    return f"{value * 100:+,.1f} pt" if _finite(value) else "n/a"
-
-
-def _months(value: float | None) -> str:
-    return "never" if value is None else _num(value)
-
-
-COMPARE_METRICS: tuple[tuple[str, str, Callable[[Any], str], Callable[[Any], str]], ...] = (
-    ("roi", "ROI (annual)", _pct, _points),
-    ("productivity_per_rep", "Productivity per rep", _usd, _signed_usd),
-    ("sales_ops_cost", "Sales-ops cost per year", _usd, _signed_usd),
-    ("sales_ops_fte", "Sales-ops FTE", _num, _signed),
-    ("payback_months", "Payback (months)", _months, _signed),
-    ("selling_time_share", "Selling-time share", _pct, _points),
-    ("reps", "Reps", lambda v: f"{v:,}", lambda v: f"{v:+,}"),
+# (key in Results.headline(), label, format of a value, format of a difference): salesops.metrics.COMPARE,
+# the list the Compare page and the exports use, with dollars in full.
+COMPARE_METRICS: tuple[tuple[str, str, Callable[[Any], str], Callable[[Any], str]], ...] = tuple(
+    (m.key, m.label, partial(m.text, precise=True), partial(m.delta_text, precise=True)) for m in COMPARE
 )
 
 

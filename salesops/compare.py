@@ -7,25 +7,14 @@ from typing import Sequence
 
 import pandas as pd
 
+from salesops.metrics import COMPARE
 from salesops.model import Results
 from salesops.scenario import Scenario
 
 __all__ = ["METRICS", "Change", "headline_table", "structural_diff"]
 
-# (key in Results.headline(), label, kind) — kind says how to format and compare it.
-METRICS = (
-    ("roi", "ROI", "percent"),
-    ("productivity_per_rep", "Productivity per rep", "usd"),
-    ("sales_ops_cost", "Sales-ops cost", "usd"),
-    ("payback_months", "Payback (months)", "months"),
-    ("sales_ops_fte", "Sales-ops FTE", "number"),
-    ("reps", "Reps", "number"),
-    ("reps_per_sales_ops_fte", "Reps per sales-ops FTE", "number"),
-    ("selling_time_share", "Selling-time share", "percent"),
-    ("revenue", "Revenue", "usd"),
-    ("gross_margin_uplift", "Gross-margin uplift", "usd"),
-    ("sales_ops_cost_per_rep", "Sales-ops cost per rep", "usd"),
-)
+# (key in Results.headline(), label, kind): the one list of salesops.metrics, shared with the CLI and exports.
+METRICS = tuple((m.key, m.label, m.kind) for m in COMPARE)
 
 
 def headline_table(labels: Sequence[str], results: Sequence[Results], baseline: int = 0) -> pd.DataFrame:
@@ -42,7 +31,7 @@ def headline_table(labels: Sequence[str], results: Sequence[Results], baseline: 
     Returns
     -------
     pandas.DataFrame
-        One row per metric: ``metric``, ``kind``, then for each label its value and
+        One row per metric: ``metric`` (label), ``kind``, ``key``, then for each label its value and
         ``"<label> Δ"`` its difference from the baseline (None where a value is missing).
 
     Raises
@@ -59,7 +48,7 @@ def headline_table(labels: Sequence[str], results: Sequence[Results], baseline: 
     heads = [r.headline() for r in results]
     rows = []
     for key, label, kind in METRICS:
-        row = {"metric": label, "kind": kind}
+        row = {"metric": label, "kind": kind, "key": key}
         base = heads[baseline][key]
         for name, head in zip(labels, heads):
             value = head[key]

@@ -201,7 +201,8 @@ def to_csv(scenario: Scenario, results: Results | None = None) -> str:
     writer.writerow(CSV_COLUMNS)
     numeric = {"fte", "cost_usd_per_year", "tz_offset_hours", "market_complexity", "cost_index"}
     for rec in export_rows(scenario, results):
-        writer.writerow([neutralize(_number(rec[c]) if c in numeric else str(rec[c])) for c in CSV_COLUMNS])
+        # Numbers are written as numbers (a negative offset stays -3); only text can start a formula.
+        writer.writerow([_number(rec[c]) if c in numeric else neutralize(str(rec[c])) for c in CSV_COLUMNS])
     return out.getvalue()
 
 

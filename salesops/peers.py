@@ -7,6 +7,13 @@ peer profiles (startup, mid-market, enterprise) with a typical value for each
 metric, and :func:`compare`, which places one org's figures against the band of
 published figures and the profile's typical value.
 
+The band of published figures is a spread of what sources report (for attrition,
+a 10% target, a 15-20% warning band and 25.8% and 30% survey figures), not a
+healthy range: being "within" it says nothing about whether a figure is good.
+Whether it is healthy is the ``health`` column of :func:`compare`, which judges
+the metrics that Org analytics also checks with the very same rules
+(:func:`salesops.analytics.judge` on ``data/health_rules.json``).
+
 Firmness, firmest first: ``"sourced"`` (primary source), ``"2nd-hand"`` (a blog
 quoting a study), ``"unconfirmed"`` (primary source not found) and
 ``"illustrative"`` (a judgement or derivation of this tool).
@@ -22,7 +29,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from salesops.analytics import OrgAnalytics
+from salesops.analytics import JUDGED_RULES, VERDICTS, OrgAnalytics, judge
 from salesops.model import Results
 from salesops.paths import DATA_DIR
 from salesops.scenario import Scenario
@@ -30,6 +37,7 @@ from salesops.scenario import Scenario
 __all__ = [
     "COMPARE_COLUMNS",
     "FIRMNESS",
+    "HEALTH_STATUSES",
     "STATUSES",
     "Benchmark",
     "Metric",
@@ -45,8 +53,9 @@ __all__ = [
 
 FIRMNESS = ("sourced", "2nd-hand", "unconfirmed", "illustrative")
 STATUSES = ("within", "below", "above", "n/a")
-COMPARE_COLUMNS = ["metric", "unit", "this_org", "low", "high", "peer_value", "status", "source", "firmness",
-                   "metric_id", "format", "peer_firmness", "peer_note"]
+HEALTH_STATUSES = VERDICTS  # "ok", "warning", or "n/a" (no value, or no health rule for the metric)
+COMPARE_COLUMNS = ["metric", "unit", "this_org", "low", "high", "peer_value", "status", "health", "health_threshold",
+                   "source", "firmness", "metric_id", "format", "peer_firmness", "peer_note"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,15 @@ class Metric:
         How to show a value of the metric.
     compare : bool
         Whether :func:`compare` places the org against it.
+    health_rules : tuple of str
+        Rules of ``data/health_rules.json`` (ids of
+        :data:`salesops.analytics.JUDGED_RULES`) that judge the org's value, the
+        same rules Org analytics flags with; empty when no rule applies.
+
+    Raises
+    ------
+    ValueError
+        Naming an unknown health rule.
     """
 
     id: str
@@ -67,6 +85,13 @@ class Metric:
     unit: str
     format: str
     compare: bool
+    health_rules: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = [r for r in self.health_rules if r not in JUDGED_RULES]
+        if unknown:
+            raise ValueError(f"metric {self.id!r}: unknown health rule(s) {', '.join(map(repr, unknown))}; "
+                             f"rules: {', '.join(JUDGED_RULES)}")
 
 
 @dataclass(frozen=True)
@@ -160,7 +185,8 @@ def metrics() -> tuple[Metric, ...]:
     >>> [m.id for m in metrics() if m.compare][:3]
     ['reps_per_ops_fte', 'reps_per_manager', 'attrition']
     """
-    return tuple(Metric(m["id"], m["label"], m["unit"], m["format"], m["compare"]) for m in _raw()["metrics"])
+    return tuple(Metric(m["id"], m["label"], m["unit"], m["format"], m["compare"], tuple(m.get("health_rules", ())))
+                 for m in _raw()["metrics"])
 
 
 def _metric(metric_id: str) -> Metric:
@@ -252,13 +278,18 @@ def suggest_profile(scenario: Scenario) -> str:
 # --------------------------------------------------------------------------
 _THIS_ORG: dict[str, Callable[[Scenario, Results, OrgAnalytics], float | None]] = {
     "reps_per_ops_fte": lambda s, r, a: a.reps_per_ops_fte,
-    "reps_per_manager": lambda s, r, a: a.reps_per_manager,
+    "reps_per_manager": lambda s, r, a: a.front_line_span,
     "attrition": lambda s, r, a: s.assumptions.attrition_per_year,
     "ramp_months": lambda s, r, a: s.assumptions.ramp_months,
     "selling_time_share": lambda s, r, a: r.selling_time_share if r.reps else None,
     "sales_spend_share": lambda s, r, a: a.sales_spend_share,
     "quota_attainment": lambda s, r, a: s.assumptions.quota_attainment,
     "ops_cost_per_rep": lambda s, r, a: r.ops_cost_per_rep_usd if r.reps else None,
+}
+# The value a health rule judges, where it is not this_org: reps with no sales-ops FTE are
+# infinitely many per FTE (under-served), as Org analytics flags them.
+_HEALTH_VALUE: dict[str, Callable[[Scenario, Results, OrgAnalytics], float | None]] = {
+    "reps_per_ops_fte": lambda s, r, a: math.inf if a.reps and a.reps_per_ops_fte is None else a.reps_per_ops_fte,
 }
 
 
@@ -282,6 +313,16 @@ def _status(value: float | None, low: float, high: float) -> str:
     return "within"
 
 
+def _health(metric: Metric, value: float | None) -> tuple[str, str]:
+    """The verdict of the metric's health rules on a value: a warning if any rule warns."""
+    if not metric.health_rules:
+        return "n/a", ""
+    verdicts = [judge(rule, value) for rule in metric.health_rules]
+    statuses = {v.status for v in verdicts}
+    status = "warning" if "warning" in statuses else ("n/a" if "n/a" in statuses else "ok")
+    return status, "; ".join(v.threshold for v in verdicts)
+
+
 def compare(scenario: Scenario, results: Results, analytics: OrgAnalytics, profile_id: str) -> pd.DataFrame:
     """This org's figures against the band of published figures and a peer profile.
 
@@ -301,9 +342,23 @@ def compare(scenario: Scenario, results: Results, analytics: OrgAnalytics, profi
         ``this_org`` (NaN when it cannot be computed), ``low`` and ``high``
         (lowest and highest published figure), ``peer_value`` (the profile's
         typical value), ``status`` ("within", "below" or "above" the published
-        band, "n/a" without a value), ``source`` (every figure in the band),
-        ``firmness`` (the weakest of them), then ``metric_id``, ``format``,
-        ``peer_firmness`` and ``peer_note``.
+        band, "n/a" without a value: where the figure sits among published
+        figures, not whether it is healthy), ``health`` ("ok" or "warning" by
+        the metric's rules of ``data/health_rules.json``, judged by
+        :func:`salesops.analytics.judge` exactly as Org analytics flags them;
+        "n/a" without a value or without a rule), ``health_threshold`` (the
+        rules' thresholds in words, ``""`` without a rule), ``source`` (every
+        figure in the band), ``firmness`` (the weakest of them), then
+        ``metric_id``, ``format``, ``peer_firmness`` and ``peer_note``.
+
+        Reps per front-line manager is the org's average over its front-line
+        managers (``analytics.front_line_span``), judged by both span rules;
+        Org analytics applies them to each front-line manager, so a warning
+        here always comes with one there. Without sales-ops FTE, reps per FTE
+        is NaN but its health is "warning" (under-served), as in Org
+        analytics. Without the company's total revenue, sales spend share is
+        "n/a" here and passes in Org analytics (whose flags are only ok or
+        warning).
 
     Raises
     ------
@@ -319,8 +374,11 @@ def compare(scenario: Scenario, results: Results, analytics: OrgAnalytics, profi
     >>> r = evaluate(s)
     >>> table = compare(s, r, analyze(s, r), "midmarket").set_index("metric_id")
     >>> row = table.loc["reps_per_ops_fte"]
-    >>> float(row.this_org), float(row.low), float(row.high), float(row.peer_value), row.status
-    (10.0, 10.0, 30.0, 20.0, 'within')
+    >>> float(row.this_org), float(row.low), float(row.high), float(row.peer_value), row.status, row.health
+    (10.0, 10.0, 30.0, 20.0, 'within', 'ok')
+    >>> row = table.loc["attrition"]  # among the published figures, yet a warning sign
+    >>> float(row.this_org), row.status, row.health, row.health_threshold
+    (0.258, 'within', 'warning', 'below 15% a year (target 10%; 15% or more is a warning sign)')
     """
     peer = profile(profile_id)
     rows = []
@@ -332,8 +390,11 @@ def compare(scenario: Scenario, results: Results, analytics: OrgAnalytics, profi
         low, high, source, firmness = _band(m.id)
         value = _THIS_ORG[m.id](scenario, results, analytics)
         typical = peer.value(m.id)
+        judged = _HEALTH_VALUE[m.id](scenario, results, analytics) if m.id in _HEALTH_VALUE else value
+        health, health_threshold = _health(m, judged)
         rows.append({"metric": m.label, "unit": m.unit, "this_org": value, "low": low, "high": high,
-                     "peer_value": typical.value, "status": _status(value, low, high), "source": source,
+                     "peer_value": typical.value, "status": _status(value, low, high), "health": health,
+                     "health_threshold": health_threshold, "source": source,
                      "firmness": firmness, "metric_id": m.id, "format": m.format,
                      "peer_firmness": typical.firmness, "peer_note": typical.note})
     return pd.DataFrame(rows, columns=COMPARE_COLUMNS)

@@ -42,7 +42,8 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import pandas as pd
 
 from salesops.charts import chart_spec
-from salesops.format import fmt_months, fmt_pct, fmt_ratio, fmt_usd
+from salesops.format import fmt_pct, fmt_ratio, fmt_usd
+from salesops.metrics import HEADLINE, METRIC
 from salesops.model import Results
 from salesops.scenario import Scenario, ScenarioError, assumption_info
 
@@ -598,16 +599,16 @@ def _signed(value: float, text: str) -> tuple[str, str]:
 
 
 def _headline_cards(results: Results) -> list[tuple[str, str, str, str]]:
-    """(label, value, unit after the value, note) of the four headline figures."""
+    """(label, value, unit after the value, note) of the four headline figures, as the app's headline strip."""
     r = results
-    return [
-        ("ROI", fmt_pct(r.roi), "", f"annual, steady state; {fmt_pct(r.roi_3yr)} over {len(r.projection)} months"),
-        ("Productivity per rep", fmt_usd(r.productivity_per_rep_usd), "",
-         f"per year; {fmt_usd(r.baseline_productivity_per_rep_usd)} without sales ops"),
-        ("Sales-ops cost", fmt_usd(r.sales_ops_cost_usd), "", f"per year; {r.sales_ops_fte:,.1f} FTE"),
-        ("Payback", fmt_months(r.payback_months), "" if r.payback_months is None else "months",
-         "from the start, ramps included"),
-    ]
+    head = r.headline()
+    notes = {
+        "roi": f"annual, steady state; {METRIC['roi'].text(r.roi_3yr)} over {len(r.projection)} months",
+        "productivity_per_rep": f"per year; {fmt_usd(r.baseline_productivity_per_rep_usd)} without sales ops",
+        "sales_ops_cost": f"per year; {METRIC['sales_ops_fte'].text(r.sales_ops_fte)} FTE",
+        "payback_months": "from the start, ramps included",
+    }
+    return [(m.label, m.text(head[m.key]), "", notes[m.key]) for m in HEADLINE]
 
 
 def to_html(scenario: Scenario, results: Results, *, charts: Mapping[str, bytes] | None = None,
@@ -654,8 +655,11 @@ def to_html(scenario: Scenario, results: Results, *, charts: Mapping[str, bytes]
     add("</header>")
 
     add('<section id="headlines"><h2>Headline figures</h2><div class="cards">')
-    for label, value, unit, note in _headline_cards(r):
-        add(f'<div class="card"><div class="label">{_e(label)}</div><div class="value">{_e(value)}'
+    head = r.headline()
+    for (label, value, unit, note), metric in zip(_headline_cards(r), HEADLINE):
+        raw = head[metric.key]  # the exact figure, for anyone who checks the report against the app
+        add(f'<div class="card" data-metric="{metric.key}" data-value="{"" if raw is None else repr(float(raw))}">'
+            f'<div class="label">{_e(label)}</div><div class="value">{_e(value)}'
             f'{" <small>" + _e(unit) + "</small>" if unit else ""}</div>'
             f'<div class="note">{_e(note)}</div></div>')
     add("</div>")

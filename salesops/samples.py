@@ -64,7 +64,8 @@ def list_samples() -> list[SampleInfo]:
     out = []
     for name in _names():
         s = load_sample(name)
-        out.append(SampleInfo(name=name, title=s.name, reps=s.total_reps, regions=len(s.regions),
+        title = f"{s.name} ({s.total_reps:,} reps, {len(s.regions)} region{'' if len(s.regions) == 1 else 's'})"
+        out.append(SampleInfo(name=name, title=title, reps=s.total_reps, regions=len(s.regions),
                               roles=len(s.roles), description=s.description))
     return out
 

@@ -81,6 +81,8 @@ def wait_idle(page, timeout_ms: int = 30_000) -> None:
     """Wait until the script run triggered by the last interaction has finished."""
     page.wait_for_timeout(50)  # let the rerun start before checking the idle marker
     page.wait_for_selector(IDLE, timeout=timeout_ms)
+    # The shared sidebar is drawn after the page: a run is complete once it is there.
+    page.wait_for_selector(".st-key-sidebar-undo button", state="attached", timeout=timeout_ms)
 
 
 def metric_value(page, label: str) -> str:

@@ -6,12 +6,13 @@ Expectations are derived by hand from the sample files and small orgs built here
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 
 import pytest
 
 from salesops import charts
-from salesops.analytics import HealthFlag, analyze, cost_defaults, health_rules
+from salesops.analytics import JUDGED_RULES, VERDICTS, HealthFlag, Verdict, analyze, cost_defaults, health_rules, judge
 from salesops.model import evaluate
 from salesops.org import build_org, spans_of_control
 from salesops.paths import DATA_DIR
@@ -338,6 +339,48 @@ def test_every_rule_gives_one_flag_with_its_source():
     assert list(a.flags_frame()["rule"]) == list(health_rules())
     with pytest.raises(KeyError, match="'nope'"):
         a.flag("nope")
+
+
+@pytest.mark.parametrize("rule, value, status", [
+    ("span_below", 4, "warning"), ("span_below", 5, "ok"),
+    ("span_above", 10, "ok"), ("span_above", 10.5, "warning"),
+    ("reps_per_ops_fte", 9.99, "warning"), ("reps_per_ops_fte", 10, "ok"), ("reps_per_ops_fte", 30, "ok"),
+    ("reps_per_ops_fte", 30.01, "warning"), ("reps_per_ops_fte", math.inf, "warning"),
+    ("attrition", 0.149, "ok"), ("attrition", 0.15, "warning"), ("attrition", 0.258, "warning"),
+    ("sales_spend_share", 0.029, "warning"), ("sales_spend_share", 0.03, "ok"), ("sales_spend_share", 0.1, "ok"),
+    ("sales_spend_share", 0.11, "warning"),
+    ("attrition", None, "n/a"), ("span_above", math.nan, "n/a"),
+])
+def test_judge_applies_one_rule_to_one_value(rule, value, status):
+    verdict = judge(rule, value)
+    assert isinstance(verdict, Verdict) and verdict.status == status and verdict.status in VERDICTS
+    assert verdict.threshold
+
+
+def test_judge_refuses_an_unknown_rule_naming_the_judged_ones():
+    assert JUDGED_RULES == ("span_below", "span_above", "reps_per_ops_fte", "attrition", "sales_spend_share")
+    with pytest.raises(ValueError, match="'layers'; rules: span_below, span_above, reps_per_ops_fte"):
+        judge("layers", 5)
+
+
+def test_flags_of_the_judged_rules_carry_judge_thresholds(sample):
+    revenue = sample.with_assumptions(company_revenue_usd=1e9)
+    for scenario in (sample, revenue):
+        a, _ = _analyze(scenario)
+        for rule in JUDGED_RULES:
+            assert a.flag(rule).threshold == judge(rule, None).threshold, rule
+        assert a.flag("attrition").status == judge("attrition", scenario.assumptions.attrition_per_year).status
+        assert a.flag("reps_per_ops_fte").status == judge("reps_per_ops_fte", a.reps_per_ops_fte).status
+    assert a.flag("sales_spend_share").status == judge("sales_spend_share", a.sales_spend_share).status
+
+
+def test_front_line_span_is_the_mean_over_managers_with_reps():
+    a, _ = _analyze(load_sample("midmarket"))
+    assert a.front_line_span == pytest.approx(120 / 14) == pytest.approx(a.reps_per_manager)
+    a, _ = _analyze(_imported())  # Mia 3 reps, Max 12; the director manages managers only
+    assert a.front_line_span == pytest.approx(15 / 2) and a.reps_per_manager == pytest.approx(15 / 3)
+    a, _ = _analyze(Scenario(name="None", hq_region="na", roles=(), regions=(Region("na", "North America", 0, 0),)))
+    assert a.front_line_span is None
 
 
 def test_rule_thresholds_match_the_reference():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from salesops.format import fmt_pct
+from salesops.metrics import METRIC
 from salesops.model import evaluate
 from salesops.samples import load_sample
 
@@ -55,7 +55,7 @@ def test_start_page_loads_sample_and_shows_its_headline():
     assert at.session_state["scenario"].name == load_sample("midmarket").name
     at.selectbox(key="scenario:sample").set_value("enterprise").run()
     expected = evaluate(load_sample("enterprise"))
-    assert _metric(at, "ROI") == fmt_pct(expected.roi)
+    assert _metric(at, "ROI") == METRIC["roi"].text(expected.roi)
     assert at.session_state["scenario"].total_reps == 800
 
 
@@ -75,7 +75,7 @@ def test_changing_a_placement_changes_roi_and_changing_back_restores_it():
     after = _metric(at, "ROI")
     assert after != before
     expected = evaluate(load_sample("midmarket").with_placement("deal_desk", "localized"))
-    assert after == fmt_pct(expected.roi)
+    assert after == METRIC["roi"].text(expected.roi)
     assert at.session_state["scenario"].plan("deal_desk").placement == "localized"
     at.segmented_control(key="placement:deal_desk").set_value("Centralized").run()
     assert _metric(at, "ROI") == before
@@ -188,7 +188,7 @@ def test_import_page_good_file_becomes_the_working_scenario():
     assert scenario.positions and scenario.name == "Imported: hris.csv"
     assert any("Imported" in s.value for s in at.success)
     _goto(at, "pages/roi.py")
-    assert _metric(at, "ROI") == fmt_pct(evaluate(scenario).roi) != roi_before
+    assert _metric(at, "ROI") == METRIC["roi"].text(evaluate(scenario).roi) != roi_before
     for page in PAGES:  # every page works with an imported org
         _goto(at, page)
         assert not at.error, (page, [e.value for e in at.error])
@@ -286,7 +286,7 @@ def test_levers_page_adds_initiatives_and_roi_moves():
     assert not at.exception, at.exception
     scenario = at.session_state["scenario"]
     assert [i.id for i in scenario.initiatives if i.active] == ["crm_cleanup"]
-    assert _metric(at, "ROI") == fmt_pct(evaluate(scenario).roi) != before
+    assert _metric(at, "ROI") == METRIC["roi"].text(evaluate(scenario).roi) != before
 
 
 def test_levers_page_refuses_a_bad_row_and_keeps_the_scenario():

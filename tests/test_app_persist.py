@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from salesops.format import fmt_pct
+from salesops.metrics import METRIC
 from salesops.model import evaluate
 from salesops.samples import load_sample
 from salesops.share import encode
@@ -65,7 +65,7 @@ def test_save_creates_versions_and_the_link_opens_exactly_that_version_read_only
     assert [h.version for h in temp_store.history(sid)] == [2, 1]
     viewer = _app(s=sid, v="1")
     expected = evaluate(load_sample("midmarket").with_placement("deal_desk", "localized").renamed("Workshop A"))
-    assert _roi(viewer) == fmt_pct(expected.roi)
+    assert _roi(viewer) == METRIC["roi"].text(expected.roi)
     assert viewer.session_state["persist:readonly"]
     assert viewer.segmented_control(key="placement:deal_desk").disabled
     before = viewer.session_state["scenario"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from salesops.format import fmt_pct
+from salesops.metrics import METRIC
 from salesops.model import evaluate
 from salesops.samples import load_sample
 from tests.browser import (
@@ -56,14 +56,14 @@ def test_deep_link_to_roi_page_flips_a_placement_and_roi_changes(server, page):
     assert page.locator("[data-testid='stSidebar']").get_by_role("button", name="Undo").count() == 1
     base = evaluate(load_sample("midmarket"))
     before = wait_for_metric(page, "ROI")
-    assert before == fmt_pct(base.roi)
+    assert before == METRIC["roi"].text(base.roi)
 
     page.locator(".st-key-placement-deal_desk").get_by_role("radio", name="Localized").click()
     wait_idle(page)
     after = wait_for_metric(page, "ROI", not_value=before)
     expected = evaluate(load_sample("midmarket").with_placement("deal_desk", "localized"))
     assert after != before
-    assert after == fmt_pct(expected.roi)
+    assert after == METRIC["roi"].text(expected.roi)
 
     # Undo in the sidebar brings the figure back.
     page.locator("[data-testid='stSidebar']").get_by_role("button", name="Undo").click()
@@ -79,7 +79,7 @@ def test_sample_choice_survives_navigation(server, page):
     wait_idle(page)
     choose_option(page, ".st-key-scenario-sample", "Global enterprise (800 reps, 5 regions)")
     wait_idle(page)
-    expected = fmt_pct(evaluate(load_sample("enterprise")).roi)
+    expected = METRIC["roi"].text(evaluate(load_sample("enterprise")).roi)
     wait_for_metric(page, "ROI", value=expected)
     page.locator("[data-testid='stSidebarNav']").get_by_text("Productivity & ROI").click()
     wait_idle(page)

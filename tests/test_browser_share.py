@@ -13,7 +13,7 @@ from contextlib import ExitStack
 
 import pytest
 
-from salesops.format import fmt_pct
+from salesops.metrics import METRIC
 from salesops.model import evaluate
 from salesops.samples import load_sample
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, app_server, require_browser, wait_for_metric, wait_idle
@@ -56,7 +56,7 @@ def test_saved_on_one_server_opens_on_another_with_the_same_roi(database, browse
         editor.locator(".st-key-placement-deal_desk").get_by_role("radio", name="Localized").click()
         after = wait_for_metric(editor, "ROI", not_value=before)
         expected = evaluate(load_sample("midmarket").with_placement("deal_desk", "localized"))
-        assert after == fmt_pct(expected.roi)
+        assert after == METRIC["roi"].text(expected.roi)
 
         sidebar = editor.locator("[data-testid='stSidebar']")
         sidebar.get_by_text("Save & share").click()

@@ -133,7 +133,7 @@ def test_evaluate_report_shows_headline_regions_and_roles(capsys):
     assert code == 0 and err == ""
     res = evaluate(load_sample("enterprise").with_placement("crm_admin", "localized"))
     assert f"{res.roi:.1%}" in out
-    assert f"{res.payback_months:.1f} months" in out
+    assert f"Payback (months)        {res.payback_months:.1f}" in out
     assert f"${res.productivity_per_rep_usd:,.0f}" in out
     assert f"{res.selling_time_share:.1%}" in out
     assert f"${res.revenue_usd:,.0f}" in out

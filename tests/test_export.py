@@ -74,11 +74,21 @@ def test_formula_in_a_name_is_neutralised_and_reimports_as_written():
     assert again.positions == scenario.positions
 
 
-def test_negative_time_zones_are_neutralised_and_read_back():
+def test_negative_numbers_are_written_as_numbers_and_read_back():
     scenario = load_sample("midmarket")
     west = next(r for r in rows_of(to_csv(scenario)) if r["region"] == "US West")
-    assert west["tz_offset_hours"] == "'-3"
+    assert west["tz_offset_hours"] == "-3"  # a number, not the text '-3: only text can start a formula
     assert reimport(to_csv(scenario)).region("us-west").tz_offset_hours == -3.0
+
+
+def test_text_that_looks_negative_is_still_neutralised():
+    scenario = load_sample("midmarket")
+    region = scenario.regions[1]
+    odd = replace(scenario, regions=(scenario.regions[0], replace(region, name="-2+3+cmd|' /C calc'!A0"))
+                  + scenario.regions[2:])
+    row = next(r for r in rows_of(to_csv(odd)) if r["region_id"] == region.id) if "region_id" in CSV_COLUMNS \
+        else next(r for r in rows_of(to_csv(odd)) if r["region"].endswith("A0"))
+    assert row["region"].startswith("'-2+3")
 
 
 # --------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from salesops.metrics import METRIC
 from salesops import hris
 from salesops.cli import main
 from salesops.export import to_csv
@@ -616,10 +617,8 @@ def test_imported_scenario_works_everywhere(tmp_path):
 def test_imported_scenario_renders_on_every_page():
     from streamlit.testing.v1 import AppTest
 
-    from salesops.format import fmt_pct
-
     scenario = imp(example_csv(120)).scenario
-    roi = fmt_pct(evaluate(scenario).roi)
+    roi = METRIC["roi"].text(evaluate(scenario).roi)
     app = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
     for page in ("pages/home.py", "pages/org_designer.py", "pages/roi.py"):
         at = AppTest.from_file(app, default_timeout=60)

@@ -1,4 +1,8 @@
-"""Peers: published figures with their sources, peer profiles, compare() and suggest_profile()."""
+"""Peers: published figures with their sources, peer profiles, compare() and suggest_profile().
+
+Also the health column of compare(), which must give Org analytics' verdict on
+every metric the two pages share (one rule, salesops.analytics.judge).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,14 @@ import math
 import pytest
 
 from salesops import charts
-from salesops.analytics import analyze
+from salesops.analytics import analyze, judge
 from salesops.model import evaluate
 from salesops.peers import (
     COMPARE_COLUMNS,
     FIRMNESS,
+    HEALTH_STATUSES,
     Benchmark,
+    Metric,
     benchmarks,
     compare,
     metrics,
@@ -22,8 +28,16 @@ from salesops.peers import (
     suggest_profile,
 )
 from salesops.samples import load_sample, synthetic
+from tests.apptest_support import app, goto, warm_server  # noqa: F401  (autouse: temp database, warm server)
 
 PROFILES = ("startup", "midmarket", "enterprise")
+# The metrics the Peer benchmarks page and Org analytics both judge, and Org analytics' flags for them.
+SHARED = {
+    "reps_per_ops_fte": ("reps_per_ops_fte",),
+    "reps_per_manager": ("span_below", "span_above"),
+    "attrition": ("attrition",),
+    "sales_spend_share": ("sales_spend_share",),
+}
 
 
 def _compare(scenario, profile_id="midmarket"):
@@ -235,3 +249,108 @@ def test_peer_comparison_chart_shows_percent_and_thousands_and_skips_missing_val
     ops = rows["Reps per sales-ops FTE"]
     assert ops["this_org"] is None and ops["this_text"] == "n/a"
     json.dumps(charts.peer_comparison_chart(table).to_dict(), allow_nan=False)
+
+
+# --------------------------------------------------------------------------
+# Health: one rule shared with Org analytics
+# --------------------------------------------------------------------------
+def _no_sales_ops(name):
+    s = load_sample(name)
+    for plan in s.roles:
+        s = s.without_role(plan.role.id)
+    return s
+
+
+HEALTH_CASES = {
+    **{name: (lambda n=name: load_sample(n)) for name in PROFILES},
+    **{f"{name}, attrition 12%": (lambda n=name: load_sample(n).with_assumptions(attrition_per_year=0.12))
+       for name in PROFILES},
+    "midmarket, attrition 15%": lambda: load_sample("midmarket").with_assumptions(attrition_per_year=0.15),
+    "midmarket, revenue $500M": lambda: load_sample("midmarket").with_assumptions(company_revenue_usd=500e6),
+    "midmarket, revenue $200M": lambda: load_sample("midmarket").with_assumptions(company_revenue_usd=200e6),
+    "startup, 2 managers": lambda: load_sample("startup").with_region_headcount("na", 25, 2),
+    "startup, 6 managers": lambda: load_sample("startup").with_region_headcount("na", 25, 6),
+    "startup, no sales ops": lambda: _no_sales_ops("startup"),
+}
+
+
+@pytest.mark.parametrize("case", list(HEALTH_CASES))
+def test_peer_health_is_the_org_analytics_verdict(case):
+    scenario = HEALTH_CASES[case]()
+    results = evaluate(scenario)
+    analytics = analyze(scenario, results)
+    table = compare(scenario, results, analytics, suggest_profile(scenario)).set_index("metric_id")
+    for metric, rules in SHARED.items():
+        flags = [analytics.flag(rule) for rule in rules]
+        expected = "warning" if any(f.status == "warning" for f in flags) else "ok"
+        health = table.loc[metric, "health"]
+        if health == "n/a":  # nothing to judge: Org analytics passes the rule without a value
+            assert expected == "ok" and all(f.value is None for f in flags), (case, metric)
+        else:
+            assert health == expected, (case, metric)
+        assert table.loc[metric, "health_threshold"] == "; ".join(f.threshold for f in flags), (case, metric)
+
+
+@pytest.mark.parametrize("name", PROFILES)
+def test_cso_attrition_is_a_warning_on_both_pages_though_among_published_figures(name):
+    s = load_sample(name)
+    assert s.assumptions.attrition_per_year == 0.258
+    res = evaluate(s)
+    a = analyze(s, res)
+    row = compare(s, res, a, name).set_index("metric_id").loc["attrition"]
+    assert a.flag("attrition").status == "warning"
+    assert row.health == "warning" and "15%" in row.health_threshold
+    assert row.status == "within"  # 25.8% is itself a published figure: the band is a spread, not a norm
+
+
+@pytest.mark.parametrize("attrition, health", [(0.12, "ok"), (0.149, "ok"), (0.15, "warning"), (0.258, "warning")])
+def test_attrition_health_follows_the_fifteen_percent_rule(attrition, health):
+    t = _compare(load_sample("midmarket").with_assumptions(attrition_per_year=attrition))
+    assert t.loc["attrition", "health"] == health == judge("attrition", attrition).status
+
+
+def test_health_columns_and_metrics_without_a_rule():
+    t = _compare(load_sample("midmarket"))
+    assert set(t["health"]) <= set(HEALTH_STATUSES)
+    for m in metrics():
+        if m.compare and not m.health_rules:
+            assert (t.loc[m.id, "health"], t.loc[m.id, "health_threshold"]) == ("n/a", ""), m.id
+    assert {m.id for m in metrics() if m.health_rules} == set(SHARED)
+    assert {m.id: m.health_rules for m in metrics() if m.health_rules} == SHARED
+    assert t.loc["sales_spend_share", "health"] == "n/a"  # no company revenue entered
+
+
+def test_span_health_judges_the_front_line_average():
+    t = _compare(load_sample("startup").with_region_headcount("na", 25, 2))
+    assert t.loc["reps_per_manager", "this_org"] == 12.5 and t.loc["reps_per_manager", "health"] == "warning"
+    # A region with reps and no managers: the regional VP is their front-line manager.
+    s = load_sample("startup").with_region_headcount("na", 12, 0)
+    res = evaluate(s)
+    a = analyze(s, res)
+    row = compare(s, res, a, "startup").set_index("metric_id").loc["reps_per_manager"]
+    assert row.this_org == 12 and row.health == "warning" == a.flag("span_above").status
+
+
+def test_no_sales_ops_is_under_served_on_both_pages():
+    t = _compare(_no_sales_ops("startup"), "startup")
+    assert math.isnan(t.loc["reps_per_ops_fte", "this_org"]) and t.loc["reps_per_ops_fte", "health"] == "warning"
+
+
+def test_metric_refuses_an_unknown_health_rule():
+    with pytest.raises(ValueError, match="metric 'x': unknown health rule\\(s\\) 'nope'"):
+        Metric("x", "X", "share", "percent", True, ("nope",))
+
+
+def test_peers_page_shows_the_health_check_beside_the_published_figures():
+    at = goto(app(), "pages/peers.py")
+    shown = at.dataframe[0].value.set_index("Metric")
+    assert "Against the published band" not in shown.columns
+    attrition = shown.loc["Rep attrition per year"]
+    assert attrition["Health check (as Org analytics)"] == "Warning"
+    assert attrition["Among published figures"] == "within the range"
+    assert "15%" in attrition["Health rule"]
+    assert shown.loc["Reps per sales-ops FTE", "Health check (as Org analytics)"] == "OK"  # 10:1 mid-market
+    assert shown.loc["Ramp to full productivity", "Health check (as Org analytics)"] == "No rule"
+    assert any("Rep attrition per year: 25.8%" in w.value for w in at.warning), [w.value for w in at.warning]
+    goto(at, "pages/org_analytics.py")
+    assert any("Rep attrition per year" in w.value for w in at.warning)

@@ -270,7 +270,7 @@ def open_version(scenario_id: str, version: int, *, as_latest: bool = False) -> 
         return
     saved = db.load(scenario_id, version)
     leave_shared_view()
-    state.commit(saved.scenario, f"Opened version {version} of '{saved.info.name}'")
+    state.commit(saved.scenario, f"Opened version {version} of '{saved.info.name}'", baseline=True)
     base = db.history(scenario_id)[0].version if as_latest else version
     st.session_state[_REF] = (scenario_id, base)
     st.session_state.pop(_CONFLICT, None)

@@ -1,14 +1,20 @@
 """The working scenario in ``st.session_state``, with undo and redo.
 
-The session holds one current :class:`~salesops.scenario.Scenario` plus two
-stacks of earlier and undone Scenarios. Because Scenarios are immutable, a
-stack entry can never change under the user's feet.
+The session holds one :class:`~salesops.history.History` of immutable
+:class:`~salesops.scenario.Scenario` values. Because Scenarios are immutable, a
+stack entry can never change under the user's feet. The history also knows the
+scenario before the last action (edit, Undo or Redo) and the baseline the user
+started from, so the change under each headline figure says what it is against.
+
+Only a script run may call these functions: code that runs later (download
+callables, threads) has no session and must be handed the values it needs.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from salesops.history import History
 from salesops.model import Results
 from salesops.samples import load_sample
 from salesops.scenario import Scenario
@@ -16,11 +22,14 @@ from salesops.whatif import evaluate_cached
 
 __all__ = [
     "DEFAULT_SAMPLE",
+    "DELTA_MODES",
     "UNDO_LIMIT",
+    "baseline",
     "can_redo",
     "can_undo",
     "commit",
     "current",
+    "delta_reference",
     "last_change",
     "previous",
     "readonly",
@@ -33,33 +42,38 @@ __all__ = [
 
 DEFAULT_SAMPLE = "midmarket"
 UNDO_LIMIT = 100
-_CUR, _PAST, _FUTURE, _REV = "scenario", "scenario:past", "scenario:future", "scenario:revision"
+_CUR, _HISTORY = "scenario", "scenario:history"
+DELTA_MODE = "delta:mode"
+DELTA_MODES = {"last": "Last change", "baseline": "Since we began"}
 
 
-def _init() -> None:
-    if _CUR not in st.session_state:
-        st.session_state[_CUR] = load_sample(DEFAULT_SAMPLE)
-        st.session_state[_PAST] = []
-        st.session_state[_FUTURE] = []
+def _history() -> History[Scenario]:
+    history = st.session_state.get(_HISTORY)
+    if history is None:
+        history = History(load_sample(DEFAULT_SAMPLE), f"Loaded sample '{DEFAULT_SAMPLE}'", limit=UNDO_LIMIT)
+        st.session_state[_HISTORY] = history
+        _mirror(history)
         st.session_state["scenario:sample_name"] = DEFAULT_SAMPLE
-        st.session_state["scenario:last_change"] = f"Loaded sample '{DEFAULT_SAMPLE}'"
-        st.session_state[_REV] = 0
+    elif st.session_state.get(_CUR) is not history.current:  # written directly under the plain key
+        history.reset(st.session_state[_CUR], "Loaded a scenario")
+        _mirror(history)
+    return history
+
+
+def _mirror(history: History[Scenario]) -> None:
+    # The scenario and its revision are also readable under plain keys (editors are keyed by the revision).
+    st.session_state[_CUR] = history.current
+    st.session_state["scenario:revision"] = history.revision
 
 
 def revision() -> int:
     """A counter bumped by every change, undo and redo (keys editors to one version)."""
-    _init()
-    return st.session_state[_REV]
-
-
-def _bump() -> None:
-    st.session_state[_REV] = st.session_state.get(_REV, 0) + 1
+    return _history().revision
 
 
 def current() -> Scenario:
     """The working scenario (the default sample on a new session)."""
-    _init()
-    return st.session_state[_CUR]
+    return _history().current
 
 
 def results() -> Results:
@@ -68,15 +82,46 @@ def results() -> Results:
 
 
 def previous() -> Scenario | None:
-    """The scenario before the last change, if any."""
-    _init()
-    past = st.session_state[_PAST]
-    return past[-1][0] if past else None
+    """The scenario just before the last action (edit, Undo or Redo), if any."""
+    return _history().before
+
+
+def baseline() -> tuple[Scenario, str]:
+    """(scenario, label) the working scenario started from: the loaded sample, file, link or version."""
+    return _history().baseline
 
 
 def last_change() -> str:
-    _init()
-    return st.session_state.get("scenario:last_change", "")
+    """What the last action was ("Deal desk: localized", "Undid: Deal desk: localized")."""
+    return _history().action
+
+
+def _same_org(a: Scenario, b: Scenario) -> bool:
+    return [r.id for r in a.regions] == [r.id for r in b.regions]
+
+
+def delta_reference() -> tuple[Scenario | None, str]:
+    """The scenario the headline changes are measured against, and how to say so.
+
+    The user chooses (key ``delta:mode``) between the last action and the baseline.
+    A reference of another org (a different sample was just loaded) gives None:
+    a change between two different orgs would mislead.
+    """
+    history = _history()
+    mode = st.session_state.get(DELTA_MODE, "last")
+    if mode == "baseline":
+        base, label = history.baseline
+        if base is history.current or base == history.current:
+            return None, f"No change since we began ({label})."
+        if not _same_org(base, history.current):
+            return None, f"The org differs from the starting point ({label}): no change shown."
+        return base, f"Change since we began: {label}."
+    before = history.before
+    if before is None:
+        return None, "No change yet."
+    if not _same_org(before, history.current):
+        return None, f"{history.action}: a different org, so no change is shown."
+    return before, f"Change from the last action: {history.action}."
 
 
 READONLY = "persist:readonly"
@@ -87,62 +132,44 @@ def readonly() -> bool:
     return bool(st.session_state.get(READONLY))
 
 
-def commit(scenario: Scenario, label: str) -> None:
+def commit(scenario: Scenario, label: str, *, baseline: bool = False) -> None:
     """Make ``scenario`` current; the old one goes on the undo stack.
 
-    Refused (with a notice) while the session is a read-only shared view.
+    ``baseline=True`` marks a new starting point (a loaded sample, file or saved
+    version) for the "since we began" changes. Refused (with a notice) while the
+    session is a read-only shared view.
     """
-    _init()
+    history = _history()
     if readonly():
         st.session_state["persist:notice"] = ("warning", "This is a read-only shared scenario: make an editable "
                                               "copy (sidebar, Save & share) to change it.")
         return
-    if scenario == st.session_state[_CUR]:
-        return
-    past = st.session_state[_PAST]
-    past.append((st.session_state[_CUR], st.session_state.get("scenario:last_change", "")))
-    del past[:-UNDO_LIMIT]
-    st.session_state[_FUTURE] = []
-    st.session_state[_CUR] = scenario
-    st.session_state["scenario:last_change"] = label
-    _bump()
+    if history.commit(scenario, label, baseline=baseline):
+        _mirror(history)
 
 
 def reset(scenario: Scenario, label: str) -> None:
     """Start the session's history afresh from ``scenario`` (opening a link or a saved version)."""
-    _init()
-    st.session_state[_CUR] = scenario
-    st.session_state[_PAST] = []
-    st.session_state[_FUTURE] = []
-    st.session_state["scenario:last_change"] = label
-    _bump()
+    history = _history()
+    history.reset(scenario, label)
+    _mirror(history)
 
 
 def can_undo() -> bool:
-    _init()
-    return bool(st.session_state[_PAST])
+    return _history().can_undo()
 
 
 def can_redo() -> bool:
-    _init()
-    return bool(st.session_state[_FUTURE])
-
-
-def _step(source: str, target: str) -> None:
-    """Move one scenario from the ``source`` stack to current; current goes to ``target``."""
-    _init()
-    if not st.session_state[source] or readonly():
-        return
-    scenario, label = st.session_state[source].pop()
-    st.session_state[target].append((st.session_state[_CUR], st.session_state["scenario:last_change"]))
-    st.session_state[_CUR] = scenario
-    st.session_state["scenario:last_change"] = label
-    _bump()
+    return _history().can_redo()
 
 
 def undo() -> None:
-    _step(_PAST, _FUTURE)
+    history = _history()
+    if not readonly() and history.undo():
+        _mirror(history)
 
 
 def redo() -> None:
-    _step(_FUTURE, _PAST)
+    history = _history()
+    if not readonly() and history.redo():
+        _mirror(history)

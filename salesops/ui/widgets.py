@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from salesops.format import fmt_months, fmt_pct, fmt_usd
+from salesops.metrics import HEADLINE, delta
 from salesops.model import Results
 from salesops.scenario import PLACEMENTS, Scenario
 from salesops.ui import state
+from salesops.whatif import evaluate_cached
 
-__all__ = ["PLACEMENT_LABELS", "headline_metrics", "placement_control", "placement_controls", "placement_key"]
+__all__ = ["TZ_GAP_HELP", "TZ_OFFSET_HELP", "PLACEMENT_LABELS", "headline_metrics", "headline_strip", "placement_control", "placement_controls", "placement_key"]
 
+TZ_OFFSET_HELP = ("Clock offset of the region from HQ in hours, signed: +9 means the region's clock is 9 hours "
+                  "ahead of HQ.")
+TZ_GAP_HELP = ("Hours between the region's and HQ's clocks the short way round the world, which is what limits "
+               "shared business hours: an offset of +14 is a 10-hour gap.")
 PLACEMENT_LABELS = {p: p.capitalize() for p in PLACEMENTS}
 _FROM_LABEL = {v: k for k, v in PLACEMENT_LABELS.items()}
 PLACEMENT_HELP = {
@@ -50,30 +55,26 @@ def placement_controls(scenario: Scenario, columns: int = 3) -> None:
             placement_control(plan)
 
 
-def headline_metrics(res: Results, before: Results | None = None) -> None:
-    """The four headline metrics, with the change since the previous edit as delta."""
-    cols = st.columns(4)
+def headline_metrics(res: Results, before: Results | None = None, against: str | None = None) -> None:
+    """The four headline metrics (:data:`salesops.metrics.HEADLINE`), each with its change from ``before``.
 
-    def delta(now: float | None, then: float | None, fmt) -> str | None:
-        if before is None or now is None or then is None or abs(now - then) < 1e-9:
-            return None
-        return fmt(now - then)
+    ``against`` says what the change is measured against; it is shown under the strip.
+    """
+    now, then = res.headline(), before.headline() if before is not None else None
+    cols = st.columns(len(HEADLINE))
+    for col, metric in zip(cols, HEADLINE):
+        diff = None if then is None else delta(now[metric.key], then[metric.key])
+        shown = None if diff is None or abs(diff) < 1e-9 else metric.delta_text(diff)
+        col.metric(metric.label, metric.text(now[metric.key]), delta=shown,
+                   delta_color="normal" if metric.higher_is_better else "inverse", help=metric.help)
+    if against:
+        st.caption(against)
 
-    cols[0].metric("ROI", fmt_pct(res.roi),
-                   delta=delta(res.roi, before.roi if before else None, lambda d: f"{d * 100:+.0f} pp"),
-                   help="Run-rate annual ROI: (gross-margin uplift - sales-ops cost) / sales-ops cost.")
-    cols[1].metric("Productivity per rep", fmt_usd(res.productivity_per_rep_usd, 0),
-                   delta=delta(res.productivity_per_rep_usd, before.productivity_per_rep_usd if before else None,
-                               lambda d: ("+" if d >= 0 else "") + fmt_usd(d, 1)),
-                   help="Revenue per rep per year, after ramp and attrition.")
-    cols[2].metric("Sales-ops cost", fmt_usd(res.sales_ops_cost_usd),
-                   delta=delta(res.sales_ops_cost_usd, before.sales_ops_cost_usd if before else None,
-                               lambda d: ("+" if d >= 0 else "") + fmt_usd(d, 1)),
-                   delta_color="inverse", help="Fully loaded annual cost of all sales-ops FTE.")
-    cols[3].metric("Payback (months)", fmt_months(res.payback_months),
-                   delta=delta(res.payback_months, before.payback_months if before else None,
-                               lambda d: f"{d:+.1f}"),
-                   delta_color="inverse", help="Months until cumulative net return turns positive.")
+
+def headline_strip() -> None:
+    """The headline metrics of the working scenario with the change the user chose to see."""
+    reference, against = state.delta_reference()
+    headline_metrics(state.results(), evaluate_cached(reference) if reference is not None else None, against)
 
 
 def placement_control(plan, label_visibility: str = "visible") -> None:

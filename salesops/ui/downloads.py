@@ -1,0 +1,155 @@
+"""The sidebar's downloads: every file is exactly the scenario on the screen.
+
+A file is built from the :class:`Scenario` and :class:`Results` of the script
+run that drew the page, never from ``st.session_state`` read later:
+
+- The data files (scenario JSON, org CSV, org GraphML) are cheap and built when
+  clicked, by a callable that Streamlit runs in a server thread *outside* the
+  session. Each callable is handed its scenario and results when the button is
+  drawn (:func:`functools.partial` over a pure builder), so it has nothing to
+  look up.
+- The stakeholder pack (Excel, HTML, PowerPoint) takes seconds (charts are
+  rendered to images), so it is built in a rerun of the session when the user
+  asks for it, with its progress and any failure shown on the page, and kept
+  for that scenario only: after an edit it is offered again for the new one.
+
+A builder that fails is logged on the server with its traceback; the user sees
+which file failed and why, and keeps working.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass, field
+from typing import Callable
+
+import streamlit as st
+
+from salesops import export, report
+from salesops.model import Results
+from salesops.scenario import Scenario
+
+__all__ = ["PACK", "Pack", "build_pack", "data_file", "render"]
+
+_LOG = logging.getLogger(__name__)
+_PACK_KEY = "downloads:pack"
+
+# name -> (label, file name, MIME type, icon, help)
+PACK: dict[str, tuple[str, str, str, str, str]] = {
+    "xlsx": ("Excel workbook", "scenario.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             ":material/grid_on:", "Summary, assumptions with sources, regions, roles, service, projection, org."),
+    "html": ("HTML report", "scenario-report.html", "text/html", ":material/description:",
+             "One self-contained file: headline figures, charts, tables, assumptions."),
+    "pptx": ("PowerPoint deck", "scenario.pptx",
+             "application/vnd.openxmlformats-officedocument.presentationml.presentation", ":material/slideshow:",
+             "Headline figures, charts, roles and placements, what-ifs and assumptions, a slide each."),
+}
+
+
+def data_file(kind: str, scenario: Scenario, results: Results) -> str:
+    """One data file of ``scenario`` as text: ``"json"``, ``"csv"`` or ``"graphml"``.
+
+    Pure: safe to run in any thread, with or without a session.
+    """
+    try:
+        if kind == "json":
+            return scenario.to_json()
+        if kind == "csv":
+            return export.to_csv(scenario, results)
+        if kind == "graphml":
+            return export.to_graphml(scenario, results)
+    except Exception:
+        _LOG.exception("building the %s download of %r failed", kind, scenario.name)
+        raise
+    raise ValueError(f"unknown data file kind {kind!r}")
+
+
+@dataclass
+class Pack:
+    """The stakeholder pack of one scenario: file bytes by kind, and what failed."""
+
+    scenario: Scenario
+    files: dict[str, bytes] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def build_pack(scenario: Scenario, results: Results,
+               progress: Callable[[str], None] = lambda _msg: None) -> Pack:
+    """Build the Excel workbook, HTML report and PowerPoint deck of ``scenario``.
+
+    The charts and what-ifs are computed once for all three. A file whose
+    builder fails is left out, with its reason in :attr:`Pack.errors`; the other
+    files are still built.
+    """
+    from salesops.whatif import placement_whatifs  # noqa: PLC0415 (evaluates every alternative placement)
+
+    pack = Pack(scenario)
+    try:
+        progress("Working out the what-ifs")
+        whatifs = placement_whatifs(scenario)
+        progress("Rendering the charts")
+        charts = report.render_charts(results, whatifs)
+    except Exception as exc:  # nothing can be built without them
+        _LOG.exception("preparing the stakeholder pack of %r failed", scenario.name)
+        reason = _reason(exc)
+        pack.errors = {kind: reason for kind in PACK}
+        return pack
+    builders = {
+        "xlsx": lambda: report.to_excel(scenario, results, whatifs=whatifs),
+        "html": lambda: report.to_html(scenario, results, charts=charts, whatifs=whatifs).encode("utf-8"),
+        "pptx": lambda: report.to_pptx(scenario, results, charts=charts, whatifs=whatifs),
+    }
+    for kind, build in builders.items():
+        progress(f"Writing the {PACK[kind][0]}")
+        try:
+            pack.files[kind] = build()
+        except Exception as exc:
+            _LOG.exception("building the %s of %r failed", PACK[kind][0], scenario.name)
+            pack.errors[kind] = _reason(exc)
+    return pack
+
+
+def _reason(exc: Exception) -> str:
+    text = " ".join(str(exc).split())[:200]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def render(scenario: Scenario, results: Results) -> None:
+    """Draw the downloads of ``scenario`` (inside the sidebar's Download expander)."""
+    st.download_button("Scenario (JSON)", data=functools.partial(data_file, "json", scenario, results),
+                       file_name="scenario.json", mime="application/json", key="sidebar:download",
+                       icon=":material/data_object:", width="stretch", on_click="ignore")
+    st.download_button("Org as CSV", data=functools.partial(data_file, "csv", scenario, results),
+                       file_name="org.csv", mime="text/csv", key="sidebar:download_csv",
+                       icon=":material/table:", width="stretch", on_click="ignore",
+                       help="One row per person; re-imports on the Import org page to the same org.")
+    st.download_button("Org as GraphML", data=functools.partial(data_file, "graphml", scenario, results),
+                       file_name="org.graphml", mime="application/xml", key="sidebar:download_graphml",
+                       icon=":material/account_tree:", width="stretch", on_click="ignore",
+                       help="The org graph for network tools (Gephi, yEd, networkx).")
+
+    st.caption("Stakeholder pack: an Excel workbook, an HTML report and a PowerPoint deck of the scenario on the "
+               "screen.")
+    pack: Pack | None = st.session_state.get(_PACK_KEY)
+    if pack is not None and pack.scenario is not scenario:
+        st.session_state.pop(_PACK_KEY, None)  # built for an earlier scenario: never offer it for this one
+        pack = None
+    if pack is None:
+        if st.button("Prepare the stakeholder pack", key="sidebar:prepare_pack", icon=":material/inventory_2:",
+                     width="stretch", help="Builds the three files for the scenario as it is now (a few seconds)."):
+            with st.status("Preparing the stakeholder pack", expanded=False) as status:
+                pack = build_pack(scenario, results, progress=lambda msg: status.update(label=msg))
+                status.update(label="Stakeholder pack ready" if not pack.errors else "Stakeholder pack: see below",
+                              state="complete" if not pack.errors else "error")
+            st.session_state[_PACK_KEY] = pack
+    if pack is None:
+        return
+    for kind, (label, file_name, mime, icon, help_text) in PACK.items():
+        if kind in pack.files:
+            st.download_button(label, data=pack.files[kind], file_name=file_name, mime=mime,
+                               key=f"sidebar:download_{kind}", icon=icon, width="stretch", on_click="ignore",
+                               help=help_text)
+        else:
+            st.error(f"The {label} could not be built: {pack.errors.get(kind, 'unknown error')}. The other files "
+                     "are fine; the problem is logged on the server.")

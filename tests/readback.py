@@ -1,0 +1,150 @@
+"""Read an exported file back the way its reader would, into the figures it states.
+
+Each reader returns a :class:`Facts` with what that file says about the
+scenario: ROI, sales-ops cost, sales-ops FTE, reps and the placement of each
+role (by role id). A figure a file does not carry is None. Files are parsed
+with the tools a client would open them with (openpyxl, python-pptx, the CSV
+module, networkx), not with the code that wrote them.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from salesops.metrics import METRIC
+from salesops.model import Results
+from salesops.scenario import Scenario
+
+__all__ = ["Facts", "expected", "read_csv", "read_graphml", "read_html", "read_pptx", "read_xlsx", "screen_text"]
+
+
+@dataclass
+class Facts:
+    roi: float | None = None              # exact where the file holds a number
+    roi_text: str | None = None           # as formatted for a reader ("141.8%")
+    cost: float | None = None
+    cost_text: str | None = None
+    fte: float | None = None
+    reps: int | None = None
+    placements: dict[str, str] = field(default_factory=dict)
+
+
+def screen_text(results: Results) -> dict[str, str]:
+    """The four headline figures as the app's headline strip shows them."""
+    head = results.headline()
+    return {m.key: m.text(head[m.key]) for m in (METRIC["roi"], METRIC["productivity_per_rep"],
+                                                  METRIC["sales_ops_cost"], METRIC["payback_months"])}
+
+
+def expected(scenario: Scenario, results: Results) -> Facts:
+    """What every file must say for ``scenario``."""
+    text = screen_text(results)
+    return Facts(roi=results.roi, roi_text=text["roi"], cost=results.sales_ops_cost_usd,
+                 cost_text=text["sales_ops_cost"], fte=results.sales_ops_fte, reps=results.reps,
+                 placements={p.role.id: p.placement for p in scenario.roles})
+
+
+def read_xlsx(data: bytes) -> Facts:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data), read_only=True)
+    summary = {row[0]: row[1] for row in wb["Summary"].iter_rows(min_row=2, values_only=True)}
+    roles = list(wb["Roles"].iter_rows(values_only=True))
+    header = roles[0]
+    rid, placement = header.index("Id"), header.index("Placement")
+    return Facts(roi=summary["ROI"], cost=summary["Sales-ops cost"], fte=summary["Sales-ops FTE"],
+                 reps=summary["Reps"], placements={r[rid]: r[placement] for r in roles[1:]})
+
+
+def read_html(text: str, scenario: Scenario) -> Facts:
+    cards = {m.group(1): (m.group(2), html.unescape(m.group(3))) for m in re.finditer(
+        r'<div class="card" data-metric="([a-z_]+)" data-value="([^"]*)"><div class="label">[^<]*</div>'
+        r'<div class="value">([^<]*)', text)}
+    facts = Facts()
+    if "roi" in cards:
+        facts.roi, facts.roi_text = float(cards["roi"][0]), cards["roi"][1]
+    if "sales_ops_cost" in cards:
+        facts.cost, facts.cost_text = float(cards["sales_ops_cost"][0]), cards["sales_ops_cost"][1]
+    m = re.search(r'<p class="facts">([\d,]+) reps and [\d,]+ managers in \d+ region\(s\); ([\d,.]+) sales-ops FTE',
+                  text)
+    if m:
+        facts.reps, facts.fte = int(m.group(1).replace(",", "")), float(m.group(2).replace(",", ""))
+    section = re.search(r'<section id="roles">(.*?)</section>', text, re.S)
+    by_name = {html.escape(p.role.name): p.role.id for p in scenario.roles}
+    if section:
+        for row in re.findall(r"<tr>(.*?)</tr>", section.group(1), re.S):
+            cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            if cells:
+                name = re.sub(r" <strong>\(overloaded\)</strong>$", "", cells[0])
+                if name in by_name:
+                    facts.placements[by_name[name]] = html.unescape(cells[3])
+    return facts
+
+
+def read_pptx(data: bytes, scenario: Scenario) -> Facts:
+    from pptx import Presentation
+
+    deck = Presentation(io.BytesIO(data))
+    facts = Facts()
+    by_name = {p.role.name: p.role.id for p in scenario.roles}
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                lines = shape.text_frame.text.split("\n")
+                if len(lines) >= 2 and lines[0] == METRIC["roi"].label:
+                    facts.roi_text = lines[1]
+                elif len(lines) >= 2 and lines[0] == METRIC["sales_ops_cost"].label:
+                    facts.cost_text = lines[1]
+                m = re.match(r"([\d,]+) reps and [\d,]+ managers in \d+ region\(s\); ([\d,.]+) sales-ops FTE",
+                             lines[0])
+                if m:
+                    facts.reps, facts.fte = int(m.group(1).replace(",", "")), float(m.group(2).replace(",", ""))
+            if shape.has_table:
+                rows = [[c.text for c in row.cells] for row in shape.table.rows]
+                if rows and rows[0][:2] == ["Role", "Placement"]:
+                    for row in rows[1:]:
+                        if row[0] in by_name:
+                            facts.placements[by_name[row[0]]] = row[1]
+    return facts
+
+
+def _placements(rows: list[dict[str, str]]) -> dict[str, str]:
+    departments: dict[str, set[str]] = {}
+    for r in rows:
+        if r["kind"] == "sales_ops" and r["role_id"]:
+            departments.setdefault(r["role_id"], set()).add(r["department"])
+    out = {}
+    for role_id, deps in departments.items():
+        if any("hybrid" in d for d in deps):
+            out[role_id] = "hybrid"
+        elif all("(central" in d for d in deps):
+            out[role_id] = "centralized"
+        elif all("(embedded" in d for d in deps):
+            out[role_id] = "localized"
+        else:
+            out[role_id] = "mixed: " + ", ".join(sorted(deps))
+    return out
+
+
+def _facts_of_rows(rows: list[dict[str, str]]) -> Facts:
+    fte = sum(float(r["fte"]) for r in rows if r["kind"] == "sales_ops")
+    reps = sum(1 for r in rows if r["kind"] == "rep")
+    return Facts(fte=fte, reps=reps, placements=_placements(rows))
+
+
+def read_csv(text: str) -> Facts:
+    rows = list(csv.DictReader(io.StringIO(text)))
+    return _facts_of_rows(rows)
+
+
+def read_graphml(text: str) -> Facts:
+    graph = nx.read_graphml(io.StringIO(text))
+    rows = [{"kind": d.get("kind", ""), "role_id": d.get("role_id", ""), "department": d.get("department", ""),
+             "fte": d.get("fte", 0.0)} for _, d in graph.nodes(data=True)]
+    return _facts_of_rows(rows)
