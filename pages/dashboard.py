@@ -45,7 +45,8 @@ table = kpi_table(scenario, res)
 
 st.title("Metrics dashboard")
 st.caption(f"{scenario.name} · the model's value of each KPI against its target: the scenario's objective for "
-           f"that KPI where there is one, otherwise a published default (marked *default*). On track = target met; "
+           f"that KPI where there is one, otherwise a default (marked *default* with its firmness: a published figure "
+           f"or a model assumption; see below). On track = target met; "
            f"at risk = missed by at most {default_tolerance():.0%} of the target; off track = missed by more.")
 
 # ----- KPI cards --------------------------------------------------------------

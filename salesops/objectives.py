@@ -12,8 +12,9 @@ the scenario disagree: a function sales ops leads with no role to do it (a
 Practice 2 is managing to the metrics: :func:`kpi_values` reads the seven KPIs of
 :data:`salesops.plan_items.KPIS` from a scenario and its results,
 :func:`kpi_targets` gives each a target (the scenario's objective for it, or a
-published default from ``data/kpi_targets.json`` with its source), and
-:func:`kpi_status` says whether a value is on track, at risk or off track.
+default from ``data/kpi_targets.json``, a published figure or a model assumption,
+with its source), and :func:`kpi_status` says whether a value is on track, at
+risk or off track.
 Measured values per period come in as a CSV (:func:`parse_actuals`, all or
 nothing) and are merged into the scenario (:func:`merge_actuals`);
 :func:`projected_series` and :func:`actual_series` put them on the months of the
@@ -32,7 +33,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -48,6 +49,7 @@ __all__ = [
     "MAX_ACTUALS_BYTES",
     "MAX_ACTUALS_ROWS",
     "MAX_PROBLEMS",
+    "RELATIVE_TO",
     "STATUSES",
     "TIME_PATH_KPIS",
     "ActualsRejected",
@@ -84,6 +86,12 @@ ACTUALS_COLUMNS = ("period", "kpi", "value")
 MAX_PROBLEMS = 20  # problems listed by ActualsRejected / ObjectivesRejected; the rest are counted
 MAX_ACTUALS_BYTES = 1_000_000
 MAX_ACTUALS_ROWS = 10_000
+# Model figures a default target may be relative to ("relative_to" in data/kpi_targets.json): the
+# same org and assumptions without sales ops.
+RELATIVE_TO: dict[str, Callable[[Results], float]] = {
+    "baseline_productivity_per_rep": lambda results: results.baseline_productivity_per_rep_usd,
+    "baseline_selling_time_share": lambda results: results.baseline_selling_time_share,
+}
 # KPIs the three-year projection gives a month-by-month path for; the others are flat.
 TIME_PATH_KPIS = frozenset({"productivity_per_rep", "ops_cost_per_rep", "roi"})
 
@@ -298,6 +306,9 @@ def _targets_raw() -> dict[str, Any]:
     for kpi, t in targets.items():
         if ("value" in t) == ("relative_to" in t):
             raise ValueError(f"data/kpi_targets.json: target {kpi!r} needs exactly one of 'value' or 'relative_to'")
+        if "relative_to" in t and t["relative_to"] not in RELATIVE_TO:
+            raise ValueError(f"data/kpi_targets.json: target {kpi!r} is relative to unknown figure "
+                             f"{t['relative_to']!r}; figures: {', '.join(RELATIVE_TO)}")
     return raw
 
 
@@ -378,7 +389,29 @@ def kpi_targets(scenario: Scenario, results: Results) -> dict[str, KpiTarget]:
     When several objectives share a KPI, the one due first counts (objectives
     without a due date after those with one; ties in list order). A default
     target comes from ``data/kpi_targets.json`` with its source; a relative one
-    (productivity per rep) is computed from ``results``.
+    (productivity per rep, selling-time share) is the ``factor`` times a figure of
+    ``results`` for the same org without sales ops (:data:`RELATIVE_TO`).
+
+    Parameters
+    ----------
+    scenario : Scenario
+    results : Results
+        ``evaluate(scenario)``.
+
+    Returns
+    -------
+    dict
+        KPI id -> :class:`KpiTarget`, in the order of
+        :data:`~salesops.plan_items.KPIS`.
+
+    Examples
+    --------
+    >>> from salesops.model import evaluate
+    >>> from salesops.samples import load_sample
+    >>> s = load_sample("midmarket")
+    >>> targets = kpi_targets(s, evaluate(s))
+    >>> round(targets["selling_time_share"].target, 3), targets["roi"].target, targets["roi"].firmness
+    (0.308, 1.0, 'model assumption')
     """
     raw = _targets_raw()
     out = {}
@@ -392,7 +425,7 @@ def kpi_targets(scenario: Scenario, results: Results) -> dict[str, KpiTarget]:
             out[kpi] = KpiTarget(kpi, o.target, tolerance, True, label, "objective", o.id)
             continue
         if "relative_to" in spec:
-            base = {"baseline_productivity_per_rep": results.baseline_productivity_per_rep_usd}[spec["relative_to"]]
+            base = RELATIVE_TO[spec["relative_to"]](results)
             target = float(base) * float(spec["factor"])
         else:
             target = float(spec["value"])

@@ -173,6 +173,22 @@ def test_the_kpi_chart_follows_the_chosen_kpi():
     assert any("ROI to date" in c.value for c in at.caption)
 
 
+@pytest.mark.parametrize("sample, roi_status", [("startup", "Off track"), ("midmarket", "On track"),
+                                                 ("enterprise", "On track")])
+def test_default_targets_on_the_dashboard_are_reachable_and_roi_can_fail(sample, roi_status):
+    at = _app()
+    at.selectbox(key="scenario:sample").set_value(sample).run()
+    _goto(at, "pages/dashboard.py")
+    roi, selling = format_kpi("roi", 1.0), format_kpi("selling_time_share", 0.308)  # "100%", "30.8%"
+    table = at.dataframe[0].value.set_index("KPI")
+    assert (table.loc["ROI", "Target"], table.loc["ROI", "Status"]) == (roi, roi_status)
+    assert (table.loc["Selling-time share", "Target"], table.loc["Selling-time share", "Status"]) == (selling,
+                                                                                                      "On track")
+    captions = _texts(at.caption)
+    assert f"Target {roi} (default, model assumption)" in captions
+    assert f"Target {selling} (default, model assumption)" in captions
+
+
 def test_read_only_view_disables_every_edit():
     at = _app()
     at.session_state["persist:readonly"] = True

@@ -199,6 +199,9 @@ def test_default_targets_carry_their_sources(midmarket):
     assert "Alexander Group" in reps.source
     assert targets["quota_attainment"].target == 0.54 and "Xactly" in targets["quota_attainment"].source
     assert targets["productivity_per_rep"].target == pytest.approx(1.15 * res.baseline_productivity_per_rep_usd)
+    assert targets["selling_time_share"].target == pytest.approx(1.1 * res.baseline_selling_time_share)
+    assert targets["roi"].target == 1.0
+    assert {targets[k].firmness for k in ("selling_time_share", "roi")} == {"model assumption"}
     assert all(t.tolerance == default_tolerance() == 0.05 for t in targets.values())
     assert all(t.source for t in targets.values())
     sources = target_sources()
@@ -223,10 +226,71 @@ def test_kpi_table_statuses_on_the_midmarket_sample(midmarket):
     scenario, res = midmarket
     table = kpi_table(scenario, res).set_index("kpi")
     assert table["status"].to_dict() == {
-        "productivity_per_rep": "at-risk", "selling_time_share": "off-track", "quota_attainment": "on-track",
+        "productivity_per_rep": "at-risk", "selling_time_share": "on-track", "quota_attainment": "on-track",
         "ops_cost_per_rep": "on-track", "reps_per_ops_fte": "on-track", "roi": "on-track",
         "response_hours": "on-track"}
     assert (table["actual_status"] == "no data").all()
+
+
+# --------------------------------------------------------------------------
+# Default targets the shipped samples can meet, and a weaker design can miss
+# --------------------------------------------------------------------------
+SAMPLES = ("startup", "midmarket", "enterprise")
+
+
+def _low_roi_midmarket() -> Scenario:
+    """The mid-market sample with three teams moved out of the centre: same reps, costlier sales ops."""
+    s = load_sample("midmarket")
+    for role_id, placement in (("deal_desk", "localized"), ("analytics", "localized"), ("crm_admin", "hybrid")):
+        s = s.with_placement(role_id, placement)
+    return s
+
+
+def test_default_roi_target_is_a_hurdle_above_break_even(midmarket):
+    scenario, res = midmarket
+    roi = kpi_targets(scenario, res)["roi"]
+    assert roi.target > 0 and not roi.from_objective
+    note = target_sources().set_index("kpi").loc["roi"]
+    assert note["firmness"] == "model assumption" and "two dollars" in note["source"]
+
+
+def test_a_low_roi_design_is_not_on_track():
+    s = _low_roi_midmarket()
+    res = evaluate(s)
+    assert 0 < res.roi < evaluate(load_sample("midmarket")).roi  # still pays for itself, so break-even passed it
+    row = kpi_table(s, res).set_index("kpi").loc["roi"]
+    assert row["status"] in ("at-risk", "off-track")
+
+
+@pytest.mark.parametrize("name, status", [("startup", "off-track"), ("midmarket", "on-track"),
+                                          ("enterprise", "on-track")])
+def test_roi_status_of_the_samples_at_their_defaults(name, status):
+    s = load_sample(name)
+    assert kpi_table(s, evaluate(s)).set_index("kpi").loc["roi", "status"] == status
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_selling_time_target_is_reachable_on_the_samples(name):
+    s = load_sample(name)
+    res = evaluate(s)
+    target = kpi_targets(s, res)["selling_time_share"]
+    assert res.baseline_selling_time_share < target.target <= res.selling_time_share
+    assert kpi_table(s, res).set_index("kpi").loc["selling_time_share", "status"] == "on-track"
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_selling_time_target_is_not_met_without_sales_ops(name):
+    bare = replace(load_sample(name), roles=())
+    res = evaluate(bare)
+    assert res.selling_time_share == res.baseline_selling_time_share
+    row = kpi_table(bare, res).set_index("kpi").loc["selling_time_share"]
+    assert row["value"] < row["target"] and row["status"] != "on-track"
+
+
+def test_selling_time_note_keeps_the_published_figure():
+    note = target_sources().set_index("kpi").loc["selling_time_share"]
+    assert note["target"] == "1.1 x baseline selling time share"
+    assert "41%" in note["note"] and "CSO Insights" in note["note"]
 
 
 def test_kpi_table_reads_the_latest_actual(midmarket):
