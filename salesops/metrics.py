@@ -66,7 +66,7 @@ class Metric:
         >>> METRIC["roi"].text(1.4178), METRIC["revenue"].text(1_234_567.4), METRIC["revenue"].text(1_234_567.4, True)
         ('141.8%', '$1.2M', '$1,234,567')
         """
-        if value is None:
+        if value is None or value != value:  # None, or NaN where a table held None
             return "never" if self.kind == "months" else "n/a"
         if not math.isfinite(value):
             return "n/a"

@@ -38,6 +38,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import pandas as pd
 
 from salesops.format import fmt_pct, fmt_usd
+from salesops.metrics import METRIC
 from salesops.model import Results
 from salesops.paths import DATA_DIR
 from salesops.plan_items import CHARTER_RELATIONS, FUNCTIONS, KPIS, Actual, CharterEntry, Objective, PlanItemError
@@ -471,6 +472,12 @@ def kpi_status(value: float, target: float, higher_is_better: bool, tolerance: f
     return "at-risk" if miss <= tol * abs(target) * (1 + 1e-12) else "off-track"
 
 
+# KPIs that are headline metrics, by their key in salesops.metrics (same label, same format).
+_AS_METRIC = {"productivity_per_rep": "productivity_per_rep", "selling_time_share": "selling_time_share",
+              "ops_cost_per_rep": "sales_ops_cost_per_rep", "reps_per_ops_fte": "reps_per_sales_ops_fte",
+              "roi": "roi"}
+
+
 def format_kpi(kpi: str, value: float | None) -> str:
     """A KPI value in its unit.
 
@@ -479,10 +486,12 @@ def format_kpi(kpi: str, value: float | None) -> str:
     >>> format_kpi("productivity_per_rep", 513733.4), format_kpi("selling_time_share", 0.3228)
     ('$513.7K', '32.3%')
     >>> format_kpi("reps_per_ops_fte", 10), format_kpi("roi", 1.418), format_kpi("response_hours", 4.61)
-    ('10.0 : 1', '142%', '4.6 h')
+    ('10.0 : 1', '141.8%', '4.6 h')
     """
     if value is None or not math.isfinite(value):
         return "n/a"
+    if kpi in _AS_METRIC:  # a headline metric: the one format of salesops.metrics
+        return METRIC[_AS_METRIC[kpi]].text(value)
     unit = KPIS[kpi][1]
     if unit == "USD/year":
         return fmt_usd(value)

@@ -44,7 +44,7 @@ def test_both_pages_render_every_sample(page, sample):
     else:
         # The startup has no planning role: its led functions show as gaps, in red.
         assert _texts(at.error) == [f.message for f in charter_flags(scenario) if f.kind == "gap"]
-        assert len(at.segmented_control) == 10
+        assert len(at.main.segmented_control) == 10
 
 
 def test_charter_starts_from_the_catalog_defaults():
@@ -193,7 +193,7 @@ def test_read_only_view_disables_every_edit():
     at = _app()
     at.session_state["persist:readonly"] = True
     _goto(at, "pages/objectives.py")
-    assert all(c.disabled for c in at.segmented_control)
+    assert all(c.disabled for c in at.main.segmented_control)
     assert at.button(key="objectives:apply").disabled
     _goto(at, "pages/dashboard.py")
     assert at.file_uploader(key="dashboard:actuals").disabled
