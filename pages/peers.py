@@ -68,8 +68,8 @@ if len(warned):
         f"{row.metric}: {_fmt(row.this_org, row.format)} (rule: {row.health_threshold})" for row in warned.itertuples())
         + ". The same warnings appear on the Org analytics page.", icon=":material/warning:")
 st.vega_lite_chart(spec=charts.chart_spec("peer_comparison", table), width="stretch")
-st.caption("The dot's colour shows where this org sits among the published figures, not whether the figure is "
-           f"healthy; see **{HEALTH_COLUMN}** in the table.")
+st.caption("The dot's colour is the health check that Org analytics applies (green healthy, red a warning, "
+           f"grey-blue where no rule applies); **{HEALTH_COLUMN}** in the table gives each rule.")
 
 shown = pd.DataFrame([{
     "Metric": row.metric, "This org": _fmt(row.this_org, row.format),

@@ -331,6 +331,10 @@ __all__ += [
 
 RELATION_COLORS = {"leads": "#1f5f99", "supports": "#7cc48a"}
 STATUS_COLORS = {"within": "#2e7d32", "below": "#e07b39", "above": "#8e44ad", "n/a": "#9e9e9e"}
+# The dot's colour is the health verdict shared with Org analytics, not the place among published figures
+# (25.8% attrition is among them, and a warning).
+VERDICT_COLORS = {"healthy": "#2e7d32", "warning": "#c62828", "no health rule": "#5b7083"}
+_VERDICT = {"ok": "healthy", "warning": "warning", "n/a": "no health rule"}
 _SPAN_LEVELS = {"front": "Front-line (reps report)", "upper": "Manages managers", "empty": "No direct reports"}
 _BAND_COLOR = "#9aa3ad"
 
@@ -426,10 +430,12 @@ def _peer_comparison_structure() -> alt.FacetChart:
                                    alt.Tooltip("peer_note:N", title="Note")])
     this = alt.Chart().mark_point(filled=True, size=150, opacity=1).encode(
         x="this_org:Q",
-        color=alt.Color("status:N", title="This org vs published figures", legend=alt.Legend(orient="bottom"),
-                        scale=alt.Scale(domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values()))),
+        color=alt.Color("verdict:N", title="Health check (the rules of Org analytics)",
+                        legend=alt.Legend(orient="bottom", labelLimit=0),
+                        scale=alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values()))),
         tooltip=[alt.Tooltip("metric:N", title="Metric"), alt.Tooltip("this_text:N", title="This org"),
-                 alt.Tooltip("band_text:N", title="Published"), alt.Tooltip("status:N", title="Status"),
+                 alt.Tooltip("band_text:N", title="Published"), alt.Tooltip("status:N", title="Among published"),
+                 alt.Tooltip("verdict:N", title="Health check"),
                  alt.Tooltip("source:N", title="Sources"), alt.Tooltip("firmness:N", title="Firmness")])
     layered = alt.layer(band, ends, peer, this, data=alt.NamedData(name="comparison")).properties(
         width=360, height=30)
@@ -456,6 +462,7 @@ def _peer_comparison_data(comparison: pd.DataFrame) -> dict[str, list[dict]]:
         rows.append({
             "order": i, "metric": r.metric, "row_label": f"{r.metric} ({unit_label})",
             "this_org": this, "low": low, "high": high, "peer_value": peer, "status": r.status,
+            "verdict": _VERDICT.get(getattr(r, "health", "n/a"), "no health rule"),
             "this_text": "n/a" if this is None else fmt.format(this),
             "band_text": fmt.format(low) if low == high else f"{fmt.format(low)} to {fmt.format(high)}",
             "peer_text": "n/a" if peer is None else fmt.format(peer),

@@ -87,3 +87,16 @@ def test_whatifs_match_evaluating_the_switched_scenario():
     assert row.delta_cost_usd == pytest.approx(switched.sales_ops_cost_usd - base.sales_ops_cost_usd)
     spec = charts.whatif_chart(table).to_dict()
     assert len(_rows_with(spec, "delta_roi_pp")) == len(table)
+
+
+def test_peer_chart_colours_the_health_verdict_of_org_analytics():
+    from salesops.analytics import analyze
+    from salesops.peers import compare
+
+    scenario = load_sample("midmarket")
+    res = evaluate(scenario)
+    spec = charts.chart_spec("peer_comparison", compare(scenario, res, analyze(scenario, res), "midmarket"))
+    rows = {r["metric"]: r["verdict"] for r in next(iter(spec["datasets"].values()))}
+    assert rows["Rep attrition per year"] == "warning"  # 25.8%: among published figures, and a warning
+    assert rows["Reps per sales-ops FTE"] == "healthy"
+    assert rows["Quota attainment"] == "no health rule"
