@@ -1,0 +1,68 @@
+"""Every bound on what the app accepts, in one place.
+
+A hosted copy serves many people from one process: one hostile or absurd input
+(a link, a scenario file, an HRIS export, a form value) must be refused with a
+message, or finish in bounded time and memory, and never slow anyone else.
+Each limit below is far above what a real sales organisation needs and low
+enough that the work it allows is bounded; the scenario code, the JSON Schema
+(``data/scenario.schema.json``), the link codec and the importer all take their
+bounds from here, and a test checks that the schema says the same.
+
+Examples
+--------
+>>> MAX_TOTAL_REPS >= 100_000 and MAX_REGIONS >= 20
+True
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "MAX_DESCRIPTION_CHARS",
+    "MAX_MANAGERS_PER_REGION",
+    "MAX_NAME_CHARS",
+    "MAX_POSITIONS",
+    "MAX_REGIONS",
+    "MAX_REPS_PER_REGION",
+    "MAX_ROLES",
+    "MAX_ROLE_FTE",
+    "MAX_TOTAL_REPS",
+    "MODEL_SECONDS",
+    "ROLE_RANGES",
+    "WHATIF_SECONDS",
+]
+
+# ----- Scenario ----------------------------------------------------------------
+# The largest sales forces have tens of thousands of reps; 200,000 leaves room and keeps
+# one evaluation near 20 ms and the one-role what-ifs under half a second.
+MAX_TOTAL_REPS = 200_000
+MAX_REPS_PER_REGION = MAX_TOTAL_REPS
+MAX_MANAGERS_PER_REGION = MAX_TOTAL_REPS
+# Regions a sales org is run by (NA, EMEA, ... or countries); 50 is generous and bounds the
+# per-region queues, tables and charts (a 500-region link cost 105 s of server time).
+MAX_REGIONS = 50
+# The catalog has six roles; custom roles and copies bring a real scenario to a dozen.
+MAX_ROLES = 30
+# People of an imported org (one row each in the HRIS export).
+MAX_POSITIONS = 100_000
+# FTE of one role, whether typed (manual sizing) or what its demand needs (auto sizing):
+# a queue of more servers is not a sales-ops team, and staffing work grows with it.
+MAX_ROLE_FTE = 20_000
+# Names of scenarios, regions, roles and people; free-text descriptions.
+MAX_NAME_CHARS = 200
+MAX_DESCRIPTION_CHARS = 2_000
+
+# Ranges of each role parameter (inclusive; a lower bound of 0 with "positive" means > 0).
+# Wide enough for any sourced figure, narrow enough that no figure overflows.
+ROLE_RANGES: dict[str, tuple[float, float]] = {
+    "cost_usd_per_year": (0.0, 5_000_000.0),         # fully loaded cost of one FTE
+    "service_rate_per_fte_week": (0.01, 10_000.0),   # requests one FTE completes a week
+    "demand_per_rep_week": (0.0, 100.0),             # requests one rep raises a week
+    "rep_hours_saved_per_request": (0.0, 40.0),      # a week's work at most
+    "target_answer_hours": (0.01, 2_000.0),
+    "urgency_hours": (0.01, 2_000.0),
+}
+
+# ----- Work budgets ---------------------------------------------------------------
+# Wall-clock budgets of work that runs outside the model's fast path (seconds).
+MODEL_SECONDS = 5.0       # one evaluation, in a worker when the org is large
+WHATIF_SECONDS = 20.0     # every one-role what-if of a scenario
