@@ -3,6 +3,7 @@
 import streamlit as st
 
 from salesops.ui import downloads, persist, state
+from salesops.ui.text import md
 
 st.set_page_config(page_title="Sales-ops org designer", page_icon=":material/account_tree:", layout="wide")
 
@@ -31,7 +32,7 @@ def sidebar() -> None:
     scenario = state.current()
     with st.sidebar:
         st.caption("Working scenario" + (" · read-only" if state.readonly() else ""))
-        st.markdown(f"**{scenario.name}**")
+        st.markdown(f"**{md(scenario.name)}**")
         st.caption(f"{scenario.total_reps:,} reps · {len(scenario.regions)} regions · {len(scenario.roles)} sales-ops roles")
         undo_col, redo_col = st.columns(2)
         undo_col.button("Undo", key="sidebar:undo", on_click=state.undo,
@@ -39,7 +40,7 @@ def sidebar() -> None:
         redo_col.button("Redo", key="sidebar:redo", on_click=state.redo,
                         disabled=not state.can_redo() or state.readonly(), icon=":material/redo:", width="stretch")
         if state.last_change():
-            st.caption(f"Last change: {state.last_change()}")
+            st.caption(f"Last change: {md(state.last_change())}")
         st.segmented_control("Changes shown against", options=list(state.DELTA_MODES),
                              format_func=state.DELTA_MODES.get, key=state.DELTA_MODE, required=True,
                              help="The small figures under each headline: the change made by the last action "

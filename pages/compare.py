@@ -10,6 +10,7 @@ from salesops.samples import list_samples, load_sample
 from salesops.ui import persist, state
 from salesops.ui.boot import ensure_app_navigation
 from salesops.whatif import evaluate_cached
+from salesops.ui.text import md
 
 ensure_app_navigation()
 
@@ -78,7 +79,7 @@ for i, (label, scenario) in enumerate(zip(labels, scenarios)):
     if i == baseline:
         continue
     changes = structural_diff(scenarios[baseline], scenario)
-    with st.expander(f"{label}: {len(changes)} change(s)", expanded=len(chosen) <= 3):
+    with st.expander(f"{md(label)}: {len(changes)} change(s)", expanded=len(chosen) <= 3):
         if not changes:
             st.write("Same structure as the baseline.")
         else:

@@ -27,6 +27,7 @@ from salesops.objectives import (
 from salesops.plan_items import KPIS
 from salesops.ui import state
 from salesops.ui.boot import ensure_app_navigation
+from salesops.ui.text import md
 
 ensure_app_navigation()
 
@@ -44,7 +45,7 @@ locked = state.readonly()
 table = kpi_table(scenario, res)
 
 st.title("Metrics dashboard")
-st.caption(f"{scenario.name} · the model's value of each KPI against its target: the scenario's objective for "
+st.caption(f"{md(scenario.name)} · the model's value of each KPI against its target: the scenario's objective for "
            f"that KPI where there is one, otherwise a default (marked *default* with its firmness: a published figure "
            f"or a model assumption; see below). On track = target met; "
            f"at risk = missed by at most {default_tolerance():.0%} of the target; off track = missed by more.")
@@ -105,8 +106,8 @@ def _on_upload() -> None:
         new = parse_actuals(uploaded.getvalue())
     except ActualsRejected as exc:
         more = exc.total - len(exc.problems)
-        st.session_state[MESSAGE] = ("error", f"**{uploaded.name}** was not used; the scenario is unchanged:\n\n"
-                                     + "\n".join(f"- {p}" for p in exc.problems)
+        st.session_state[MESSAGE] = ("error", f"**{md(uploaded.name)}** was not used; the scenario is unchanged:\n\n"
+                                     + "\n".join(f"- {md(p)}" for p in exc.problems)
                                      + (f"\n- and {more} more" if more > 0 else ""))
         return
     current = state.current()
@@ -114,7 +115,7 @@ def _on_upload() -> None:
     replaced = sum((a.period, a.kpi) in known for a in new)
     state.commit(replace(current, actuals=merge_actuals(current.actuals, new)),
                  f"Actuals: {len(new)} values from {uploaded.name}")
-    st.session_state[MESSAGE] = ("success", f"Merged {len(new)} values from **{uploaded.name}**"
+    st.session_state[MESSAGE] = ("success", f"Merged {len(new)} values from **{md(uploaded.name)}**"
                                  + (f" ({replaced} replaced earlier values)." if replaced else "."))
 
 

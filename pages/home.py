@@ -7,6 +7,7 @@ from salesops.samples import list_samples, load_sample
 from salesops.ui import persist, state
 from salesops.ui.widgets import TZ_GAP_HELP, TZ_OFFSET_HELP, headline_strip
 from salesops.ui.boot import ensure_app_navigation
+from salesops.ui.text import md
 
 ensure_app_navigation()
 
@@ -49,7 +50,7 @@ headline_strip()
 _regions = res.regions_frame()
 left, right = st.columns([5, 2])
 with left:
-    st.subheader(scenario.name)
+    st.subheader(md(scenario.name))
     if scenario.description:
         st.caption(scenario.description)
     st.dataframe(

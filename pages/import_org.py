@@ -9,6 +9,7 @@ from salesops.positions import KINDS
 from salesops.roles import load_catalog
 from salesops.ui import persist, state
 from salesops.ui.boot import ensure_app_navigation
+from salesops.ui.text import md
 
 ensure_app_navigation()
 
@@ -51,10 +52,10 @@ with st.expander("Open a scenario file (.json) saved from this app or the comman
         try:
             opened = schema.load_scenario_file(scenario_file.getvalue())
         except ScenarioError as exc:
-            st.error(f"**{scenario_file.name}** is not a scenario this app can open: {exc}")
+            st.error(f"**{md(scenario_file.name)}** is not a scenario this app can open: {md(exc)}")
             st.caption("Your current scenario is unchanged. The format is described by data/scenario.schema.json.")
         else:
-            st.success(f"**{opened.name}**: {opened.total_reps:,} reps in {len(opened.regions)} regions, "
+            st.success(f"**{md(opened.name)}**: {opened.total_reps:,} reps in {len(opened.regions)} regions, "
                        f"{len(opened.roles)} sales-ops roles.")
             if st.button("Use this scenario", key="import:scenario_accept", type="primary"):
                 persist.leave_shared_view()
@@ -70,7 +71,7 @@ data = upload.getvalue()
 try:
     raw = _read(data, upload.name)
 except hris.ImportRejected as exc:
-    st.error(f"**{upload.name}** cannot be imported:\n\n" + "\n".join(f"- {p}" for p in exc.lines()))
+    st.error(f"**{md(upload.name)}** cannot be imported:\n\n" + "\n".join(f"- {md(p)}" for p in exc.lines()))
     st.caption("Your current scenario is unchanged.")
     st.stop()
 for warning in raw.warnings:
@@ -117,14 +118,14 @@ with st.expander("Classification rules (first match wins; edit to fit your title
 try:
     rules = tuple(hris.rules_from_frame(edited_rules))
 except hris.RuleError as exc:
-    st.error(f"Rules not applied: {exc}. The default rules are used until this is fixed.")
+    st.error(f"Rules not applied: {md(exc)}. The default rules are used until this is fixed.")
     rules = tuple(hris.load_rules())
 overrides = st.session_state.setdefault("import:overrides", {})
 try:
     result = _build(data, upload.name, tuple(sorted(mapping.items(), key=lambda kv: kv[0])), keep_other,
                     virtual_root, tuple(sorted(overrides.items())), rules)
 except hris.ImportRejected as exc:
-    st.error(f"**{upload.name}** cannot be imported:\n\n" + "\n".join(f"- {p}" for p in exc.lines()))
+    st.error(f"**{md(upload.name)}** cannot be imported:\n\n" + "\n".join(f"- {md(p)}" for p in exc.lines()))
     st.caption("Fix the file or the column choices above; your current scenario is unchanged.")
     if overrides:
         st.button(f"Undo my {len(overrides)} classification correction(s)", key="import:clear_overrides",

@@ -12,6 +12,7 @@ from salesops.ui import state
 from salesops.ui.boot import ensure_app_navigation
 from salesops.ui.widgets import headline_metrics
 from salesops.whatif import evaluate_cached
+from salesops.ui.text import md
 
 ensure_app_navigation()
 
@@ -69,7 +70,7 @@ if not locked and not edited.equals(table):
     try:
         updated = initiatives.from_rows(edited.to_dict("records"), {p.role.id for p in scenario.roles})
     except PlanItemError as exc:
-        st.error(f"Not applied: {exc}. The scenario is unchanged.")
+        st.error(f"Not applied: {md(exc)}. The scenario is unchanged.")
     else:
         state.commit(replace(scenario, initiatives=tuple(updated)), "Edited initiatives")
         st.rerun()

@@ -21,6 +21,7 @@ from salesops.objectives import (
 from salesops.plan_items import CHARTER_RELATIONS, FUNCTIONS, KPIS
 from salesops.ui import state
 from salesops.ui.boot import ensure_app_navigation
+from salesops.ui.text import md
 
 ensure_app_navigation()
 
@@ -74,7 +75,7 @@ with st.container(border=True):
     for i, function in enumerate(FUNCTIONS):
         with halves[i // 5]:
             name_col, control_col = st.columns([3, 4], vertical_alignment="center")
-            doers = ", ".join(p.role.name for p in covers[function]) or "no role in this scenario"
+            doers = ", ".join(md(p.role.name) for p in covers[function]) or "no role in this scenario"
             changed = "" if charter[function] == defaults[function] else f" · changed (default: {defaults[function]})"
             name_col.markdown(f"**{_title(function)}**")
             name_col.caption(doers + changed)
@@ -128,7 +129,7 @@ if applied:
     try:
         objectives = objectives_from_rows(edited.to_dict("records"), current=values)
     except ObjectivesRejected as exc:
-        st.error("Not applied; the objectives are unchanged:\n\n" + "\n".join(f"- {p}" for p in exc.problems)
+        st.error("Not applied; the objectives are unchanged:\n\n" + "\n".join(f"- {md(p)}" for p in exc.problems)
                  + (f"\n- and {exc.total - len(exc.problems)} more" if exc.total > len(exc.problems) else ""))
     else:
         if objectives != scenario.objectives:

@@ -7,6 +7,7 @@ from salesops.analytics import analyze_scenario
 from salesops.format import fmt_ratio, fmt_usd
 from salesops.ui import state
 from salesops.ui.boot import ensure_app_navigation
+from salesops.ui.text import md
 
 ensure_app_navigation()
 
@@ -15,7 +16,7 @@ res = state.results()
 a = analyze_scenario(scenario)
 
 st.title("Org analytics")
-st.caption(f"{scenario.name} · " + ("imported positions" if scenario.positions else
+st.caption(f"{md(scenario.name)} · " + ("imported positions" if scenario.positions else
                                     "generated from region headcounts (costs estimated)"))
 m = st.columns(6)
 m[0].metric("Reps", f"{a.reps:,}")

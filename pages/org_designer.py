@@ -13,6 +13,7 @@ from salesops.scenario import Region, RolePlan, ScenarioError
 from salesops.ui import state
 from salesops.ui.widgets import TZ_OFFSET_HELP, placement_control
 from salesops.ui.boot import ensure_app_navigation
+from salesops.ui.text import md
 
 ensure_app_navigation()
 
@@ -67,8 +68,8 @@ with detail_col:
     st.markdown("**Details**")
     if selected and selected in graph:
         node = graph.nodes[selected]
-        st.markdown(f"**{node['name']}**  \n{node['title']}")
-        st.caption(f"Region: {region_names.get(node['region'], node['region'])} · kind: {node['kind']}")
+        st.markdown(f"**{md(node['name'])}**  \n{md(node['title'])}")
+        st.caption(f"Region: {md(region_names.get(node['region'], node['region']))} · kind: {md(node['kind'])}")
         if node["count"] > 1:
             st.write(f"Stands for {node['count']:,} people.")
         if node.get("role_id"):
@@ -136,7 +137,7 @@ for plan in scenario.roles:
     rr = roles_by_id[role.id]
     with st.container(border=True):
         c1, c2, c3, c4 = st.columns([3, 3, 3, 1])
-        c1.markdown(f"**{role.name}**")
+        c1.markdown(f"**{md(role.name)}**")
         c1.caption(f"{role.category} · sales ops **{role.relation}** · {fmt_usd(role.cost_usd_per_year)} per FTE")
         with c2:
             placement_control(plan)
@@ -167,9 +168,9 @@ for plan in scenario.roles:
                 st.caption("Auto-sized to the service-level target.")
         c4.button("", key=f"remove:{role.id}", on_click=_remove, args=(role.id,), icon=":material/delete:",
                   disabled=locked,
-                  help=f"Remove {role.name} (Undo brings it back)")
+                  help=f"Remove {md(role.name)} (Undo brings it back)")
         if rr.overloaded:
-            st.warning(f"{role.name} has fewer FTE than its demand needs: unserved requests fall back on the reps.")
+            st.warning(f"{md(role.name)} has fewer FTE than its demand needs: unserved requests fall back on the reps.")
 
 catalog = load_catalog()
 missing = [rid for rid in catalog if rid not in {p.role.id for p in scenario.roles}]
@@ -229,7 +230,7 @@ if not edited.equals(region_df):
             problem = f"Row {i + 1} ({row.get('name') or row['id']}): {exc}"
             break
     if problem:
-        st.error(f"Not applied: {problem}. The scenario is unchanged.")
+        st.error(f"Not applied: {md(problem)}. The scenario is unchanged.")
     else:
         updated = scenario
         for region in new_regions:

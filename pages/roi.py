@@ -8,6 +8,7 @@ from salesops.ui import state
 from salesops.ui.widgets import headline_strip, placement_controls
 from salesops.whatif import placement_whatifs
 from salesops.ui.boot import ensure_app_navigation
+from salesops.ui.text import md
 
 ensure_app_navigation()
 
@@ -15,7 +16,7 @@ scenario = state.current()
 res = state.results()
 
 st.title("Productivity & ROI")
-st.caption(f"{scenario.name} · {res.reps:,} reps · {res.sales_ops_fte:,.1f} sales-ops FTE "
+st.caption(f"{md(scenario.name)} · {res.reps:,} reps · {res.sales_ops_fte:,.1f} sales-ops FTE "
            f"({fmt_ratio(res.reps_per_ops_fte)} reps per FTE) · {fmt_usd(res.ops_cost_per_rep_usd)} per rep")
 headline_strip()
 
@@ -54,7 +55,7 @@ else:
         )
     best = whatifs.loc[whatifs["delta_roi_pp"].idxmax()]
     if best["delta_roi_pp"] > 0.05:
-        st.success(f"Largest single gain: move **{best['role']}** to **{best['alternative']}** "
+        st.success(f"Largest single gain: move **{md(best['role'])}** to **{best['alternative']}** "
                    f"({best['delta_roi_pp']:+.1f} pp ROI, {fmt_usd(best['delta_cost_usd'])} cost).")
     else:
         st.info("No single switch raises ROI: every role already sits in its best placement for ROI.")

@@ -11,6 +11,7 @@ from salesops.scenario import Scenario
 from salesops.ui import state
 from salesops.ui.boot import ensure_app_navigation
 from salesops.uncertainty import BATCH, is_cached, sensitivity, simulate_cached
+from salesops.ui.text import md
 
 ensure_app_navigation()
 
@@ -27,7 +28,7 @@ scenario = state.current()
 res = state.results()
 
 st.title("Uncertainty")
-st.caption(f"{scenario.name} · every assumption drawn from triangular(low, likely, high); the sales-ops "
+st.caption(f"{md(scenario.name)} · every assumption drawn from triangular(low, likely, high); the sales-ops "
            "teams keep the sizes of the org as designed. Deterministic ROI "
            f"{fmt_pct(res.roi)}, payback {fmt_months(res.payback_months)}.")
 

@@ -16,7 +16,12 @@ True
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 __all__ = [
+    "TextError",
+    "check_text",
     "MAX_DESCRIPTION_CHARS",
     "MAX_MANAGERS_PER_REGION",
     "MAX_NAME_CHARS",
@@ -66,3 +71,37 @@ ROLE_RANGES: dict[str, tuple[float, float]] = {
 # Wall-clock budgets of work that runs outside the model's fast path (seconds).
 MODEL_SECONDS = 5.0       # one evaluation, in a worker when the org is large
 WHATIF_SECONDS = 20.0     # every one-role what-if of a scenario
+
+
+# Characters no name may hold: C0/C1 controls (tab and newline are fine in descriptions) and
+# lone surrogates, which no encoder can write (a lone surrogate once stopped the sidebar).
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+class TextError(ValueError):
+    """A name or text is not a string, too long, or holds a character that cannot be shown."""
+
+
+def check_text(value: Any, where: str, *, limit: int = MAX_NAME_CHARS, blank_ok: bool = False) -> str:
+    """``value`` if it is text a page, file and link can carry; else :class:`TextError` naming ``where``.
+
+    Examples
+    --------
+    >>> check_text("EMEA (London)", "region name")
+    'EMEA (London)'
+    >>> check_text("bad" + chr(0xD800), "scenario name")
+    Traceback (most recent call last):
+    ...
+    salesops.limits.TextError: scenario name: character 4 is not a printable character (U+D800)
+    """
+    if not isinstance(value, str):
+        raise TextError(f"{where} must be text, got {type(value).__name__}")
+    if not blank_ok and not value.strip():
+        raise TextError(f"{where} must not be blank")
+    if len(value) > limit:
+        raise TextError(f"{where} is {len(value):,} characters; the limit is {limit:,}")
+    bad = _BAD_CHARS.search(value)
+    if bad:
+        raise TextError(f"{where}: character {bad.start() + 1} is not a printable character "
+                        f"(U+{ord(bad.group()):04X})")
+    return value

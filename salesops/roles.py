@@ -14,11 +14,13 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any
 
+from salesops.limits import ROLE_RANGES, check_text
 from salesops.paths import DATA_DIR
 
 __all__ = ["RoleSpec", "RELATIONS", "load_catalog", "catalog_sources"]
 
 RELATIONS = ("leads", "supports")
+
 
 _UNIT_FIELDS = ("local_knowledge_sensitivity", "standardization_gain", "hybrid_central_share")
 _POSITIVE_FIELDS = (
@@ -93,7 +95,7 @@ class RoleSpec:
     hybrid_central_share: float
 
     def __post_init__(self) -> None:
-        if not self.id or not str(self.id).strip():
+        if not isinstance(self.id, str) or not self.id.strip():
             raise ValueError("role id must not be blank")
         if self.relation not in RELATIONS:
             raise ValueError(
@@ -112,6 +114,15 @@ class RoleSpec:
         for name in _NON_NEGATIVE_FIELDS:
             if getattr(self, name) < 0:
                 raise ValueError(f"role {self.id!r}: {name} must be >= 0, got {getattr(self, name)!r}")
+        for name, (low, high) in ROLE_RANGES.items():
+            value = getattr(self, name)
+            if not low <= value <= high:
+                raise ValueError(f"role {self.id!r}: {name} must be between {low:g} and {high:,g}, got {value!r}")
+        check_text(self.id, "role id")
+        for name in ("name", "category"):
+            check_text(getattr(self, name), f"role {self.id!r}: {name}", blank_ok=True)
+        for function in self.functions:
+            check_text(function, f"role {self.id!r}: function")
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}

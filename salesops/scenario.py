@@ -13,6 +13,19 @@ from dataclasses import MISSING, dataclass, field, fields, replace
 from functools import lru_cache
 from typing import Any, Iterable
 
+from salesops.limits import (
+    MAX_DESCRIPTION_CHARS,
+    MAX_MANAGERS_PER_REGION,
+    MAX_NAME_CHARS,
+    MAX_POSITIONS,
+    MAX_REGIONS,
+    MAX_REPS_PER_REGION,
+    MAX_ROLE_FTE,
+    MAX_ROLES,
+    MAX_TOTAL_REPS,
+    TextError,
+    check_text,
+)
 from salesops.paths import DATA_DIR
 from salesops.plan_items import Actual, CharterEntry, Initiative, Objective, PlanItemError
 from salesops.positions import KINDS, OrgValidationError, Position
@@ -37,8 +50,14 @@ SIZINGS = ("auto", "manual")
 SCHEMA_NAME = "salesops.scenario"
 SCHEMA_VERSION = 2
 READABLE_VERSIONS = (1, 2)  # version 1 had no "positions"; it reads unchanged
-MAX_REPS_PER_REGION = 10_000_000
 MAX_RAMP_MONTHS = 24
+
+
+def _text(value: Any, where: str, *, limit: int = MAX_NAME_CHARS, blank_ok: bool = False) -> str:
+    try:
+        return check_text(value, where, limit=limit, blank_ok=blank_ok)
+    except TextError as exc:
+        raise ScenarioError(str(exc)) from None
 
 
 class ScenarioError(ValueError):
@@ -103,10 +122,11 @@ class Region:
         where = f"region {self.id!r}"
         if not isinstance(self.id, str) or not self.id.strip():
             raise ScenarioError("region id must be a non-blank string")
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise ScenarioError(f"{where}: name must be a non-blank string")
+        _text(self.id, "region id", limit=MAX_NAME_CHARS)
+        _text(self.name, f"{where}: name")
         object.__setattr__(self, "reps", _number(self.reps, f"{where}: reps", low=0, high=MAX_REPS_PER_REGION, integer=True))
-        object.__setattr__(self, "managers", _number(self.managers, f"{where}: managers", low=0, high=MAX_REPS_PER_REGION, integer=True))
+        object.__setattr__(self, "managers", _number(self.managers, f"{where}: managers", low=0,
+                                                     high=MAX_MANAGERS_PER_REGION, integer=True))
         object.__setattr__(self, "tz_offset_hours", _number(self.tz_offset_hours, f"{where}: tz_offset_hours", low=-12, high=14))
         object.__setattr__(self, "market_complexity", _number(self.market_complexity, f"{where}: market_complexity", low=0, high=1))
         object.__setattr__(self, "cost_index", _number(self.cost_index, f"{where}: cost_index", low=0.05, high=20))
@@ -239,7 +259,7 @@ class RolePlan:
             raise ScenarioError(f"{where}: placement must be one of {', '.join(PLACEMENTS)}, got {self.placement!r}")
         if self.sizing not in SIZINGS:
             raise ScenarioError(f"{where}: sizing must be one of {', '.join(SIZINGS)}, got {self.sizing!r}")
-        object.__setattr__(self, "central_fte", _number(self.central_fte, f"{where}: central_fte", low=0, high=1e6))
+        object.__setattr__(self, "central_fte", _number(self.central_fte, f"{where}: central_fte", low=0, high=MAX_ROLE_FTE))
         local = []
         seen = set()
         for item in self.local_fte:
@@ -249,7 +269,7 @@ class RolePlan:
             if rid in seen:
                 raise ScenarioError(f"{where}: local_fte lists region {rid!r} twice")
             seen.add(rid)
-            local.append((rid, _number(fte, f"{where}: local_fte[{rid}]", low=0, high=1e6)))
+            local.append((rid, _number(fte, f"{where}: local_fte[{rid}]", low=0, high=MAX_ROLE_FTE)))
         object.__setattr__(self, "local_fte", tuple(sorted(local)))
 
     @property
@@ -298,12 +318,23 @@ class Scenario:
         dupes = sorted({f"{p} {k}" for p, k in seen if seen.count((p, k)) > 1})
         if dupes:
             raise ScenarioError(f"actuals: more than one value for {', '.join(dupes)}")
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise ScenarioError("scenario name must be a non-blank string")
+        _text(self.name, "scenario name")
+        _text(self.description, "scenario description", limit=MAX_DESCRIPTION_CHARS, blank_ok=True)
         object.__setattr__(self, "regions", tuple(self.regions))
         object.__setattr__(self, "roles", tuple(self.roles))
         if not self.regions:
             raise ScenarioError("a scenario needs at least one region")
+        _check_size(len(self.regions), len(self.roles), len(self.positions))
+        total = sum(r.reps for r in self.regions)
+        if total > MAX_TOTAL_REPS:
+            raise ScenarioError(f"the scenario has {total:,} reps; the limit is {MAX_TOTAL_REPS:,}")
+        for plan in self.roles:  # the work of sizing a team grows with the FTE its demand needs
+            needed = total * plan.role.demand_per_rep_week / plan.role.service_rate_per_fte_week
+            if needed > MAX_ROLE_FTE:
+                raise ScenarioError(
+                    f"role {plan.role.id!r}: {total:,} reps raising {plan.role.demand_per_rep_week:g} requests a week "
+                    f"each, at {plan.role.service_rate_per_fte_week:g} per FTE, need about {needed:,.0f} FTE; the "
+                    f"limit is {MAX_ROLE_FTE:,} FTE per role (check its demand and service rate)")
         ids = [r.id for r in self.regions]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
@@ -488,6 +519,9 @@ class Scenario:
         if unknown:  # a misspelt field must not be dropped silently
             raise ScenarioError(f"scenario: unknown field(s) {', '.join(map(str, unknown))}")
         regions = _list(data["regions"], "regions")
+        raw_positions = data.get("positions", [])
+        _check_size(len(regions), len(data["roles"]) if isinstance(data["roles"], list) else 0,
+                    len(raw_positions) if isinstance(raw_positions, list) else 0)
         region_objs = []
         for i, raw in enumerate(regions):
             region_objs.append(_build(Region, raw, f"regions[{i}]"))
@@ -527,6 +561,7 @@ class Scenario:
         description = data.get("description", "")
         if not isinstance(description, str):
             raise ScenarioError("description must be a string")
+        _text(data["name"], "scenario name")
         positions = _positions(data.get("positions", []))
         plan_items = {}
         for name, record in (("charter", CharterEntry), ("objectives", Objective), ("actuals", Actual),
@@ -585,8 +620,8 @@ def _positions(raw: Any) -> tuple[Position, ...]:
             raise ScenarioError(f"{where}: unknown field(s) {', '.join(unknown)}")
         _require(item, ("id", "name", "kind"), where)
         for name in ("id", "name", "kind", "title", "region", "role_id", "department"):
-            if name in item and not isinstance(item[name], str):
-                raise ScenarioError(f"{where}.{name} must be a string")
+            if name in item:
+                _text(item[name], f"{where}.{name}", blank_ok=name not in ("id", "name"))
         if item.get("manager_id") is not None and not isinstance(item["manager_id"], str):
             raise ScenarioError(f"{where}.manager_id must be a string or null")
         if item["kind"] not in KINDS:
@@ -595,10 +630,18 @@ def _positions(raw: Any) -> tuple[Position, ...]:
         values["cost_usd_per_year"] = _number(item.get("cost_usd_per_year", 0.0), f"{where}.cost_usd_per_year",
                                               low=0, high=1e9)
         values["fte"] = _number(item.get("fte", 1.0), f"{where}.fte", low=0, high=1e6)
-        values["count"] = _number(item.get("count", 1), f"{where}.count", low=1, high=MAX_REPS_PER_REGION,
+        values["count"] = _number(item.get("count", 1), f"{where}.count", low=1, high=MAX_TOTAL_REPS,
                                   integer=True)
         out.append(Position(**values))
     return tuple(out)
+
+
+def _check_size(regions: int, roles: int, positions: int) -> None:
+    """Refuse a scenario bigger than :mod:`salesops.limits` allows, before any per-item work."""
+    for count, limit, what in ((regions, MAX_REGIONS, "regions"), (roles, MAX_ROLES, "sales-ops roles"),
+                               (positions, MAX_POSITIONS, "people")):
+        if count > limit:
+            raise ScenarioError(f"the scenario has {count:,} {what}; the limit is {limit:,}")
 
 
 def _fail(message: str):

@@ -157,6 +157,14 @@ def _message(error: ValidationError) -> str:
         return f"must be {expected!r}, got {_short(value)}"
     if kind == "pattern" and expected == "\\S":
         return "must not be blank"
+    if kind == "pattern" and isinstance(value, str) and "\\u0000" in str(expected):  # the text patterns
+        if expected.startswith("^(?=") and not value.strip():
+            return "must not be blank"
+        return "holds a character that is not printable (a control character or a lone surrogate)"
+    if kind == "maxLength":
+        return f"is {len(value):,} characters; the limit is {expected:,}"
+    if kind == "maxItems":
+        return f"has {len(value):,} items; the limit is {expected:,}"
     if kind == "minItems":
         return f"needs at least {expected} item{'' if expected == 1 else 's'}"
     if kind == "not" and isinstance(error.schema, dict) and error.schema.get("description"):

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from salesops.metrics import METRIC
+from salesops.ui.text import plain
 from salesops.model import evaluate
 from salesops.samples import load_sample
 
@@ -126,7 +127,7 @@ def test_org_designer_manual_fte_seeds_from_auto_and_zero_fte_warns():
     assert at.number_input(key="fte:deal_desk:central").value == auto_fte
     at.number_input(key="fte:deal_desk:central").set_value(0.0).run()
     assert at.session_state["scenario"].plan("deal_desk").central_fte == 0.0
-    assert any("Deal desk" in w.value for w in at.warning)
+    assert any("Deal desk" in plain(w.value) for w in at.warning)
     assert not at.exception
 
 
@@ -148,15 +149,15 @@ def test_org_designer_rejects_a_bad_region_edit_and_keeps_the_scenario():
     at.run()
     assert not at.exception
     assert at.session_state["scenario"] == before
-    assert any("Row 2" in e.value and "name" in e.value for e in at.error)
+    assert any("Row 2" in plain(e.value) and "name" in plain(e.value) for e in at.error)
 
 
 def test_org_designer_shows_details_of_the_selected_node():
     at = _goto(_app(), "pages/org_designer.py")
     at.session_state["org:selected"] = "rl:emea"
     at.run()
-    assert any("EMEA (London) sales" in m.value for m in at.markdown)
-    assert any("people report here directly" in m.value for m in at.markdown)
+    assert any("EMEA (London) sales" in plain(m.value) for m in at.markdown)
+    assert any("people report here directly" in plain(m.value) for m in at.markdown)
 
 
 # --------------------------------------------------------------------------
@@ -186,12 +187,12 @@ def test_import_page_good_file_becomes_the_working_scenario():
     at.button(key="import:accept").click().run()
     scenario = at.session_state["scenario"]
     assert scenario.positions and scenario.name == "Imported: hris.csv"
-    assert any("Imported" in s.value for s in at.success)
+    assert any("Imported" in plain(s.value) for s in at.success)
     _goto(at, "pages/roi.py")
     assert _metric(at, "ROI") == METRIC["roi"].text(evaluate(scenario).roi) != roi_before
     for page in PAGES:  # every page works with an imported org
         _goto(at, page)
-        assert not at.error, (page, [e.value for e in at.error])
+        assert not at.error, (page, [plain(e.value) for e in at.error])
     at.sidebar.button(key="sidebar:undo").click().run()
     assert at.session_state["scenario"] == load_sample("midmarket")
 
@@ -206,7 +207,7 @@ def test_import_page_bad_file_shows_the_problem_and_keeps_the_scenario(name):
     roi_before = _metric(at, "ROI")
     _goto(at, "pages/import_org.py")
     _upload(at, name, (CORPUS / name).read_bytes())
-    assert any(expected in e.value for e in at.error), [e.value for e in at.error]
+    assert any(expected in plain(e.value) for e in at.error), [plain(e.value) for e in at.error]
     assert not at.get("button") or "import:accept" not in [b.key for b in at.button]
     assert at.session_state["scenario"] == load_sample("midmarket")
     _goto(at, "pages/roi.py")
@@ -221,7 +222,7 @@ def test_import_page_column_mapping_can_be_corrected():
     if at.selectbox(key="import:map:id").value != "Worker":
         at.selectbox(key="import:map:id").set_value("Worker").run()
     at.selectbox(key="import:map:manager_id").set_value("Boss").run()
-    assert not at.error, [e.value for e in at.error]
+    assert not at.error, [plain(e.value) for e in at.error]
     at.button(key="import:accept").click().run()
     assert at.session_state["scenario"].total_reps == 2
 
@@ -237,7 +238,7 @@ def test_import_page_classification_can_be_corrected_before_accepting():
     at.session_state["import:classification:0"] = {
         "edited_rows": {row: {"kind": "rep"}}, "added_rows": [], "deleted_rows": []}
     at.run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.exception and not at.error, [plain(e.value) for e in at.error]
     assert at.session_state["import:overrides"] == {"4": ("rep", "")}
     at.button(key="import:accept").click().run()
     assert at.session_state["scenario"].total_reps == 2
@@ -256,7 +257,7 @@ def test_import_page_rules_can_be_edited():
         "added_rows": [{"priority": 1, "field": "title", "pattern": "growth partner", "kind": "rep",
                         "role_id": "", "note": "our AE title"}]}
     at.run()
-    assert not at.exception and not [e.value for e in at.error]
+    assert not at.exception and not [plain(e.value) for e in at.error]
     table = _editor(at, "import:classification:0").value
     assert dict(zip(table["id"], table["kind"]))["4"] == "rep"
 
@@ -297,5 +298,5 @@ def test_levers_page_refuses_a_bad_row_and_keeps_the_scenario():
     key = f"levers:table:{at.session_state['scenario:revision']}"
     at.session_state[key] = {"edited_rows": {0: {"roles": "deal_desk, nope"}}, "added_rows": [], "deleted_rows": []}
     at.run()
-    assert any("row 1" in e.value and "unknown role(s) nope" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("row 1" in plain(e.value) and "unknown role(s) nope" in plain(e.value) for e in at.error), [plain(e.value) for e in at.error]
     assert at.session_state["scenario"] == before

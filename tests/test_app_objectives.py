@@ -11,6 +11,7 @@ from salesops.model import evaluate
 from salesops.objectives import charter_flags, format_kpi, kpi_values, with_charter
 from salesops.plan_items import KPIS, Actual, Objective
 from salesops.samples import load_sample
+from salesops.ui.text import plain
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 PAGES = ("pages/objectives.py", "pages/dashboard.py")
@@ -23,7 +24,7 @@ _app, _goto = app, goto
 
 
 def _texts(elements) -> list[str]:
-    return [e.value for e in elements]
+    return [plain(e.value) for e in elements]
 
 
 @pytest.mark.parametrize("sample", ["startup", "midmarket", "enterprise"])
@@ -53,7 +54,7 @@ def test_charter_starts_from_the_catalog_defaults():
     assert at.segmented_control(key="charter:lead management").value == "supports"
     assert at.segmented_control(key="charter:hiring support").value == "supports"
     assert at.segmented_control(key="charter:deal desk").options == ["Leads", "Supports", "Not ours"]
-    assert any("charter and the roles agree" in s.value for s in at.success)
+    assert any("charter and the roles agree" in plain(s.value) for s in at.success)
 
 
 def test_changing_a_charter_cell_commits_and_flags_the_dumping_ground():
@@ -74,7 +75,7 @@ def test_a_gap_flag_goes_when_the_charter_changes():
     at = _app()
     at.selectbox(key="scenario:sample").set_value("startup").run()
     _goto(at, "pages/objectives.py")
-    assert len(at.error) == 2 and "Sales ops leads territory and quota" in at.error[0].value
+    assert len(at.error) == 2 and "Sales ops leads territory and quota" in plain(at.error[0].value)
     at.segmented_control(key="charter:territory and quota").set_value("supports").run()
     at.segmented_control(key="charter:compensation administration").set_value("not ours").run()
     assert not at.error
@@ -97,7 +98,7 @@ def _edit(at: AppTest, added: list[dict] = (), edited: dict | None = None, delet
 def test_adding_an_objective_with_a_bad_target_is_refused():
     at = _goto(_app(), "pages/objectives.py")
     _edit(at, [{"id": "o1", "title": "More selling time", "kpi": "selling_time_share", "baseline": 0.3}])
-    assert any("row 1, field 'target' is empty; give a number" in e.value for e in at.error), _texts(at.error)
+    assert any("row 1, field 'target' is empty; give a number" in plain(e.value) for e in at.error), _texts(at.error)
     assert at.session_state["scenario"] == load_sample("midmarket")
 
 
@@ -111,12 +112,12 @@ def test_adding_a_good_objective_sets_the_dashboard_target():
     _goto(at, "pages/dashboard.py")
     metric = next(m for m in at.metric if m.label == "Reps per sales-ops FTE")
     assert metric.delta == "-5.0 vs target"
-    assert any("Target 15.0 : 1 (objective 'o1')" in c.value for c in at.caption), _texts(at.caption)
+    assert any("Target 15.0 : 1 (objective 'o1')" in plain(c.value) for c in at.caption), _texts(at.caption)
     _goto(at, "pages/objectives.py")
     _edit(at, edited={0: {"target": 20}})
     assert at.session_state["scenario"].objectives[0].target == 20.0
     _edit(at, edited={0: {"due": "2026-13-01"}})  # what a browser cannot send, the page still refuses
-    assert any("row 1, field 'due': '2026-13-01' is not a date YYYY-MM-DD" in e.value for e in at.error)
+    assert any("row 1, field 'due': '2026-13-01' is not a date YYYY-MM-DD" in plain(e.value) for e in at.error)
     assert at.session_state["scenario"].objectives[0].target == 20.0
     _edit(at, deleted=[0])
     assert at.session_state["scenario"].objectives == ()
@@ -139,15 +140,15 @@ def test_uploading_good_actuals_merges_them():
     assert at.session_state["scenario"].actuals == (
         Actual("2026-01", "productivity_per_rep", 480000.0), Actual("2026-02", "productivity_per_rep", 495000.0),
         Actual("2026-Q1", "roi", -0.2))
-    assert any("Merged 3 values" in s.value for s in at.success), _texts(at.success)
+    assert any("Merged 3 values" in plain(s.value) for s in at.success), _texts(at.success)
     assert not at.error
     assert at.selectbox(key="dashboard:kpi").value == "productivity_per_rep"
-    assert any("Month 1 is the start of the earliest actual (2026-01)" in c.value for c in at.caption)
+    assert any("Month 1 is the start of the earliest actual (2026-01)" in plain(c.value) for c in at.caption)
     # A second file replaces the same period and KPI and adds the rest.
     _upload(at, "more.csv", b"period,kpi,value\n2026-02,productivity_per_rep,499000\n2026-03,roi,0.1\n")
     actuals = at.session_state["scenario"].actuals
     assert len(actuals) == 4 and Actual("2026-02", "productivity_per_rep", 499000.0) in actuals
-    assert any("1 replaced earlier values" in s.value for s in at.success)
+    assert any("1 replaced earlier values" in plain(s.value) for s in at.success)
     at.sidebar.button(key="sidebar:undo").click().run()
     assert len(at.session_state["scenario"].actuals) == 3  # the upload is not merged again after undo
 
@@ -161,16 +162,16 @@ def test_uploading_bad_actuals_shows_the_rows_and_changes_nothing():
     for message in ("row 3, column 'value': 'abc' is not a number",
                     "row 4, column 'period': '2026-13' is not YYYY-MM or YYYY-Qn",
                     "row 5, column 'kpi': unknown KPI 'nps'; KPIs: "):
-        assert message in error.value
+        assert message in plain(error.value)
     assert "the scenario is unchanged" in error.value
 
 
 def test_the_kpi_chart_follows_the_chosen_kpi():
     at = _goto(_app(), "pages/dashboard.py")
     at.selectbox(key="dashboard:kpi").set_value("selling_time_share").run()
-    assert any("no time path for selling-time share" in c.value for c in at.caption)
+    assert any("no time path for selling-time share" in plain(c.value) for c in at.caption)
     at.selectbox(key="dashboard:kpi").set_value("roi").run()
-    assert any("ROI to date" in c.value for c in at.caption)
+    assert any("ROI to date" in plain(c.value) for c in at.caption)
 
 
 @pytest.mark.parametrize("sample, roi_status", [("startup", "Off track"), ("midmarket", "On track"),

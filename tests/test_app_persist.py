@@ -12,6 +12,7 @@ from salesops.model import evaluate
 from salesops.samples import load_sample
 from salesops.share import encode
 from salesops.store import Store
+from salesops.ui.text import plain
 from tests.apptest_support import app, warm_server  # noqa: F401  (autouse: temp database, warm server)
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -58,7 +59,7 @@ def test_save_creates_versions_and_the_link_opens_exactly_that_version_read_only
     _roi(at)
     at.segmented_control(key="placement:deal_desk").set_value("Localized").run()
     sid, v1 = _save(at, "Workshop A", "deal desk local")
-    assert v1 == 1 and any("version 1" in s.value for s in at.success)
+    assert v1 == 1 and any("version 1" in plain(s.value) for s in at.success)
     at.segmented_control(key="placement:crm_admin").set_value("Hybrid").run()
     _, v2 = _save(at, "Workshop A", "crm hybrid")
     assert v2 == 2
@@ -114,7 +115,7 @@ def test_concurrent_saves_from_one_base_conflict_and_can_branch(temp_store):
 def test_bad_links_give_a_clear_message_and_the_default_scenario(params, message):
     at = _app(**params)
     assert any(message in e.value for e in list(at.error) + list(at.warning)), (
-        [e.value for e in at.error], [w.value for w in at.warning])
+        [plain(e.value) for e in at.error], [plain(w.value) for w in at.warning])
     assert at.session_state["scenario"] == load_sample("midmarket")
     assert not at.session_state.get("persist:readonly")
 
@@ -170,5 +171,5 @@ def test_scenario_file_opens_after_schema_validation_and_a_bad_one_changes_nothi
     assert at.session_state["scenario"] == load_sample("enterprise")
     bad = good.replace(b'"reps": 320', b'"reps": -3')
     at.file_uploader(key="import:scenario_file").set_value(("bad.json", bad, "application/json")).run()
-    assert any("regions[0].reps: -3 is less than the minimum of 0" in e.value for e in at.error)
+    assert any("regions[0].reps: -3 is less than the minimum of 0" in plain(e.value) for e in at.error)
     assert at.session_state["scenario"] == load_sample("enterprise")

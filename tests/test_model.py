@@ -335,7 +335,7 @@ def test_more_reps_more_revenue(catalog):
 
 def test_selling_time_share_is_capped(catalog):
     # A role that saves absurdly many hours pushes share to the cap, not beyond.
-    spec = replace(catalog["deal_desk"], rep_hours_saved_per_request=1000.0)
+    spec = replace(catalog["deal_desk"], rep_hours_saved_per_request=40.0, demand_per_rep_week=5.0)
     res = evaluate(_one_role_scenario(spec))
     assert res.selling_time_share == pytest.approx(Assumptions.defaults().max_selling_time_share)
     for r in res.regions:

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from salesops import limits
 from salesops.hris import build_import, example_csv, guess_mapping, read_table
 from salesops.positions import KINDS, Position
 from salesops.roles import RELATIONS, RoleSpec
@@ -81,6 +82,18 @@ def test_schema_mirrors_the_code_constants():
     assert set(DEFS["position"]["properties"]) == {f.name for f in fields(Position)}
     region = DEFS["region"]["properties"]
     assert region["reps"]["maximum"] == region["managers"]["maximum"] == MAX_REPS_PER_REGION
+    # Every bound of salesops.limits, in the schema too.
+    assert props["regions"]["maxItems"] == limits.MAX_REGIONS
+    assert props["roles"]["maxItems"] == limits.MAX_ROLES
+    assert props["positions"]["maxItems"] == limits.MAX_POSITIONS
+    assert props["name"]["maxLength"] == region["name"]["maxLength"] == limits.MAX_NAME_CHARS
+    assert props["description"]["maxLength"] == limits.MAX_DESCRIPTION_CHARS
+    role = DEFS["roleSpec"]["properties"]
+    for name, (low, high) in limits.ROLE_RANGES.items():
+        assert (role[name]["minimum"], role[name]["maximum"]) == (low, high), name
+    plan = DEFS["rolePlan"]["properties"]
+    assert plan["central_fte"]["maximum"] == plan["local_fte"]["additionalProperties"]["maximum"] == \
+        limits.MAX_ROLE_FTE
     assumptions = DEFS["assumptions"]["properties"]
     for name, high in Assumptions._HARD_MAX.items():
         assert assumptions[name]["maximum"] == high, name
@@ -165,7 +178,7 @@ BROKEN = [
     (_set(["regions", 0, "reps"], True), "regions[0].reps: must be a whole number, got true"),
     (_set(["regions", 0, "managers"], "7"), "regions[0].managers: must be a whole number, got '7'"),
     (_set(["regions", 0, "reps"], MAX_REPS_PER_REGION + 1),
-     "regions[0].reps: 10000001 is greater than the maximum of 10000000"),
+     f"regions[0].reps: {MAX_REPS_PER_REGION + 1} is greater than the maximum of {MAX_REPS_PER_REGION}"),
     (_set(["regions", 2, "tz_offset_hours"], 15), "regions[2].tz_offset_hours: 15 is greater than the maximum of 14"),
     (_set(["regions", 2, "tz_offset_hours"], -12.5), "regions[2].tz_offset_hours: -12.5 is less than the minimum of -12"),
     (_set(["regions", 0, "market_complexity"], 1.5), "regions[0].market_complexity: 1.5 is greater than the maximum of 1"),
@@ -188,7 +201,7 @@ BROKEN = [
     (_set(["roles", 0, "role", "hybrid_central_share"], 2),
      "roles[0].role.hybrid_central_share: 2 is greater than the maximum of 1"),
     (_set(["roles", 0, "role", "service_rate_per_fte_week"], 0),
-     "roles[0].role.service_rate_per_fte_week: 0 must be greater than 0"),
+     "roles[0].role.service_rate_per_fte_week: 0 is less than the minimum of 0.01"),
     (_set(["roles", 0, "role", "functions"], "CRM"), "roles[0].role.functions: must be a list, got 'CRM'"),
     (_set(["roles", 0, "role", "functions"], ["CRM", 3]), "roles[0].role.functions[1]: must be a string, got 3"),
     (_del(["roles", 0, "role", "urgency_hours"]), "roles[0].role: missing field(s) urgency_hours"),

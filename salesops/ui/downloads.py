@@ -29,6 +29,7 @@ import streamlit as st
 from salesops import export, report
 from salesops.model import Results
 from salesops.scenario import Scenario
+from salesops.ui.text import md
 
 __all__ = ["PACK", "Pack", "build_pack", "data_file", "render"]
 
@@ -151,5 +152,5 @@ def render(scenario: Scenario, results: Results) -> None:
                                key=f"sidebar:download_{kind}", icon=icon, width="stretch", on_click="ignore",
                                help=help_text)
         else:
-            st.error(f"The {label} could not be built: {pack.errors.get(kind, 'unknown error')}. The other files "
+            st.error(f"The {label} could not be built: {md(pack.errors.get(kind, 'unknown error'))}. The other files "
                      "are fine; the problem is logged on the server.")

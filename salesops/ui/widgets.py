@@ -10,6 +10,7 @@ from salesops.model import Results
 from salesops.scenario import PLACEMENTS, Scenario
 from salesops.ui import state
 from salesops.whatif import evaluate_cached
+from salesops.ui.text import md
 
 __all__ = ["TZ_GAP_HELP", "TZ_OFFSET_HELP", "PLACEMENT_LABELS", "headline_metrics", "headline_strip", "placement_control", "placement_controls", "placement_key"]
 
@@ -68,7 +69,7 @@ def headline_metrics(res: Results, before: Results | None = None, against: str |
         col.metric(metric.label, metric.text(now[metric.key]), delta=shown,
                    delta_color="normal" if metric.higher_is_better else "inverse", help=metric.help)
     if against:
-        st.caption(against)
+        st.caption(md(against))
 
 
 def headline_strip() -> None:
@@ -84,7 +85,7 @@ def placement_control(plan, label_visibility: str = "visible") -> None:
     # source of truth (undo, other pages and loaded files all change it).
     st.session_state[key] = PLACEMENT_LABELS[plan.placement]
     st.segmented_control(
-        plan.role.name,
+        md(plan.role.name),
         options=list(PLACEMENT_LABELS.values()),
         key=key,
         required=True,
