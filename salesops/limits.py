@@ -105,3 +105,44 @@ def check_text(value: Any, where: str, *, limit: int = MAX_NAME_CHARS, blank_ok:
         raise TextError(f"{where}: character {bad.start() + 1} is not a printable character "
                         f"(U+{ord(bad.group()):04X})")
     return value
+
+
+# ----- Import (HRIS files and classification rules; salesops.hris) -----------------
+# Sized so that a realistic HRIS export of 50,000 employees (benchmarks/bench_import.py:
+# Workday-style, 8 columns, 3.3 MB as CSV, 1.9 MB as XLSX holding a 23 MB worksheet) imports
+# with room to spare (twice the rows, 25 times the columns), while the hostile files of
+# tests/test_hostile_import.py (zip, shared-string and row bombs, ReDoS titles and patterns)
+# are refused in well under 2 s and 200 MB. Every refusal names the limit it hit.
+_MB = 1024 * 1024
+# The uploaded file as it arrives (a CSV, or an XLSX still compressed): 6x the 50,000-row CSV.
+MAX_IMPORT_BYTES = 20 * _MB
+# Rows below the header, blank rows included (XLSX rows holding only formatting count too):
+# one per person, so the same bound as the people of a scenario; twice the benchmark file.
+MAX_IMPORT_ROWS = MAX_POSITIONS
+# Columns of the header: full Workday or SuccessFactors exports have about 100.
+MAX_IMPORT_COLUMNS = 200
+# Characters in one cell (header names too); a longer cell is refused naming its row and column.
+MAX_CELL_CHARS = 1_000
+# Characters of a title or department the classification rules look at (the rest is ignored):
+# the longest real job titles are about 100 characters; the same bound as a name.
+MAX_TITLE_CHARS = MAX_NAME_CHARS
+# XLSX, checked on the zip directory (declared sizes) and again on the decompressed stream
+# (a byte counter and an element counter), all before openpyxl parses anything.
+MAX_XLSX_PARTS = 1_000                        # files in the zip; a workbook of a few sheets has about 15
+MAX_XLSX_EXPANDED_BYTES = 200 * _MB           # all parts decompressed (512 MB let a 4 GB host run out)
+MAX_XLSX_SHEET_BYTES = 150 * _MB              # one worksheet: 100,000 rows x 50 inline-string cells
+MAX_XLSX_SHARED_STRINGS_BYTES = 50 * _MB      # the shared-strings part, which openpyxl holds whole
+MAX_XLSX_SHARED_STRINGS = 1_000_000           # distinct strings: 100,000 rows x 10 unique texts
+MAX_XLSX_OTHER_PART_BYTES = 10 * _MB          # styles, workbook, theme ...: parsed whole by openpyxl
+MAX_XLSX_COMPRESSION_RATIO = 200              # parts over 1 MB; worksheets compress ~12:1, a bomb ~1000:1
+MAX_XML_TOKEN_BYTES = 1 * _MB                 # between two "<" of a worksheet or shared strings
+# Classification rules (data/classification_rules.csv has 24; the longest pattern has 340 characters).
+MAX_RULES = 200
+MAX_PATTERN_CHARS = 1_000
+
+__all__ += [
+    "MAX_CELL_CHARS", "MAX_IMPORT_BYTES", "MAX_IMPORT_COLUMNS", "MAX_IMPORT_ROWS", "MAX_PATTERN_CHARS",
+    "MAX_RULES", "MAX_TITLE_CHARS", "MAX_XLSX_COMPRESSION_RATIO", "MAX_XLSX_EXPANDED_BYTES",
+    "MAX_XLSX_OTHER_PART_BYTES", "MAX_XLSX_PARTS", "MAX_XLSX_SHARED_STRINGS", "MAX_XLSX_SHARED_STRINGS_BYTES",
+    "MAX_XLSX_SHEET_BYTES", "MAX_XML_TOKEN_BYTES",
+]
