@@ -6,7 +6,8 @@ from salesops import charts
 from salesops.format import fmt_pct, fmt_ratio, fmt_usd
 from salesops.ui import state
 from salesops.ui.widgets import headline_strip, placement_controls
-from salesops.whatif import placement_whatifs
+from salesops.whatif import whatifs_cached
+from salesops.worker import BudgetExceeded
 from salesops.ui.boot import ensure_app_navigation
 from salesops.ui.text import md
 
@@ -33,8 +34,14 @@ right.vega_lite_chart(spec=charts.results_spec("cumulative", res), width="stretc
 st.vega_lite_chart(spec=charts.results_spec("projection", res), width="stretch", height=280)
 
 st.subheader("What would switching one role do?")
-whatifs = placement_whatifs(scenario)
-if whatifs.empty:
+try:
+    whatifs = whatifs_cached(scenario)
+except BudgetExceeded as exc:
+    whatifs = None
+    st.warning(f"The what-ifs of this org were not computed: {exc}. Every other figure on this page is complete.")
+if whatifs is None:
+    pass
+elif whatifs.empty:
     st.info("No sales-ops roles to switch.")
 else:
     st.vega_lite_chart(spec=charts.chart_spec("whatif", whatifs), width="stretch")

@@ -10,7 +10,10 @@ from salesops.format import fmt_months, fmt_pct, fmt_usd
 from salesops.scenario import Scenario
 from salesops.ui import state
 from salesops.ui.boot import ensure_app_navigation
+from salesops.limits import MODEL_SECONDS, MONTE_CARLO_SECONDS
 from salesops.uncertainty import BATCH, is_cached, sensitivity, simulate_cached
+from salesops.whatif import bounded
+from salesops.worker import BudgetExceeded, needs_worker, run_bounded
 from salesops.ui.text import md
 
 ensure_app_navigation()
@@ -21,7 +24,14 @@ RESULT_KEY = "uncertainty:last"
 
 @lru_cache(maxsize=32)
 def _tornado(scenario: Scenario):
-    return sensitivity(scenario)
+    return bounded(scenario, sensitivity, seconds=MODEL_SECONDS * 12)
+
+
+def _in_worker(fn, scenario: Scenario, draws: int, seed: int):
+    """A big org's Monte Carlo runs in a worker process, with a time and memory budget."""
+    if needs_worker(len(scenario.regions), len(scenario.roles)):
+        return run_bounded(fn, scenario, draws, seed, seconds=MONTE_CARLO_SECONDS)
+    return fn(scenario, draws, seed)
 
 
 scenario = state.current()
@@ -57,10 +67,19 @@ if run:
             elif "bar" in shown:
                 shown["bar"].progress(fraction, text=f"Drawing… {fraction:.0%}")
 
-        simulate_cached(*key, progress=progress if int(draws) > BATCH else None)
+        try:
+            if needs_worker(len(scenario.regions), len(scenario.roles)):
+                with st.spinner(f"Drawing in a worker process (at most {MONTE_CARLO_SECONDS:.0f} s)…"):
+                    simulate_cached(*key, runner=_in_worker)
+            else:
+                simulate_cached(*key, progress=progress if int(draws) > BATCH else None)
+        except BudgetExceeded as exc:
+            key = None
+            st.error(f"The Monte Carlo was {exc}. Try fewer draws; the scenario is unchanged.")
         if "bar" in shown:
             shown["bar"].empty()
-    st.session_state[RESULT_KEY] = key
+    if key is not None:
+        st.session_state[RESULT_KEY] = key
 
 last = st.session_state.get(RESULT_KEY)
 if last is None or last[0] != scenario:
@@ -89,8 +108,14 @@ else:
 st.subheader("What moves ROI most")
 st.caption("Each parameter at its low and at its high, everything else at its likely value (the teams "
            "re-sized as the model would size them). Role parameters move for all roles together.")
-table = _tornado(scenario)
-if table.empty:
+try:
+    table = _tornado(scenario)
+except BudgetExceeded as exc:
+    table = None
+    st.warning(f"The tornado of this org was not computed: it was {exc}.")
+if table is None:
+    pass
+elif table.empty:
     st.info("No parameter has a range.")
 else:
     st.vega_lite_chart(spec=charts.chart_spec("tornado", table), width="stretch")

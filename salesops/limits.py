@@ -32,6 +32,8 @@ __all__ = [
     "MAX_ROLE_FTE",
     "MAX_TOTAL_REPS",
     "MODEL_SECONDS",
+    "MONTE_CARLO_SECONDS",
+    "PACK_SECONDS",
     "ROLE_RANGES",
     "WHATIF_SECONDS",
 ]
@@ -71,6 +73,8 @@ ROLE_RANGES: dict[str, tuple[float, float]] = {
 # Wall-clock budgets of work that runs outside the model's fast path (seconds).
 MODEL_SECONDS = 5.0       # one evaluation, in a worker when the org is large
 WHATIF_SECONDS = 20.0     # every one-role what-if of a scenario
+MONTE_CARLO_SECONDS = 120.0  # one Monte Carlo run of a big org (10,000 draws of 50 regions x 30 roles: ~17 s)
+PACK_SECONDS = 120.0      # the stakeholder pack (Excel, HTML, PowerPoint) of a big org
 
 
 # Characters no name may hold: C0/C1 controls (tab and newline are fine in descriptions) and

@@ -544,13 +544,19 @@ _CACHE_SIZE = 16
 
 
 def simulate_cached(scenario: Scenario, draws: int = 10_000, seed: int = 0,
-                    progress: Callable[[float], Any] | None = None) -> Simulation:
-    """:func:`simulate` memoised on (scenario, draws, seed); ``progress`` is called only on a miss."""
+                    progress: Callable[[float], Any] | None = None,
+                    runner: Callable[..., Simulation] | None = None) -> Simulation:
+    """:func:`simulate` memoised on (scenario, draws, seed); ``progress`` is called only on a miss.
+
+    ``runner``, if given, computes a miss instead (``runner(simulate, scenario, draws, seed)``): the app
+    passes one that runs big simulations in a worker process with a time and memory budget.
+    """
     key = (scenario, int(draws), int(seed))
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    result = simulate(scenario, draws, seed, progress)
+    result = (simulate(scenario, draws, seed, progress) if runner is None
+              else runner(simulate, scenario, int(draws), int(seed)))
     _CACHE[key] = result
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)

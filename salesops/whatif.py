@@ -7,10 +7,12 @@ from typing import Callable
 
 import pandas as pd
 
+from salesops.limits import WHATIF_SECONDS
 from salesops.model import Results, evaluate
 from salesops.scenario import PLACEMENTS, Scenario
+from salesops.worker import needs_worker, run_bounded
 
-__all__ = ["evaluate_cached", "placement_whatifs"]
+__all__ = ["bounded", "evaluate_cached", "placement_whatifs", "whatifs_cached"]
 
 WHATIF_COLUMNS = [
     "role_id", "role", "current", "alternative", "roi", "delta_roi_pp", "delta_productivity_usd",
@@ -62,3 +64,23 @@ def placement_whatifs(scenario: Scenario, evaluate_fn: Callable[[Scenario], Resu
                 "delta_response_hours": role_alt.mean_response_hours - role_now.mean_response_hours,
             })
     return pd.DataFrame(rows, columns=WHATIF_COLUMNS)
+
+
+def bounded(scenario: Scenario, fn: Callable, *args, seconds: float = WHATIF_SECONDS):
+    """``fn(scenario, *args)``: in this process for a small org, in a worker with a budget for a big one.
+
+    Raises :class:`salesops.worker.BudgetExceeded` when a big org's work runs out of its budget.
+    """
+    if needs_worker(len(scenario.regions), len(scenario.roles)):
+        return run_bounded(fn, scenario, *args, seconds=seconds)
+    return fn(scenario, *args)
+
+
+@lru_cache(maxsize=64)
+def _whatifs(scenario: Scenario) -> pd.DataFrame:
+    return bounded(scenario, placement_whatifs)
+
+
+def whatifs_cached(scenario: Scenario) -> pd.DataFrame:
+    """:func:`placement_whatifs` memoised on the scenario, within the what-if budget (a copy each call)."""
+    return _whatifs(scenario).copy()

@@ -28,7 +28,9 @@ import streamlit as st
 
 from salesops import export, report
 from salesops.model import Results
+from salesops.limits import PACK_SECONDS
 from salesops.scenario import Scenario
+from salesops.worker import BudgetExceeded, needs_worker, run_bounded
 from salesops.ui.text import md
 
 __all__ = ["PACK", "Pack", "build_pack", "data_file", "render"]
@@ -140,7 +142,15 @@ def render(scenario: Scenario, results: Results) -> None:
         if st.button("Prepare the stakeholder pack", key="sidebar:prepare_pack", icon=":material/inventory_2:",
                      width="stretch", help="Builds the three files for the scenario as it is now (a few seconds)."):
             with st.status("Preparing the stakeholder pack", expanded=False) as status:
-                pack = build_pack(scenario, results, progress=lambda msg: status.update(label=msg))
+                if needs_worker(len(scenario.regions), len(scenario.roles)):  # a big org: in a worker, bounded
+                    status.update(label=f"Preparing the stakeholder pack in a worker (at most {PACK_SECONDS:.0f} s)")
+                    try:
+                        pack = run_bounded(build_pack, scenario, results, seconds=PACK_SECONDS)
+                    except BudgetExceeded as exc:
+                        pack = Pack(scenario, errors={kind: str(exc) for kind in PACK})
+                    pack.scenario = scenario  # the one on the screen, not the worker's copy
+                else:
+                    pack = build_pack(scenario, results, progress=lambda msg: status.update(label=msg))
                 status.update(label="Stakeholder pack ready" if not pack.errors else "Stakeholder pack: see below",
                               state="complete" if not pack.errors else "error")
             st.session_state[_PACK_KEY] = pack
