@@ -35,6 +35,7 @@ from typing import Any, Iterable
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from salesops.limits import MAX_POSITIONS, MAX_REGIONS, MAX_ROLES
 from salesops.paths import DATA_DIR
 from salesops.scenario import Scenario, ScenarioError
 
@@ -243,5 +244,17 @@ def load_scenario_file(text: str | bytes) -> Scenario:
         raise ScenarioError("not a scenario: the JSON is nested too deeply") from None
     except ValueError as exc:  # NaN / Infinity, or an integer with thousands of digits
         raise ScenarioError(f"not valid JSON: {exc}") from None
+    _check_sizes(data)
     validate_document(data)
     return Scenario.from_dict(data)
+
+
+def _check_sizes(data: object) -> None:
+    """Refuse an oversized document before the schema walks every item of it."""
+    if not isinstance(data, dict):
+        return
+    for key, limit, what in (("regions", MAX_REGIONS, "regions"), ("roles", MAX_ROLES, "sales-ops roles"),
+                             ("positions", MAX_POSITIONS, "people")):
+        items = data.get(key)
+        if isinstance(items, list) and len(items) > limit:
+            raise ScenarioError(f"the scenario has {len(items):,} {what}; the limit is {limit:,}")
