@@ -31,6 +31,8 @@ __all__ = [
     "MAX_ROLES",
     "MAX_ROLE_FTE",
     "MAX_TOTAL_REPS",
+    "IMPORT_SECONDS",
+    "MAX_UPLOAD_BYTES",
     "MODEL_SECONDS",
     "MONTE_CARLO_SECONDS",
     "PACK_SECONDS",
@@ -75,6 +77,7 @@ MODEL_SECONDS = 5.0       # one evaluation, in a worker when the org is large
 WHATIF_SECONDS = 20.0     # every one-role what-if of a scenario
 MONTE_CARLO_SECONDS = 120.0  # one Monte Carlo run of a big org (10,000 draws of 50 regions x 30 roles: ~17 s)
 PACK_SECONDS = 120.0      # the stakeholder pack (Excel, HTML, PowerPoint) of a big org
+IMPORT_SECONDS = 30.0     # reading and building an HRIS file over 1 MB (in a worker process)
 
 
 # Characters no name may hold: C0/C1 controls (tab and newline are fine in descriptions) and
@@ -150,3 +153,6 @@ __all__ += [
     "MAX_XLSX_OTHER_PART_BYTES", "MAX_XLSX_PARTS", "MAX_XLSX_SHARED_STRINGS", "MAX_XLSX_SHARED_STRINGS_BYTES",
     "MAX_XLSX_SHEET_BYTES", "MAX_XML_TOKEN_BYTES",
 ]
+
+# What an uploader accepts (HRIS files, scenario files, actuals), in the browser and on the server alike.
+MAX_UPLOAD_BYTES = MAX_IMPORT_BYTES
