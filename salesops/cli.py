@@ -631,6 +631,20 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _not_the_input(out: str | None, source: str) -> None:
+    """Refuse ``--out`` naming the file being read: writing it would destroy the input."""
+    if out in (None, "-") or source == "-":
+        return
+    target, origin = Path(out).expanduser(), Path(source).expanduser()
+    try:
+        same = target.exists() and origin.exists() and os.path.samefile(target, origin)
+    except OSError:
+        same = target.resolve() == origin.resolve()
+    if same:
+        raise CliError(f"--out {out!r} is the input file {source!r}; writing it would destroy the input: "
+                       "choose another file", EXIT_USAGE)
+
+
 def _cmd_synth(args: argparse.Namespace) -> int:
     try:
         scenario = synthetic(args.reps, args.regions, placement=args.placement, name=args.name)
@@ -700,6 +714,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     try:
         if path.is_dir():
             raise CliError(f"cannot read {args.file!r}: it is a directory")
+        _not_the_input(args.out, args.file)
         hris.check_size(path.stat().st_size)
         with open(path, "rb") as fh:
             data = fh.read(hris.DEFAULT_MAX_BYTES + 1)
@@ -737,6 +752,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    _not_the_input(args.out, args.scenario)
     scenario = load_scenario(args.scenario)
     fmt = args.format
     if fmt is None:

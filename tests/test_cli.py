@@ -291,3 +291,18 @@ def test_python_dash_m_salesops_evaluate_json():
     for key in HEADLINE_KEYS:
         assert key in data
     assert data["roi"] == evaluate(load_sample("midmarket")).roi
+
+
+@pytest.mark.parametrize("command", ["export", "import"])
+def test_out_naming_the_input_file_is_refused_and_the_input_survives(capsys, tmp_path, command):
+    path = tmp_path / ("org.json" if command == "export" else "org.csv")
+    if command == "export":
+        path.write_text(load_sample("startup").to_json(), encoding="utf-8")
+    else:
+        from salesops.hris import example_csv
+
+        path.write_text(example_csv(30), encoding="utf-8")
+    before = path.read_bytes()
+    code, out, err = run(capsys, command, str(path), "--out", str(tmp_path / "." / path.name))
+    assert code == 2 and "is the input file" in err and "destroy the input" in err
+    assert path.read_bytes() == before
