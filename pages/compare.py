@@ -11,6 +11,7 @@ from salesops.ui import persist, state
 from salesops.ui.boot import ensure_app_navigation
 from salesops.whatif import evaluate_cached
 from salesops.ui.text import md
+from salesops.ui.guard import stop_page
 
 ensure_app_navigation()
 
@@ -33,7 +34,7 @@ st.session_state["compare:chosen"] = [c for c in st.session_state["compare:chose
 chosen = st.multiselect("Scenarios", options=list(options), format_func=options.get, key="compare:chosen")
 if len(chosen) < 2:
     st.info("Choose at least two scenarios.")
-    st.stop()
+    stop_page()
 
 
 def _load(key: str):

@@ -14,6 +14,7 @@ from salesops.roles import load_catalog
 from salesops.ui import persist, state
 from salesops.ui.boot import ensure_app_navigation
 from salesops.ui.text import md
+from salesops.ui.guard import stop_page
 
 ensure_app_navigation()
 
@@ -98,7 +99,7 @@ upload = st.file_uploader("HRIS export", type=["csv", "txt", "xlsx"], key="impor
 if upload is None:
     st.info("Columns are recognised from the names HRIS exports use (Employee ID, Reports To, Job Title, "
             "Department, Location, Base Pay, …); you can correct every guess before importing.")
-    st.stop()
+    stop_page()
 
 data = upload.getvalue()
 try:
@@ -106,7 +107,7 @@ try:
 except hris.ImportRejected as exc:
     st.error(f"**{md(upload.name)}** cannot be imported:\n\n" + "\n".join(f"- {md(p)}" for p in exc.lines()))
     st.caption("Your current scenario is unchanged.")
-    st.stop()
+    stop_page()
 for warning in raw.warnings:
     st.warning(warning)
 
@@ -163,7 +164,7 @@ except hris.ImportRejected as exc:
     if overrides:
         st.button(f"Undo my {len(overrides)} classification correction(s)", key="import:clear_overrides",
                   on_click=lambda: st.session_state.update({"import:overrides": {}}))
-    st.stop()
+    stop_page()
 for warning in result.warnings:
     st.warning(warning)
 

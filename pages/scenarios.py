@@ -5,6 +5,7 @@ import streamlit as st
 
 from salesops.ui import persist
 from salesops.ui.boot import ensure_app_navigation
+from salesops.ui.guard import stop_page
 
 ensure_app_navigation()
 
@@ -12,13 +13,13 @@ st.title("Saved scenarios")
 db = persist.store()
 if db is None:
     st.warning(f"Saving is off: the database cannot be opened ({persist.store_error()}).")
-    st.stop()
+    stop_page()
 
 saved = db.list_scenarios()
 if not saved:
     st.info("Nothing saved yet. Use **Save & share** in the sidebar to save the working scenario; every save "
             "is a new version, and earlier versions are never overwritten.")
-    st.stop()
+    stop_page()
 
 st.dataframe(
     pd.DataFrame([{"Name": s.name, "Latest version": s.latest_version, "Versions": s.versions,

@@ -16,15 +16,30 @@ import streamlit as st
 
 from salesops.ui.text import md
 
-__all__ = ["run_page"]
+__all__ = ["PageStopped", "run_page", "stop_page"]
 
 _LOG = logging.getLogger(__name__)
+
+
+class PageStopped(Exception):
+    """Raised by :func:`stop_page`: the page has drawn all it has to say."""
+
+
+def stop_page() -> None:
+    """End the page here, like ``st.stop()``, but let the app draw its sidebar and auto-save afterwards.
+
+    ``st.stop()`` ends the whole script run: nothing can be drawn after it, so the shared sidebar
+    (Undo, Save, downloads) would vanish and the working copy would not be saved.
+    """
+    raise PageStopped
 
 
 def run_page(page) -> bool:
     """Run ``page`` (an ``st.Page``); False when it failed and the failure was shown instead."""
     try:
         page.run()
+        return True
+    except PageStopped:
         return True
     except Exception as exc:  # noqa: BLE001 (the one place every page error is caught, logged and explained)
         _LOG.exception("page %r failed", getattr(page, "title", page))
