@@ -139,8 +139,10 @@ def render(scenario: Scenario, results: Results) -> None:
         st.session_state.pop(_PACK_KEY, None)  # built for an earlier scenario: never offer it for this one
         pack = None
     if pack is None:
-        if st.button("Prepare the stakeholder pack", key="sidebar:prepare_pack", icon=":material/inventory_2:",
-                     width="stretch", help="Builds the three files for the scenario as it is now (a few seconds)."):
+        slot = st.empty()  # the button goes once the pack is built, in the same run
+        if slot.button("Prepare the stakeholder pack", key="sidebar:prepare_pack", icon=":material/inventory_2:",
+                       width="stretch", help="Builds the three files for the scenario as it is now (a few seconds)."):
+            slot.empty()
             with st.status("Preparing the stakeholder pack", expanded=False) as status:
                 if needs_worker(len(scenario.regions), len(scenario.roles)):  # a big org: in a worker, bounded
                     status.update(label=f"Preparing the stakeholder pack in a worker (at most {PACK_SECONDS:.0f} s)")
