@@ -17,6 +17,16 @@ write transactions start with ``BEGIN IMMEDIATE``, and a transient "database is
 locked" / serialization / deadlock error is retried a few times with jittered
 backoff, so several app servers can share one database file or server.
 
+Failures are plain :class:`StoreError` messages, never SQL or a full path
+(the detail stays on the exception's ``__cause__`` for the server log), and a
+save is acknowledged only once its transaction committed to the database the
+store opened: a SQLite store remembers its file (device and inode) and refuses
+to read or write once the file was removed or replaced, rather than writing
+into a deleted file. A read-only SQLite database (file or folder not writable,
+or a ``mode=ro`` URL) opens for reading; writes raise :class:`ReadOnlyStore`.
+A PostgreSQL server that cannot be reached raises :class:`StoreUnavailable`
+within the connect timeout, and the next call after it is back works again.
+
 Examples
 --------
 >>> from salesops.samples import load_sample
@@ -46,6 +56,7 @@ import secrets
 import sqlite3
 import threading
 import time
+import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -65,10 +76,12 @@ __all__ = [
     "ENV_URL",
     "SCHEMA_VERSION",
     "Draft",
+    "ReadOnlyStore",
     "SavedVersion",
     "ScenarioInfo",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "UnknownScenario",
     "VersionConflict",
     "VersionInfo",
@@ -90,6 +103,10 @@ MAX_LIST = 10_000
 _ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _ADVISORY_LOCK_KEY = 0x5A1E5_0B5  # serializes schema creation on PostgreSQL
 _PG_TRANSIENT = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
+# connection gone: admin/crash shutdown, "the database system is starting up / shutting down"
+_PG_GONE = {"57P01", "57P02", "57P03"}
+FILE_GONE = "the database file was removed or replaced while the app was running"
+NOTHING_SAVED = "nothing was saved"
 
 _T = TypeVar("_T")
 
@@ -98,7 +115,27 @@ _T = TypeVar("_T")
 # Errors and values
 # --------------------------------------------------------------------------
 class StoreError(Exception):
-    """The database cannot be opened or used; the message names the URL or value."""
+    """The database cannot be opened or used; the message names the database or value.
+
+    Attributes
+    ----------
+    reason : str
+        What went wrong in plain words, without the operation or the database
+        ("the database or disk is full; nothing was saved"), for people;
+        the whole message otherwise.
+    """
+
+    def __init__(self, message: str, *, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason or message
+
+
+class ReadOnlyStore(StoreError):
+    """The database is read-only (file, folder or URL): it can be read, nothing can be saved."""
+
+
+class StoreUnavailable(StoreError):
+    """The database server cannot be reached (stopped, restarting or unreachable)."""
 
 
 class UnknownScenario(StoreError):
@@ -322,6 +359,50 @@ def _safe_url(url: Any) -> str:
         return repr(f"{scheme}***@{tail}")
 
 
+def _sqlite_file(url: sa.engine.URL) -> str | None:
+    """The absolute path of a SQLite URL's database file; None for in-memory and other databases."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database or ""
+    query = {k: (v[-1] if isinstance(v, tuple) else v) for k, v in url.query.items()}
+    if str(query.get("uri", "")).lower() in ("true", "1"):
+        if database.startswith("file:"):
+            database = urllib.parse.unquote(database[len("file:"):].split("?", 1)[0])
+            if database.startswith("//"):  # file://host/path: only the local host is allowed
+                database = "/" + database[2:].split("/", 1)[-1]
+        if query.get("mode") == "memory":
+            return None
+    if database in ("", ":memory:"):
+        return None
+    return os.path.abspath(database)
+
+
+def _url_read_only(url: sa.engine.URL) -> bool:
+    """True for a SQLite URI opened ``mode=ro`` or ``immutable=1``."""
+    if url.get_backend_name() != "sqlite":
+        return False
+    query = {k: (v[-1] if isinstance(v, tuple) else v) for k, v in url.query.items()}
+    return query.get("mode") == "ro" or str(query.get("immutable", "")).lower() in ("1", "true")
+
+
+def _where(url: sa.engine.URL) -> str:
+    """Where the data is, for messages: a SQLite file's name only, else the URL without its password."""
+    if url.get_backend_name() == "sqlite":
+        path = _sqlite_file(url)
+        return "an in-memory database" if path is None else os.path.basename(path)
+    return _safe_url(url)
+
+
+def _writable(path: str, *, folder: bool = False) -> bool:
+    """Whether this process may write ``path`` (with its effective ids; False on a read-only mount)."""
+    mode = os.W_OK | (os.X_OK if folder else 0)
+    effective = os.access in os.supports_effective_ids
+    try:
+        return os.access(path, mode, effective_ids=effective)
+    except OSError:
+        return False
+
+
 def _make_engine(url: str) -> Engine:
     """An engine for ``url``; ``postgres://`` and ``postgresql://`` use psycopg 3."""
     if not isinstance(url, str) or not url.strip():
@@ -361,6 +442,45 @@ def _sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.close()
 
 
+def _sqlite_connect_read_only(dbapi_connection: Any, connection_record: Any) -> None:
+    """Per read-only SQLite connection: wait for locks, refuse writes, our own BEGIN (no WAL switch)."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_MS)}")
+        cursor.execute("PRAGMA query_only = ON")
+    finally:
+        cursor.close()
+
+
+def _make_read_engine(path: str) -> Engine:
+    """An engine that opens the SQLite file ``path`` read-only (``mode=ro``).
+
+    SQLite reads a WAL database only where it can find or create the ``-wal``
+    and ``-shm`` files next to it; in a read-only folder without them (a clean
+    shutdown removes them, so every change is in the main file) the file is
+    opened ``immutable=1``, decided afresh for every connection. No pooling:
+    nothing is held open between reads.
+    """
+    folder = os.path.dirname(path) or "."
+    base = f"file:{urllib.parse.quote(path)}?mode=ro"
+
+    def connect() -> sqlite3.Connection:
+        immutable = not _writable(folder, folder=True) and not os.path.exists(path + "-wal")
+        return sqlite3.connect(base + ("&immutable=1" if immutable else ""), uri=True, check_same_thread=False)
+
+    engine = sa.create_engine(sa.engine.URL.create("sqlite", database=path), creator=connect,
+                              poolclass=sa.pool.NullPool)
+    event.listen(engine, "connect", _sqlite_connect_read_only)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _pg_connect(dialect: Any, connection_record: Any, cargs: Any, cparams: dict[str, Any]) -> None:
+    """Per new PostgreSQL connection: a connect timeout unless the URL sets one."""
+    cparams.setdefault("connect_timeout", POSTGRES_CONNECT_TIMEOUT_S)
+
+
 def _sqlite_begin(conn: Connection) -> None:
     """Emit BEGIN; write transactions take the write lock at once (BEGIN IMMEDIATE).
 
@@ -378,7 +498,12 @@ _PREPARE_LOCK = threading.Lock()  # two sessions opening a Store on one engine a
 
 
 def _prepare_engine(engine: Engine) -> None:
-    """Install the SQLite connection settings on ``engine`` once."""
+    """Install the SQLite connection settings (a PostgreSQL connect timeout) on ``engine`` once."""
+    if engine.dialect.name == "postgresql":  # an engine made elsewhere (st.connection) may have none
+        with _PREPARE_LOCK:
+            if not event.contains(engine, "do_connect", _pg_connect):
+                event.listen(engine, "do_connect", _pg_connect)
+        return
     if engine.dialect.name != "sqlite":
         return
     with _PREPARE_LOCK:  # a second "begin" listener would emit BEGIN twice
@@ -395,16 +520,64 @@ def _prepare_engine(engine: Engine) -> None:
         engine.dispose()
 
 
-def _is_transient(exc: DBAPIError) -> bool:
-    """True for an error that a retry of the whole transaction can cure."""
-    if exc.connection_invalidated:
-        return True
-    orig = exc.orig
+def _is_busy(exc: BaseException) -> bool:
+    """True for a lock, serialization or deadlock error: another writer was in the way."""
+    orig = getattr(exc, "orig", exc)
     if isinstance(orig, sqlite3.OperationalError):
         name = getattr(orig, "sqlite_errorname", "") or ""
         text = str(orig).lower()
         return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text or "busy" in text
     return getattr(orig, "sqlstate", None) in _PG_TRANSIENT
+
+
+def _is_disconnect(exc: BaseException) -> bool:
+    """True when the database server cannot be reached, or dropped the connection."""
+    if getattr(exc, "connection_invalidated", False):
+        return True
+    orig = getattr(exc, "orig", exc)
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    if sqlstate.startswith("08") or sqlstate in _PG_GONE:
+        return True
+    # psycopg raises a plain OperationalError, without a SQLSTATE, when it cannot connect
+    return not sqlstate and any(c.__name__ == "OperationalError" and c.__module__.startswith("psycopg")
+                                for c in type(orig).__mro__)
+
+
+def _is_transient(exc: DBAPIError) -> bool:
+    """True for an error that a retry of the whole transaction can cure."""
+    return _is_disconnect(exc) or _is_busy(exc)
+
+
+def _describe(exc: BaseException) -> tuple[type[StoreError], str]:
+    """The StoreError class and a short plain reason for a database error (no SQL, no paths)."""
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(orig, sqlite3.Error):
+        name = getattr(orig, "sqlite_errorname", "") or ""
+        text = str(orig).lower()
+        if name == "SQLITE_READONLY_DBMOVED":
+            return StoreError, FILE_GONE
+        if name.startswith("SQLITE_FULL") or "database or disk is full" in text:
+            return StoreError, "the database or disk is full"
+        if name.startswith("SQLITE_READONLY") or "readonly database" in text or "read-only" in text:
+            return ReadOnlyStore, "the database is read-only (attempt to write a readonly database)"
+        if name.startswith("SQLITE_CANTOPEN") or "unable to open database file" in text:
+            return StoreError, "the database file cannot be opened (unable to open database file)"
+        if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+            return StoreError, "the disk reported an error (disk I/O error)"
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text or "not a database" in text:
+            return StoreError, "the database file is damaged or is not a database"
+    if isinstance(exc, sa.exc.TimeoutError):  # the connection pool is exhausted
+        return StoreError, "the database is busy (no free connection); try again"
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    if _is_disconnect(exc):
+        return StoreUnavailable, "the database server cannot be reached"
+    if sqlstate == "25006":
+        return ReadOnlyStore, "the database is read-only (read-only transaction)"
+    if sqlstate == "53100":
+        return StoreError, "the database server's disk is full"
+    if sqlstate.startswith("53"):
+        return StoreError, "the database server is out of resources; try again later"
+    return StoreError, _first_line(exc)
 
 
 def _backoff(attempt: int) -> float:
@@ -496,26 +669,61 @@ class Store:
     ------
     StoreError
         If the URL is invalid, the database cannot be reached, or its schema
-        is newer than this code (the message names the URL and the versions).
+        is newer than this code (the message names the database and the versions).
 
     Notes
     -----
-    A Store holds no state besides its engine, so one instance may be shared
-    by every thread (and session) of an app server; several servers (or
-    processes) may share one database. ``sqlite://`` (in memory) is one
-    connection for examples and tests, not for concurrent use.
+    A Store holds no state besides its engine and, for a SQLite file, the
+    identity of that file, so one instance may be shared by every thread (and
+    session) of an app server; several servers (or processes) may share one
+    database. ``sqlite://`` (in memory) is one connection for examples and
+    tests, not for concurrent use.
+
+    Every failure is a :class:`StoreError` with a short message naming the
+    database (a SQLite file by its name only, a server by its URL without the
+    password) and what went wrong, without SQL; the driver's exception is its
+    ``__cause__``. In particular:
+
+    - a SQLite file removed or replaced since the Store opened it: every later
+      call raises StoreError ("... removed or replaced while the app was
+      running; nothing was saved"), checked before each call and again after
+      each commit, so no save into a deleted file is ever acknowledged;
+    - a read-only SQLite database (file or folder not writable by this
+      process, or a ``mode=ro`` / ``immutable=1`` URL): :attr:`read_only`
+      says why, reads work (through a ``mode=ro`` connection) and writes
+      raise :class:`ReadOnlyStore`; this is checked on every call, so making
+      the folder writable again turns saving back on;
+    - a full disk: StoreError "... the database or disk is full";
+    - a PostgreSQL server that is down: :class:`StoreUnavailable` ("the
+      database server cannot be reached") within the connect timeout; pooled
+      connections broken by a restart are replaced, so the next call after
+      the server is back works.
     """
 
     def __init__(self, engine: Engine | str) -> None:
         owned = not isinstance(engine, Engine)
         self.engine = _make_engine(engine) if owned else engine  # type: ignore[arg-type]
         self._url = _safe_url(self.engine.url)
+        self._where = _where(self.engine.url)
+        self._file = _sqlite_file(self.engine.url)
+        self._url_read_only = _url_read_only(self.engine.url)
+        self._identity: tuple[int, int] | None = None  # (st_dev, st_ino) of the SQLite file once open
+        self._read_only_reason: str | None = None
+        self._read_engine: Engine | None = None
+        self._lock = threading.Lock()
         try:
             _prepare_engine(self.engine)
+            self._check_orphaned_log()
+            self._read_only_reason = self._probe_read_only()
             self._init_schema()
+            if self._file is not None:
+                self._identity = self._file_identity()
+                if self._identity is None:
+                    raise StoreError(f"cannot open the scenario store in {self._where}: {FILE_GONE}")
         except BaseException:
             if owned:  # an engine made here must not outlive the failed Store
                 self.engine.dispose()
+            self._dispose_read_engine()
             raise
 
     @classmethod
@@ -526,31 +734,129 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({self._url!r})"
 
+    @property
+    def read_only(self) -> bool:
+        """True when nothing can be saved here (see :attr:`read_only_reason`); checked afresh."""
+        return self.read_only_reason is not None
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why the database is read-only ("the database folder is not writable", ...), or None."""
+        self._read_only_reason = self._probe_read_only()
+        return self._read_only_reason
+
+    def dispose(self) -> None:
+        """Close the pooled connections (of an engine given to the Store too)."""
+        self._dispose_read_engine()
+        self.engine.dispose()
+
+    # ----- the database file ----------------------------------------------
+    def _probe_read_only(self) -> str | None:
+        if self._url_read_only:
+            return "the database URL opens it read-only"
+        if self._file is None:
+            return None
+        if os.path.exists(self._file) and not _writable(self._file):
+            return "the database file is not writable"
+        if not _writable(os.path.dirname(self._file) or ".", folder=True):
+            return "the database folder is not writable"
+        return None
+
+    def _check_orphaned_log(self) -> None:
+        """Refuse a missing SQLite file whose write-ahead log is still there.
+
+        That log belongs to a file deleted while an app was using it; SQLite
+        would apply it to a new, empty file and make a damaged database.
+        """
+        if self._file is None or os.path.exists(self._file):
+            return
+        log = self._file + "-wal"
+        try:
+            orphaned = os.path.getsize(log) > 0
+        except OSError:
+            return
+        if orphaned:
+            name = os.path.basename(self._file)
+            raise StoreError(
+                f"cannot open the scenario store in {name}: the file is missing but its write-ahead log "
+                f"({name}-wal) is still there, so it was deleted while an app was using it; restore "
+                f"{name}, or move {name}-wal and {name}-shm away to start an empty database")
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        try:
+            found = os.stat(self._file)  # type: ignore[arg-type]
+        except OSError:
+            return None
+        return found.st_dev, found.st_ino
+
+    def _check_file(self, what: str, write: bool) -> None:
+        """Refuse when the SQLite file is not the one this Store opened (before any connection to it)."""
+        if self._identity is None:
+            return
+        if self._file_identity() != self._identity:
+            reason = FILE_GONE + (f"; {NOTHING_SAVED}" if write else "")
+            raise StoreError(f"{what} in {self._where}: {reason}", reason=reason)
+
+    def _dispose_read_engine(self) -> None:
+        engine, self._read_engine = getattr(self, "_read_engine", None), None
+        if engine is not None:
+            engine.dispose()
+
+    def _engine_for(self, write: bool) -> Engine:
+        """The engine of this call: a read-only one for reads from a read-only SQLite database."""
+        if write or self._read_only_reason is None or self._file is None:
+            return self.engine
+        with self._lock:
+            if self._read_engine is None:
+                self._read_engine = _make_read_engine(self._file)
+            return self._read_engine
+
     # ----- transactions ---------------------------------------------------
     @contextmanager
     def _begin(self, write: bool) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
+        with self._engine_for(write).connect() as conn:
             if write:
                 conn.execution_options(salesops_write=True)
             with conn.begin():
                 yield conn
 
+    def _error(self, exc: BaseException, what: str, write: bool) -> StoreError:
+        kind, reason = _describe(exc)
+        if _is_busy(exc):
+            kind, reason = StoreError, (f"other writers kept the database busy through {MAX_ATTEMPTS} "
+                                        "attempts; try again")
+        if kind is ReadOnlyStore and self._file is not None:
+            reason = f"the database is read-only ({self._probe_read_only() or 'the file system refused the write'})"
+        if write:  # the transaction was rolled back, unless the connection died during the commit
+            reason += "; the save was not confirmed" if kind is StoreUnavailable else f"; {NOTHING_SAVED}"
+        return kind(f"{what} in {self._where}: {reason}", reason=reason)
+
     def _run(self, work: Callable[[Connection], _T], *, write: bool, what: str) -> _T:
-        """Run ``work`` in one transaction, retrying transient errors with backoff."""
+        """Run ``work`` in one transaction, retrying transient errors with backoff.
+
+        For a SQLite file, the file must still be the one this Store opened,
+        before the call and (for a write) again after the commit, and writes
+        are refused at once while the database is read-only.
+        """
+        self._check_file(what, write)
+        self._read_only_reason = self._probe_read_only()
+        if write and self._read_only_reason is not None:
+            reason = f"the database is read-only ({self._read_only_reason}); {NOTHING_SAVED}"
+            raise ReadOnlyStore(f"{what} in {self._where}: {reason}", reason=reason)
         for attempt in range(MAX_ATTEMPTS):
             try:
                 with self._begin(write) as conn:
-                    return work(conn)
+                    result = work(conn)
             except DBAPIError as exc:
                 if _is_transient(exc) and attempt < MAX_ATTEMPTS - 1:
                     time.sleep(_backoff(attempt))
                     continue
-                if _is_transient(exc):
-                    raise StoreError(f"{what} in {self._url}: other writers kept the database busy through "
-                                     f"{MAX_ATTEMPTS} attempts; try again") from exc
-                raise StoreError(f"{what} in {self._url}: {_first_line(exc)}") from exc
-            except SQLAlchemyError as exc:
-                raise StoreError(f"{what} in {self._url}: {_first_line(exc)}") from exc
+                raise self._error(exc, what, write) from exc
+            except (SQLAlchemyError, sqlite3.Error) as exc:
+                raise self._error(exc, what, write) from exc
+            if write:  # committed: but into the file that is still there?
+                self._check_file(what, write)
+            return result
         raise AssertionError("unreachable")  # pragma: no cover
 
     # ----- schema ---------------------------------------------------------
@@ -558,6 +864,10 @@ class Store:
         what = "cannot open the scenario store"
         if self._run(self._schema_is_current, write=False, what=what):
             return
+        if self._read_only_reason is not None:
+            raise ReadOnlyStore(f"{what} in {self._where}: the database is read-only "
+                                f"({self._read_only_reason}) and has no salesops schema of version "
+                                f"{SCHEMA_VERSION} to read")
         self._run(self._create_or_upgrade, write=True, what=what)
 
     def _read_schema_version(self, conn: Connection) -> int | None:
@@ -565,12 +875,12 @@ class Store:
             return None
         raw = conn.execute(sa.select(_META.c.value).where(_META.c.key == "schema_version")).scalar()
         if raw is None:
-            raise StoreError(f"database {self._url} has a 'meta' table without a schema_version; "
+            raise StoreError(f"database {self._where} has a 'meta' table without a schema_version; "
                              "it is not a salesops database")
         try:
             return int(raw)
         except ValueError:
-            raise StoreError(f"database {self._url} records schema_version {raw!r}, not a whole number") from None
+            raise StoreError(f"database {self._where} records schema_version {raw!r}, not a whole number") from None
 
     def _schema_is_current(self, conn: Connection) -> bool:
         found = self._read_schema_version(conn)
@@ -580,7 +890,7 @@ class Store:
     def _check_not_newer(self, found: int | None) -> None:
         if found is not None and found > SCHEMA_VERSION:
             raise StoreError(
-                f"database {self._url} has schema version {found}, newer than this app "
+                f"database {self._where} has schema version {found}, newer than this app "
                 f"understands ({SCHEMA_VERSION}); upgrade the app")
 
     def _create_or_upgrade(self, conn: Connection) -> None:
@@ -592,7 +902,7 @@ class Store:
             inspector = sa.inspect(conn)
             clash = [t for t in _TABLES if inspector.has_table(t)]
             if clash:
-                raise StoreError(f"database {self._url} already has table(s) {', '.join(clash)} "
+                raise StoreError(f"database {self._where} already has table(s) {', '.join(clash)} "
                                  "but no salesops schema version; use another database")
             _METADATA.create_all(conn)
             conn.execute(sa.insert(_META).values(key="schema_version", value=str(SCHEMA_VERSION)))
@@ -610,7 +920,7 @@ class Store:
         """The schema version recorded in the database's ``meta`` table."""
         found = self._run(self._read_schema_version, write=False, what="cannot read the schema version")
         if found is None:
-            raise StoreError(f"database {self._url} has no salesops schema")
+            raise StoreError(f"database {self._where} has no salesops schema")
         return found
 
     # ----- rows -----------------------------------------------------------
@@ -627,7 +937,7 @@ class Store:
         try:
             return Scenario.from_json(body)
         except ScenarioError as exc:
-            raise StoreError(f"{what} in {self._url} cannot be read: {exc}") from None
+            raise StoreError(f"{what} in {self._where} cannot be read: {exc}") from None
 
     @staticmethod
     def _latest_info(conn: Connection, scenario_id: str) -> VersionInfo | None:

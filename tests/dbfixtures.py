@@ -9,7 +9,9 @@ created empty before and dropped after, selected through ``search_path`` in the
 URL so that every engine and process opened on that URL sees only it.
 
 The writer used by the concurrency tests lives here too, so that processes
-started with ``spawn`` can import it.
+started with ``spawn`` can import it, and so do the controls the fault tests
+use to stop and start the local PostgreSQL cluster of that URL
+(:func:`local_postgres_cluster`).
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ from __future__ import annotations
 import os
 import random
 import secrets
+import shutil
+import subprocess
 import time
 import traceback
+from dataclasses import dataclass
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -36,7 +41,11 @@ __all__ = [
     "REQUIRE_ENV",
     "SKIP_REASON",
     "db_url",
+    "PostgresCluster",
+    "cap_sqlite_pages",
     "fresh_postgres_schema",
+    "local_postgres_cluster",
+    "read_only_bind_mount",
     "make_store",
     "postgres_url_or_skip",
     "sqlite_url",
@@ -106,6 +115,113 @@ def make_store(db_url: str) -> Iterator[Callable[..., Store]]:
     yield make
     for store in made:
         store.engine.dispose()
+
+
+# --------------------------------------------------------------------------
+# Faults: a full SQLite database, a read-only mount, the local PostgreSQL cluster
+# --------------------------------------------------------------------------
+def cap_sqlite_pages(store: Store, extra: int = 0) -> dict[str, int]:
+    """Make a SQLite store's database full: at most its current size plus ``extra`` pages.
+
+    Every new connection of the store's engine gets ``PRAGMA max_page_count``
+    (the pool is emptied so that all do); a write that needs more pages fails
+    as on a full disk ("database or disk is full"). Set ``["pages"]`` of the
+    returned dict higher and dispose the engine again to give it room.
+    """
+    with store.engine.connect() as conn:
+        pages = int(conn.exec_driver_sql("PRAGMA page_count").scalar())
+    cap = {"pages": pages + extra}
+
+    def limit(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.execute(f"PRAGMA max_page_count = {int(cap['pages'])}")
+
+    sa.event.listen(store.engine, "connect", limit)
+    store.engine.dispose()
+    return cap
+
+
+@contextmanager
+def read_only_bind_mount(source: Path, view: Path) -> Iterator[Callable[[], None]]:
+    """Bind-mount ``source`` at ``view``; yield a function that remounts it read-only. Root only.
+
+    A read-only mount refuses writes with EROFS even to root, so it exercises
+    the read-only path where permission bits would not (root ignores them).
+    Linux refuses the remount while a file on it is open for writing: close
+    database connections first. Unmounted afterwards.
+    """
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("a read-only mount needs root")
+    view.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["mount", "--bind", str(source), str(view)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot bind-mount here: {done.stderr.strip()}")
+
+    def make_read_only() -> None:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(view)], check=True, capture_output=True)
+
+    try:
+        yield make_read_only
+    finally:
+        if subprocess.run(["umount", str(view)], capture_output=True).returncode != 0:
+            subprocess.run(["umount", "-l", str(view)], capture_output=True)
+
+
+# --------------------------------------------------------------------------
+# The local PostgreSQL cluster, for the fault tests
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PostgresCluster:
+    """A Debian ``pg_ctlcluster`` cluster (version, name) serving a test URL, to stop and start."""
+
+    version: str
+    name: str
+    port: int
+
+    def _ctl(self, action: str) -> None:
+        subprocess.run(["pg_ctlcluster", self.version, self.name, action], check=True,
+                       capture_output=True, timeout=120)
+
+    def is_up(self) -> bool:
+        done = subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.port)],
+                              capture_output=True, timeout=30)
+        return done.returncode == 0
+
+    def stop(self) -> None:
+        """Stop the server (fast shutdown: open sessions are cut, as when it crashes or is restarted)."""
+        self._ctl("stop")
+
+    def start(self, wait_s: float = 60) -> None:
+        """Start the server (if it is down) and wait until it accepts connections."""
+        if not self.is_up():
+            self._ctl("start")
+        deadline = time.monotonic() + wait_s
+        while not self.is_up():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"PostgreSQL {self.version}/{self.name} did not come back in {wait_s} s")
+            time.sleep(0.2)
+
+
+def local_postgres_cluster(url: str) -> PostgresCluster:
+    """The local cluster serving ``url``, which this process may stop and start; else skip, saying why.
+
+    It must be on this machine (127.0.0.1 or localhost), listed by Debian's
+    ``pg_lsclusters`` on the URL's port, and this process must be root (as in
+    CI) to run ``pg_ctlcluster`` for it.
+    """
+    parsed = sa.engine.make_url(url)
+    if parsed.host not in ("127.0.0.1", "localhost", "::1"):
+        pytest.skip(f"stopping PostgreSQL needs a local server; {PG_ENV} points at {parsed.host!r}")
+    if shutil.which("pg_lsclusters") is None or shutil.which("pg_ctlcluster") is None:
+        pytest.skip("stopping PostgreSQL needs Debian's pg_lsclusters and pg_ctlcluster")
+    if os.geteuid() != 0:
+        pytest.skip("stopping PostgreSQL needs root (pg_ctlcluster), as in CI")
+    port = parsed.port or 5432
+    listed = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True, timeout=30)
+    for line in listed.stdout.splitlines():
+        fields = line.split()
+        if len(fields) >= 3 and fields[2] == str(port):
+            return PostgresCluster(version=fields[0], name=fields[1], port=port)
+    pytest.skip(f"no cluster listed by pg_lsclusters on port {port}")
 
 
 # --------------------------------------------------------------------------
