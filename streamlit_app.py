@@ -46,7 +46,9 @@ def sidebar() -> None:
                              help="The small figures under each headline: the change made by the last action "
                                   "(edit, Undo or Redo), or the change since the sample, file, link or saved "
                                   "version you started from.")
-        with st.expander("Save & share", icon=":material/cloud_upload:", expanded=state.readonly()):
+        # Open when a save, auto-save or load just failed: the message is beside the Save button.
+        with st.expander("Save & share", icon=":material/cloud_upload:",
+                         expanded=state.readonly() or persist.save_error() is not None):
             from salesops.ui import save_panel  # noqa: PLC0415 (keeps the panel's code out of this file)
 
             save_panel.render()
@@ -61,5 +63,7 @@ if message:
 try:
     page.run()
 finally:
+    # Auto-save the working copy after every change, even when a page stops early, and before the
+    # sidebar, so that its Save & share panel shows on this run whether the auto-save failed.
+    persist.sync()
     sidebar()
-    persist.sync()  # auto-save the working copy after every change, even when a page stops early

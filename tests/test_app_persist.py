@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,16 @@ from salesops.metrics import METRIC
 from salesops.model import evaluate
 from salesops.samples import load_sample
 from salesops.share import encode
-from salesops.store import Store
+from salesops.store import Store, StoreUnavailable
 from salesops.ui.text import plain
 from tests.apptest_support import app, warm_server  # noqa: F401  (autouse: temp database, warm server)
+from tests.dbfixtures import (
+    cap_sqlite_pages,
+    fresh_postgres_schema,
+    local_postgres_cluster,
+    postgres_url_or_skip,
+    read_only_bind_mount,
+)
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
@@ -173,3 +181,190 @@ def test_scenario_file_opens_after_schema_validation_and_a_bad_one_changes_nothi
     at.file_uploader(key="import:scenario_file").set_value(("bad.json", bad, "application/json")).run()
     assert any("regions[0].reps: -3 is less than the minimum of 0" in plain(e.value) for e in at.error)
     assert at.session_state["scenario"] == load_sample("enterprise")
+
+
+# --------------------------------------------------------------------------
+# The database failing under the app: a message on the run that failed, never a traceback
+# --------------------------------------------------------------------------
+def _app_store() -> Store:
+    """The Store the app itself uses (cached per process by persist._store_for)."""
+    import os
+
+    from salesops.ui import persist
+
+    return persist._store_for(os.environ["SALESOPS_DATABASE_URL"])
+
+
+def _sidebar_errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.sidebar.error]
+
+
+def _said_saved(at: AppTest) -> bool:
+    return any("Saved" in s.value for s in at.success)
+
+
+def _save_panel_open(at: AppTest) -> bool:
+    panel = next(e for e in at.sidebar.expander if e.label == "Save & share")
+    return panel.proto.expanded
+
+
+def test_a_deleted_database_file_fails_the_autosave_and_the_save_on_that_run(temp_store, tmp_path):
+    at = _app()
+    _roi(at)
+    at.segmented_control(key="placement:deal_desk").set_value("Localized").run()
+    sid, _ = _save(at, "Plan")
+    assert not _sidebar_errors(at)
+    temp_store.dispose()
+    for suffix in ("", "-wal", "-shm"):  # deleted while the app is running
+        Path(f"{tmp_path / 'app.db'}{suffix}").unlink(missing_ok=True)
+
+    at.segmented_control(key="placement:crm_admin").set_value("Hybrid").run()  # an edit: auto-save fails
+    assert not at.exception, at.exception
+    errors = _sidebar_errors(at)
+    assert any(e.startswith("Auto-save failed") and "removed or replaced" in e for e in errors), errors
+    assert any("Auto-save failed" in t.value for t in at.toast)
+    assert _save_panel_open(at)
+
+    at.sidebar.text_input(key="save:note").set_value("after the delete")
+    at.sidebar.button(key="save:button").click().run()
+    assert not at.exception, at.exception
+    errors = _sidebar_errors(at)
+    assert any(e.startswith("Save failed") and "nothing was saved" in e for e in errors), errors
+    assert not _said_saved(at)
+    assert at.session_state["persist:ref"] == (sid, 1)  # still based on the version that was saved
+    assert not (tmp_path / "app.db").exists()  # and no empty database was made in its place
+
+
+def test_a_failed_autosave_shows_on_that_run_and_a_later_save_clears_it(temp_store):
+    at = _app()
+    _roi(at)
+    cap = cap_sqlite_pages(_app_store())  # the database is full: no room for the working copy
+    at.segmented_control(key="placement:deal_desk").set_value("Localized").run()
+    assert not at.exception, at.exception
+    errors = _sidebar_errors(at)
+    assert any(e.startswith("Auto-save failed") and "the database or disk is full" in e for e in errors), errors
+    assert [t.value for t in at.toast if "Auto-save failed" in t.value]
+    assert _save_panel_open(at)
+    assert "w" not in at.query_params  # no link to a working copy that was not written
+
+    at.sidebar.button(key="save:button").click().run()  # Save fails too, on its own run
+    assert not at.exception, at.exception
+    assert any(e.startswith("Save failed") and "full" in e for e in _sidebar_errors(at))
+    assert not _said_saved(at) and "persist:ref" not in at.session_state
+    assert temp_store.list_scenarios() == []
+
+    cap["pages"] = 1_000_000  # room again, without restarting the app
+    _app_store().engine.dispose()
+    at.segmented_control(key="placement:crm_admin").set_value("Hybrid").run()
+    assert not at.exception, at.exception
+    draft = at.query_params["w"]  # the auto-save went through ...
+    assert temp_store.get_draft(draft).scenario == at.session_state["scenario"]
+    assert any(e.startswith("Save failed") for e in _sidebar_errors(at))  # ... but no version was saved yet
+    sid, version = _save(at, "After the disk was freed")
+    assert version == 1 and _said_saved(at)
+    assert not _sidebar_errors(at) and not _save_panel_open(at)  # a successful save clears the warning
+    assert temp_store.load(sid).scenario == at.session_state["scenario"]
+
+
+@pytest.mark.parametrize("how", ["read-only URL", "read-only mount"])
+def test_a_read_only_database_opens_links_and_says_saving_is_off(temp_store, tmp_path, monkeypatch, how):
+    from salesops.ui import persist
+
+    shared = load_sample("startup").renamed("Shared plan")
+    sid = temp_store.create(shared).scenario_id
+    temp_store.dispose()
+    with contextlib.ExitStack() as stack:
+        if how == "read-only URL":
+            url = f"sqlite:///file:{tmp_path / 'app.db'}?mode=ro&uri=true"
+        else:
+            data = tmp_path / "data"
+            data.mkdir()
+            (tmp_path / "app.db").rename(data / "app.db")
+            stack.enter_context(read_only_bind_mount(data, tmp_path / "view"))()
+            url = f"sqlite:///{tmp_path / 'view' / 'app.db'}"
+        monkeypatch.setenv("SALESOPS_DATABASE_URL", url)
+        persist._store_for.clear()
+        try:
+            viewer = _app(s=sid, v="1")
+            assert viewer.session_state["scenario"] == shared and viewer.session_state["persist:readonly"]
+            assert not viewer.error and not _sidebar_errors(viewer)
+            assert any("Saving is off" in c.value for c in viewer.sidebar.caption)
+            viewer.sidebar.button(key="save:fork").click().run()
+            _roi(viewer)
+            viewer.segmented_control(key="placement:deal_desk").set_value("Localized").run()
+            assert not viewer.exception, viewer.exception
+            assert viewer.session_state["scenario"].plan("deal_desk").placement == "localized"
+            assert not _sidebar_errors(viewer)  # no auto-save is tried, so none fails
+            assert any("Saving is off" in w.value and "read-only" in w.value for w in viewer.sidebar.warning)
+            assert not [b for b in viewer.sidebar.button if b.key == "save:button"]
+        finally:
+            _app_store().dispose()
+            persist._store_for.clear()
+
+
+def test_postgres_stopped_while_the_app_runs_then_started_again(monkeypatch):
+    from salesops.ui import persist
+
+    base_url = postgres_url_or_skip()
+    cluster = local_postgres_cluster(base_url)
+    cluster.start()
+    with fresh_postgres_schema(base_url) as url:
+        monkeypatch.setenv("SALESOPS_DATABASE_URL", url)
+        persist._store_for.clear()
+        try:
+            at = _app()
+            _roi(at)
+            at.segmented_control(key="placement:deal_desk").set_value("Localized").run()
+            sid, _ = _save(at, "Plan")
+            try:
+                cluster.stop()
+                at.segmented_control(key="placement:crm_admin").set_value("Hybrid").run()
+                assert not at.exception, at.exception
+                assert any(e.startswith("Auto-save failed") and "cannot be reached" in e
+                           for e in _sidebar_errors(at)), _sidebar_errors(at)
+                at.sidebar.button(key="save:button").click().run()
+                assert not at.exception, at.exception
+                assert any(e.startswith("Save failed") and "cannot be reached" in e for e in _sidebar_errors(at))
+                assert not _said_saved(at)
+            finally:
+                cluster.start()
+            assert _save(at, "Plan", "after the restart") == (sid, 2)  # the same app process
+            assert _said_saved(at) and not _sidebar_errors(at)
+            check = Store(url)
+            try:
+                assert [h.version for h in check.history(sid)] == [2, 1]
+                assert check.load(sid).scenario == at.session_state["scenario"]
+            finally:
+                check.dispose()
+        finally:
+            _app_store().dispose()
+            persist._store_for.clear()
+
+
+def test_opening_a_version_when_the_database_fails_changes_nothing_and_says_so(temp_store, monkeypatch):
+    at = _app()
+    sid, _ = _save(at, "History")
+    _roi(at)
+    at.segmented_control(key="placement:deal_desk").set_value("Hybrid").run()
+    before = at.session_state["scenario"]
+    real_load, down = Store.load, {"now": True}
+
+    def load(self, *args, **kwargs):  # the server went away between listing and loading
+        if down["now"]:
+            raise StoreUnavailable("cannot load scenario 'x' in postgresql://...: the database server cannot be "
+                                   "reached", reason="the database server cannot be reached")
+        return real_load(self, *args, **kwargs)
+
+    at.switch_page("pages/scenarios.py").run()
+    at.selectbox(key="scenarios:chosen").set_value(sid).run()
+    monkeypatch.setattr(Store, "load", load)
+    at.button(key="scenarios:open").click().run()
+    assert not at.exception, at.exception
+    assert any("Loading version 1 failed: the database server cannot be reached" in e.value for e in at.error)
+    assert not any("is now the working scenario" in s.value for s in at.success)
+    assert at.session_state["scenario"] == before and at.session_state["persist:ref"] == (sid, 1)
+    assert any("Loading version 1 failed" in e for e in _sidebar_errors(at))  # and the sidebar still drawn
+    down["now"] = False
+    at.button(key="scenarios:open").click().run()  # the database is back: it opens, the message goes
+    assert any("is now the working scenario" in s.value for s in at.success)
+    assert not _sidebar_errors(at)

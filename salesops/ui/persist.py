@@ -12,10 +12,20 @@ URL parameters, all validated as untrusted input:
 A bad or unknown parameter gives a clear message and the default scenario,
 never a traceback. When the database cannot be reached the app keeps working;
 saving is then off and the sidebar says why.
+
+Database failures never reach the user as a traceback: every call into the
+store here catches the error, logs it with its detail on the server
+(``logging``, logger ``salesops.ui.persist``) and keeps a short message
+(:func:`save_error`) that the Save & share panel shows beside the Save button
+on the same run, with a toast the first time. A later successful save or
+auto-save clears it. Nothing is reported saved unless the store returned from
+its commit. When the database is read-only, links still open and saving is
+shown as off with the reason.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from functools import lru_cache
 from typing import Any
@@ -32,6 +42,7 @@ from salesops.store import (
     VersionInfo,
 )
 from salesops.ui import state
+from salesops.ui.guard import stop_page
 
 __all__ = [
     "conflict",
@@ -43,14 +54,22 @@ __all__ = [
     "ref",
     "save",
     "save_branch",
+    "save_error",
+    "saving_off",
     "share_links",
     "store",
     "store_error",
     "sync",
+    "take_new_error",
 ]
 
 _REF, _DRAFT, _INIT, _SYNCED = "persist:ref", "persist:draft", "persist:init", "persist:synced_rev"
 _NOTICE, _CONFLICT = "persist:notice", "persist:conflict"
+_STORE_ERROR, _SAVE_ERROR, _SAVE_ERROR_NEW = "persist:store_error", "persist:save_error", "persist:save_error_new"
+_SAVE_ERROR_OF = "persist:save_error_of"
+_AUTOSAVE, _SAVE, _LOAD = "Auto-save", "Save", "Load"  # what failed, for what a later success clears
+
+log = logging.getLogger(__name__)
 
 
 @st.cache_resource(show_spinner=False)
@@ -77,14 +96,82 @@ def _configured_url() -> str | None:
 def store() -> Store | None:
     """The app's store, or None (with :func:`store_error` set) when it cannot be opened."""
     try:
-        return _store_for(_configured_url())
+        db = _store_for(_configured_url())
     except Exception as exc:  # a bad URL or an unreachable server must not break the app
-        st.session_state["persist:store_error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+        text = _short(exc)
+        if st.session_state.get(_STORE_ERROR) != text:  # once per session and reason, not every run
+            log.exception("cannot open the scenario store")
+        st.session_state[_STORE_ERROR] = text
         return None
+    st.session_state.pop(_STORE_ERROR, None)
+    return db
 
 
 def store_error() -> str | None:
-    return st.session_state.get("persist:store_error")
+    return st.session_state.get(_STORE_ERROR)
+
+
+def saving_off() -> str | None:
+    """Why nothing can be saved although the store opened (a read-only database), else None."""
+    db = store()
+    if db is None:
+        return None
+    try:
+        return db.read_only_reason
+    except Exception:  # a probe of the file system must not break the page
+        log.exception("cannot tell whether the database is read-only")
+        return None
+
+
+def save_error() -> str | None:
+    """The message of the last failed save, auto-save or load, until a later one succeeds."""
+    return st.session_state.get(_SAVE_ERROR)
+
+
+def take_new_error() -> str | None:
+    """The failure message if it was not shown yet (for a one-off toast), else None."""
+    if st.session_state.pop(_SAVE_ERROR_NEW, False):
+        return save_error()
+    return None
+
+
+def _short(exc: BaseException) -> str:
+    """What a user is told about a failure: a StoreError's plain reason, else only that it failed."""
+    if isinstance(exc, StoreError):
+        text = " ".join(str(getattr(exc, "reason", None) or exc).split())
+        return text if len(text) <= 400 else text[:397] + "..."
+    return f"an unexpected {type(exc).__name__} (the details are in the server log)"
+
+
+def _failed(kind: str, exc: BaseException, action: str | None = None) -> str:
+    """Log a failure with its detail on the server; keep its short message for the Save & share panel.
+
+    ``kind`` is _AUTOSAVE, _SAVE or _LOAD (what a later success clears), ``action``
+    the words for the user (default ``kind``). An auto-save failure does not
+    replace a failed Save's message (the auto-save runs after it on the same run).
+    """
+    action = action or kind
+    log.exception("%s failed", action)
+    text = f"{action} failed: {_short(exc).rstrip('.')}."
+    if kind == _AUTOSAVE:
+        if st.session_state.get(_SAVE_ERROR_OF) == _SAVE:  # a failed Save says more; keep it in view
+            return st.session_state[_SAVE_ERROR]
+        text += " Auto-save keeps trying."
+    if st.session_state.get(_SAVE_ERROR) != text:
+        st.session_state[_SAVE_ERROR_NEW] = True
+    st.session_state[_SAVE_ERROR] = text
+    st.session_state[_SAVE_ERROR_OF] = kind
+    return text
+
+
+def _succeeded(kind: str) -> None:
+    """Forget the failure a success supersedes: a saved version clears any; otherwise one of the same kind.
+
+    (A working copy auto-saved after a failed Save does not make that version saved.)
+    """
+    if kind == _SAVE or st.session_state.get(_SAVE_ERROR_OF) == kind:
+        for key in (_SAVE_ERROR, _SAVE_ERROR_NEW, _SAVE_ERROR_OF):
+            st.session_state.pop(key, None)
 
 
 def ref() -> tuple[str, int] | None:
@@ -127,7 +214,13 @@ def init_session() -> None:
                         "copy in the sidebar (Save & share) to change it.")
     elif _param("w"):
         db = store()
-        draft = db.get_draft(_param("w")) if db is not None else None
+        try:
+            draft = db.get_draft(_param("w")) if db is not None else None
+        except Exception as exc:  # the link stays, so that a refresh retries once the database is back
+            log.exception("cannot read the working copy of a ?w= link")
+            _notify("error", f"Your working copy could not be read ({_short(exc)}). Showing the default "
+                             "scenario; reload the page to try again.")
+            return
         if draft is None:
             _notify("warning", "The working copy in this link was not found (or saving is off); starting from "
                                "the default scenario.")
@@ -160,8 +253,10 @@ def _open_shared(scenario_id: str, version: str | None) -> None:
         _notify("error", f"This link does not open a saved scenario: {exc}. Showing the default scenario instead.")
         _clear_params("s", "v")
         return
-    except StoreError as exc:
-        _notify("error", f"The saved scenario could not be read: {exc}. Showing the default scenario instead.")
+    except Exception as exc:  # the link stays, so that a refresh retries once the database is back
+        log.exception("cannot open the saved scenario of a ?s= link")
+        _notify("error", f"The saved scenario could not be read ({_short(exc)}). Showing the default "
+                         "scenario instead; reload the page to try again.")
         return
     state.reset(saved.scenario, f"Opened version {saved.info.version} of '{saved.info.name}'")
     st.session_state[state.READONLY] = True
@@ -195,20 +290,25 @@ def leave_shared_view() -> None:
 
 
 def sync() -> None:
-    """Auto-save the working copy when it changed (called once at the end of every run)."""
+    """Auto-save the working copy when it changed (once per run, after the page, before the sidebar).
+
+    A failure is kept for the Save & share panel (:func:`save_error`), which is
+    drawn after this on the same run; the next run tries again.
+    """
     if state.readonly() or st.session_state.get(_SYNCED) == state.revision():
         return
     if st.session_state.get(_SYNCED) is None and state.revision() == 0:
         st.session_state[_SYNCED] = 0  # an untouched default: nothing to keep yet
         return
     db = store()
-    if db is None:
+    if db is None or saving_off():  # the panel says why saving is off
         return
     try:
         draft_id = db.put_draft(state.current(), draft_id=st.session_state.get(_DRAFT), base=ref())
-    except StoreError as exc:
-        _notify("warning", f"Auto-save failed ({exc}); your work is still here, and Save will retry.")
+    except Exception as exc:
+        _failed(_AUTOSAVE, exc)
         return
+    _succeeded(_AUTOSAVE)
     st.session_state[_DRAFT] = draft_id
     st.session_state[_SYNCED] = state.revision()
     if _param("w") != draft_id:
@@ -216,7 +316,11 @@ def sync() -> None:
 
 
 def save(name: str, note: str) -> VersionInfo | None:
-    """Save the working copy as a new version (or a new scenario); conflicts are kept for the UI."""
+    """Save the working copy as a new version (or a new scenario).
+
+    Returns the saved version only once the store committed it; None after a
+    conflict (kept for :func:`conflict`) or a failure (kept for :func:`save_error`).
+    """
     db = store()
     if db is None:
         return None
@@ -232,6 +336,10 @@ def save(name: str, note: str) -> VersionInfo | None:
     except VersionConflict as exc:
         st.session_state[_CONFLICT] = exc.latest
         return None
+    except Exception as exc:
+        _failed(_SAVE, exc)
+        return None
+    _succeeded(_SAVE)
     st.session_state.pop(_CONFLICT, None)
     st.session_state[_REF] = (info.scenario_id, info.version)
     if scenario != state.current():
@@ -251,7 +359,12 @@ def save_branch(name: str, note: str) -> VersionInfo | None:
     if db is None or current_ref is None:
         return None
     scenario = state.current().renamed(name.strip() or f"{state.current().name} (branch)")
-    info = db.branch(current_ref[0], scenario, from_version=current_ref[1], name=scenario.name, note=note)
+    try:
+        info = db.branch(current_ref[0], scenario, from_version=current_ref[1], name=scenario.name, note=note)
+    except Exception as exc:
+        _failed(_SAVE, exc, "Save as a branch")
+        return None
+    _succeeded(_SAVE)
     st.session_state.pop(_CONFLICT, None)
     st.session_state[_REF] = (info.scenario_id, info.version)
     state.commit(scenario, f"Saved as branch '{scenario.name}'")
@@ -259,21 +372,35 @@ def save_branch(name: str, note: str) -> VersionInfo | None:
     return info
 
 
-def open_version(scenario_id: str, version: int, *, as_latest: bool = False) -> None:
-    """Load a saved version into the working copy (undoable).
+def open_version(scenario_id: str, version: int, *, as_latest: bool = False,
+                 stop_on_error: bool = True) -> bool:
+    """Load a saved version into the working copy (undoable); True when it was loaded.
 
     With ``as_latest`` the next save goes on top of the newest version, so an old
-    version is restored as a new one instead of conflicting.
+    version is restored as a new one instead of conflicting. When the database
+    fails nothing changes: the failure is kept for the Save & share panel and,
+    with ``stop_on_error`` (for a page; a button callback passes False), shown
+    in place and the page ends there (:func:`salesops.ui.guard.stop_page`), so
+    that it cannot go on to report the version as opened.
     """
     db = store()
     if db is None:
-        return
-    saved = db.load(scenario_id, version)
+        return False
+    try:
+        saved = db.load(scenario_id, version)
+        base = db.history(scenario_id)[0].version if as_latest else version
+    except Exception as exc:
+        text = _failed(_LOAD, exc, f"Loading version {version}")
+        if stop_on_error:
+            st.error(text, icon=":material/error:")
+            stop_page()
+        return False
     leave_shared_view()
     state.commit(saved.scenario, f"Opened version {version} of '{saved.info.name}'", baseline=True)
-    base = db.history(scenario_id)[0].version if as_latest else version
     st.session_state[_REF] = (scenario_id, base)
     st.session_state.pop(_CONFLICT, None)
+    _succeeded(_LOAD)
+    return True
 
 
 @lru_cache(maxsize=64)

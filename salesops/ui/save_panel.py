@@ -1,4 +1,9 @@
-"""The sidebar's Save & share panel: save versions, resolve conflicts, copy links."""
+"""The sidebar's Save & share panel: save versions, resolve conflicts, copy links.
+
+A failed save, auto-save or load is shown here, beside the Save button, on the
+run that failed (see :func:`salesops.ui.persist.save_error`), with a toast the
+first time; a read-only database shows saving as off, with the reason.
+"""
 
 from __future__ import annotations
 
@@ -25,9 +30,20 @@ def _branch() -> None:
 
 
 def _reload(scenario_id: str, version: int) -> None:
-    persist.open_version(scenario_id, version)
-    st.session_state["persist:notice"] = (
-        "info", f"Loaded version {version}; your edits are one Undo away.")
+    if persist.open_version(scenario_id, version, stop_on_error=False):
+        st.session_state["persist:notice"] = (
+            "info", f"Loaded version {version}; your edits are one Undo away.")
+
+
+def _failure() -> None:
+    """The last failed save, auto-save or load (until one succeeds), beside the Save button."""
+    text = persist.save_error()
+    if text is None:
+        return
+    st.error(f"{text} Your work is still here in this tab; to keep a copy, download it as JSON "
+             "(Download, below).", icon=":material/error:")
+    if persist.take_new_error() is not None:  # once per failure, wherever the reader is looking
+        st.toast(f"{text.split(':', 1)[0]}: see Save & share in the sidebar.", icon=":material/error:")
 
 
 def render() -> None:
@@ -37,10 +53,21 @@ def render() -> None:
         st.warning(f"Saving is off: the database cannot be opened ({persist.store_error()}). Download the "
                    "scenario as JSON to keep it.")
         return
+    off = persist.saving_off()
     if state.readonly():
         st.info("Read-only shared view.")
+        if off:
+            st.caption(f"Saving is off: the database is read-only ({off}). An editable copy stays in this "
+                       "browser tab only.")
         st.button("Make an editable copy", key="save:fork", on_click=persist.fork, type="primary",
                   icon=":material/edit:", width="stretch")
+        _failure()
+        _links()
+        return
+    if off:
+        st.warning(f"Saving is off: the database is read-only ({off}). Saved links still open; download the "
+                   "scenario as JSON to keep your changes.", icon=":material/lock:")
+        _failure()
         _links()
         return
     scenario = state.current()
@@ -52,6 +79,7 @@ def render() -> None:
     st.text_input("Note for this version", key="save:note", max_chars=500, placeholder="What changed, and why")
     label = "Save new version" if ref else "Save"
     st.button(label, key="save:button", on_click=_save, type="primary", icon=":material/save:", width="stretch")
+    _failure()
     if ref:
         st.caption(f"Saved as version {ref[1]}; edits since then are auto-saved as a working copy.")
     latest = persist.conflict()
