@@ -1,11 +1,16 @@
 """Entry point: page config, navigation over pages/, and the shared sidebar."""
 
+from pathlib import Path
+
 import streamlit as st
 
-from salesops.ui import downloads, persist, state
+from salesops.ui import downloads, guard, persist, state
 from salesops.ui.text import md
 
-st.set_page_config(page_title="Sales-ops org designer", page_icon=":material/account_tree:", layout="wide")
+# The favicon is served by the app itself: a material-icon favicon is fetched from a font CDN, and a
+# hosted app makes no request to any other host.
+st.set_page_config(page_title="Sales-ops org designer", page_icon=str(Path(__file__).parent / "data" / "icon.png"),
+                   layout="wide")
 
 pages = [
     st.Page("pages/home.py", title="Start", icon=":material/home:", default=True),
@@ -61,7 +66,7 @@ if message:
     level, text = message
     getattr(st, level)(text)
 try:
-    page.run()
+    guard.run_page(page)
 finally:
     # Auto-save the working copy after every change, even when a page stops early, and before the
     # sidebar, so that its Save & share panel shows on this run whether the auto-save failed.
