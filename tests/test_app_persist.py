@@ -100,7 +100,7 @@ def test_concurrent_saves_from_one_base_conflict_and_can_branch(temp_store):
     _roi(second)
     second.segmented_control(key="placement:analytics").set_value("Hybrid").run()
     second.sidebar.button(key="save:button").click().run()  # still based on version 1
-    assert any("Nothing was overwritten" in w.value for w in second.sidebar.warning)
+    assert any("Nothing was overwritten" in plain(w.value) for w in second.sidebar.warning)
     assert temp_store.load(sid).info.version == 2
     assert temp_store.load(sid).scenario.plan("planning").placement == "localized"
     second.sidebar.button(key="save:branch").click().run()
@@ -122,7 +122,7 @@ def test_concurrent_saves_from_one_base_conflict_and_can_branch(temp_store):
 ])
 def test_bad_links_give_a_clear_message_and_the_default_scenario(params, message):
     at = _app(**params)
-    assert any(message in e.value for e in list(at.error) + list(at.warning)), (
+    assert any(message in plain(e.value) for e in list(at.error) + list(at.warning)), (
         [plain(e.value) for e in at.error], [plain(w.value) for w in at.warning])
     assert at.session_state["scenario"] == load_sample("midmarket")
     assert not at.session_state.get("persist:readonly")
@@ -196,11 +196,11 @@ def _app_store() -> Store:
 
 
 def _sidebar_errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.sidebar.error]
+    return [plain(e.value) for e in at.sidebar.error]
 
 
 def _said_saved(at: AppTest) -> bool:
-    return any("Saved" in s.value for s in at.success)
+    return any("Saved" in plain(s.value) for s in at.success)
 
 
 def _save_panel_open(at: AppTest) -> bool:
@@ -222,7 +222,7 @@ def test_a_deleted_database_file_fails_the_autosave_and_the_save_on_that_run(tem
     assert not at.exception, at.exception
     errors = _sidebar_errors(at)
     assert any(e.startswith("Auto-save failed") and "removed or replaced" in e for e in errors), errors
-    assert any("Auto-save failed" in t.value for t in at.toast)
+    assert any("Auto-save failed" in plain(t.value) for t in at.toast)
     assert _save_panel_open(at)
 
     at.sidebar.text_input(key="save:note").set_value("after the delete")
@@ -243,7 +243,7 @@ def test_a_failed_autosave_shows_on_that_run_and_a_later_save_clears_it(temp_sto
     assert not at.exception, at.exception
     errors = _sidebar_errors(at)
     assert any(e.startswith("Auto-save failed") and "the database or disk is full" in e for e in errors), errors
-    assert [t.value for t in at.toast if "Auto-save failed" in t.value]
+    assert [t.value for t in at.toast if "Auto-save failed" in plain(t.value)]
     assert _save_panel_open(at)
     assert "w" not in at.query_params  # no link to a working copy that was not written
 

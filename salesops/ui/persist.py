@@ -43,6 +43,7 @@ from salesops.store import (
 )
 from salesops.ui import state
 from salesops.ui.guard import stop_page
+from salesops.ui.text import md
 
 __all__ = [
     "conflict",
@@ -205,12 +206,12 @@ def init_session() -> None:
         try:
             scenario = share.decode(_param("z"))
         except share.ShareError as exc:
-            _notify("error", f"This link could not be opened: {exc}. Showing the default scenario instead.")
+            _notify("error", f"This link could not be opened: {md(exc)}. Showing the default scenario instead.")
             _clear_params("z")
             return
         state.reset(scenario, "Opened a shared link")
         st.session_state[state.READONLY] = True
-        _notify("info", f"You are viewing **{scenario.name}** from a shared link, read-only. Make an editable "
+        _notify("info", f"You are viewing **{md(scenario.name)}** from a shared link, read-only. Make an editable "
                         "copy in the sidebar (Save & share) to change it.")
     elif _param("w"):
         db = store()
@@ -250,7 +251,7 @@ def _open_shared(scenario_id: str, version: str | None) -> None:
     try:
         saved = db.load(scenario_id[:100], number)
     except UnknownScenario as exc:
-        _notify("error", f"This link does not open a saved scenario: {exc}. Showing the default scenario instead.")
+        _notify("error", f"This link does not open a saved scenario: {md(exc)}. Showing the default scenario instead.")
         _clear_params("s", "v")
         return
     except Exception as exc:  # the link stays, so that a refresh retries once the database is back
@@ -261,7 +262,7 @@ def _open_shared(scenario_id: str, version: str | None) -> None:
     state.reset(saved.scenario, f"Opened version {saved.info.version} of '{saved.info.name}'")
     st.session_state[state.READONLY] = True
     st.session_state[_REF] = (saved.info.scenario_id, saved.info.version)
-    _notify("info", f"You are viewing **{saved.info.name}**, version {saved.info.version} "
+    _notify("info", f"You are viewing **{md(saved.info.name)}**, version {saved.info.version} "
                     f"({saved.info.created_at:%Y-%m-%d %H:%M} UTC), read-only. Make an editable copy in the sidebar "
                     "(Save & share) to change it.")
 

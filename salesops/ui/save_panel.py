@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from salesops.ui import persist, state
+from salesops.ui.text import md
 
 __all__ = ["render"]
 
@@ -19,14 +20,14 @@ def _save() -> None:
     if info is not None:
         st.session_state["save:note"] = ""
         st.session_state["persist:notice"] = (
-            "success", f"Saved **{info.name}** as version {info.version}.")
+            "success", f"Saved **{md(info.name)}** as version {info.version}.")
 
 
 def _branch() -> None:
     info = persist.save_branch(st.session_state.get("save:name", ""), st.session_state.get("save:note", ""))
     if info is not None:
         st.session_state["persist:notice"] = (
-            "success", f"Saved as a new scenario **{info.name}** (branch of the version you started from).")
+            "success", f"Saved as a new scenario **{md(info.name)}** (branch of the version you started from).")
 
 
 def _reload(scenario_id: str, version: int) -> None:
@@ -40,10 +41,10 @@ def _failure() -> None:
     text = persist.save_error()
     if text is None:
         return
-    st.error(f"{text} Your work is still here in this tab; to keep a copy, download it as JSON "
+    st.error(f"{md(text)} Your work is still here in this tab; to keep a copy, download it as JSON "
              "(Download, below).", icon=":material/error:")
     if persist.take_new_error() is not None:  # once per failure, wherever the reader is looking
-        st.toast(f"{text.split(':', 1)[0]}: see Save & share in the sidebar.", icon=":material/error:")
+        st.toast(f"{md(text.split(':', 1)[0])}: see Save & share in the sidebar.", icon=":material/error:")
 
 
 def render() -> None:
@@ -85,7 +86,7 @@ def render() -> None:
     latest = persist.conflict()
     if latest is not None and ref is not None:
         st.warning(f"Someone saved version {latest.version} of this scenario "
-                   f"({latest.created_at:%H:%M} UTC{', ' + latest.note if latest.note else ''}) since you "
+                   f"({latest.created_at:%H:%M} UTC{', ' + md(latest.note) if latest.note else ''}) since you "
                    f"started from version {ref[1]}. Nothing was overwritten.")
         st.button("Save mine as a branch", key="save:branch", on_click=_branch, icon=":material/call_split:",
                   width="stretch")
