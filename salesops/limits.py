@@ -137,10 +137,12 @@ MAX_TITLE_CHARS = MAX_NAME_CHARS
 # (a byte counter and an element counter), all before openpyxl parses anything.
 MAX_XLSX_PARTS = 1_000                        # files in the zip; a workbook of a few sheets has about 15
 MAX_XLSX_EXPANDED_BYTES = 200 * _MB           # all parts decompressed (512 MB let a 4 GB host run out)
-MAX_XLSX_SHEET_BYTES = 150 * _MB              # one worksheet: 100,000 rows x 50 inline-string cells
+MAX_XLSX_SHEET_BYTES = 150 * _MB              # one worksheet: 100,000 rows x 25 inline strings (x 50 shared)
 MAX_XLSX_SHARED_STRINGS_BYTES = 50 * _MB      # the shared-strings part, which openpyxl holds whole
 MAX_XLSX_SHARED_STRINGS = 1_000_000           # distinct strings: 100,000 rows x 10 unique texts
 MAX_XLSX_OTHER_PART_BYTES = 10 * _MB          # styles, workbook, theme ...: parsed whole by openpyxl
+MAX_XLSX_OTHER_PART_ELEMENTS = 100_000        # XML elements of one such part (~1.5 s of openpyxl); Excel
+                                              # itself allows 64,000 cell formats
 MAX_XLSX_COMPRESSION_RATIO = 200              # parts over 1 MB; worksheets compress ~12:1, a bomb ~1000:1
 MAX_XML_TOKEN_BYTES = 1 * _MB                 # between two "<" of a worksheet or shared strings
 # Classification rules (data/classification_rules.csv has 24; the longest pattern has 340 characters).
@@ -150,8 +152,8 @@ MAX_PATTERN_CHARS = 1_000
 __all__ += [
     "MAX_CELL_CHARS", "MAX_IMPORT_BYTES", "MAX_IMPORT_COLUMNS", "MAX_IMPORT_ROWS", "MAX_PATTERN_CHARS",
     "MAX_RULES", "MAX_TITLE_CHARS", "MAX_XLSX_COMPRESSION_RATIO", "MAX_XLSX_EXPANDED_BYTES",
-    "MAX_XLSX_OTHER_PART_BYTES", "MAX_XLSX_PARTS", "MAX_XLSX_SHARED_STRINGS", "MAX_XLSX_SHARED_STRINGS_BYTES",
-    "MAX_XLSX_SHEET_BYTES", "MAX_XML_TOKEN_BYTES",
+    "MAX_XLSX_OTHER_PART_BYTES", "MAX_XLSX_OTHER_PART_ELEMENTS", "MAX_XLSX_PARTS", "MAX_XLSX_SHARED_STRINGS",
+    "MAX_XLSX_SHARED_STRINGS_BYTES", "MAX_XLSX_SHEET_BYTES", "MAX_XML_TOKEN_BYTES",
 ]
 
 # What an uploader accepts (HRIS files, scenario files, actuals), in the browser and on the server alike.
