@@ -87,13 +87,21 @@ def test_save_creates_versions_and_the_link_opens_exactly_that_version_read_only
     viewer.segmented_control(key="placement:deal_desk").set_value("Centralized").run()
     assert viewer.session_state["scenario"].plan("deal_desk").placement == "centralized"
     assert temp_store.load(sid, 1).scenario == before  # the shared version never changes
+    # Saving the copy creates a new scenario: never a version of the shared one.
+    copy_id, copy_version = _save(viewer, "My copy", "from the link")
+    assert copy_id != sid and copy_version == 1
+    assert [h.version for h in temp_store.history(sid)] == [2, 1]
+    assert temp_store.load(copy_id).scenario.plan("deal_desk").placement == "centralized"
 
 
 def test_concurrent_saves_from_one_base_conflict_and_can_branch(temp_store):
     first = _app()
     sid, _ = _save(first, "Plan")
-    second = _app(s=sid, v="1")
-    second.sidebar.button(key="save:fork").click().run()
+    second = _app()  # a second editor continues version 1 from Saved scenarios
+    second.switch_page("pages/scenarios.py").run()
+    second.selectbox(key="scenarios:chosen").set_value(sid).run()
+    second.button(key="scenarios:open").click().run()
+    assert second.session_state["persist:ref"] == (sid, 1)
     _roi(first)
     first.segmented_control(key="placement:planning").set_value("Localized").run()
     assert _save(first, "Plan", "first edit") == (sid, 2)

@@ -277,9 +277,13 @@ def fork() -> None:
     """Turn a read-only shared view into the session's own editable working copy."""
     st.session_state[state.READONLY] = False
     _clear_params("s", "v", "z")
+    # A copy is a new scenario: its first Save creates one, never a version of the shared scenario.
+    st.session_state[_REF] = None
+    st.session_state.pop(_CONFLICT, None)
     st.session_state[_DRAFT] = None
     st.session_state[_SYNCED] = -1  # write a draft now
-    _notify("success", "This is now your own editable copy; the shared version is unchanged.")
+    _notify("success", "This is now your own editable copy; saving it creates a new scenario and the shared "
+                       "version is unchanged.")
 
 
 def leave_shared_view() -> None:
