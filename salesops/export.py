@@ -42,7 +42,7 @@ from salesops.scenario import Scenario
 if TYPE_CHECKING:
     from salesops.model import Results
 
-__all__ = ["CSV_COLUMNS", "export_rows", "neutralize", "to_csv", "to_graphml"]
+__all__ = ["CSV_COLUMNS", "export_rows", "neutralize", "redact_people", "to_csv", "to_graphml"]
 
 CSV_COLUMNS = (
     "employee_id", "name", "title", "manager_id", "department", "region", "kind", "role_id", "fte",
@@ -181,7 +181,39 @@ def export_rows(scenario: Scenario, results: Results | None = None) -> list[dict
     return rows
 
 
-def to_csv(scenario: Scenario, results: Results | None = None) -> str:
+def redact_people(scenario: Scenario, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` without people-level data: the real people of an imported org get pseudonymous ids
+    (``P00001``, ... in file order, reporting lines kept), no name and no salary.
+
+    What the org *is* (titles, kinds, regions, roles, FTE, reporting lines) stays, so the file still
+    shows the structure; who the people are and what they earn does not.
+
+    Examples
+    --------
+    >>> from salesops.samples import load_sample
+    >>> rows = export_rows(load_sample("startup"))
+    >>> redact_people(load_sample("startup"), rows) == rows  # a sample has no real people
+    True
+    """
+    real = {p.id for p in scenario.positions}
+    if not real:
+        return rows
+    alias: dict[str, str] = {}
+    for rec in rows:
+        base = rec["employee_id"].split("#", 1)[0]
+        if base in real and rec["employee_id"] not in alias:
+            alias[rec["employee_id"]] = f"P{len(alias) + 1:05d}"
+    out = []
+    for rec in rows:
+        if rec["employee_id"] in alias:
+            rec = {**rec, "employee_id": alias[rec["employee_id"]], "name": "", "cost_usd_per_year": 0.0}
+        if rec["manager_id"] in alias:
+            rec = {**rec, "manager_id": alias[rec["manager_id"]]}
+        out.append(rec)
+    return out
+
+
+def to_csv(scenario: Scenario, results: Results | None = None, *, people: bool = True) -> str:
     """The org as CSV, one row per person, safe to open in a spreadsheet.
 
     Parameters
@@ -200,13 +232,14 @@ def to_csv(scenario: Scenario, results: Results | None = None) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     numeric = {"fte", "cost_usd_per_year", "tz_offset_hours", "market_complexity", "cost_index"}
-    for rec in export_rows(scenario, results):
+    rows = export_rows(scenario, results)
+    for rec in (rows if people else redact_people(scenario, rows)):
         # Numbers are written as numbers (a negative offset stays -3); only text can start a formula.
         writer.writerow([_number(rec[c]) if c in numeric else neutralize(str(rec[c])) for c in CSV_COLUMNS])
     return out.getvalue()
 
 
-def to_graphml(scenario: Scenario, results: Results | None = None) -> str:
+def to_graphml(scenario: Scenario, results: Results | None = None, *, people: bool = True) -> str:
     """The org as GraphML: one node per person, an edge from each manager to each report.
 
     Node attributes: ``name``, ``title``, ``department``, ``kind``, ``role_id``,
@@ -222,6 +255,8 @@ def to_graphml(scenario: Scenario, results: Results | None = None) -> str:
     """
     graph = nx.DiGraph(name=scenario.name, hq_region=scenario.hq_region)
     rows = export_rows(scenario, results)
+    if not people:
+        rows = redact_people(scenario, rows)
     for rec in rows:
         graph.add_node(rec["employee_id"], name=rec["name"], title=rec["title"], department=rec["department"],
                        kind=rec["kind"], role_id=rec["role_id"], region=rec["region_id"], region_name=rec["region"],

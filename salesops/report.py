@@ -357,7 +357,7 @@ def _display_len(value: Any, fmt: str | None) -> int:
 
 
 def to_excel(scenario: Scenario, results: Results, *, whatifs: pd.DataFrame | None = None,
-             generated: dt.date | None = None) -> bytes:
+             generated: dt.date | None = None, people: bool = True) -> bytes:
     """The scenario and its results as an Excel workbook (.xlsx).
 
     Parameters
@@ -369,6 +369,8 @@ def to_excel(scenario: Scenario, results: Results, *, whatifs: pd.DataFrame | No
         :func:`salesops.whatif.placement_whatifs` of the scenario (computed if not given).
     generated : datetime.date, optional
         The report date (default today).
+    people : bool
+        False leaves people-level data (names, salaries, employee ids) out of the "Org" sheet.
 
     Returns
     -------
@@ -384,7 +386,7 @@ def to_excel(scenario: Scenario, results: Results, *, whatifs: pd.DataFrame | No
     """
     from openpyxl import Workbook
 
-    from salesops.export import CSV_COLUMNS, export_rows
+    from salesops.export import CSV_COLUMNS, export_rows, redact_people
 
     day = _today(generated)
     whatifs = _whatifs(scenario, whatifs)
@@ -527,7 +529,8 @@ def to_excel(scenario: Scenario, results: Results, *, whatifs: pd.DataFrame | No
     numeric = {"fte": _FTE_FORMAT, "cost_usd_per_year": _USD_FORMAT, "tz_offset_hours": _HOURS_FORMAT,
                "market_complexity": "0.00", "cost_index": "0.00"}
     _write_sheet(wb, "Org", [_Col(c, (lambda rec, c=c: rec[c]), numeric.get(c)) for c in CSV_COLUMNS],
-                 export_rows(scenario, results))
+                 export_rows(scenario, results) if people
+                 else redact_people(scenario, export_rows(scenario, results)))
 
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -426,6 +426,24 @@ class Scenario:
     def with_assumptions(self, **changes: Any) -> "Scenario":
         return replace(self, assumptions=replace(self.assumptions, **changes))
 
+    def without_people(self) -> "Scenario":
+        """A copy without people-level data: each real person gets a pseudonymous id (``P00001``, ...,
+        reporting lines kept), the name "Person N" and no salary. The model's figures do not change.
+
+        Examples
+        --------
+        >>> from salesops.samples import load_sample
+        >>> load_sample("startup").without_people() == load_sample("startup")  # no real people
+        True
+        """
+        if not self.positions:
+            return self
+        alias = {p.id: f"P{i:05d}" for i, p in enumerate(self.positions, start=1)}
+        people = tuple(replace(p, id=alias[p.id], name=f"Person {alias[p.id][1:].lstrip('0')}",
+                               manager_id=alias.get(p.manager_id) if p.manager_id else None, cost_usd_per_year=0.0)
+                       for p in self.positions)
+        return replace(self, positions=people)
+
     def renamed(self, name: str) -> "Scenario":
         return replace(self, name=name)
 

@@ -376,3 +376,16 @@ def test_opening_a_version_when_the_database_fails_changes_nothing_and_says_so(t
     at.button(key="scenarios:open").click().run()  # the database is back: it opens, the message goes
     assert any("is now the working scenario" in s.value for s in at.success)
     assert not _sidebar_errors(at)
+
+
+def test_a_link_view_leaves_people_out_of_downloads_unless_its_owner_allowed_it():
+    at = _app()
+    assert at.session_state.get("persist:readonly") is not True
+    from salesops.ui import persist
+
+    at.session_state["persist:readonly"] = True
+    at.run()
+    assert any("People-level data" in plain(c.value) for c in at.sidebar.caption)
+    at.session_state[persist.LINK_PEOPLE] = True
+    at.run()
+    assert not any("People-level data" in plain(c.value) for c in at.sidebar.caption)

@@ -275,3 +275,29 @@ def test_graphml_attributes_are_plain_types():
     graph = nx.read_graphml(io.StringIO(to_graphml(load_sample("startup"))))
     for _, data in graph.nodes(data=True):
         assert all(isinstance(v, (str, int, float)) for v in data.values())
+
+
+def test_exports_without_people_keep_the_structure_and_drop_who_and_what_they_earn():
+    from salesops.report import to_excel
+    from tests.readback import read_csv, read_graphml, read_xlsx
+
+    scenario = imported(120)
+    res = evaluate(scenario)
+    full, redacted = rows_of(to_csv(scenario, res)), rows_of(to_csv(scenario, res, people=False))
+    assert len(full) == len(redacted)
+    real = {p.id for p in scenario.positions}
+    names = {p.name for p in scenario.positions}
+    for a, b in zip(full, redacted):
+        if a["employee_id"] in real:
+            assert b["name"] == "" and float(b["cost_usd_per_year"]) == 0.0 and b["employee_id"].startswith("P")
+            assert (a["title"], a["kind"], a["region"], a["fte"]) == (b["title"], b["kind"], b["region"], b["fte"])
+    assert not names & {r["name"] for r in redacted}
+    assert not real & {r["employee_id"] for r in redacted} and not real & {r["manager_id"] for r in redacted}
+    # Same org, same figures.
+    for facts in (read_csv(to_csv(scenario, res, people=False)), read_graphml(to_graphml(scenario, res, people=False)),
+                  read_xlsx(to_excel(scenario, res, people=False))):
+        assert facts.reps == res.reps and facts.fte == pytest.approx(res.sales_ops_fte)
+    json_copy = Scenario.from_json(scenario.without_people().to_json())
+    assert evaluate(json_copy).headline() == {**res.headline(), "scenario": json_copy.name}
+    assert not names & {p.name for p in json_copy.positions}
+    assert reimport(to_csv(scenario, res, people=False)).total_reps == scenario.total_reps

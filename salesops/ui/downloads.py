@@ -50,18 +50,19 @@ PACK: dict[str, tuple[str, str, str, str, str]] = {
 }
 
 
-def data_file(kind: str, scenario: Scenario, results: Results) -> str:
+def data_file(kind: str, scenario: Scenario, results: Results, people: bool = True) -> str:
     """One data file of ``scenario`` as text: ``"json"``, ``"csv"`` or ``"graphml"``.
 
-    Pure: safe to run in any thread, with or without a session.
+    ``people=False`` leaves people-level data (names, salaries, employee ids) out. Pure: safe to
+    run in any thread, with or without a session.
     """
     try:
         if kind == "json":
-            return scenario.to_json()
+            return (scenario if people else scenario.without_people()).to_json()
         if kind == "csv":
-            return export.to_csv(scenario, results)
+            return export.to_csv(scenario, results, people=people)
         if kind == "graphml":
-            return export.to_graphml(scenario, results)
+            return export.to_graphml(scenario, results, people=people)
     except Exception:
         _LOG.exception("building the %s download of %r failed", kind, scenario.name)
         raise
@@ -73,12 +74,13 @@ class Pack:
     """The stakeholder pack of one scenario: file bytes by kind, and what failed."""
 
     scenario: Scenario
+    people: bool = True
     files: dict[str, bytes] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
 
 
 def build_pack(scenario: Scenario, results: Results,
-               progress: Callable[[str], None] = lambda _msg: None) -> Pack:
+               progress: Callable[[str], None] = lambda _msg: None, people: bool = True) -> Pack:
     """Build the Excel workbook, HTML report and PowerPoint deck of ``scenario``.
 
     The charts and what-ifs are computed once for all three. A file whose
@@ -87,7 +89,7 @@ def build_pack(scenario: Scenario, results: Results,
     """
     from salesops.whatif import placement_whatifs  # noqa: PLC0415 (evaluates every alternative placement)
 
-    pack = Pack(scenario)
+    pack = Pack(scenario, people=people)
     try:
         progress("Working out the what-ifs")
         whatifs = placement_whatifs(scenario)
@@ -99,7 +101,7 @@ def build_pack(scenario: Scenario, results: Results,
         pack.errors = {kind: reason for kind in PACK}
         return pack
     builders = {
-        "xlsx": lambda: report.to_excel(scenario, results, whatifs=whatifs),
+        "xlsx": lambda: report.to_excel(scenario, results, whatifs=whatifs, people=people),
         "html": lambda: report.to_html(scenario, results, charts=charts, whatifs=whatifs).encode("utf-8"),
         "pptx": lambda: report.to_pptx(scenario, results, charts=charts, whatifs=whatifs),
     }
@@ -118,24 +120,31 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def render(scenario: Scenario, results: Results) -> None:
-    """Draw the downloads of ``scenario`` (inside the sidebar's Download expander)."""
-    st.download_button("Scenario (JSON)", data=functools.partial(data_file, "json", scenario, results),
+def render(scenario: Scenario, results: Results, people: bool = True) -> None:
+    """Draw the downloads of ``scenario`` (inside the sidebar's Download expander).
+
+    ``people=False`` (a shared link whose owner did not allow it) leaves names, salaries and
+    employee ids out of every file; the figures are the same.
+    """
+    st.download_button("Scenario (JSON)", data=functools.partial(data_file, "json", scenario, results, people),
                        file_name="scenario.json", mime="application/json", key="sidebar:download",
                        icon=":material/data_object:", width="stretch", on_click="ignore")
-    st.download_button("Org as CSV", data=functools.partial(data_file, "csv", scenario, results),
+    st.download_button("Org as CSV", data=functools.partial(data_file, "csv", scenario, results, people),
                        file_name="org.csv", mime="text/csv", key="sidebar:download_csv",
                        icon=":material/table:", width="stretch", on_click="ignore",
                        help="One row per person; re-imports on the Import org page to the same org.")
-    st.download_button("Org as GraphML", data=functools.partial(data_file, "graphml", scenario, results),
+    st.download_button("Org as GraphML", data=functools.partial(data_file, "graphml", scenario, results, people),
                        file_name="org.graphml", mime="application/xml", key="sidebar:download_graphml",
                        icon=":material/account_tree:", width="stretch", on_click="ignore",
                        help="The org graph for network tools (Gephi, yEd, networkx).")
 
+    if not people:
+        st.caption("People-level data (names, salaries, employee ids) is left out of these files: the owner of "
+                   "this link did not share it.")
     st.caption("Stakeholder pack: an Excel workbook, an HTML report and a PowerPoint deck of the scenario on the "
                "screen.")
     pack: Pack | None = st.session_state.get(_PACK_KEY)
-    if pack is not None and pack.scenario is not scenario:
+    if pack is not None and (pack.scenario is not scenario or pack.people != people):
         st.session_state.pop(_PACK_KEY, None)  # built for an earlier scenario: never offer it for this one
         pack = None
     if pack is None:
@@ -147,12 +156,12 @@ def render(scenario: Scenario, results: Results) -> None:
                 if needs_worker(len(scenario.regions), len(scenario.roles)):  # a big org: in a worker, bounded
                     status.update(label=f"Preparing the stakeholder pack in a worker (at most {PACK_SECONDS:.0f} s)")
                     try:
-                        pack = run_bounded(build_pack, scenario, results, seconds=PACK_SECONDS)
+                        pack = run_bounded(build_pack, scenario, results, people=people, seconds=PACK_SECONDS)
                     except BudgetExceeded as exc:
-                        pack = Pack(scenario, errors={kind: str(exc) for kind in PACK})
+                        pack = Pack(scenario, people=people, errors={kind: str(exc) for kind in PACK})
                     pack.scenario = scenario  # the one on the screen, not the worker's copy
                 else:
-                    pack = build_pack(scenario, results, progress=lambda msg: status.update(label=msg))
+                    pack = build_pack(scenario, results, progress=lambda msg: status.update(label=msg), people=people)
                 status.update(label="Stakeholder pack ready" if not pack.errors else "Stakeholder pack: see below",
                               state="complete" if not pack.errors else "error")
             st.session_state[_PACK_KEY] = pack

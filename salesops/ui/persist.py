@@ -66,6 +66,7 @@ __all__ = [
 
 _REF, _DRAFT, _INIT, _SYNCED = "persist:ref", "persist:draft", "persist:init", "persist:synced_rev"
 _NOTICE, _CONFLICT = "persist:notice", "persist:conflict"
+LINK_PEOPLE = "persist:link_people"  # the link being viewed lets its visitors download people-level data
 _STORE_ERROR, _SAVE_ERROR, _SAVE_ERROR_NEW = "persist:store_error", "persist:save_error", "persist:save_error_new"
 _SAVE_ERROR_OF = "persist:save_error_of"
 _AUTOSAVE, _SAVE, _LOAD = "Auto-save", "Save", "Load"  # what failed, for what a later success clears
@@ -284,6 +285,11 @@ def fork() -> None:
     st.session_state[_SYNCED] = -1  # write a draft now
     _notify("success", "This is now your own editable copy; saving it creates a new scenario and the shared "
                        "version is unchanged.")
+
+
+def people_in_exports() -> bool:
+    """May downloads carry people-level data? Not from a shared link, unless its owner allowed it."""
+    return not state.readonly() or bool(st.session_state.get(LINK_PEOPLE))
 
 
 def leave_shared_view() -> None:
