@@ -12,7 +12,9 @@ mutable row per draft id, overwritten on every edit, never a version.
 The database is SQLite by default (one file next to the app) or PostgreSQL when
 hosted; both go through SQLAlchemy Core with bound parameters only. The schema
 is created on first use and upgraded step by step when an older version is
-found (``meta.schema_version``). SQLite runs in WAL mode with a busy timeout,
+found (``meta.schema_version``; version 2 added workspaces, members, share
+links and an audit trail, used through :mod:`salesops.access`, and the owner
+columns of scenarios, versions and drafts). SQLite runs in WAL mode with a busy timeout,
 write transactions start with ``BEGIN IMMEDIATE``, and a transient "database is
 locked" / serialization / deadlock error is retried a few times with jittered
 backoff, so several app servers can share one database file or server.
@@ -88,7 +90,7 @@ __all__ = [
     "database_url",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_URL = "sqlite:///salesops.db"
 ENV_URL = "SALESOPS_DATABASE_URL"
 
@@ -99,6 +101,7 @@ RETRY_BASE_DELAY_S = 0.01   # first backoff; doubles each retry, jittered
 RETRY_MAX_DELAY_S = 0.5
 ID_BYTES = 12               # secrets.token_urlsafe(12): 16 characters, 96 random bits
 MAX_ID_CHARS = 64
+MAX_EMAIL_CHARS = 254
 MAX_LIST = 10_000
 _ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _ADVISORY_LOCK_KEY = 0x5A1E5_0B5  # serializes schema creation on PostgreSQL
@@ -175,6 +178,9 @@ class VersionInfo:
         The version a branch started from (on its version 1 only).
     reps, roles : int
         Total reps and number of sales-ops roles, for listings.
+    saved_by : str or None
+        The e-mail of who saved it (saves through :mod:`salesops.access`);
+        None for local-mode saves.
     """
 
     scenario_id: str
@@ -186,6 +192,7 @@ class VersionInfo:
     parent_version: int | None
     reps: int
     roles: int
+    saved_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -207,6 +214,9 @@ class ScenarioInfo:
         Versions are numbered 1..latest without gaps, so the two agree.
     created_at, updated_at : datetime
         First and latest save (UTC, time-zone aware).
+    workspace_id, owner : str or None
+        The workspace it belongs to and the e-mail of who created it; None
+        for a local-mode scenario.
     """
 
     scenario_id: str
@@ -215,6 +225,8 @@ class ScenarioInfo:
     versions: int
     created_at: datetime
     updated_at: datetime
+    workspace_id: str | None = None
+    owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -229,6 +241,9 @@ class Draft:
         The saved version the draft started from, if any.
     updated_at : datetime
         Last write (UTC, time-zone aware).
+    writer, writer_seen_at : str or None, datetime or None
+        Who holds the working copy (see :meth:`salesops.access.Access.claim_draft`)
+        and when that writer was last seen; None when nobody claimed it.
     """
 
     draft_id: str
@@ -236,6 +251,8 @@ class Draft:
     base_scenario_id: str | None
     base_version: int | None
     updated_at: datetime
+    writer: str | None = None
+    writer_seen_at: datetime | None = None
 
 
 # --------------------------------------------------------------------------
@@ -282,7 +299,11 @@ _SCENARIOS = sa.Table(
     sa.Column("created_at", _UTCDateTime, nullable=False),
     sa.Column("updated_at", _UTCDateTime, nullable=False),
     sa.Column("latest_version", sa.Integer, nullable=False),
+    # schema 2: NULL workspace = a local-mode scenario (every row made by schema 1)
+    sa.Column("workspace_id", sa.String(MAX_ID_CHARS), sa.ForeignKey("workspaces.workspace_id"), nullable=True),
+    sa.Column("owner", sa.String(MAX_EMAIL_CHARS), nullable=True),
     sa.Index("ix_scenarios_updated_at", "updated_at"),
+    sa.Index("ix_scenarios_workspace", "workspace_id", "updated_at"),
 )
 
 _VERSIONS = sa.Table(
@@ -297,6 +318,7 @@ _VERSIONS = sa.Table(
     sa.Column("parent_version", sa.Integer, nullable=True),
     sa.Column("reps", sa.BigInteger, nullable=False),
     sa.Column("roles", sa.Integer, nullable=False),
+    sa.Column("saved_by", sa.String(MAX_EMAIL_CHARS), nullable=True),  # schema 2
     sa.ForeignKeyConstraint(["parent_scenario_id", "parent_version"],
                             ["versions.scenario_id", "versions.version"], name="fk_versions_parent"),
 )
@@ -309,14 +331,97 @@ _DRAFTS = sa.Table(
     sa.Column("base_scenario_id", sa.String(MAX_ID_CHARS), nullable=True),
     sa.Column("base_version", sa.Integer, nullable=True),
     sa.Column("updated_at", _UTCDateTime, nullable=False),
+    # schema 2: the one live editor of the working copy (a browser tab), and when it was last seen
+    sa.Column("writer", sa.String(MAX_ID_CHARS * 2), nullable=True),
+    sa.Column("writer_seen_at", _UTCDateTime, nullable=True),
 )
 
-_TABLES = ("meta", "scenarios", "versions", "drafts")
+# ----- schema 2: workspaces, members, share links, audit (salesops.access) -----
+_WORKSPACES = sa.Table(
+    "workspaces", _METADATA,
+    sa.Column("workspace_id", sa.String(MAX_ID_CHARS), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("created_at", _UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.String(MAX_EMAIL_CHARS), nullable=False),
+)
+
+_MEMBERS = sa.Table(
+    "members", _METADATA,
+    sa.Column("workspace_id", sa.String(MAX_ID_CHARS), sa.ForeignKey("workspaces.workspace_id"),
+              primary_key=True),
+    sa.Column("email", sa.String(MAX_EMAIL_CHARS), primary_key=True),  # lower-cased
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("added_at", _UTCDateTime, nullable=False),
+    sa.Column("added_by", sa.String(MAX_EMAIL_CHARS), nullable=False),
+    sa.CheckConstraint("role IN ('owner', 'editor', 'viewer')", name="ck_members_role"),
+    sa.Index("ix_members_email", "email"),
+)
+
+_LINKS = sa.Table(
+    "links", _METADATA,
+    sa.Column("token", sa.String(MAX_ID_CHARS), primary_key=True),
+    sa.Column("scenario_id", sa.String(MAX_ID_CHARS), sa.ForeignKey("scenarios.id"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=True),  # NULL: the latest version of the scenario
+    sa.Column("created_by", sa.String(MAX_EMAIL_CHARS), nullable=False),
+    sa.Column("created_at", _UTCDateTime, nullable=False),
+    sa.Column("expires_at", _UTCDateTime, nullable=True),
+    sa.Column("revoked_at", _UTCDateTime, nullable=True),
+    sa.Column("revoked_by", sa.String(MAX_EMAIL_CHARS), nullable=True),
+    sa.Column("include_people", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Index("ix_links_scenario", "scenario_id"),
+)
+
+_AUDIT = sa.Table(
+    "audit", _METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", _UTCDateTime, nullable=False),
+    sa.Column("actor", sa.String(MAX_EMAIL_CHARS), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("workspace_id", sa.String(MAX_ID_CHARS), nullable=True),
+    sa.Column("scenario_id", sa.String(MAX_ID_CHARS), nullable=True),
+    sa.Column("version", sa.Integer, nullable=True),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Index("ix_audit_workspace_at", "workspace_id", "at"),
+)
+
+_TABLES = ("meta", "scenarios", "versions", "drafts", "workspaces", "members", "links", "audit")
 _INFO_COLUMNS = [c for c in _VERSIONS.c if c.name != "body"]
 
+# Columns schema 2 added to tables of schema 1 (nullable, so every older row stays valid).
+_ADDED_IN_2: tuple[tuple[sa.Table, str], ...] = (
+    (_SCENARIOS, "workspace_id"), (_SCENARIOS, "owner"), (_VERSIONS, "saved_by"),
+    (_DRAFTS, "writer"), (_DRAFTS, "writer_seen_at"),
+)
+
+
+def _upgrade_1_to_2(conn: Connection) -> None:
+    """Schema 1 -> 2: the workspace tables, then the new nullable columns and their index.
+
+    Runs inside the transaction that records version 2 (PostgreSQL and SQLite
+    both roll DDL back with it) and skips whatever is already there, so a
+    repeated or interrupted upgrade is harmless. Rows of schema 1 get NULLs:
+    local-mode scenarios with no owner.
+    """
+    for table in (_WORKSPACES, _MEMBERS, _LINKS, _AUDIT):
+        table.create(conn, checkfirst=True)
+    inspector = sa.inspect(conn)
+    preparer = conn.dialect.identifier_preparer
+    for table, name in _ADDED_IN_2:
+        if name in {c["name"] for c in inspector.get_columns(table.name)}:
+            continue
+        column = table.c[name]
+        spec = f"{preparer.quote(name)} {column.type.compile(dialect=conn.dialect)}"
+        for fk in column.foreign_keys:
+            spec += (f" REFERENCES {preparer.quote(fk.column.table.name)} "
+                     f"({preparer.quote(fk.column.name)})")
+        conn.exec_driver_sql(f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {spec}")
+    if "ix_scenarios_workspace" not in {i["name"] for i in sa.inspect(conn).get_indexes("scenarios")}:
+        next(i for i in _SCENARIOS.indexes if i.name == "ix_scenarios_workspace").create(conn)
+
+
 # _UPGRADES[i] takes a database from schema version i + 1 to i + 2, inside the
-# transaction that records the new version; schema 1 is the first, so none yet.
-_UPGRADES: list[Callable[[Connection], None]] = []
+# transaction that records the new version.
+_UPGRADES: list[Callable[[Connection], None]] = [_upgrade_1_to_2]
 
 
 # --------------------------------------------------------------------------
@@ -930,7 +1035,7 @@ class Store:
             scenario_id=row.scenario_id, version=int(row.version), name=row.name, note=row.note,
             created_at=row.created_at, parent_scenario_id=row.parent_scenario_id,
             parent_version=None if row.parent_version is None else int(row.parent_version),
-            reps=int(row.reps), roles=int(row.roles),
+            reps=int(row.reps), roles=int(row.roles), saved_by=getattr(row, "saved_by", None),
         )
 
     def _parse(self, body: str, what: str) -> Scenario:
@@ -949,13 +1054,14 @@ class Store:
 
     @staticmethod
     def _version_row(scenario: Scenario, scenario_id: str, version: int, name: str, note: str,
-                     created_at: datetime, parent: tuple[str, int] | None) -> dict[str, Any]:
+                     created_at: datetime, parent: tuple[str, int] | None,
+                     saved_by: str | None = None) -> dict[str, Any]:
         return {
             "scenario_id": scenario_id, "version": version, "name": name, "note": note,
             "created_at": created_at, "body": scenario.to_json(indent=None),
             "parent_scenario_id": parent[0] if parent else None,
             "parent_version": parent[1] if parent else None,
-            "reps": scenario.total_reps, "roles": len(scenario.roles),
+            "reps": scenario.total_reps, "roles": len(scenario.roles), "saved_by": saved_by,
         }
 
     def _missing(self, conn: Connection, scenario_id: str, version: int | None) -> UnknownScenario:
@@ -996,28 +1102,38 @@ class Store:
         StoreError
             For a bad argument or a database failure.
         """
+        scenario, name, note, parent_ref = self._check_create(scenario, name, note, parent)
+        return self._run(lambda conn: self._create_in(conn, scenario, name, note, parent_ref),
+                         write=True, what="cannot save the scenario")
+
+    @staticmethod
+    def _check_create(scenario: Any, name: Any, note: Any,
+                      parent: Any) -> tuple[Scenario, str, str, tuple[str, int] | None]:
+        """The arguments of :meth:`create`, checked: (scenario renamed to name, name, note, parent)."""
         scenario = _check_scenario(scenario)
         name = _check_text(scenario.name if name is None else name, "name", blank_ok=False)
         if name != scenario.name:
             scenario = scenario.renamed(name)
         note = _check_text(note, "note")
         parent_ref = None if parent is None else _check_ref(parent, "parent")
+        return scenario, name, note, parent_ref
 
-        def work(conn: Connection) -> VersionInfo:
-            if parent_ref is not None:
-                found = conn.execute(sa.select(_VERSIONS.c.version).where(
-                    _VERSIONS.c.scenario_id == parent_ref[0], _VERSIONS.c.version == parent_ref[1])).scalar()
-                if found is None:
-                    raise self._missing(conn, *parent_ref)
-            scenario_id = _new_id()
-            now = _now()
-            conn.execute(sa.insert(_SCENARIOS).values(id=scenario_id, name=name, created_at=now,
-                                                      updated_at=now, latest_version=1))
-            row = self._version_row(scenario, scenario_id, 1, name, note, now, parent_ref)
-            conn.execute(sa.insert(_VERSIONS).values(**row))
-            return self._info(_Row(row))
-
-        return self._run(work, write=True, what="cannot save the scenario")
+    def _create_in(self, conn: Connection, scenario: Scenario, name: str, note: str,
+                   parent_ref: tuple[str, int] | None, *, workspace_id: str | None = None,
+                   owner: str | None = None) -> VersionInfo:
+        """Insert version 1 of a new scenario in the transaction of ``conn`` (arguments checked)."""
+        if parent_ref is not None:
+            found = conn.execute(sa.select(_VERSIONS.c.version).where(
+                _VERSIONS.c.scenario_id == parent_ref[0], _VERSIONS.c.version == parent_ref[1])).scalar()
+            if found is None:
+                raise self._missing(conn, *parent_ref)
+        scenario_id = _new_id()
+        now = _now()
+        conn.execute(sa.insert(_SCENARIOS).values(id=scenario_id, name=name, created_at=now, updated_at=now,
+                                                  latest_version=1, workspace_id=workspace_id, owner=owner))
+        row = self._version_row(scenario, scenario_id, 1, name, note, now, parent_ref, owner)
+        conn.execute(sa.insert(_VERSIONS).values(**row))
+        return self._info(_Row(row))
 
     def save(self, scenario_id: str, scenario: Scenario, *, base_version: int, note: str = "") -> VersionInfo:
         """Save ``scenario`` as the next version of ``scenario_id``.
@@ -1048,34 +1164,36 @@ class Store:
         scenario = _check_scenario(scenario)
         base = _check_version(base_version, "base_version")
         note = _check_text(note, "note")
+        return self._run(lambda conn: self._save_in(conn, scenario_id, scenario, base, note),
+                         write=True, what=f"cannot save scenario {_show(scenario_id)}")
 
-        def work(conn: Connection) -> VersionInfo:
-            now = _now()
-            # The conditional UPDATE is the guard: of two savers from the same base
-            # only one can move latest_version on (PostgreSQL re-checks the WHERE
-            # after waiting for the other's row lock; SQLite writers are serialized).
-            moved = conn.execute(
-                sa.update(_SCENARIOS)
-                .where(_SCENARIOS.c.id == scenario_id, _SCENARIOS.c.latest_version == base)
-                .values(latest_version=base + 1, updated_at=now, name=scenario.name)
-            ).rowcount
-            if moved != 1:
-                latest = self._latest_info(conn, scenario_id)
-                if latest is None:
-                    raise UnknownScenario(f"unknown scenario {_show(scenario_id)}")
-                when = latest.created_at.strftime("%Y-%m-%d %H:%M:%S UTC")
-                if base > latest.version:
-                    raise VersionConflict(
-                        f"scenario {scenario_id!r} has no version {base} to save on: the latest is "
-                        f"version {latest.version} ({when}); nothing was overwritten", latest)
+    def _save_in(self, conn: Connection, scenario_id: str, scenario: Scenario, base: int, note: str,
+                 saved_by: str | None = None) -> VersionInfo:
+        """Insert version ``base + 1`` in the transaction of ``conn`` (arguments checked); see :meth:`save`."""
+        now = _now()
+        # The conditional UPDATE is the guard: of two savers from the same base
+        # only one can move latest_version on (PostgreSQL re-checks the WHERE
+        # after waiting for the other's row lock; SQLite writers are serialized).
+        moved = conn.execute(
+            sa.update(_SCENARIOS)
+            .where(_SCENARIOS.c.id == scenario_id, _SCENARIOS.c.latest_version == base)
+            .values(latest_version=base + 1, updated_at=now, name=scenario.name)
+        ).rowcount
+        if moved != 1:
+            latest = self._latest_info(conn, scenario_id)
+            if latest is None:
+                raise UnknownScenario(f"unknown scenario {_show(scenario_id)}")
+            when = latest.created_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+            if base > latest.version:
                 raise VersionConflict(
-                    f"scenario {scenario_id!r} was saved by someone else since version {base}: the latest "
-                    f"is version {latest.version} ({when}); nothing was overwritten", latest)
-            row = self._version_row(scenario, scenario_id, base + 1, scenario.name, note, now, None)
-            conn.execute(sa.insert(_VERSIONS).values(**row))
-            return self._info(_Row(row))
-
-        return self._run(work, write=True, what=f"cannot save scenario {_show(scenario_id)}")
+                    f"scenario {scenario_id!r} has no version {base} to save on: the latest is "
+                    f"version {latest.version} ({when}); nothing was overwritten", latest)
+            raise VersionConflict(
+                f"scenario {scenario_id!r} was saved by someone else since version {base}: the latest "
+                f"is version {latest.version} ({when}); nothing was overwritten", latest)
+        row = self._version_row(scenario, scenario_id, base + 1, scenario.name, note, now, None, saved_by)
+        conn.execute(sa.insert(_VERSIONS).values(**row))
+        return self._info(_Row(row))
 
     def branch(self, scenario_id: str, scenario: Scenario, *, from_version: int, name: str,
                note: str = "") -> VersionInfo:
@@ -1096,24 +1214,34 @@ class Store:
         UnknownScenario
             Naming the id, or the version and the versions there are.
         """
+        scenario_id, version = self._check_load(scenario_id, version)
+        info, body = self._run(lambda conn: self._load_in(conn, scenario_id, version), write=False,
+                               what=f"cannot load scenario {_show(scenario_id)}")
+        return self._saved(info, body)
+
+    @staticmethod
+    def _check_load(scenario_id: Any, version: Any) -> tuple[str, int | None]:
         scenario_id = _check_id(scenario_id, "scenario")
         if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
             raise UnknownScenario(f"scenario {_show(scenario_id)} has no version {_show(version)}")
+        return scenario_id, version
 
-        def work(conn: Connection) -> tuple[VersionInfo, str]:
-            query = sa.select(*_INFO_COLUMNS, _VERSIONS.c.body).where(_VERSIONS.c.scenario_id == scenario_id)
-            if version is None:
-                query = query.order_by(_VERSIONS.c.version.desc()).limit(1)
-            else:
-                query = query.where(_VERSIONS.c.version == version)
-            row = conn.execute(query).first()
-            if row is None:
-                raise self._missing(conn, scenario_id, version)
-            return self._info(row), row.body
+    def _load_in(self, conn: Connection, scenario_id: str, version: int | None) -> tuple[VersionInfo, str]:
+        """(info, JSON body) of a version (the latest when None), in the transaction of ``conn``."""
+        query = sa.select(*_INFO_COLUMNS, _VERSIONS.c.body).where(_VERSIONS.c.scenario_id == scenario_id)
+        if version is None:
+            query = query.order_by(_VERSIONS.c.version.desc()).limit(1)
+        else:
+            query = query.where(_VERSIONS.c.version == version)
+        row = conn.execute(query).first()
+        if row is None:
+            raise self._missing(conn, scenario_id, version)
+        return self._info(row), row.body
 
-        info, body = self._run(work, write=False, what=f"cannot load scenario {_show(scenario_id)}")
+    def _saved(self, info: VersionInfo, body: str) -> SavedVersion:
+        """The SavedVersion of a loaded row (the JSON parsed outside the transaction)."""
         return SavedVersion(info=info, scenario=self._parse(
-            body, f"scenario {scenario_id!r} version {info.version}"))
+            body, f"scenario {info.scenario_id!r} version {info.version}"))
 
     def history(self, scenario_id: str) -> list[VersionInfo]:
         """Every version of a saved scenario, newest first.
@@ -1124,15 +1252,15 @@ class Store:
             If no saved scenario has this id.
         """
         scenario_id = _check_id(scenario_id, "scenario")
+        return self._run(lambda conn: self._history_in(conn, scenario_id), write=False,
+                         what=f"cannot read the history of {_show(scenario_id)}")
 
-        def work(conn: Connection) -> list[VersionInfo]:
-            rows = conn.execute(sa.select(*_INFO_COLUMNS).where(_VERSIONS.c.scenario_id == scenario_id)
-                                .order_by(_VERSIONS.c.version.desc())).all()
-            if not rows:
-                raise UnknownScenario(f"unknown scenario {_show(scenario_id)}")
-            return [self._info(r) for r in rows]
-
-        return self._run(work, write=False, what=f"cannot read the history of {_show(scenario_id)}")
+    def _history_in(self, conn: Connection, scenario_id: str) -> list[VersionInfo]:
+        rows = conn.execute(sa.select(*_INFO_COLUMNS).where(_VERSIONS.c.scenario_id == scenario_id)
+                            .order_by(_VERSIONS.c.version.desc())).all()
+        if not rows:
+            raise UnknownScenario(f"unknown scenario {_show(scenario_id)}")
+        return [self._info(r) for r in rows]
 
     def recent_versions(self, limit: int = 1000) -> list[VersionInfo]:
         """Versions of every saved scenario in one query, newest first (for pickers)."""
@@ -1157,17 +1285,26 @@ class Store:
         """
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIST:
             raise StoreError(f"limit must be a whole number from 1 to {MAX_LIST:,}, got {_show(limit)}")
-        count = (sa.select(sa.func.count()).select_from(_VERSIONS)
-                 .where(_VERSIONS.c.scenario_id == _SCENARIOS.c.id).scalar_subquery())
-        query = (sa.select(_SCENARIOS, count.label("versions"))
+        query = (sa.select(_SCENARIOS, self._versions_count().label("versions"))
                  .order_by(_SCENARIOS.c.updated_at.desc(), _SCENARIOS.c.id).limit(limit))
 
         def work(conn: Connection) -> list[ScenarioInfo]:
-            return [ScenarioInfo(scenario_id=r.id, name=r.name, latest_version=int(r.latest_version),
-                                 versions=int(r.versions), created_at=r.created_at, updated_at=r.updated_at)
-                    for r in conn.execute(query)]
+            return [self._scenario_info(r) for r in conn.execute(query)]
 
         return self._run(work, write=False, what="cannot list the saved scenarios")
+
+    @staticmethod
+    def _scenario_info(r: Any) -> ScenarioInfo:
+        """A ScenarioInfo of a row of ``scenarios`` with a ``versions`` count."""
+        return ScenarioInfo(scenario_id=r.id, name=r.name, latest_version=int(r.latest_version),
+                            versions=int(r.versions), created_at=r.created_at, updated_at=r.updated_at,
+                            workspace_id=r.workspace_id, owner=r.owner)
+
+    @staticmethod
+    def _versions_count() -> Any:
+        """The number of versions of the scenario of each row, as a scalar subquery."""
+        return (sa.select(sa.func.count()).select_from(_VERSIONS)
+                .where(_VERSIONS.c.scenario_id == _SCENARIOS.c.id).scalar_subquery())
 
     # ----- drafts ---------------------------------------------------------
     def put_draft(self, scenario: Scenario, *, draft_id: str | None = None,
@@ -1226,7 +1363,7 @@ class Store:
         return Draft(draft_id=row.id, scenario=self._parse(row.body, f"draft {draft_id!r}"),
                      base_scenario_id=row.base_scenario_id,
                      base_version=None if row.base_version is None else int(row.base_version),
-                     updated_at=row.updated_at)
+                     updated_at=row.updated_at, writer=row.writer, writer_seen_at=row.writer_seen_at)
 
 
 class _Row:

@@ -260,12 +260,12 @@ def test_drafts_are_put_overwritten_and_read_back(make_store):
 # --------------------------------------------------------------------------
 def test_schema_version_is_recorded_and_reopening_is_idempotent(make_store, db_url):
     store = make_store()
-    assert store.schema_version() == SCHEMA_VERSION == 1
+    assert store.schema_version() == SCHEMA_VERSION == 2
     with store.engine.connect() as conn:
         rows = conn.execute(sa.select(store_module._META)).all()
         tables = set(sa.inspect(conn).get_table_names())
     assert [tuple(r) for r in rows] == [("schema_version", str(SCHEMA_VERSION))]
-    assert {"meta", "scenarios", "versions", "drafts"} <= tables
+    assert {"meta", "scenarios", "versions", "drafts", "workspaces", "members", "links", "audit"} <= tables
     sid = store.create(load_sample("startup")).scenario_id
     again = make_store()  # opening an existing database at the current version
     assert again.schema_version() == SCHEMA_VERSION
@@ -323,17 +323,17 @@ def test_an_older_schema_is_upgraded_step_by_step(make_store, db_url, monkeypatc
             steps.append((int(current), n))
         return upgrade
 
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(store_module, "_UPGRADES", [step(2), step(3)])
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr(store_module, "_UPGRADES", [store_module._upgrade_1_to_2, step(3), step(4)])
     upgraded = make_store()
-    assert steps == [(1, 2), (2, 3)]  # each step sees the version before it
-    assert upgraded.schema_version() == 3
+    assert steps == [(2, 3), (3, 4)]  # each step sees the version before it, from the one found (2)
+    assert upgraded.schema_version() == 4
     assert upgraded.load(sid).scenario == load_sample("startup")
     make_store()
-    assert steps == [(1, 2), (2, 3)]  # nothing to do the second time
+    assert steps == [(2, 3), (3, 4)]  # nothing to do the second time
     monkeypatch.setattr(store_module, "_UPGRADES", [])
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 4)
-    with pytest.raises(StoreError, match="no upgrade path to schema version 4"):
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 5)
+    with pytest.raises(StoreError, match="no upgrade path to schema version 5"):
         Store(db_url)
 
 
