@@ -67,6 +67,7 @@ import codecs
 import contextlib
 import csv
 import io
+import itertools
 import math
 import random
 import re
@@ -532,19 +533,31 @@ def _clean(cell: str) -> str:
 
 
 _LINE_END = re.compile(r"\r\n?|\n")
+_LINES_BLOCK = 1 << 20  # characters
 
 
 def _lines(text: str, start: int = 0) -> Iterator[str]:
     """The lines of ``text`` from ``start``, each with its end (as ``open(newline="")`` reads them), lazily.
 
-    Unlike ``io.StringIO``, which copies a text into four bytes a character,
-    this holds one line at a time.
+    ``io.StringIO`` copies a whole text at four bytes a character (80 MB for a
+    20 MB file); here it only ever holds a block of about 1 MB, cut at a line end.
+
+    Examples
+    --------
+    >>> list(_lines("a,b\\r\\nc\\rd\\n\\ne"))
+    ['a,b\\r\\n', 'c\\r', 'd\\n', '\\n', 'e']
     """
-    for end in _LINE_END.finditer(text, start):
-        yield text[start:end.end()]
-        start = end.end()
-    if start < len(text):
-        yield text[start:]
+    def blocks() -> Iterator[io.StringIO]:
+        begin, size = start, len(text)
+        while begin < size:
+            end = min(size, begin + _LINES_BLOCK)
+            if end < size:
+                line_end = _LINE_END.search(text, end - 1)  # from end - 1: a "\r\n" is not cut in two
+                end = line_end.end() if line_end else size
+            yield io.StringIO(text[begin:end], newline="")
+            begin = end
+
+    return itertools.chain.from_iterable(blocks())
 
 
 def _csv_rows(text: str) -> Iterator[list[str]]:
@@ -554,9 +567,11 @@ def _csv_rows(text: str) -> Iterator[list[str]]:
     start = hint.end() if hint else 0
     delimiter = hint.group(1) if hint else _sniff_delimiter(text)
     reader = csv.reader(_lines(text, start), delimiter=delimiter)
+    strip = str.strip
     try:
         for record in reader:
-            yield [_clean(c) for c in record]
+            cells = list(map(strip, record))
+            yield [_clean(c) for c in cells] if "'" in "".join(cells) else cells
     except csv.Error as exc:
         raise _reject(f"malformed CSV near line {reader.line_num}: {exc}") from None
 
@@ -965,9 +980,10 @@ def _frame(records: Iterable[list[str]], what: str = "the file") -> pd.DataFrame
     for row_number, record in enumerate(records, start=1):
         if row_number > MAX_IMPORT_ROWS + 1:
             raise _too_many_rows(what)
-        if not any(record):
-            continue
-        if max(map(len, record)) > MAX_CELL_CHARS:
+        longest = max(map(len, record), default=0)
+        if not longest:
+            continue  # a blank row
+        if longest > MAX_CELL_CHARS:
             problems.extend(_long_cells(record, row_number, header))
         if header is None:
             header = [h.replace("\ufeff", "").strip() for h in record]

@@ -450,6 +450,18 @@ def test_a_twenty_megabyte_csv_of_reps_is_refused_quickly_and_lean(tmp_path):
     assert_refused_within_budget(measure(path, "build"), "the file has more than 100,001 rows")
 
 
+def test_lines_are_cut_into_blocks_at_line_ends_only(monkeypatch):
+    # The CSV text is read through 1 MB blocks (not one StringIO of the whole file, at 4 bytes a character):
+    # with tiny blocks, every kind of line end and a quoted value holding line ends read as before.
+    text = 'ID,Name,Note\r\nE1,"Ann\r\nLee",x\rE2,Bob,"a\nb"\n\nE3,Cy,\r\n\r\nE4,Di,end'
+    expected = list(__import__("csv").reader(io.StringIO(text, newline="")))
+    for block in range(1, 12):
+        monkeypatch.setattr(hris, "_LINES_BLOCK", block)
+        for start in range(len(text)):
+            assert list(hris._lines(text, start)) == list(io.StringIO(text[start:], newline="")), (block, start)
+        assert [r for r in hris._csv_rows(text)] == [[c.strip() for c in r] for r in expected]
+
+
 def test_too_many_columns_are_refused_naming_the_header_row():
     header = ",".join(f"c{j}" for j in range(limits.MAX_IMPORT_COLUMNS + 1))
     with pytest.raises(ImportRejected, match="^row 1: the header has 201 columns; the limit is 200$"):
