@@ -4,13 +4,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from salesops.ui import downloads, guard, persist, state
+from salesops.ui import auth, downloads, guard, persist, state
 from salesops.ui.text import md
 
 # The favicon is served by the app itself: a material-icon favicon is fetched from a font CDN, and a
 # hosted app makes no request to any other host.
 st.set_page_config(page_title="Sales-ops org designer", page_icon=str(Path(__file__).parent / "data" / "icon.png"),
                    layout="wide")
+auth.guard_start()  # hosted without sign-in configured: say what to set up, draw nothing else
 
 pages = [
     st.Page("pages/home.py", title="Start", icon=":material/home:", default=True),
@@ -36,6 +37,7 @@ def sidebar() -> None:
     """The shared sidebar, drawn after the page so that it shows the scenario as the page left it."""
     scenario = state.current()
     with st.sidebar:
+        auth.render_account()
         st.caption("Working scenario" + (" · read-only" if state.readonly() else ""))
         st.markdown(f"**{md(scenario.name)}**")
         st.caption(f"{scenario.total_reps:,} reps · {len(scenario.regions)} regions · {len(scenario.roles)} sales-ops roles")

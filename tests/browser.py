@@ -46,12 +46,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def app_server(env: dict[str, str] | None = None, timeout_s: float = 60.0) -> Iterator[str]:
-    """Run ``streamlit run streamlit_app.py`` on a free loopback port; yield its URL."""
-    port = free_port()
+def app_server(env: dict[str, str] | None = None, timeout_s: float = 60.0, *, port: int | None = None,
+               secrets: Path | None = None) -> Iterator[str]:
+    """Run ``streamlit run streamlit_app.py`` on a loopback port (a free one unless ``port``); yield its URL.
+
+    ``secrets``: a secrets.toml read instead of the usual ones (``--secrets.files``).
+    """
+    port = port or free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]
+    if secrets is not None:
+        cmd += ["--secrets.files", str(secrets)]
     log = open(ROOT / ".pytest-streamlit.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
