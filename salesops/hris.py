@@ -686,7 +686,8 @@ class _PartScanner:
         self.declared = declared
         self.kind: str | None = None
         self.stats = _SheetStats()
-        self.rows = 0          # <row> elements (elements of any other part)
+        self.rows = 0          # <row> elements
+        self.elements = 0      # elements of any other part
         self.row = 0           # current row number
         self.col = 0           # current column number
         self.strings = 0       # <si> elements
@@ -719,8 +720,8 @@ class _PartScanner:
 
     # ----- styles, workbook, relationships ... (openpyxl builds objects of every element) ------
     def other_start(self, name: str, attrs: dict[str, str]) -> None:
-        self.rows += 1
-        if self.rows > MAX_XLSX_OTHER_PART_ELEMENTS:
+        self.elements += 1
+        if self.elements > MAX_XLSX_OTHER_PART_ELEMENTS:
             raise _reject(f"{_part_label(self.name, self.kind)} has more than {MAX_XLSX_OTHER_PART_ELEMENTS:,} XML "
                           f"elements; the limit is {MAX_XLSX_OTHER_PART_ELEMENTS:,}")
 
