@@ -60,7 +60,7 @@ def sidebar() -> None:
 
             save_panel.render()
         with st.expander("Download", icon=":material/download:"):
-            downloads.render(scenario, state.results())
+            downloads.render(scenario, state.results(), people=persist.people_in_exports())
 
 
 message = persist.notice()
