@@ -55,7 +55,8 @@ def sidebar() -> None:
                                   "version you started from.")
         # Open when a save, auto-save or load just failed: the message is beside the Save button.
         with st.expander("Save & share", icon=":material/cloud_upload:",
-                         expanded=state.readonly() or persist.save_error() is not None):
+                         expanded=(state.readonly() or persist.save_error() is not None
+                                   or persist.in_use() is not None)):
             from salesops.ui import save_panel  # noqa: PLC0415 (keeps the panel's code out of this file)
 
             save_panel.render()

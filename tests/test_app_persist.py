@@ -389,3 +389,41 @@ def test_a_link_view_leaves_people_out_of_downloads_unless_its_owner_allowed_it(
     at.session_state[persist.LINK_PEOPLE] = True
     at.run()
     assert not any("People-level data" in plain(c.value) for c in at.sidebar.caption)
+
+
+def test_a_second_tab_on_the_same_working_copy_is_told_and_nothing_is_lost(temp_store):
+    first = _app()
+    _roi(first)
+    first.segmented_control(key="placement:deal_desk").set_value("Localized").run()
+    draft = first.query_params["w"]
+    second = _app(w=draft)  # the address bar copied into another tab
+    assert second.session_state["persist:in_use"] is not None
+    assert any("open in another tab" in plain(w.value) for w in second.sidebar.warning)
+    _roi(second)
+    second.segmented_control(key="placement:analytics").set_value("Hybrid").run()
+    # The second tab's edit is not written over the first tab's working copy ...
+    assert temp_store.get_draft(draft).scenario.plan("analytics").placement == "centralized"
+    first.segmented_control(key="placement:planning").set_value("Localized").run()
+    assert temp_store.get_draft(draft).scenario.plan("planning").placement == "localized"
+    # ... until it chooses: a copy of its own keeps both sets of edits.
+    second.sidebar.button(key="save:as_copy").click().run()
+    copy = second.query_params["w"]
+    assert copy != draft
+    assert temp_store.get_draft(copy).scenario.plan("analytics").placement == "hybrid"
+    assert temp_store.get_draft(draft).scenario.plan("planning").placement == "localized"
+
+
+def test_taking_over_a_working_copy_tells_the_other_tab(temp_store):
+    first = _app()
+    _roi(first)
+    first.segmented_control(key="placement:deal_desk").set_value("Localized").run()
+    draft = first.query_params["w"]
+    second = _app(w=draft)
+    second.sidebar.button(key="save:take_over").click().run()
+    _roi(second)
+    second.segmented_control(key="placement:analytics").set_value("Hybrid").run()
+    assert temp_store.get_draft(draft).scenario.plan("analytics").placement == "hybrid"
+    first.segmented_control(key="placement:planning").set_value("Localized").run()  # the first tab edits on
+    assert first.session_state["persist:in_use"] is not None
+    assert any("open in another tab" in plain(w.value) for w in first.sidebar.warning)
+    assert temp_store.get_draft(draft).scenario.plan("planning").placement == "centralized"

@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 from functools import lru_cache
 from typing import Any
 
 import streamlit as st
 
 from salesops import share
+from salesops.access import Access, DraftInUse
 from salesops.store import (
     DEFAULT_URL,
     Store,
@@ -66,6 +68,7 @@ __all__ = [
 
 _REF, _DRAFT, _INIT, _SYNCED = "persist:ref", "persist:draft", "persist:init", "persist:synced_rev"
 _NOTICE, _CONFLICT = "persist:notice", "persist:conflict"
+_WRITER, _IN_USE = "persist:writer", "persist:in_use"
 LINK_PEOPLE = "persist:link_people"  # the link being viewed lets its visitors download people-level data
 _STORE_ERROR, _SAVE_ERROR, _SAVE_ERROR_NEW = "persist:store_error", "persist:save_error", "persist:save_error_new"
 _SAVE_ERROR_OF = "persist:save_error_of"
@@ -230,6 +233,12 @@ def init_session() -> None:
             return
         state.reset(draft.scenario, "Restored your working copy")
         st.session_state[_DRAFT] = draft.draft_id
+        try:  # one live writer per working copy: a second tab on the same link is told
+            Access(db).claim_draft(draft.draft_id, writer())
+        except DraftInUse as exc:
+            st.session_state[_IN_USE] = exc.seen_at
+        except Exception:  # a read-only database: nothing will be written anyway
+            log.exception("cannot claim the working copy")
         if draft.base_scenario_id and draft.base_version:
             st.session_state[_REF] = (draft.base_scenario_id, draft.base_version)
         st.session_state[_SYNCED] = state.revision()
@@ -300,6 +309,41 @@ def leave_shared_view() -> None:
         _clear_params("s", "v", "z")
 
 
+def writer() -> str:
+    """This browser tab's id as the writer of its working copy (random, per session)."""
+    return st.session_state.setdefault(_WRITER, secrets.token_urlsafe(12))
+
+
+def in_use():
+    """When another tab last wrote this session's working copy, if it holds it; else None."""
+    return st.session_state.get(_IN_USE)
+
+
+def take_over() -> None:
+    """Make this tab the writer of the working copy (the other tab is told on its next save)."""
+    db = store()
+    draft_id = st.session_state.get(_DRAFT)
+    if db is None or draft_id is None:
+        return
+    try:
+        Access(db).claim_draft(draft_id, writer(), take_over=True)
+    except Exception as exc:
+        _failed(_AUTOSAVE, exc, "Taking over the working copy")
+        return
+    st.session_state.pop(_IN_USE, None)
+    st.session_state[_SYNCED] = -1  # write this tab's scenario now
+    _notify("success", "This tab now writes the working copy; the other tab is told when it next saves.")
+
+
+def continue_as_copy() -> None:
+    """Keep this tab's scenario as a new working copy of its own (a new ``?w=`` link)."""
+    st.session_state.pop(_IN_USE, None)
+    st.session_state[_DRAFT] = None
+    _clear_params("w")
+    st.session_state[_SYNCED] = -1
+    _notify("success", "This tab now has a working copy of its own; the other tab keeps the original.")
+
+
 def sync() -> None:
     """Auto-save the working copy when it changed (once per run, after the page, before the sidebar).
 
@@ -314,8 +358,14 @@ def sync() -> None:
     db = store()
     if db is None or saving_off():  # the panel says why saving is off
         return
+    if in_use() is not None:  # another tab writes this working copy: the panel offers a copy or a take-over
+        return
     try:
-        draft_id = db.put_draft(state.current(), draft_id=st.session_state.get(_DRAFT), base=ref())
+        draft_id = Access(db).put_draft(state.current(), writer=writer(), draft_id=st.session_state.get(_DRAFT),
+                                        base=ref())
+    except DraftInUse as exc:
+        st.session_state[_IN_USE] = exc.seen_at
+        return
     except Exception as exc:
         _failed(_AUTOSAVE, exc)
         return

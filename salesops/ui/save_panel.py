@@ -71,6 +71,16 @@ def render() -> None:
         _failure()
         _links()
         return
+    seen = persist.in_use()
+    if seen is not None:
+        st.warning(f"This working copy is open in another tab or window (last saved there "
+                   f"{seen:%H:%M} UTC). To keep both sets of edits, continue here as a copy; or take over, "
+                   "and the other tab is told when it next saves. Nothing is auto-saved here until you choose.",
+                   icon=":material/tab_duplicate:")
+        left, right = st.columns(2)
+        left.button("Continue as a copy", key="save:as_copy", on_click=persist.continue_as_copy,
+                    width="stretch")
+        right.button("Take over", key="save:take_over", on_click=persist.take_over, width="stretch")
     scenario = state.current()
     ref = persist.ref()
     if "save:name" not in st.session_state or st.session_state.get("save:name_for") != ref:
