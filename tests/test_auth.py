@@ -229,3 +229,23 @@ def test_the_host_default_user_is_not_a_sign_in():
     """AppTest (like some hosts) fills st.user with an e-mail but no is_logged_in: that is nobody."""
     at = _app(secrets={"auth": AUTH}, user={"email": "test@example.com"})
     assert _sign_in_buttons(at) == ["Sign in"]
+
+
+def test_a_signed_out_visitor_of_a_hosted_app_cannot_change_anything(monkeypatch):
+    """Hosted mode, nobody signed in: every edit control is off and a forced edit changes nothing."""
+    from streamlit.testing.v1 import AppTest
+
+    from salesops.samples import load_sample
+
+    monkeypatch.setenv("SALESOPS_MODE", "hosted")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "c", "client_secret": "s",
+                          "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+    at.run()
+    at.switch_page("pages/roi.py").run()
+    assert not at.exception, at.exception
+    assert at.segmented_control(key="placement:deal_desk").disabled
+    at.session_state["placement:deal_desk"] = "Localized"  # a forged widget message
+    at.run()
+    assert at.session_state["scenario"] == load_sample("midmarket")

@@ -128,8 +128,22 @@ READONLY = "persist:readonly"
 
 
 def readonly() -> bool:
-    """True while the session shows a shared scenario read-only (until it is forked)."""
-    return bool(st.session_state.get(READONLY))
+    """True while nothing may change the working scenario.
+
+    A shared link's read-only view (until it is forked), and, on a hosted app, a visitor who has not
+    signed in (unless anonymous editing is allowed): every edit control is off and every edit refused.
+    """
+    if st.session_state.get(READONLY):
+        return True
+    from salesops.ui import auth  # noqa: PLC0415 (auth reads the secrets; state stays importable without them)
+
+    return not auth.can_edit()
+
+
+def _refusal() -> str:
+    if st.session_state.get(READONLY):
+        return "This is a read-only shared scenario: make an editable copy (sidebar, Save & share) to change it."
+    return "Sign in (top of the sidebar) to change the scenario: this hosted app lets signed-in users edit."
 
 
 def commit(scenario: Scenario, label: str, *, baseline: bool = False) -> None:
@@ -141,8 +155,7 @@ def commit(scenario: Scenario, label: str, *, baseline: bool = False) -> None:
     """
     history = _history()
     if readonly():
-        st.session_state["persist:notice"] = ("warning", "This is a read-only shared scenario: make an editable "
-                                              "copy (sidebar, Save & share) to change it.")
+        st.session_state["persist:notice"] = ("warning", _refusal())
         return
     if history.commit(scenario, label, baseline=baseline):
         _mirror(history)
