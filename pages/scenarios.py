@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from salesops.ui import persist
+from salesops.ui import hosted, persist
 from salesops.ui.boot import ensure_app_navigation
 from salesops.ui.guard import stop_page
 
@@ -17,13 +17,19 @@ if db is None:
 
 saved = db.list_scenarios()
 if not saved:
-    st.info("Nothing saved yet. Use **Save & share** in the sidebar to save the working scenario; every save "
-            "is a new version, and earlier versions are never overwritten.")
+    if hosted.active() and db.actor is None:
+        st.info("Sign in (top of the sidebar) to see the scenarios of your workspaces.")
+    else:
+        st.info("Nothing saved yet. Use **Save & share** in the sidebar to save the working scenario; every save "
+                "is a new version, and earlier versions are never overwritten.")
+    if hosted.active():
+        hosted.audit_panel(db.store)
     stop_page()
 
 st.dataframe(
     pd.DataFrame([{"Name": s.name, "Latest version": s.latest_version, "Versions": s.versions,
-                   "Updated (UTC)": s.updated_at.strftime("%Y-%m-%d %H:%M"), "Id": s.scenario_id} for s in saved]),
+                   "Updated (UTC)": s.updated_at.strftime("%Y-%m-%d %H:%M"),
+                   **({} if hosted.active() else {"Id": s.scenario_id})} for s in saved]),
     hide_index=True, width="stretch",
 )
 names = {s.scenario_id: f"{s.name} (v{s.latest_version})" for s in saved}
@@ -49,5 +55,11 @@ try:
     base = str(st.context.url or "").split("?")[0]
 except Exception:
     base = ""
-right.caption("Read-only link to this version:")
-right.code(f"{base}?s={chosen}&v={version}", language=None, wrap_lines=True)
+if hosted.active():  # links are tokens the owner controls (revoke, expiry), never raw ids
+    if db.access.role_of(db.actor, db.access.workspace_of(chosen) or "") in ("owner", "editor"):
+        with right:
+            hosted.links_panel(db.store, chosen, version)
+    hosted.audit_panel(db.store)
+else:
+    right.caption("Read-only link to this version:")
+    right.code(f"{base}?s={chosen}&v={version}", language=None, wrap_lines=True)

@@ -34,7 +34,7 @@ from typing import Any
 import streamlit as st
 
 from salesops import share
-from salesops.access import Access, DraftInUse
+from salesops.access import Access, DraftInUse, LinkUnavailable, PermissionDenied
 from salesops.store import (
     DEFAULT_URL,
     Store,
@@ -43,7 +43,7 @@ from salesops.store import (
     VersionConflict,
     VersionInfo,
 )
-from salesops.ui import state
+from salesops.ui import hosted, state
 from salesops.ui.guard import stop_page
 from salesops.ui.text import md
 
@@ -109,7 +109,14 @@ def store() -> Store | None:
         st.session_state[_STORE_ERROR] = text
         return None
     st.session_state.pop(_STORE_ERROR, None)
+    if hosted.active():  # every listing, load and save as the signed-in user, in their workspace
+        return hosted.scoped(db)
     return db
+
+
+def _raw(db: Any) -> Store:
+    """The store under a hosted session's scoped view (drafts and links need the store itself)."""
+    return getattr(db, "store", db)
 
 
 def store_error() -> str | None:
@@ -234,7 +241,7 @@ def init_session() -> None:
         state.reset(draft.scenario, "Restored your working copy")
         st.session_state[_DRAFT] = draft.draft_id
         try:  # one live writer per working copy: a second tab on the same link is told
-            Access(db).claim_draft(draft.draft_id, writer())
+            Access(_raw(db)).claim_draft(draft.draft_id, writer())
         except DraftInUse as exc:
             st.session_state[_IN_USE] = exc.seen_at
         except Exception:  # a read-only database: nothing will be written anyway
@@ -250,6 +257,9 @@ def _open_shared(scenario_id: str, version: str | None) -> None:
         _notify("error", "This link points to a saved scenario, but the database cannot be reached. Showing the "
                          "default scenario instead.")
         return
+    if hosted.active() and version is None:  # a share link's token: one version, read-only
+        _open_link(db, scenario_id)
+        return
     number: int | None = None
     if version is not None:
         if not version.isdigit() or not 0 < int(version) < 10**9:
@@ -260,7 +270,7 @@ def _open_shared(scenario_id: str, version: str | None) -> None:
         number = int(version)
     try:
         saved = db.load(scenario_id[:100], number)
-    except UnknownScenario as exc:
+    except (UnknownScenario, PermissionDenied) as exc:
         _notify("error", f"This link does not open a saved scenario: {md(exc)}. Showing the default scenario instead.")
         _clear_params("s", "v")
         return
@@ -275,6 +285,32 @@ def _open_shared(scenario_id: str, version: str | None) -> None:
     _notify("info", f"You are viewing **{md(saved.info.name)}**, version {saved.info.version} "
                     f"({saved.info.created_at:%Y-%m-%d %H:%M} UTC), read-only. Make an editable copy in the sidebar "
                     "(Save & share) to change it.")
+
+
+def _open_link(db: Any, token: str) -> None:
+    try:
+        link, saved = Access(_raw(db)).open_link(token[:100], actor=hosted_user())
+    except LinkUnavailable as exc:
+        _notify("error", f"{md(exc)[:1].upper()}{md(exc)[1:]}. Showing the default scenario instead.")
+        _clear_params("s", "v")
+        return
+    except Exception as exc:
+        log.exception("cannot open a share link")
+        _notify("error", f"The shared scenario could not be read ({_short(exc)}). Showing the default "
+                         "scenario instead; reload the page to try again.")
+        return
+    state.reset(saved.scenario, f"Opened a shared link to '{saved.info.name}'")
+    st.session_state[state.READONLY] = True
+    st.session_state[_REF] = None  # a link never names a scenario its visitor could save onto
+    st.session_state[LINK_PEOPLE] = bool(link.include_people)
+    _notify("info", f"You are viewing **{md(saved.info.name)}**, version {saved.info.version}, from a shared "
+                    "link, read-only. Make an editable copy in the sidebar (Save & share) to work on it.")
+
+
+def hosted_user() -> str | None:
+    from salesops.ui import auth  # noqa: PLC0415
+
+    return auth.user()
 
 
 def _clear_params(*names: str) -> None:
@@ -326,7 +362,7 @@ def take_over() -> None:
     if db is None or draft_id is None:
         return
     try:
-        Access(db).claim_draft(draft_id, writer(), take_over=True)
+        Access(_raw(db)).claim_draft(draft_id, writer(), take_over=True)
     except Exception as exc:
         _failed(_AUTOSAVE, exc, "Taking over the working copy")
         return
@@ -361,7 +397,7 @@ def sync() -> None:
     if in_use() is not None:  # another tab writes this working copy: the panel offers a copy or a take-over
         return
     try:
-        draft_id = Access(db).put_draft(state.current(), writer=writer(), draft_id=st.session_state.get(_DRAFT),
+        draft_id = Access(_raw(db)).put_draft(state.current(), writer=writer(), draft_id=st.session_state.get(_DRAFT),
                                         base=ref())
     except DraftInUse as exc:
         st.session_state[_IN_USE] = exc.seen_at

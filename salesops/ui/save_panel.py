@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from salesops.ui import persist, state
+from salesops.ui import auth, hosted, persist, state
 from salesops.ui.text import md
 
 __all__ = ["render"]
@@ -55,6 +55,10 @@ def render() -> None:
                    "scenario as JSON to keep it.")
         return
     off = persist.saving_off()
+    if hosted.active() and not auth.can_edit():
+        st.info("Read-only shared view. Sign in (top of the sidebar) to make an editable copy."
+                if st.session_state.get(state.READONLY) else "Sign in (top of the sidebar) to save and share.")
+        return
     if state.readonly():
         st.info("Read-only shared view.")
         if off:
@@ -86,6 +90,8 @@ def render() -> None:
     if "save:name" not in st.session_state or st.session_state.get("save:name_for") != ref:
         st.session_state["save:name"] = scenario.name
         st.session_state["save:name_for"] = ref
+    if hosted.active():
+        hosted.workspace_picker(db.store)
     st.text_input("Name", key="save:name", max_chars=120)
     st.text_input("Note for this version", key="save:note", max_chars=500, placeholder="What changed, and why")
     label = "Save new version" if ref else "Save"
@@ -106,6 +112,14 @@ def render() -> None:
 
 
 def _links() -> None:
+    if hosted.active():  # share links are tokens the owner controls; no raw ids, no self-contained link
+        ref = persist.ref()
+        db = persist.store()
+        if ref is not None and db is not None and not state.readonly():
+            hosted.links_panel(db.store, ref[0], ref[1])
+        elif not state.readonly():
+            st.caption("Save to share a read-only link to this scenario.")
+        return
     links = persist.share_links()
     if "saved" in links:
         st.caption("Link to this saved version (opens read-only):")
