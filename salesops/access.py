@@ -618,6 +618,25 @@ class Access:
 
         return self._read(work, f"cannot read scenario {_show(scenario_id)}")
 
+    def require_role(self, scenario_id: str, role: str, *, actor: str, verb: str | None = None) -> str:
+        """The workspace of a scenario, if ``actor`` has at least ``role`` in it; else PermissionDenied.
+
+        For a check before a multi-step action (the methods check again in
+        their own transactions). ``verb`` names the action in the message
+        (default: "open" for viewer, "save a version of" for editor,
+        "administer" for owner).
+
+        Raises
+        ------
+        PermissionDenied, UnknownScenario
+        """
+        actor = normalize_email(actor, "actor")
+        scenario_id = _check_scenario_id(scenario_id)
+        role = _check_role(role)
+        verb = verb or {"viewer": "open", "editor": "save a version of", "owner": "administer"}[role]
+        return self._read(lambda conn: self._require_scenario(conn, actor, scenario_id, role, verb)[0],
+                          f"cannot read scenario {_show(scenario_id)}")
+
     def create_scenario(self, workspace_id: str, scenario: Scenario, *, actor: str, name: str | None = None,
                         note: str = "") -> VersionInfo:
         """Save ``scenario`` as version 1 of a new scenario of the workspace, owned by ``actor``.
