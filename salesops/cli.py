@@ -1,6 +1,6 @@
 """Command line for the sales-ops org-design model: ``python -m salesops``.
 
-Seven subcommands (``scenarios`` has three actions):
+Seven subcommands (``scenarios`` has four actions):
 
 ``samples``
     List the shipped sample scenarios as an aligned table.
@@ -15,20 +15,29 @@ Seven subcommands (``scenarios`` has three actions):
     its first problem and one indented line for each other problem.
 ``export SCENARIO [--format csv|graphml] [--out FILE]``
     Write a scenario's org, one person per row (or node), as CSV or GraphML.
-``scenarios list``
+``scenarios list [--user EMAIL [--workspace ID]]``
     List the saved scenarios of the database, most recently updated first.
-``scenarios save FILE [--name NAME] [--note TEXT] [--id ID --base-version V]``
+``scenarios save FILE [--name NAME] [--note TEXT] [--id ID --base-version V] [--user EMAIL --workspace ID]``
     Save a scenario: a new one, or a new version of a saved one (a stale
     ``--base-version`` is refused and nothing is overwritten).
-``scenarios show ID [--version V] [--out FILE]``
+``scenarios show ID [--version V] [--out FILE] [--user EMAIL [--workspace ID]]``
     Print a saved scenario's history and the headline figures of a version, or
     write that version's JSON.
-``compare A B ... [--json]``
+``scenarios workspace create NAME --user EMAIL``, ``scenarios workspace list --user EMAIL``,
+``scenarios workspace add-member WS EMAIL --role ROLE --user OWNER``
+    Workspaces (client engagements) and their members (owner, editor, viewer).
+``compare A B ... [--json] [--user EMAIL [--workspace ID]]``
     Headline figures of several scenarios side by side (samples, JSON files or
     saved ids, ``ID@V`` for a given version) with the difference from the first.
 
 The database commands take ``--db URL`` (a SQLAlchemy URL); without it they use
 ``$SALESOPS_DATABASE_URL``, else ``sqlite:///salesops.db`` in the working directory.
+With ``--user EMAIL`` they act as that member of its workspaces
+(:mod:`salesops.access`): only the scenarios of those workspaces are listed,
+shown, compared or saved onto, and ``--workspace ID`` narrows that to one
+workspace (a new scenario is saved in it). Without ``--user`` they work in local
+mode, on the scenarios that belong to no workspace; a workspace's scenario is
+refused.
 
 Every failure prints exactly one line on stderr starting with ``error:`` and
 returns a non-zero exit status, never a traceback:
@@ -72,6 +81,7 @@ from salesops.metrics import COMPARE, METRIC
 from salesops.model import Results, evaluate
 from salesops.samples import MAX_SYNTH_REGIONS, list_samples, load_sample, synthetic
 from salesops.scenario import PLACEMENTS, Scenario, ScenarioError
+from salesops.access import ROLES, Access, normalize_email
 from salesops.store import DEFAULT_URL, ENV_URL, Store, StoreError, UnknownScenario, VersionConflict, VersionInfo
 
 __all__ = [
@@ -353,6 +363,12 @@ def _add_db_option(p: argparse.ArgumentParser) -> None:
                         f"(default: ${ENV_URL}, else {DEFAULT_URL} in the working directory)")
 
 
+def _add_user_options(p: argparse.ArgumentParser, workspace_help: str) -> None:
+    p.add_argument("--user", metavar="EMAIL",
+                   help="act as this member of its workspaces (default: local mode, scenarios in no workspace)")
+    p.add_argument("--workspace", metavar="ID", help=workspace_help + " (needs --user)")
+
+
 def _add_store_commands(sub: Any) -> None:
     """The ``scenarios`` and ``compare`` commands, which use the database."""
     p = sub.add_parser(
@@ -371,6 +387,7 @@ def _add_store_commands(sub: Any) -> None:
                            description="List the saved scenarios: id, name, latest version, last update "
                                        "(UTC) and number of versions, most recently updated first.")
     q.add_argument("--limit", metavar="N", type=_positive_int, default=500, help="at most N (default 500)")
+    _add_user_options(q, "only this workspace's scenarios")
     _add_db_option(q)
     q.set_defaults(handler=_cmd_scenarios_list)
 
@@ -390,6 +407,7 @@ def _add_store_commands(sub: Any) -> None:
     q.add_argument("--id", dest="scenario_id", metavar="ID", help="save a new version of this saved scenario")
     q.add_argument("--base-version", metavar="V", type=_positive_int,
                    help="the version the edit started from (required with --id)")
+    _add_user_options(q, "save a new scenario in this workspace (required for a new one with --user)")
     _add_db_option(q)
     q.set_defaults(handler=_cmd_scenarios_save)
 
@@ -402,8 +420,41 @@ def _add_store_commands(sub: Any) -> None:
     q.add_argument("--version", "-v", metavar="V", type=_positive_int, help="this version (default: the latest)")
     q.add_argument("--out", "-o", metavar="FILE",
                    help="write the version's scenario JSON to FILE (overwritten; '-' is stdout) instead")
+    _add_user_options(q, "refuse a scenario that is not in this workspace")
     _add_db_option(q)
     q.set_defaults(handler=_cmd_scenarios_show)
+
+    q = actions.add_parser(
+        "workspace", help="create workspaces, list them, add members",
+        description="Workspaces (client engagements): every scenario saved with --user belongs to one, and\n"
+                    "its members are owners (add members), editors (save, share) or viewers (read).",
+        epilog=f"Examples:\n  {PROG} scenarios workspace create 'Acme engagement' --user ann@acme.example\n"
+               f"  {PROG} scenarios workspace add-member WS bob@acme.example --role editor --user ann@acme.example\n"
+               f"  {PROG} scenarios workspace list --user bob@acme.example",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ws_actions = q.add_subparsers(dest="ws_action", metavar="ACTION", title="actions", required=True)
+    w = ws_actions.add_parser("create", help="create a workspace; you become its owner",
+                              description="Create a workspace named NAME, owned by --user; print its id.")
+    w.add_argument("name", metavar="NAME", help="the workspace's name (e.g. the client)")
+    w.add_argument("--user", metavar="EMAIL", required=True, help="you: the new workspace's owner")
+    _add_db_option(w)
+    w.set_defaults(handler=_cmd_workspace_create)
+    w = ws_actions.add_parser("list", help="list your workspaces and your role in each",
+                              description="List the workspaces --user belongs to: id, name and role.")
+    w.add_argument("--user", metavar="EMAIL", required=True, help="you")
+    _add_db_option(w)
+    w.set_defaults(handler=_cmd_workspace_list)
+    w = ws_actions.add_parser("add-member", help="add a member, or change a member's role (owners only)",
+                              description="Add EMAIL to workspace WS with --role, or change its role. Only\n"
+                                          "owners may; the last owner cannot be made an editor or viewer.",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    w.add_argument("workspace_id", metavar="WS", help="the workspace's id")
+    w.add_argument("email", metavar="EMAIL", help="the member's e-mail")
+    w.add_argument("--role", choices=ROLES, type=str.lower, default="viewer", help="its role (default viewer)")
+    w.add_argument("--user", metavar="EMAIL", required=True, help="you: an owner of the workspace")
+    _add_db_option(w)
+    w.set_defaults(handler=_cmd_workspace_add_member)
 
     p = sub.add_parser(
         "compare", help="headline figures of several scenarios side by side",
@@ -419,6 +470,7 @@ def _add_store_commands(sub: Any) -> None:
     p.add_argument("refs", metavar="SCENARIO", nargs="+",
                    help="two or more: sample names, scenario JSON files, saved ids (ID or ID@V)")
     p.add_argument("--json", action="store_true", help="print a JSON list of objects instead of the table")
+    _add_user_options(p, "refuse saved ids that are not in this workspace")
     _add_db_option(p)
     p.set_defaults(handler=_cmd_compare)
 
@@ -816,15 +868,53 @@ def _split_ref(text: str, what: str) -> tuple[str, int | None]:
     return scenario_id, number
 
 
+def _user_of(args: argparse.Namespace) -> str | None:
+    """The ``--user`` e-mail (lower-cased), or None for local mode; ``--workspace`` needs it."""
+    user, workspace = getattr(args, "user", None), getattr(args, "workspace", None)
+    if user is None:
+        if workspace is not None:
+            raise CliError("--workspace needs --user EMAIL (the member acting in it)", EXIT_USAGE)
+        return None
+    try:
+        return normalize_email(user, "--user")
+    except StoreError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+
+
+def _local_only(store: Store, scenario_id: str) -> None:
+    """Local mode: refuse a workspace's scenario (an unknown id raises UnknownScenario)."""
+    if Access(store).workspace_of(scenario_id) is not None:
+        raise CliError(f"scenario {scenario_id!r} belongs to a workspace: give --user EMAIL (a member of it) "
+                       "to use it; nothing was done")
+
+
+def _in_workspace(access: Access, scenario_id: str, workspace: str | None) -> None:
+    """With ``--workspace``: refuse a scenario (already readable by the user) of another workspace."""
+    if workspace is not None and access.workspace_of(scenario_id) != workspace:
+        raise CliError(f"scenario {scenario_id!r} is not in workspace {workspace!r}; nothing was done")
+
+
 def _cmd_scenarios_list(args: argparse.Namespace) -> int:
+    user = _user_of(args)
     with _open_store(args.db) as store:
-        scenarios = store.list_scenarios(limit=args.limit)
+        access = Access(store)
+        if user is None:
+            scenarios = access.local_scenarios(limit=args.limit)
+        else:
+            scenarios = access.list_scenarios(actor=user, workspace_id=args.workspace, limit=args.limit)
         where = _where(store)
     if not scenarios:
-        print(f"no saved scenarios in {where}")
+        whose = "" if user is None else (f" of workspace {args.workspace} for {user}" if args.workspace
+                                         else f" in the workspaces of {user}")
+        print(f"no saved scenarios{whose} in {where}")
         return EXIT_OK
+    headers = ["id", "name", "latest", "updated (UTC)", "versions"]
     rows = [[s.scenario_id, s.name, str(s.latest_version), _when(s.updated_at), str(s.versions)] for s in scenarios]
-    print("\n".join(_table(["id", "name", "latest", "updated (UTC)", "versions"], rows, "llrlr", indent="")))
+    if user is not None:
+        headers.append("workspace")
+        for row, s in zip(rows, scenarios):
+            row.append(s.workspace_id or "")
+    print("\n".join(_table(headers, rows, "llrlrl"[:len(headers)], indent="")))
     return EXIT_OK
 
 
@@ -834,21 +924,40 @@ def _cmd_scenarios_save(args: argparse.Namespace) -> int:
                        "scenario, or neither to save a new one", EXIT_USAGE)
     if args.name is not None and not args.name.strip():
         raise CliError("--name must not be blank", EXIT_USAGE)
+    user = _user_of(args)
+    if user is not None and args.scenario_id is None and args.workspace is None:
+        raise CliError("a new scenario saved with --user needs --workspace ID (see 'scenarios workspace list "
+                       "--user EMAIL')", EXIT_USAGE)
     scenario = load_scenario(args.file)
     if args.name is not None and args.name != scenario.name:
         scenario = scenario.renamed(args.name)
     with _open_store(args.db) as store:
+        access = Access(store)
         if args.scenario_id is None:
-            info = store.create(scenario, note=args.note)
-            print(f"saved new scenario {info.scenario_id} version 1: {info.name} "
+            if user is None:
+                info = store.create(scenario, note=args.note)
+            else:
+                info = access.create_scenario(args.workspace, scenario, actor=user, note=args.note)
+            where = "" if user is None else f" in workspace {args.workspace}"
+            print(f"saved new scenario {info.scenario_id} version 1{where}: {info.name} "
                   f"({info.reps:,} reps, {info.roles} roles)")
             return EXIT_OK
-        if args.name is None:  # a new version keeps the saved scenario's name unless --name says otherwise
+        if user is None:
+            _local_only(store, args.scenario_id)
             current = store.history(args.scenario_id)[0].name
-            if current != scenario.name:
-                scenario = scenario.renamed(current)
+        else:  # the user may save here, and --workspace names its workspace, before anything is read
+            access.require_role(args.scenario_id, "editor", actor=user)
+            _in_workspace(access, args.scenario_id, args.workspace)
+            current = access.history(args.scenario_id, actor=user)[0].name
+        if args.name is None and current != scenario.name:
+            # a new version keeps the saved scenario's name unless --name says otherwise
+            scenario = scenario.renamed(current)
         try:
-            info = store.save(args.scenario_id, scenario, base_version=args.base_version, note=args.note)
+            if user is None:
+                info = store.save(args.scenario_id, scenario, base_version=args.base_version, note=args.note)
+            else:
+                info = access.save_version(args.scenario_id, scenario, base_version=args.base_version,
+                                           actor=user, note=args.note)
         except VersionConflict as exc:
             latest = exc.latest.version
             raise CliError(f"not saved: {exc}. Get version {latest} with 'scenarios show {args.scenario_id} "
@@ -872,9 +981,20 @@ def _cmd_scenarios_show(args: argparse.Namespace) -> int:
     if version is not None and args.version is not None and version != args.version:
         raise CliError(f"{args.scenario_id!r} and --version {args.version} name different versions", EXIT_USAGE)
     version = version if version is not None else args.version
+    user = _user_of(args)
     with _open_store(args.db) as store:
-        saved = store.load(scenario_id, version)
-        history = [] if args.out is not None else store.history(scenario_id)
+        if user is None:
+            _local_only(store, scenario_id)
+            saved = store.load(scenario_id, version)
+            history = [] if args.out is not None else store.history(scenario_id)
+        else:
+            access = Access(store)
+            saved = access.load(scenario_id, version, actor=user)
+            _in_workspace(access, scenario_id, args.workspace)
+            history = [] if args.out is not None else access.history(scenario_id, actor=user)
+            if args.out is not None and not store.read_only:
+                access.record("exported", actor=user, scenario_id=scenario_id, version=saved.info.version,
+                              detail="scenario JSON, from the command line (scenarios show --out)")
     info, scenario = saved.info, saved.scenario
     if args.out is not None:
         text = scenario.to_json(indent=2) + "\n"
@@ -901,6 +1021,36 @@ def _cmd_scenarios_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_workspace_create(args: argparse.Namespace) -> int:
+    user = _user_of(args)
+    with _open_store(args.db) as store:
+        ws = Access(store).create_workspace(args.name, actor=user)
+    print(f"created workspace {ws.workspace_id}: {ws.name} (owner {ws.created_by})")
+    return EXIT_OK
+
+
+def _cmd_workspace_list(args: argparse.Namespace) -> int:
+    user = _user_of(args)
+    with _open_store(args.db) as store:
+        found = Access(store).workspaces_of(user)
+        where = _where(store)
+    if not found:
+        print(f"{user} is in no workspace in {where}")
+        return EXIT_OK
+    rows = [[ws.workspace_id, ws.name, role, _when(ws.created_at)] for ws, role in found]
+    print("\n".join(_table(["id", "name", "your role", "created (UTC)"], rows, "llll", indent="")))
+    return EXIT_OK
+
+
+def _cmd_workspace_add_member(args: argparse.Namespace) -> int:
+    user = _user_of(args)
+    with _open_store(args.db) as store:
+        member = Access(store).add_member(args.workspace_id, args.email, args.role, actor=user)
+    article = "an" if member.role in ("owner", "editor") else "a"
+    print(f"{member.email} is {article} {member.role} of workspace {member.workspace_id}")
+    return EXIT_OK
+
+
 # (key in Results.headline(), label, format of a value, format of a difference): salesops.metrics.COMPARE,
 # the list the Compare page and the exports use, with dollars in full.
 COMPARE_METRICS: tuple[tuple[str, str, Callable[[Any], str], Callable[[Any], str]], ...] = tuple(
@@ -917,8 +1067,9 @@ class _Compared(NamedTuple):
     version: int | None
 
 
-def _resolve(ref: str, store_of: Callable[[], Store]) -> _Compared:
-    """A compare argument: a sample, a file, or a saved id (``ID`` or ``ID@V``)."""
+def _resolve(ref: str, store_of: Callable[[], Store], user: str | None = None,
+             workspace: str | None = None) -> _Compared:
+    """A compare argument: a sample, a file, or a saved id (``ID`` or ``ID@V``), as ``user`` if given."""
     if ref in _sample_names() and not _looks_like_path(ref):
         return _Compared(ref, ref, "sample", load_sample(ref), None, None)
     if ref == "-" or _looks_like_path(ref) or Path(ref).expanduser().exists():
@@ -926,7 +1077,13 @@ def _resolve(ref: str, store_of: Callable[[], Store]) -> _Compared:
     scenario_id, version = _split_ref(ref, "a saved scenario")
     store = store_of()
     try:
-        saved = store.load(scenario_id, version)
+        if user is None:
+            _local_only(store, scenario_id)
+            saved = store.load(scenario_id, version)
+        else:
+            access = Access(store)
+            saved = access.load(scenario_id, version, actor=user)
+            _in_workspace(access, scenario_id, workspace)
     except UnknownScenario:
         if version is None:  # then the id itself is unknown
             raise CliError(f"{ref!r} is not a sample, a scenario file or a saved scenario in {_where(store)} "
@@ -947,6 +1104,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         raise CliError(f"compare needs two or more scenarios, got {len(args.refs)} ({args.refs[0]!r})", EXIT_USAGE)
     if args.refs.count("-") > 1:
         raise CliError("stdin ('-') can be read only once", EXIT_USAGE)
+    user = _user_of(args)
     with ExitStack() as stack:
         opened: list[Store] = []
 
@@ -955,7 +1113,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                 opened.append(stack.enter_context(_open_store(args.db)))
             return opened[0]
 
-        items = [_resolve(ref, store_of) for ref in args.refs]
+        items = [_resolve(ref, store_of, user, args.workspace) for ref in args.refs]
     heads = [evaluate(item.scenario).headline() for item in items]
     first = heads[0]
     if args.json:
