@@ -61,7 +61,8 @@ def sidebar() -> None:
 
             save_panel.render()
         with st.expander("Download", icon=":material/download:"):
-            downloads.render(scenario, state.results(), people=persist.people_in_exports())
+            downloads.render(scenario, state.results(), people=persist.people_in_exports(),
+                             on_export=persist.export_recorder())
 
 
 message = persist.notice()

@@ -171,3 +171,22 @@ def test_owners_read_the_audit_trail_and_add_members_others_do_not(hosted, store
     bob.session_state["hosted:workspace"] = ws.workspace_id  # even pointed at Alice's workspace
     bob.switch_page("pages/scenarios.py").run()
     assert not any("What" in getattr(df.value, "columns", []) for df in bob.dataframe)
+
+
+def test_downloads_from_a_link_are_recorded_for_the_owner(hosted, store, alice_scenario):
+    import functools
+
+    from salesops.model import evaluate
+    from salesops.ui import downloads
+    from salesops.ui.persist import _record_export
+
+    ws, first, link = alice_scenario
+    bob = _session(hosted, B, s=link.token)
+    assert bob.session_state["persist:linked"] == (first.scenario_id, 1)
+    # What the sidebar binds when it draws the download button, run later as a download would run it.
+    scenario = bob.session_state["scenario"]
+    on_export = functools.partial(_record_export, store, B, first.scenario_id, 1)
+    text = downloads._recorded("csv", scenario, evaluate(scenario), False, on_export)  # noqa: SLF001
+    assert text.startswith("employee_id")
+    events = Access(store).audit_log(ws.workspace_id, actor=A)
+    assert [(e.action, e.actor, e.detail) for e in events][0] == ("exported", B, "csv")

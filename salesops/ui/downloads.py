@@ -50,6 +50,18 @@ PACK: dict[str, tuple[str, str, str, str, str]] = {
 }
 
 
+def _recorded(kind: str, scenario: Scenario, results: Results, people: bool,
+              on_export: Callable[[str], None] | None) -> str:
+    """:func:`data_file`, then ``on_export(kind)`` (the audit trail of a hosted app). Runs outside the session."""
+    text = data_file(kind, scenario, results, people)
+    if on_export is not None:
+        try:
+            on_export(kind)
+        except Exception:  # the file is built: a failed audit write must not withhold it
+            _LOG.exception("recording the %s export failed", kind)
+    return text
+
+
 def data_file(kind: str, scenario: Scenario, results: Results, people: bool = True) -> str:
     """One data file of ``scenario`` as text: ``"json"``, ``"csv"`` or ``"graphml"``.
 
@@ -120,20 +132,22 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def render(scenario: Scenario, results: Results, people: bool = True) -> None:
+def render(scenario: Scenario, results: Results, people: bool = True,
+           on_export: Callable[[str], None] | None = None) -> None:
     """Draw the downloads of ``scenario`` (inside the sidebar's Download expander).
 
     ``people=False`` (a shared link whose owner did not allow it) leaves names, salaries and
-    employee ids out of every file; the figures are the same.
+    employee ids out of every file; the figures are the same. ``on_export(kind)``, bound to its values
+    when the page is drawn (never reading the session later), records each download.
     """
-    st.download_button("Scenario (JSON)", data=functools.partial(data_file, "json", scenario, results, people),
+    st.download_button("Scenario (JSON)", data=functools.partial(_recorded, "json", scenario, results, people, on_export),
                        file_name="scenario.json", mime="application/json", key="sidebar:download",
                        icon=":material/data_object:", width="stretch", on_click="ignore")
-    st.download_button("Org as CSV", data=functools.partial(data_file, "csv", scenario, results, people),
+    st.download_button("Org as CSV", data=functools.partial(_recorded, "csv", scenario, results, people, on_export),
                        file_name="org.csv", mime="text/csv", key="sidebar:download_csv",
                        icon=":material/table:", width="stretch", on_click="ignore",
                        help="One row per person; re-imports on the Import org page to the same org.")
-    st.download_button("Org as GraphML", data=functools.partial(data_file, "graphml", scenario, results, people),
+    st.download_button("Org as GraphML", data=functools.partial(_recorded, "graphml", scenario, results, people, on_export),
                        file_name="org.graphml", mime="application/xml", key="sidebar:download_graphml",
                        icon=":material/account_tree:", width="stretch", on_click="ignore",
                        help="The org graph for network tools (Gephi, yEd, networkx).")
@@ -165,6 +179,8 @@ def render(scenario: Scenario, results: Results, people: bool = True) -> None:
                 status.update(label="Stakeholder pack ready" if not pack.errors else "Stakeholder pack: see below",
                               state="complete" if not pack.errors else "error")
             st.session_state[_PACK_KEY] = pack
+            if on_export is not None and pack.files:
+                on_export("stakeholder pack")
     if pack is None:
         return
     for kind, (label, file_name, mime, icon, help_text) in PACK.items():

@@ -25,6 +25,7 @@ shown as off with the reason.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import secrets
@@ -68,7 +69,7 @@ __all__ = [
 
 _REF, _DRAFT, _INIT, _SYNCED = "persist:ref", "persist:draft", "persist:init", "persist:synced_rev"
 _NOTICE, _CONFLICT = "persist:notice", "persist:conflict"
-_WRITER, _IN_USE = "persist:writer", "persist:in_use"
+_WRITER, _IN_USE, _LINKED = "persist:writer", "persist:in_use", "persist:linked"
 LINK_PEOPLE = "persist:link_people"  # the link being viewed lets its visitors download people-level data
 _STORE_ERROR, _SAVE_ERROR, _SAVE_ERROR_NEW = "persist:store_error", "persist:save_error", "persist:save_error_new"
 _SAVE_ERROR_OF = "persist:save_error_of"
@@ -303,6 +304,7 @@ def _open_link(db: Any, token: str) -> None:
     st.session_state[state.READONLY] = True
     st.session_state[_REF] = None  # a link never names a scenario its visitor could save onto
     st.session_state[LINK_PEOPLE] = bool(link.include_people)
+    st.session_state[_LINKED] = (saved.info.scenario_id, saved.info.version)  # for the audit trail only
     _notify("info", f"You are viewing **{md(saved.info.name)}**, version {saved.info.version}, from a shared "
                     "link, read-only. Make an editable copy in the sidebar (Save & share) to work on it.")
 
@@ -330,6 +332,22 @@ def fork() -> None:
     st.session_state[_SYNCED] = -1  # write a draft now
     _notify("success", "This is now your own editable copy; saving it creates a new scenario and the shared "
                        "version is unchanged.")
+
+
+def export_recorder():
+    """In hosted mode, a callable that records a download in the audit trail (bound now, run later)."""
+    if not hosted.active():
+        return None
+    db = store()
+    if db is None:
+        return None
+    current = ref() or st.session_state.get(_LINKED)  # a saved version, or the one a link opened
+    return functools.partial(_record_export, _raw(db), hosted_user(), current[0] if current else None,
+                             current[1] if current else None)
+
+
+def _record_export(db: Store, actor: str | None, scenario_id: str | None, version: int | None, kind: str) -> None:
+    Access(db).record("exported", actor=actor, scenario_id=scenario_id, version=version, detail=kind)
 
 
 def people_in_exports() -> bool:
