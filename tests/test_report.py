@@ -19,6 +19,7 @@ from pptx.util import Inches
 from salesops.export import CSV_COLUMNS, export_rows
 from salesops.format import fmt_months, fmt_pct, fmt_usd
 from salesops.hris import build_import, example_csv, guess_mapping, read_table
+from salesops.metrics import HEADLINE
 from salesops.model import evaluate
 from salesops.report import (
     CHART_NAMES,
@@ -34,7 +35,7 @@ from salesops.report import (
 )
 from salesops.roles import load_catalog
 from salesops.samples import load_sample
-from salesops.scenario import Region, RolePlan, Scenario, assumption_info
+from salesops.scenario import Region, RolePlan, Scenario, ScenarioError, assumption_info
 from salesops.whatif import placement_whatifs
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -62,7 +63,7 @@ def hostile():
     scenario = replace(
         base.with_region(region).with_plan(
             RolePlan(role=replace(catalog["deal_desk"], name=f"{SCRIPT} desk", category="+SUM(A1)"))),
-        name=FORMULA + " " + SCRIPT, description=f"@risk \x01 {SCRIPT} \"quoted\" & 'single'")
+        name=FORMULA + " " + SCRIPT, description=f"@risk \t {SCRIPT} \"quoted\" & 'single'")
     results = evaluate(scenario)
     whatifs = placement_whatifs(scenario)
     return scenario, results, whatifs, render_charts(results, whatifs)
@@ -226,13 +227,14 @@ def test_workbook_stores_formula_like_text_as_text(hostile):
     assert FORMULA in org_regions
 
 
-def test_control_characters_are_dropped_not_fatal(hostile):
+def test_control_characters_never_reach_a_report(hostile):
+    """A scenario cannot hold them (refused with the field), and the writers strip any that come their way."""
     scenario, results, whatifs, charts = hostile
-    odd = scenario.renamed("Plan\x00 B\x1f\ud800")
-    assert _workbook(to_excel(odd, results, whatifs=whatifs))["Summary"]["B2"].value == "Plan B"
-    assert "<h1>Plan B</h1>" in to_html(odd, results, charts=charts, whatifs=whatifs)
-    deck = Presentation(io.BytesIO(to_pptx(odd, results, charts=charts, whatifs=whatifs)))
-    assert deck.slides[0].shapes.title.text == "Plan B"
+    with pytest.raises(ScenarioError, match="not a printable character"):
+        scenario.renamed("Plan\x00 B")
+    from salesops.report import _clean
+
+    assert _clean("Plan\x00 B\x1f\ud800") == "Plan B"
 
 
 # --------------------------------------------------------------------------
@@ -268,8 +270,8 @@ def test_html_holds_the_headlines_charts_and_tables(mid):
     page = to_html(scenario, results, charts=charts, whatifs=whatifs, generated=DAY)
     assert f"<title>Sales-ops org design: {scenario.name}</title>" in page
     assert "1 March 2025" in page
-    for text in (fmt_pct(results.roi), fmt_usd(results.productivity_per_rep_usd), fmt_usd(results.sales_ops_cost_usd),
-                 f"{fmt_months(results.payback_months)} <small>months</small>", "How to read this"):
+    head = results.headline()
+    for text in [f'<div class="value">{m.text(head[m.key])}</div>' for m in HEADLINE] + ["How to read this"]:
         assert text in page, text
     images = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
     assert len(images) == len(CHART_NAMES)
@@ -329,9 +331,7 @@ def test_deck_has_the_expected_slides(mid):
     assert titles[0] == scenario.name and "1 March 2025" in _slide_text(slides[0])
     assert titles[1] == "Headline figures"
     headline = _slide_text(slides[1])
-    for label, value in (("ROI", fmt_pct(results.roi)), ("Productivity per rep", fmt_usd(results.productivity_per_rep_usd)),
-                         ("Sales-ops cost", fmt_usd(results.sales_ops_cost_usd)),
-                         ("Payback (months)", fmt_months(results.payback_months))):
+    for label, value in ((m.label, m.text(results.headline()[m.key])) for m in HEADLINE):
         assert label in headline and value in headline, (label, value)
     assert titles[2:2 + len(CHART_NAMES)] == [CHART_TITLES[n] for n in CHART_NAMES]
     for slide in slides[2:2 + len(CHART_NAMES)]:
