@@ -323,7 +323,7 @@ def _reject(message: str, row: int | None = None, column: str | None = None) -> 
 # Reading
 # --------------------------------------------------------------------------
 def _mb(n_bytes: int) -> float:
-    return n_bytes / (1024 * 1024)
+    return n_bytes / 1_000_000  # decimal MB, as the browser's uploader counts
 
 
 def _fmt_mb(value: float, digits: int = 1) -> str:
@@ -341,7 +341,7 @@ def check_size(n_bytes: int, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
 
     Examples
     --------
-    >>> check_size(int(25.3 * 1024 * 1024))
+    >>> check_size(25_300_000)
     Traceback (most recent call last):
     ...
     salesops.hris.ImportRejected: file is 25.3 MB; the limit is 20 MB

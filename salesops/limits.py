@@ -120,7 +120,7 @@ def check_text(value: Any, where: str, *, limit: int = MAX_NAME_CHARS, blank_ok:
 # with room to spare (twice the rows, 25 times the columns), while the hostile files of
 # tests/test_hostile_import.py (zip, shared-string and row bombs, ReDoS titles and patterns)
 # are refused in well under 2 s and 200 MB. Every refusal names the limit it hit.
-_MB = 1024 * 1024
+_MB = 1_000_000  # decimal megabytes, as the browser's file uploader counts them (20 MB = 20,000,000 bytes)
 # The uploaded file as it arrives (a CSV, or an XLSX still compressed): 6x the 50,000-row CSV.
 MAX_IMPORT_BYTES = 20 * _MB
 # Rows below the header, blank rows included (XLSX rows holding only formatting count too):

@@ -164,9 +164,9 @@ def test_cycles_and_orphans_are_all_reported():
 
 def test_oversize_file_is_refused_before_reading():
     with pytest.raises(ImportRejected, match=r"^file is 25.3 MB; the limit is 20 MB$"):
-        read_table(b"x" * int(25.3 * 1024 * 1024), "big.csv")
+        read_table(b"x" * 25_300_000, "big.csv")
     with pytest.raises(ImportRejected, match="the limit is 1 MB"):
-        read_table(b"a" * (1024 * 1024 + 1), "big.csv", max_bytes=1024 * 1024)
+        read_table(b"a" * (1_000_000 + 1), "big.csv", max_bytes=1_000_000)
 
 
 def test_missing_columns_say_which_names_were_looked_for():
