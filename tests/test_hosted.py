@@ -190,3 +190,21 @@ def test_downloads_from_a_link_are_recorded_for_the_owner(hosted, store, alice_s
     assert text.startswith("employee_id")
     events = Access(store).audit_log(ws.workspace_id, actor=A)
     assert [(e.action, e.actor, e.detail) for e in events][0] == ("exported", B, "csv")
+
+
+def test_a_working_copy_opens_only_for_the_user_who_made_it(hosted, store):
+    ws = Access(store).create_workspace("Acme", actor=A)
+    alice = _session(hosted, A)
+    alice.session_state["hosted:workspace"] = ws.workspace_id
+    alice.switch_page("pages/roi.py").run()
+    alice.segmented_control(key="placement:analytics").set_value("Hybrid").run()
+    draft = alice.query_params["w"]
+    before = store.get_draft(draft).scenario
+    for user in (B, None):  # another user, and a visitor who has not signed in
+        other = _session(hosted, user, w=draft)
+        assert other.session_state["scenario"] == load_sample("midmarket")
+        assert any("belongs to another user" in plain(e.value) for e in other.error)
+        assert other.session_state.get("persist:draft") is None
+    assert store.get_draft(draft).scenario == before
+    again = _session(hosted, A, w=draft)  # Alice herself, in a new tab: restored (and told it is open elsewhere)
+    assert again.session_state["scenario"] == before

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -129,8 +130,9 @@ def links_panel(store: Store, scenario_id: str, version: int) -> None:
         return
     access = Access(store)
     base = ""
-    try:
-        base = str(st.context.url or "").split("?")[0]
+    try:  # the app's start page: a link opens there, whatever page it was made on
+        parts = urlsplit(str(st.context.url or ""))
+        base = f"{parts.scheme}://{parts.netloc}/" if parts.netloc else ""
     except Exception:  # no request context (tests)
         base = ""
     with st.popover("Share a read-only link", icon=":material/link:", width="stretch"):

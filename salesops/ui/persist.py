@@ -26,6 +26,7 @@ shown as off with the reason.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
 import secrets
@@ -239,6 +240,14 @@ def init_session() -> None:
                                "the default scenario.")
             _clear_params("w")
             return
+        if hosted.active() and (hosted_user() is None
+                                or (draft.writer or "").split(".", 1)[0] != _owner_tag(hosted_user())):
+            # A working copy is its writer's: another user (or a visitor who has not signed in) with the
+            # same link sees nothing of it and cannot take it over.
+            _notify("error", "This working copy belongs to another user (or you are signed out): it opens only "
+                             "for the user who made it. Showing the default scenario instead.")
+            _clear_params("w")
+            return
         state.reset(draft.scenario, "Restored your working copy")
         st.session_state[_DRAFT] = draft.draft_id
         try:  # one live writer per working copy: a second tab on the same link is told
@@ -363,9 +372,19 @@ def leave_shared_view() -> None:
         _clear_params("s", "v", "z")
 
 
+def _owner_tag(actor: str | None) -> str:
+    """Who a hosted working copy belongs to, as written into its writer id (no e-mail in the URL or rows)."""
+    return "anon" if actor is None else hashlib.sha256(actor.encode("utf-8")).hexdigest()[:20]
+
+
 def writer() -> str:
-    """This browser tab's id as the writer of its working copy (random, per session)."""
-    return st.session_state.setdefault(_WRITER, secrets.token_urlsafe(12))
+    """This browser tab's id as the writer of its working copy: random per session; in hosted mode it starts
+    with a tag of the signed-in user, so that a working copy opens only for the user who wrote it."""
+    tag = _owner_tag(hosted_user()) + "." if hosted.active() else ""
+    current = st.session_state.get(_WRITER)
+    if current is None or not current.startswith(tag):
+        current = st.session_state[_WRITER] = tag + secrets.token_urlsafe(12)
+    return current
 
 
 def in_use():
