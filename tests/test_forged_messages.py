@@ -1,0 +1,266 @@
+"""A read-only link's viewer, as a raw websocket client: forged messages leave the stored versions unchanged.
+
+The real app server (``streamlit run``) runs on a temporary SQLite database that holds one saved
+scenario. A client speaks Streamlit's own protocol to it, without a browser: it opens the share link
+``?s=<id>&v=1`` on the ROI page with a ``BackMsg`` ``rerun_script`` and reads the ``ForwardMsg``
+stream of the run. Then it sends what no browser would: ``rerun_script`` messages whose widget states
+set the disabled deal-desk placement control to "Centralized", trigger the disabled Undo and Redo
+buttons and the Save button that the read-only view does not even draw, all of them at once, pick
+another sample in the start page's disabled sample picker (also while switching pages), a
+``clear_cache`` message (which empties the session's state), and a rerun whose URL no longer names
+the link. After each one, the database still holds only version 1 of the shared scenario, exactly
+as saved, and no working copy (a read-only view never auto-saves), and the page still shows the
+shared scenario, read-only, with its ROI. (Streamlit itself drops a disabled widget's value and
+skips its callback; the app's own refusals in ``state.commit``, ``undo`` and ``redo`` are the
+second line. The test checks what the two achieve together.)
+
+The same forged messages do take effect where the controls are enabled: in a second session that
+opened the app without a link they change the placement (auto-saving a working copy), save a new
+scenario, undo and load another sample, so the test would see a forged message that got through.
+Last, the viewer makes an editable copy (the one button the view offers), edits it and saves it:
+that creates a new scenario, and the shared one still has only its version 1.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import pytest
+import sqlalchemy
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ClientState_pb2 import ClientState
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from salesops.metrics import METRIC
+from salesops.model import evaluate
+from salesops.samples import list_samples, load_sample
+from salesops.store import Store
+from tests.browser import app_server
+
+# websockets is a dependency of Streamlit 1.67 (its server is Starlette/uvicorn; tornado is no longer installed).
+ws_client = pytest.importorskip("websockets.sync.client", reason="no websocket client (websockets) installed")
+
+RUN_TIMEOUT_S = 30.0  # one script run, from the BackMsg to its script_finished
+
+
+@dataclass
+class Run:
+    """What one script run drew: widgets by key, metric values by label, alerts and exceptions."""
+
+    page_script_hash: str = ""
+    widgets: dict[str, tuple[str, object]] = field(default_factory=dict)  # key -> (element type, proto)
+    metrics: dict[str, str] = field(default_factory=dict)
+    alerts: list[str] = field(default_factory=list)
+    exceptions: list[str] = field(default_factory=list)
+
+    def widget_id(self, key: str) -> str:
+        assert key in self.widgets, f"no widget with key {key!r} in this run: {sorted(self.widgets)}"
+        return self.widgets[key][1].id
+
+    def placement(self, role_id: str) -> tuple[list[str], bool]:
+        """(shown value, disabled) of a role's placement control."""
+        kind, proto = self.widgets[f"placement:{role_id}"]
+        assert kind == "button_group"
+        return list(proto.raw_values), proto.disabled
+
+
+class Session:
+    """One Streamlit session over a raw websocket, as the browser drives it: rerun_script in, ForwardMsgs out."""
+
+    def __init__(self, ws, query_string: str, page_name: str) -> None:
+        self.ws = ws
+        self.query_string = query_string
+        self.page_name = page_name
+        self.page_script_hash = ""
+
+    def goto(self, page_name: str, widgets: list[WidgetState] = ()) -> Run:
+        """Rerun on another page (by its URL path, as the browser does for a link to it)."""
+        self.page_name, self.page_script_hash = page_name, ""
+        return self.rerun(widgets)
+
+    def send(self, msg: BackMsg) -> None:
+        self.ws.send(msg.SerializeToString())
+
+    def rerun(self, widgets: list[WidgetState] = (), *, query_string: str | None = None) -> Run:
+        """Send a rerun_script (the page of the last run, this session's URL unless ``query_string``)."""
+        state = ClientState(query_string=self.query_string if query_string is None else query_string)
+        if self.page_script_hash:
+            state.page_script_hash = self.page_script_hash
+        else:
+            state.page_name = self.page_name
+        state.widget_states.widgets.extend(widgets)
+        msg = BackMsg()
+        msg.rerun_script.CopyFrom(state)
+        self.send(msg)
+        return self._read_run()
+
+    def _read_run(self) -> Run:
+        """ForwardMsgs until a run finishes (not one cut short by a rerun); the elements of that last run."""
+        deadline = time.monotonic() + RUN_TIMEOUT_S
+        run = Run()
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no script_finished within {RUN_TIMEOUT_S} s")
+            fm = ForwardMsg()
+            fm.ParseFromString(self.ws.recv(timeout=left))
+            kind = fm.WhichOneof("type")
+            if kind == "new_session":  # every script run starts with one: keep only the last run's elements
+                run = Run()
+            elif kind == "navigation":  # the page st.navigation chose (the browser's next rerun names it)
+                run.page_script_hash = fm.navigation.page_script_hash
+            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                _collect(run, fm.delta.new_element)
+            elif kind == "script_finished":
+                if fm.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue
+                assert fm.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY, fm.script_finished
+                self.page_script_hash = run.page_script_hash
+                return run
+
+
+@contextmanager
+def session(base_url: str, query_string: str, page_name: str) -> Iterator[Session]:
+    """A new session of the app at ``base_url`` (a new websocket), opened at ``?<query_string>`` on a page."""
+    with ws_client.connect(base_url.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"],
+                           open_timeout=10, close_timeout=2, max_size=None) as ws:
+        yield Session(ws, query_string, page_name)
+
+
+def _collect(run: Run, element) -> None:
+    kind = element.WhichOneof("type")
+    if kind == "metric":
+        run.metrics.setdefault(element.metric.label, element.metric.body)
+    elif kind == "alert":
+        run.alerts.append(element.alert.body)
+    elif kind == "exception":
+        run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
+    else:
+        proto = getattr(element, kind) if kind else None
+        element_id = getattr(proto, "id", "") if proto is not None else ""
+        if element_id.startswith("$$ID-") and element_id.count("-") >= 2:
+            run.widgets[element_id.split("-", 2)[2]] = (kind, proto)
+
+
+def _trigger(widget_id: str) -> WidgetState:
+    return WidgetState(id=widget_id, trigger_value=True)
+
+
+def _pick(widget_id: str, label: str) -> WidgetState:
+    """A selectbox's value on the wire: the chosen option's label."""
+    return WidgetState(id=widget_id, string_value=label)
+
+
+def _choose(widget_id: str, label: str) -> WidgetState:
+    """A segmented control's value on the wire: the chosen option's label in a string array."""
+    state = WidgetState(id=widget_id)
+    state.string_array_value.data.append(label)
+    return state
+
+
+def test_forged_messages_leave_a_read_only_links_versions_unchanged(tmp_path):
+    db_path = tmp_path / "forged.db"
+    url = f"sqlite:///{db_path}"
+    store = Store(sqlalchemy.create_engine(url))
+    shared = load_sample("midmarket").with_placement("deal_desk", "localized")
+    info = store.create(shared, name="Shared", note="v1")
+    saved = store.load(info.scenario_id, 1).scenario  # as stored (named "Shared")
+    default = load_sample("midmarket")  # what the app opens without a link: the deal desk centralized
+    assert shared.with_placement("deal_desk", "centralized") == default
+    shared_roi = METRIC["roi"].text(evaluate(shared).roi)
+    default_roi = METRIC["roi"].text(evaluate(default).roi)
+    assert shared_roi != default_roi  # so that a forged "Centralized" that got through would show
+    startup = next(s for s in list_samples() if s.name == "startup")
+    startup_roi = METRIC["roi"].text(evaluate(load_sample("startup")).roi)
+    assert startup_roi != shared_roi
+
+    def drafts() -> int:
+        with sqlite3.connect(db_path) as conn:
+            return conn.execute("SELECT COUNT(*) FROM drafts").fetchone()[0]
+
+    def assert_unchanged(run: Run, what: str) -> None:
+        history = store.history(info.scenario_id)
+        assert [h.version for h in history] == [1], f"{what}: versions {[h.version for h in history]}"
+        assert store.load(info.scenario_id, 1).scenario == saved, f"{what}: version 1 changed"
+        assert drafts() == 0, f"{what}: a read-only view wrote a working copy"
+        assert run.exceptions == [], f"{what}: {run.exceptions}"
+        assert run.metrics.get("ROI") == shared_roi, f"{what}: ROI {run.metrics.get('ROI')} != {shared_roi}"
+        if "placement:deal_desk" in run.widgets:  # the ROI page
+            assert run.placement("deal_desk") == (["Localized"], True), f"{what}: {run.placement('deal_desk')}"
+        else:  # the start page
+            assert run.widgets["scenario:sample"][1].disabled, f"{what}: the sample picker is enabled"
+        assert "save:fork" in run.widgets and "save:button" not in run.widgets, f"{what}: not read-only"
+        assert run.widgets["sidebar:undo"][1].disabled and run.widgets["sidebar:redo"][1].disabled, what
+
+    link = f"s={info.scenario_id}&v=1"
+    with app_server(env={"SALESOPS_DATABASE_URL": url}) as base, ExitStack() as stack:
+        viewer = stack.enter_context(session(base, link, "roi"))
+        editor = stack.enter_context(session(base, "", "roi"))  # no link: every control enabled (the control)
+        first = viewer.rerun()
+        assert any("read-only" in a for a in first.alerts), first.alerts
+        assert_unchanged(first, "opening the link")
+        placement_id = first.widget_id("placement:deal_desk")
+        undo_id, redo_id = first.widget_id("sidebar:undo"), first.widget_id("sidebar:redo")
+
+        plain = editor.rerun()
+        assert plain.metrics.get("ROI") == default_roi and plain.placement("deal_desk") == (["Centralized"], False)
+        save_id = plain.widget_id("save:button")  # not drawn in the read-only view; a key-only id
+        assert plain.widget_id("placement:deal_desk") == placement_id  # ids are the same in every session
+        assert drafts() == 0  # an untouched default is not auto-saved
+
+        forged = {
+            "placement 'Centralized'": [_choose(placement_id, "Centralized")],
+            "Save": [_trigger(save_id)],
+            "Undo": [_trigger(undo_id)],
+            "Redo": [_trigger(redo_id)],
+            "all at once": [_choose(placement_id, "Centralized"), _trigger(save_id), _trigger(undo_id)],
+        }
+        for what, widgets in forged.items():
+            assert_unchanged(viewer.rerun(widgets), f"forged {what}")
+
+        # The start page's sample picker (disabled in the view) would replace the whole scenario.
+        start = viewer.goto("home")
+        assert_unchanged(start, "the start page")
+        sample_id = start.widget_id("scenario:sample")
+        assert_unchanged(viewer.rerun([_pick(sample_id, startup.title)]), "forged sample 'startup'")
+        assert_unchanged(viewer.goto("roi", [_pick(sample_id, startup.title), _choose(placement_id, "Centralized")]),
+                         "a forged sample and placement on the way back to the ROI page")
+
+        # clear_cache empties the session's state (the read-only flag with it); the link opens read-only again.
+        msg = BackMsg()
+        msg.clear_cache = True
+        viewer.send(msg)
+        run = viewer.rerun([_choose(placement_id, "Centralized"), _trigger(save_id)])
+        assert any("You are viewing" in a for a in run.alerts), run.alerts  # the session began afresh
+        assert_unchanged(run, "clear_cache, then a forged placement and Save")
+        # A rerun whose URL no longer names the link does not end the read-only view.
+        assert_unchanged(viewer.rerun([_choose(placement_id, "Centralized"), _trigger(save_id)], query_string=""),
+                         "a forged rerun without the link's parameters")
+
+        # The control: the same messages where the controls are enabled do change and save things.
+        run = editor.rerun([_choose(placement_id, "Localized")])
+        assert run.exceptions == [] and run.metrics.get("ROI") == shared_roi, run.metrics
+        assert drafts() == 1  # auto-saved as a working copy
+        editor.rerun([_trigger(save_id)])
+        assert len(store.list_scenarios()) == 2
+        run = editor.rerun([_trigger(undo_id)])
+        assert run.exceptions == [] and run.metrics.get("ROI") == default_roi, run.metrics
+        editor.goto("home")  # a widget's message counts only on the page that drew it in the last run
+        run = editor.rerun([_pick(sample_id, startup.title)])
+        assert run.exceptions == [] and run.metrics.get("ROI") == startup_roi, run.metrics
+        assert [h.version for h in store.history(info.scenario_id)] == [1]
+
+        # The viewer's way out: an editable copy; its edits and its save never touch the shared scenario.
+        run = viewer.rerun([_trigger(first.widget_id("save:fork"))])
+        assert run.placement("deal_desk") == (["Localized"], False) and "save:button" in run.widgets
+        run = viewer.rerun([_choose(placement_id, "Centralized")])
+        assert run.exceptions == [] and run.metrics.get("ROI") == default_roi, run.metrics
+        viewer.rerun([_trigger(save_id)])
+        assert len(store.list_scenarios()) == 3
+        assert [h.version for h in store.history(info.scenario_id)] == [1]
+        assert store.load(info.scenario_id, 1).scenario == saved
