@@ -21,10 +21,12 @@ st.markdown("Put any number of scenarios side by side: the working one, the samp
 
 options: dict[str, str] = {"working": f"Working scenario: {state.current().name}"}
 options.update({f"sample:{s.name}": f"Sample: {s.title}" for s in list_samples()})
-db = persist.store()
+db = None if st.session_state.get(state.READONLY) else persist.store()  # a link's visitor sees no saved list
 if db is not None:
     for h in db.recent_versions():  # one query, however many scenarios are saved
         options[f"saved:{h.scenario_id}:{h.version}"] = f"{h.name} v{h.version}" + (f" ({h.note})" if h.note else "")
+elif st.session_state.get(state.READONLY):
+    st.caption("Saved scenarios are not listed from a shared link.")
 else:
     st.caption(f"Saved scenarios are unavailable: {persist.store_error()}")
 

@@ -3,13 +3,17 @@
 import pandas as pd
 import streamlit as st
 
-from salesops.ui import hosted, persist
+from salesops.ui import hosted, persist, state
 from salesops.ui.boot import ensure_app_navigation
 from salesops.ui.guard import stop_page
 
 ensure_app_navigation()
 
 st.title("Saved scenarios")
+if st.session_state.get(state.READONLY):  # a link opens one scenario: nothing else is listed or opened from it
+    st.info("You are viewing a shared link, which opens that one scenario only. Make an editable copy (sidebar, "
+            "Save & share) to work on it; saved scenarios are listed for the people who saved them.")
+    stop_page()
 db = persist.store()
 if db is None:
     st.warning(f"Saving is off: the database cannot be opened ({persist.store_error()}).")

@@ -427,3 +427,17 @@ def test_taking_over_a_working_copy_tells_the_other_tab(temp_store):
     assert first.session_state["persist:in_use"] is not None
     assert any("open in another tab" in plain(w.value) for w in first.sidebar.warning)
     assert temp_store.get_draft(draft).scenario.plan("planning").placement == "centralized"
+
+
+def test_a_link_view_lists_no_saved_scenario_and_opens_none(temp_store):
+    """Local mode too: from a read-only link, no page lists or opens another saved scenario."""
+    other = temp_store.create(load_sample("enterprise"), name="Someone else's plan")
+    shared = temp_store.create(load_sample("startup"), name="Shared")
+    viewer = _app(s=shared.scenario_id, v="1")
+    viewer.switch_page("pages/scenarios.py").run()
+    assert not viewer.exception
+    assert not viewer.selectbox and not any(other.scenario_id in str(df.value.values) for df in viewer.dataframe)
+    assert not any("Open as the working scenario" in b.label for b in viewer.button)
+    viewer.switch_page("pages/compare.py").run()
+    assert not any("Someone else" in o for o in viewer.multiselect(key="compare:chosen").options)
+    assert [h.version for h in temp_store.history(shared.scenario_id)] == [1]

@@ -352,7 +352,7 @@ def test_a_signed_out_visitor_sees_the_link_read_only_and_lists_nothing(hosted, 
 
         _go_to(page, "Saved scenarios")
         text = _text(page, MAIN)
-        assert "Sign in (top of the sidebar) to see the scenarios" in text
+        assert "You are viewing a shared link, which opens that one scenario only" in text
         assert "Acme plan" not in text and "Bob's copy" not in text and first.scenario_id not in text
         assert page.locator(f"{MAIN} [data-testid='stDataFrame']").count() == 0
     finally:
