@@ -39,6 +39,20 @@ def require_browser() -> None:
         pytest.skip(f"browser test skipped: {missing}")
 
 
+@contextmanager
+def chromium() -> Iterator:
+    """Debian's Chromium through Playwright, with the flags this machine needs; closed at the end."""
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

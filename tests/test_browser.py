@@ -8,8 +8,7 @@ from salesops.metrics import METRIC
 from salesops.model import evaluate
 from salesops.samples import load_sample
 from tests.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
+    chromium,
     ROOT,
     app_server,
     choose_option,
@@ -30,13 +29,8 @@ def server():
 
 @pytest.fixture(scope="module")
 def browser():
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

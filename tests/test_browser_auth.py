@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, app_server, free_port, require_browser, wait_idle
+from tests.browser import chromium, app_server, free_port, require_browser, wait_idle
 from tests.oidc import hosted_secrets, oidc_provider
 
 pytestmark = pytest.mark.browser
@@ -37,13 +37,8 @@ def hosted(tmp_path):
 
 @pytest.fixture
 def browser():
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _sidebar_shows(page, text: str, timeout_ms: int = 30_000) -> None:

@@ -25,8 +25,7 @@ from salesops.model import evaluate
 from salesops.samples import load_sample
 from salesops.scenario import Scenario
 from tests.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
+    chromium,
     IDLE,
     app_server,
     choose_option,
@@ -61,13 +60,8 @@ def server(database):
 
 @pytest.fixture(scope="module")
 def browser():
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

@@ -13,8 +13,6 @@ from __future__ import annotations
 import io
 import time
 import zipfile
-from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -23,7 +21,7 @@ from salesops.model import evaluate
 from salesops.samples import load_sample
 from salesops.share import encode
 from salesops.store import Store
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, app_server, require_browser, wait_for_metric, wait_idle
+from tests.browser import chromium, app_server, require_browser, wait_for_metric, wait_idle
 from tests.test_hostile_inputs import HOSTILE_NAMES, _hostile_scenario
 from tests.test_worker import big_org
 
@@ -43,13 +41,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _nav(page, title: str) -> None:

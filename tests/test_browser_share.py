@@ -16,7 +16,7 @@ import pytest
 from salesops.metrics import METRIC
 from salesops.model import evaluate
 from salesops.samples import load_sample
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, app_server, require_browser, wait_for_metric, wait_idle
+from tests.browser import chromium, app_server, require_browser, wait_for_metric, wait_idle
 from tests.dbfixtures import fresh_postgres_schema, postgres_url_or_skip
 
 pytestmark = pytest.mark.browser
@@ -34,13 +34,8 @@ def database(request, tmp_path):
 
 @pytest.fixture
 def browser():
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def test_saved_on_one_server_opens_on_another_with_the_same_roi(database, browser):
