@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from salesops.charts import results_spec  # noqa: E402
-from salesops.samples import synthetic  # noqa: E402
-from salesops.whatif import evaluate_cached  # noqa: E402
+from salesops.model.samples import synthetic  # noqa: E402
+from salesops.model.whatif import evaluate_cached  # noqa: E402
 
 BARE = """
 import streamlit as st

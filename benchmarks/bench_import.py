@@ -1,7 +1,7 @@
 """Benchmark the HRIS import: how long a CSV takes from bytes to a validated Scenario.
 
 For generated HRIS exports of 1,000, 10,000 and 50,000 employees
-(:func:`salesops.hris.example_csv`: Workday-style columns, five regions, leaders,
+(:func:`salesops.readwrite.hris.example_csv`: Workday-style columns, five regions, leaders,
 managers, reps, sales-ops staff and others, with salaries), this script times the
 whole import the upload page and ``python -m salesops import`` run:
 
@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from salesops.hris import build_import, example_csv, guess_mapping, load_rules, read_table  # noqa: E402
+from salesops.readwrite.hris import build_import, example_csv, guess_mapping, load_rules, read_table  # noqa: E402
 
 __all__ = ["main", "time_import"]
 

@@ -1,11 +1,11 @@
 """Benchmark the model: how long ``evaluate(scenario)`` takes as the org grows.
 
 For synthetic orgs of 100, 1,000, 10,000 and 100,000 reps in 5 regions
-(:func:`salesops.samples.synthetic`), this script times
+(:func:`salesops.model.samples.synthetic`), this script times
 
-* ``salesops.model.evaluate`` with every role centralized and with every role
+* ``salesops.model.evaluation`` with every role centralized and with every role
   localized, and
-* ``salesops.org.build_org(scenario, expand_regions=[])``, the collapsed org
+* ``salesops.model.org.build_org(scenario, expand_regions=[])``, the collapsed org
   graph the designer draws,
 
 and prints Markdown tables of the median and minimum wall time, the ratio of
@@ -38,8 +38,8 @@ from typing import Any, Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from salesops.model import evaluate  # noqa: E402
-from salesops.org import build_org  # noqa: E402
-from salesops.samples import synthetic  # noqa: E402
+from salesops.model.org import build_org  # noqa: E402
+from salesops.model.samples import synthetic  # noqa: E402
 
 __all__ = ["Timing", "time_call", "main"]
 

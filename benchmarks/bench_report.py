@@ -1,7 +1,7 @@
 """Benchmark the report exports: Excel workbook, HTML file and PowerPoint deck.
 
 For the mid-market sample and a 10,000-person org imported from a generated
-HRIS export (:func:`salesops.hris.example_csv`), this script times
+HRIS export (:func:`salesops.readwrite.hris.example_csv`), this script times
 
 * :func:`salesops.report.render_charts` (the six charts through vl-convert),
 * :func:`salesops.report.to_excel`,
@@ -34,12 +34,12 @@ from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from salesops.hris import build_import, example_csv, guess_mapping, read_table  # noqa: E402
+from salesops.readwrite.hris import build_import, example_csv, guess_mapping, read_table  # noqa: E402
 from salesops.model import evaluate  # noqa: E402
 from salesops.report import render_charts, to_excel, to_html, to_pptx  # noqa: E402
-from salesops.samples import load_sample  # noqa: E402
-from salesops.scenario import Scenario  # noqa: E402
-from salesops.whatif import placement_whatifs  # noqa: E402
+from salesops.model.samples import load_sample  # noqa: E402
+from salesops.model.scenario import Scenario  # noqa: E402
+from salesops.model.whatif import placement_whatifs  # noqa: E402
 
 __all__ = ["main", "time_call"]
 

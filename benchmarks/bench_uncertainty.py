@@ -1,4 +1,4 @@
-"""Benchmark the Monte Carlo: draws per second of ``salesops.uncertainty.simulate``.
+"""Benchmark the Monte Carlo: draws per second of ``salesops.model.uncertainty.simulate``.
 
 For the three shipped samples, times ``simulate(scenario, draws, seed=0)`` at
 10,000 and 100,000 draws (median of 3 runs, after one warm-up run), prints a
@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from salesops.samples import load_sample  # noqa: E402
-from salesops.uncertainty import simulate  # noqa: E402
+from salesops.model.samples import load_sample  # noqa: E402
+from salesops.model.uncertainty import simulate  # noqa: E402
 
 SAMPLES = ("startup", "midmarket", "enterprise")
 DRAWS = (10_000, 100_000)

@@ -4,12 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from salesops import charts
-from salesops.compare import headline_table, structural_diff
-from salesops.metrics import METRIC
-from salesops.samples import list_samples, load_sample
+from salesops.insights.compare import headline_table, structural_diff
+from salesops.model.metrics import METRIC
+from salesops.model.samples import list_samples, load_sample
 from salesops.ui import persist, state
 from salesops.ui.boot import ensure_app_navigation
-from salesops.whatif import evaluate_cached
+from salesops.model.whatif import evaluate_cached
 from salesops.ui.text import md
 from salesops.ui.guard import stop_page
 

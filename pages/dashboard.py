@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from salesops import charts
-from salesops.objectives import (
+from salesops.insights.objectives import (
     MAX_ACTUALS_BYTES,
     TIME_PATH_KPIS,
     ActualsRejected,
@@ -24,7 +24,7 @@ from salesops.objectives import (
     projected_series,
     target_sources,
 )
-from salesops.plan_items import KPIS
+from salesops.model.plan_items import KPIS
 from salesops.ui import state
 from salesops.ui.boot import ensure_app_navigation
 from salesops.ui.text import md

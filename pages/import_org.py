@@ -5,12 +5,14 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from salesops import hris, schema
-from salesops.limits import IMPORT_SECONDS, MAX_UPLOAD_BYTES
-from salesops.scenario import ScenarioError
-from salesops.worker import BudgetExceeded, run_bounded
-from salesops.positions import KINDS
-from salesops.roles import load_catalog
+from salesops.readwrite import hris
+
+from salesops.readwrite import schema
+from salesops.model.limits import IMPORT_SECONDS, MAX_UPLOAD_BYTES
+from salesops.model.scenario import ScenarioError
+from salesops.model.worker import BudgetExceeded, run_bounded
+from salesops.model.positions import KINDS
+from salesops.model.roles import load_catalog
 from salesops.ui import persist, state
 from salesops.ui.boot import ensure_app_navigation
 from salesops.ui.text import md

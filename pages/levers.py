@@ -5,13 +5,15 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from salesops import charts, initiatives
-from salesops.format import fmt_months, fmt_pct, fmt_usd
-from salesops.plan_items import PlanItemError
+from salesops import charts
+
+from salesops.model import initiatives
+from salesops.model.format import fmt_months, fmt_pct, fmt_usd
+from salesops.model.plan_items import PlanItemError
 from salesops.ui import state
 from salesops.ui.boot import ensure_app_navigation
 from salesops.ui.widgets import headline_metrics
-from salesops.whatif import evaluate_cached
+from salesops.model.whatif import evaluate_cached
 from salesops.ui.text import md
 
 ensure_app_navigation()
@@ -84,7 +86,7 @@ st.caption(f"Deltas: against the same scenario without any initiative. Initiativ
            "ROI counts the running cost, the projection and payback count both.")
 
 if scenario.initiatives:
-    ranked = initiatives.rank(scenario)
+    ranked = initiatives.rank(scenario, evaluate_cached)
     st.subheader("Ranked by 3-year ROI")
     st.caption("Each initiative's 3-year cost against its 3-year return; bubble size is its ROI, and the dashed "
                "line is break-even.")

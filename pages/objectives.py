@@ -5,7 +5,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from salesops.objectives import (
+from salesops.insights.objectives import (
     ObjectivesRejected,
     charter_flags,
     covering_roles,
@@ -18,7 +18,7 @@ from salesops.objectives import (
     objectives_from_rows,
     with_charter,
 )
-from salesops.plan_items import CHARTER_RELATIONS, FUNCTIONS, KPIS
+from salesops.model.plan_items import CHARTER_RELATIONS, FUNCTIONS, KPIS
 from salesops.ui import state
 from salesops.ui.boot import ensure_app_navigation
 from salesops.ui.text import md

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from salesops import charts
-from salesops.analytics import analyze_scenario
-from salesops.format import fmt_ratio, fmt_usd
+from salesops.insights.analytics import analyze_scenario
+from salesops.model.format import fmt_ratio, fmt_usd
 from salesops.ui import state
 from salesops.ui.boot import ensure_app_navigation
 from salesops.ui.text import md

@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from salesops import charts
-from salesops.format import fmt_usd
-from salesops.org import build_org, org_summary
-from salesops.roles import load_catalog
-from salesops.scenario import Region, RolePlan, ScenarioError
+from salesops.model.format import fmt_usd
+from salesops.model.org import build_org, org_summary
+from salesops.model.roles import load_catalog
+from salesops.model.scenario import Region, RolePlan, ScenarioError
 from salesops.ui import state
 from salesops.ui.widgets import TZ_OFFSET_HELP, placement_control
 from salesops.ui.boot import ensure_app_navigation

@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from salesops import charts
-from salesops.analytics import analyze_scenario
-from salesops.format import fmt_usd
-from salesops.peers import benchmarks, compare, peer_profiles, suggest_profile
+from salesops.insights.analytics import analyze_scenario
+from salesops.model.format import fmt_usd
+from salesops.insights.peers import benchmarks, compare, peer_profiles, suggest_profile
 from salesops.ui import state
 from salesops.ui.boot import ensure_app_navigation
 

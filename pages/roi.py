@@ -3,11 +3,11 @@
 import streamlit as st
 
 from salesops import charts
-from salesops.format import fmt_pct, fmt_ratio, fmt_usd
+from salesops.model.format import fmt_pct, fmt_ratio, fmt_usd
 from salesops.ui import state
 from salesops.ui.widgets import headline_strip, placement_controls
-from salesops.whatif import whatifs_cached
-from salesops.worker import BudgetExceeded
+from salesops.model.whatif import whatifs_cached
+from salesops.model.worker import BudgetExceeded
 from salesops.ui.boot import ensure_app_navigation
 from salesops.ui.text import md
 

@@ -6,14 +6,14 @@ from functools import lru_cache
 import streamlit as st
 
 from salesops import charts
-from salesops.format import fmt_months, fmt_pct, fmt_usd
-from salesops.scenario import Scenario
+from salesops.model.format import fmt_months, fmt_pct, fmt_usd
+from salesops.model.scenario import Scenario
 from salesops.ui import state
 from salesops.ui.boot import ensure_app_navigation
-from salesops.limits import MODEL_SECONDS, MONTE_CARLO_SECONDS
-from salesops.uncertainty import BATCH, is_cached, sensitivity, simulate_cached
-from salesops.whatif import bounded
-from salesops.worker import BudgetExceeded, needs_worker, run_bounded
+from salesops.model.limits import MODEL_SECONDS, MONTE_CARLO_SECONDS
+from salesops.model.uncertainty import BATCH, is_cached, sensitivity, simulate_cached
+from salesops.model.whatif import bounded
+from salesops.model.worker import BudgetExceeded, needs_worker, run_bounded
 from salesops.ui.text import md
 
 ensure_app_navigation()

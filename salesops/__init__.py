@@ -4,7 +4,7 @@ The package holds the domain logic of the app; nothing here imports streamlit
 except :mod:`salesops.ui`.
 """
 
-from salesops.scenario import Assumptions, Region, RolePlan, Scenario, ScenarioError
+from salesops.model.scenario import Assumptions, Region, RolePlan, Scenario, ScenarioError
 from salesops.model import Results, evaluate
 
 __all__ = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from salesops.roles import load_catalog
-from salesops.samples import load_sample
+from salesops.model.roles import load_catalog
+from salesops.model.samples import load_sample
 
 SAMPLE_NAMES = ("startup", "midmarket", "enterprise")
 

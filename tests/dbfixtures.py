@@ -244,7 +244,7 @@ def write_versions(store_or_url: Store | str, shared_id: str, writer: int, saves
         version, name)], ``conflicts``, ``errors`` (repr and traceback of every
         exception other than VersionConflict), ``seconds``.
     """
-    from salesops.samples import load_sample
+    from salesops.model.samples import load_sample
 
     base = load_sample("startup")
     own_store = not isinstance(store_or_url, Store)

@@ -6,9 +6,9 @@ import csv
 import io
 from dataclasses import replace
 
-from salesops.hris import build_import, example_csv, guess_mapping, load_rules, read_table
-from salesops.samples import load_sample, synthetic
-from salesops.scenario import Region, Scenario
+from salesops.readwrite.hris import build_import, example_csv, guess_mapping, load_rules, read_table
+from salesops.model.samples import load_sample, synthetic
+from salesops.model.scenario import Region, Scenario
 
 __all__ = ["CITIES", "hris_csv_with_cities", "import_csv", "shapes"]
 

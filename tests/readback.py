@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from salesops.metrics import METRIC
+from salesops.model.metrics import METRIC
 from salesops.model import Results
-from salesops.scenario import Scenario
+from salesops.model.scenario import Scenario
 
 __all__ = ["Facts", "expected", "read_csv", "read_graphml", "read_html", "read_pptx", "read_xlsx", "screen_text"]
 

@@ -1,4 +1,4 @@
-"""Workspaces, members, share links, audit and working-copy leases (salesops.access), on SQLite and PostgreSQL.
+"""Workspaces, members, share links, audit and working-copy leases (salesops.store.access), on SQLite and PostgreSQL.
 
 Every test taking ``make_store`` runs once per backend (see tests/dbfixtures.py).
 User A (ann@a.example) owns workspace A, user B (bob@b.example) owns workspace B;
@@ -21,7 +21,7 @@ import pytest
 import sqlalchemy as sa
 
 from salesops import store as store_module
-from salesops.access import (
+from salesops.store.access import (
     ACTIONS,
     ANONYMOUS,
     MAX_DETAIL_CHARS,
@@ -35,7 +35,7 @@ from salesops.access import (
     Workspace,
     normalize_email,
 )
-from salesops.samples import load_sample
+from salesops.model.samples import load_sample
 from salesops.store import SCHEMA_VERSION, Store, StoreError, UnknownScenario, VersionConflict
 from tests.dbfixtures import db_url, make_store, sqlite_url  # noqa: F401  (fixtures)
 
@@ -566,13 +566,15 @@ class _Made:
 
 
 def _schema_1_module_from_git() -> Any:
-    """``salesops/store.py`` of the last schema-1 commit, imported as its own module; skip without git."""
+    """``salesops/store/`` of the last schema-1 commit, imported as its own module; skip without git."""
     try:
         text = subprocess.run(["git", "show", f"{LAST_SCHEMA_1_COMMIT}:salesops/store.py"], cwd=REPO,
                               capture_output=True, text=True, check=True, timeout=60).stdout
     except (OSError, subprocess.SubprocessError) as exc:
         pytest.skip(f"the schema-1 store is not in this checkout's git history: {exc}")
     assert "SCHEMA_VERSION = 1\n" in text
+    # Its own imports, as the package is laid out now (salesops.scenario became salesops.model.scenario).
+    text = text.replace("from salesops.scenario import", "from salesops.model.scenario import")
     name = "salesops_store_schema_1"
     spec = importlib.util.spec_from_loader(name, loader=None)
     module = importlib.util.module_from_spec(spec)

@@ -12,14 +12,14 @@ from dataclasses import replace
 import pytest
 
 from salesops import charts
-from salesops.analytics import JUDGED_RULES, VERDICTS, HealthFlag, Verdict, analyze, cost_defaults, health_rules, judge
+from salesops.insights.analytics import JUDGED_RULES, VERDICTS, HealthFlag, Verdict, analyze, cost_defaults, health_rules, judge
 from salesops.model import evaluate
-from salesops.org import build_org, spans_of_control
-from salesops.paths import DATA_DIR
-from salesops.positions import Position
-from salesops.roles import load_catalog
-from salesops.samples import load_sample
-from salesops.scenario import Region, RolePlan, Scenario
+from salesops.model.org import build_org, spans_of_control
+from salesops.model.paths import DATA_DIR
+from salesops.model.positions import Position
+from salesops.model.roles import load_catalog
+from salesops.model.samples import load_sample
+from salesops.model.scenario import Region, RolePlan, Scenario
 
 REP_COST = 180_000 * 1.2  # AE OTE $180K mid-market (ryanconsulting.ai) x 1.2 loading
 MANAGER_COST = 225_000 * 1.2

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from salesops.metrics import METRIC
+from salesops.model.metrics import METRIC
 from salesops.ui.text import plain
 from salesops.model import evaluate
-from salesops.samples import load_sample
+from salesops.model.samples import load_sample
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 PAGES = ("pages/home.py", "pages/import_org.py", "pages/org_designer.py", "pages/roi.py",
@@ -176,7 +176,7 @@ def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
 
 
 def test_import_page_good_file_becomes_the_working_scenario():
-    from salesops import hris
+    from salesops.readwrite import hris
 
     at = _goto(_app(), "pages/roi.py")
     roi_before = _metric(at, "ROI")

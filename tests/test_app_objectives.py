@@ -8,9 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from salesops.model import evaluate
-from salesops.objectives import charter_flags, format_kpi, kpi_values, with_charter
-from salesops.plan_items import KPIS, Actual, Objective
-from salesops.samples import load_sample
+from salesops.insights.objectives import charter_flags, format_kpi, kpi_values, with_charter
+from salesops.model.plan_items import KPIS, Actual, Objective
+from salesops.model.samples import load_sample
 from salesops.ui.text import plain
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")

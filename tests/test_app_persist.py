@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from salesops.metrics import METRIC
+from salesops.model.metrics import METRIC
 from salesops.model import evaluate
-from salesops.samples import load_sample
-from salesops.share import encode
+from salesops.model.samples import load_sample
+from salesops.readwrite.share import encode
 from salesops.store import Store, StoreUnavailable
 from salesops.ui.text import plain
 from tests.apptest_support import app, warm_server  # noqa: F401  (autouse: temp database, warm server)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from salesops.format import fmt_pct
-from salesops.samples import load_sample
-from salesops.uncertainty import simulate
+from salesops.model.format import fmt_pct
+from salesops.model.samples import load_sample
+from salesops.model.uncertainty import simulate
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 PAGE = "pages/uncertainty.py"

@@ -235,7 +235,7 @@ def test_a_signed_out_visitor_of_a_hosted_app_cannot_change_anything(monkeypatch
     """Hosted mode, nobody signed in: every edit control is off and a forced edit changes nothing."""
     from streamlit.testing.v1 import AppTest
 
-    from salesops.samples import load_sample
+    from salesops.model.samples import load_sample
 
     monkeypatch.setenv("SALESOPS_MODE", "hosted")
     at = AppTest.from_file(APP, default_timeout=60)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from salesops.metrics import METRIC
+from salesops.model.metrics import METRIC
 from salesops.model import evaluate
-from salesops.samples import load_sample
+from salesops.model.samples import load_sample
 from tests.browser import (
     chromium,
     ROOT,

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from salesops.metrics import METRIC
+from salesops.model.metrics import METRIC
 from salesops.model import evaluate
-from salesops.samples import load_sample
-from salesops.scenario import Scenario
+from salesops.model.samples import load_sample
+from salesops.model.scenario import Scenario
 from tests.browser import (
     chromium,
     IDLE,

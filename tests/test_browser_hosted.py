@@ -4,7 +4,7 @@ One app server in hosted mode (an ``[auth]`` section pointing at oidc-provider-m
 on loopback, tests/oidc.py) on a temporary SQLite database serves the whole
 module. Alice and Bob sign in through the provider's form in browser contexts of
 their own; Alice's workspace, scenario (two versions) and share link are made
-through :class:`~salesops.access.Access` on the same database file, and
+through :class:`~salesops.store.access.Access` on the same database file, and
 everything else is done and checked through the pages:
 
 - Alice's Saved scenarios page lists her scenario;
@@ -27,10 +27,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from salesops.access import Access
-from salesops.metrics import METRIC
+from salesops.store.access import Access
+from salesops.model.metrics import METRIC
 from salesops.model import evaluate
-from salesops.samples import load_sample
+from salesops.model.samples import load_sample
 from salesops.store import Store
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, app_server, free_port, require_browser, wait_for_metric, wait_idle
 from tests.oidc import hosted_secrets, oidc_provider

@@ -16,10 +16,10 @@ import zipfile
 
 import pytest
 
-from salesops.metrics import METRIC
+from salesops.model.metrics import METRIC
 from salesops.model import evaluate
-from salesops.samples import load_sample
-from salesops.share import encode
+from salesops.model.samples import load_sample
+from salesops.readwrite.share import encode
 from salesops.store import Store
 from tests.browser import chromium, app_server, require_browser, wait_for_metric, wait_idle
 from tests.test_hostile_inputs import HOSTILE_NAMES, _hostile_scenario

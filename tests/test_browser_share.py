@@ -13,9 +13,9 @@ from contextlib import ExitStack
 
 import pytest
 
-from salesops.metrics import METRIC
+from salesops.model.metrics import METRIC
 from salesops.model import evaluate
-from salesops.samples import load_sample
+from salesops.model.samples import load_sample
 from tests.browser import chromium, app_server, require_browser, wait_for_metric, wait_idle
 from tests.dbfixtures import fresh_postgres_schema, postgres_url_or_skip
 

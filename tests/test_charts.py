@@ -6,9 +6,9 @@ import pytest
 
 from salesops import charts
 from salesops.model import evaluate
-from salesops.org import build_org
-from salesops.samples import load_sample
-from salesops.whatif import placement_whatifs
+from salesops.model.org import build_org
+from salesops.model.samples import load_sample
+from salesops.model.whatif import placement_whatifs
 
 
 def _datasets(spec: dict) -> list[list[dict]]:
@@ -90,8 +90,8 @@ def test_whatifs_match_evaluating_the_switched_scenario():
 
 
 def test_peer_chart_colours_the_health_verdict_of_org_analytics():
-    from salesops.analytics import analyze
-    from salesops.peers import compare
+    from salesops.insights.analytics import analyze
+    from salesops.insights.peers import compare
 
     scenario = load_sample("midmarket")
     res = evaluate(scenario)

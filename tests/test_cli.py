@@ -13,8 +13,8 @@ import pytest
 
 from salesops.cli import main
 from salesops.model import evaluate
-from salesops.samples import list_samples, load_sample, synthetic
-from salesops.scenario import Scenario
+from salesops.model.samples import list_samples, load_sample, synthetic
+from salesops.model.scenario import Scenario
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = ("startup", "midmarket", "enterprise")
@@ -299,7 +299,7 @@ def test_out_naming_the_input_file_is_refused_and_the_input_survives(capsys, tmp
     if command == "export":
         path.write_text(load_sample("startup").to_json(), encoding="utf-8")
     else:
-        from salesops.hris import example_csv
+        from salesops.readwrite.hris import example_csv
 
         path.write_text(example_csv(30), encoding="utf-8")
     before = path.read_bytes()

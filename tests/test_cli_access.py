@@ -12,9 +12,9 @@ import re
 
 import pytest
 
-from salesops.access import Access
+from salesops.store.access import Access
 from salesops.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, main
-from salesops.samples import load_sample
+from salesops.model.samples import load_sample
 from salesops.store import Store
 from tests.dbfixtures import db_url  # noqa: F401  (fixture)
 from tests.test_access import dump

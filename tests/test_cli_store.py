@@ -13,8 +13,8 @@ import pytest
 
 from salesops.cli import COMPARE_METRICS, EXIT_DATA, EXIT_OK, EXIT_USAGE, main
 from salesops.model import evaluate
-from salesops.samples import load_sample
-from salesops.scenario import Scenario
+from salesops.model.samples import load_sample
+from salesops.model.scenario import Scenario
 from salesops.store import Store
 from tests.dbfixtures import sqlite_url
 

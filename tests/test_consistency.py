@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from salesops.metrics import COMPARE, HEADLINE, METRIC
+from salesops.model.metrics import COMPARE, HEADLINE, METRIC
 from salesops.model import evaluate
 from salesops.report import to_excel
-from salesops.samples import load_sample
+from salesops.model.samples import load_sample
 from salesops.ui.downloads import data_file
 from tests.apptest_support import warm_server  # noqa: F401  (autouse: temp database, warm server)
 from tests.orgfiles import hris_csv_with_cities, import_csv

@@ -1,4 +1,4 @@
-"""Exporting an org (salesops.export): CSV safe for spreadsheets, GraphML, exact re-import."""
+"""Exporting an org (salesops.readwrite.export): CSV safe for spreadsheets, GraphML, exact re-import."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from dataclasses import replace
 import networkx as nx
 import pytest
 
-from salesops.export import CSV_COLUMNS, export_rows, neutralize, to_csv, to_graphml
-from salesops.hris import build_import, example_csv, guess_mapping, load_rules, read_table
+from salesops.readwrite.export import CSV_COLUMNS, export_rows, neutralize, to_csv, to_graphml
+from salesops.readwrite.hris import build_import, example_csv, guess_mapping, load_rules, read_table
 from salesops.model import evaluate
-from salesops.positions import Position
-from salesops.samples import load_sample, synthetic
-from salesops.scenario import Scenario
+from salesops.model.positions import Position
+from salesops.model.samples import load_sample, synthetic
+from salesops.model.scenario import Scenario
 
 SAMPLES = ("startup", "midmarket", "enterprise")
 PLACEMENTS = ("centralized", "localized", "hybrid")

@@ -19,7 +19,7 @@ import pytest
 from salesops.model import evaluate
 from salesops.report import render_charts, to_excel, to_html, to_pptx
 from salesops.ui.downloads import PACK, build_pack, data_file
-from salesops.whatif import placement_whatifs
+from salesops.model.whatif import placement_whatifs
 from tests.orgfiles import shapes
 from tests.readback import expected, read_csv, read_graphml, read_html, read_pptx, read_xlsx
 

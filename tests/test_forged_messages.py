@@ -36,9 +36,9 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from salesops.metrics import METRIC
+from salesops.model.metrics import METRIC
 from salesops.model import evaluate
-from salesops.samples import list_samples, load_sample
+from salesops.model.samples import list_samples, load_sample
 from salesops.store import Store
 from tests.browser import app_server
 

@@ -1,6 +1,6 @@
 """Undo, redo and the change shown under each headline.
 
-The pure :class:`salesops.history.History` is checked against a plain list
+The pure :class:`salesops.model.history.History` is checked against a plain list
 model over random sequences of edits, undos and redos (hypothesis); the app is
 then driven through the same kind of sequences (AppTest) and the change shown
 under ROI and cost must equal the difference between the figures before and
@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from salesops.history import History
-from salesops.metrics import METRIC
+from salesops.model.history import History
+from salesops.model.metrics import METRIC
 from salesops.model import evaluate
-from salesops.samples import load_sample
+from salesops.model.samples import load_sample
 from salesops.ui.text import plain
 from tests.apptest_support import warm_server  # noqa: F401  (autouse: temp database, warm server)
 

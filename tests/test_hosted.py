@@ -13,8 +13,8 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from salesops.access import Access
-from salesops.samples import load_sample
+from salesops.store.access import Access
+from salesops.model.samples import load_sample
 from salesops.store import Store
 from salesops.ui.text import plain
 from tests.apptest_support import warm_server  # noqa: F401  (autouse: temp database, warm server)

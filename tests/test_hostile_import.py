@@ -1,5 +1,5 @@
 """Hostile imports: every file is refused with a message naming the limit it hit, or read correctly,
-within a stated time and memory (salesops.hris, limits in salesops.limits).
+within a stated time and memory (salesops.readwrite.hris, limits in salesops.model.limits).
 
 The hostile files are generated here (nothing large is committed): the workbooks of the issue
 (a 460 KB XLSX whose one shared string expands to 450 MB, an 824 KB one with 20 million shared
@@ -41,8 +41,10 @@ import pandas as pd
 import pytest
 import re2
 
-from salesops import hris, limits
-from salesops.hris import (
+from salesops.readwrite import hris
+
+from salesops.model import limits
+from salesops.readwrite.hris import (
     ImportRejected,
     Rule,
     RuleError,
@@ -73,7 +75,7 @@ import json, resource, sys, time
 def rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 import openpyxl, pandas, pyarrow, re2
-from salesops import hris
+from salesops.readwrite import hris
 path, mode = sys.argv[1], sys.argv[2]
 data = open(path, "rb").read()
 base = rss_mb()

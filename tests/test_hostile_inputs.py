@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from salesops import limits
-from salesops.samples import load_sample
-from salesops.schema import load_scenario_file
-from salesops.scenario import Scenario, ScenarioError
-from salesops.share import ShareError, decode, encode
+from salesops.model import limits
+from salesops.model.samples import load_sample
+from salesops.readwrite.schema import load_scenario_file
+from salesops.model.scenario import Scenario, ScenarioError
+from salesops.readwrite.share import ShareError, decode, encode
 from salesops.ui.text import md, plain
 from tests.apptest_support import warm_server  # noqa: F401  (autouse: temp database, warm server)
 

@@ -1,4 +1,4 @@
-"""Importing an HRIS export (salesops.hris) and the ``import`` / ``export`` commands."""
+"""Importing an HRIS export (salesops.readwrite.hris) and the ``import`` / ``export`` commands."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salesops.metrics import METRIC
-from salesops import hris
+from salesops.model.metrics import METRIC
+from salesops.readwrite import hris
 from salesops.cli import main
-from salesops.export import to_csv
-from salesops.hris import (
+from salesops.readwrite.export import to_csv
+from salesops.readwrite.hris import (
     FIELDS,
     ImportProblem,
     ImportRejected,
@@ -34,10 +34,10 @@ from salesops.hris import (
     read_table,
 )
 from salesops.model import evaluate
-from salesops.org import OPS_HEAD_ID, build_org, org_summary
-from salesops.roles import load_catalog
-from salesops.samples import load_sample
-from salesops.scenario import Scenario
+from salesops.model.org import OPS_HEAD_ID, build_org, org_summary
+from salesops.model.roles import load_catalog
+from salesops.model.samples import load_sample
+from salesops.model.scenario import Scenario
 
 CORPUS = Path(__file__).resolve().parent / "import_corpus"
 MANIFEST: dict[str, dict] = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
@@ -368,8 +368,8 @@ def test_classification(title, expected):
 
 
 def test_heads_of_sales_ops_are_recognised_by_the_org_chart():
-    from salesops.org import _is_ops_title
-    from salesops.positions import Position
+    from salesops.model.org import _is_ops_title
+    from salesops.model.positions import Position
 
     for title in ("VP Sales Operations", "Director, Revenue Operations", "Head of Sales Ops"):
         assert _is_ops_title(Position("x", "X", "leader", title=title))

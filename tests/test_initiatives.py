@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from salesops import initiatives
+from salesops.model import initiatives
 from salesops.model import evaluate
-from salesops.plan_items import Initiative, PlanItemError
-from salesops.samples import load_sample
+from salesops.model.plan_items import Initiative, PlanItemError
+from salesops.model.samples import load_sample
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_effects_start_in_their_start_month(base):
 def test_rank_orders_by_roi_and_measures_each_alone(base):
     cheap = Initiative("cheap", "Cheap and good", one_off_cost_usd=10_000, hours_saved_per_rep_week=0.5)
     dear = Initiative("dear", "Dear and small", one_off_cost_usd=500_000, hours_saved_per_rep_week=0.1)
-    table = initiatives.rank(_with(base, dear, cheap))
+    table = initiatives.rank(_with(base, dear, cheap), evaluate)
     assert list(table["id"]) == ["cheap", "dear"]
     row = table.iloc[0]
     # measured against the scenario's other included initiative (dear stays on in both)

@@ -15,7 +15,7 @@ from salesops.model import (
     overlap_hours,
     ramp_capacity,
 )
-from salesops.scenario import PLACEMENTS, Assumptions, Region, RolePlan, Scenario
+from salesops.model.scenario import PLACEMENTS, Assumptions, Region, RolePlan, Scenario
 from tests.checks import assert_all_finite
 
 
@@ -138,7 +138,7 @@ def test_auto_sizing_meets_service_target(sample):
 # --------------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["midmarket", "enterprise"])
 def test_central_pool_needs_no_more_fte_than_local_teams(name):
-    from salesops.samples import load_sample
+    from salesops.model.samples import load_sample
 
     s = load_sample(name)
     central = {r.role_id: r.fte for r in evaluate(s.with_placement("all", "centralized")).roles}

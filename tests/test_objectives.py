@@ -1,4 +1,4 @@
-"""The charter, its flags, KPIs against targets, and actuals (salesops.objectives)."""
+"""The charter, its flags, KPIs against targets, and actuals (salesops.insights.objectives)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from salesops import charts
 from salesops.model import evaluate
-from salesops.objectives import (
+from salesops.insights.objectives import (
     MAX_PROBLEMS,
     TIME_PATH_KPIS,
     ActualsRejected,
@@ -34,10 +34,10 @@ from salesops.objectives import (
     target_sources,
     with_charter,
 )
-from salesops.plan_items import FUNCTIONS, KPIS, Actual, Objective, PlanItemError
-from salesops.roles import load_catalog
-from salesops.samples import load_sample
-from salesops.scenario import RolePlan, Scenario
+from salesops.model.plan_items import FUNCTIONS, KPIS, Actual, Objective, PlanItemError
+from salesops.model.roles import load_catalog
+from salesops.model.samples import load_sample
+from salesops.model.scenario import RolePlan, Scenario
 
 KPI_LIST = ", ".join(KPIS)
 

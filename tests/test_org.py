@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 from salesops.model import evaluate
-from salesops.org import (
+from salesops.model.org import (
     OrgValidationError,
     Position,
     build_org,
@@ -19,7 +19,7 @@ from salesops.org import (
     tree_layout,
     validate_positions,
 )
-from salesops.scenario import Region, Scenario
+from salesops.model.scenario import Region, Scenario
 
 
 def P(pid, manager=None, kind="rep"):

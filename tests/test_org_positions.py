@@ -6,10 +6,10 @@ import networkx as nx
 import pytest
 
 from salesops.model import evaluate
-from salesops.org import build_org
-from salesops.positions import Position
-from salesops.roles import load_catalog
-from salesops.scenario import Region, RolePlan, Scenario, ScenarioError
+from salesops.model.org import build_org
+from salesops.model.positions import Position
+from salesops.model.roles import load_catalog
+from salesops.model.scenario import Region, RolePlan, Scenario, ScenarioError
 
 
 def _org() -> Scenario:

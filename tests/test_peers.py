@@ -1,7 +1,7 @@
 """Peers: published figures with their sources, peer profiles, compare() and suggest_profile().
 
 Also the health column of compare(), which must give Org analytics' verdict on
-every metric the two pages share (one rule, salesops.analytics.judge).
+every metric the two pages share (one rule, salesops.insights.analytics.judge).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import math
 import pytest
 
 from salesops import charts
-from salesops.analytics import analyze, judge
+from salesops.insights.analytics import analyze, judge
 from salesops.model import evaluate
-from salesops.peers import (
+from salesops.insights.peers import (
     COMPARE_COLUMNS,
     FIRMNESS,
     HEALTH_STATUSES,
@@ -27,7 +27,7 @@ from salesops.peers import (
     profile,
     suggest_profile,
 )
-from salesops.samples import load_sample, synthetic
+from salesops.model.samples import load_sample, synthetic
 from tests.apptest_support import app, goto, warm_server  # noqa: F401  (autouse: temp database, warm server)
 
 PROFILES = ("startup", "midmarket", "enterprise")

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from salesops.model import evaluate
-from salesops.org import build_org
-from salesops.roles import load_catalog
-from salesops.scenario import PLACEMENTS, SIZINGS, Assumptions, Region, RolePlan, Scenario, assumption_info
+from salesops.model.org import build_org
+from salesops.model.roles import load_catalog
+from salesops.model.scenario import PLACEMENTS, SIZINGS, Assumptions, Region, RolePlan, Scenario, assumption_info
 from tests.checks import assert_all_finite
 
 CATALOG = load_catalog()

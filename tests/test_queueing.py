@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from salesops.queueing import erlang_b, erlang_c, mean_wait, servers_for_target, service_level
+from salesops.model.queueing import erlang_b, erlang_c, mean_wait, servers_for_target, service_level
 
 
 # --------------------------------------------------------------------------

@@ -16,10 +16,10 @@ import pytest
 from pptx import Presentation
 from pptx.util import Inches
 
-from salesops.export import CSV_COLUMNS, export_rows
-from salesops.format import fmt_months, fmt_pct, fmt_usd
-from salesops.hris import build_import, example_csv, guess_mapping, read_table
-from salesops.metrics import HEADLINE
+from salesops.readwrite.export import CSV_COLUMNS, export_rows
+from salesops.model.format import fmt_months, fmt_pct, fmt_usd
+from salesops.readwrite.hris import build_import, example_csv, guess_mapping, read_table
+from salesops.model.metrics import HEADLINE
 from salesops.model import evaluate
 from salesops.report import (
     CHART_NAMES,
@@ -33,10 +33,10 @@ from salesops.report import (
     to_html,
     to_pptx,
 )
-from salesops.roles import load_catalog
-from salesops.samples import load_sample
-from salesops.scenario import Region, RolePlan, Scenario, ScenarioError, assumption_info
-from salesops.whatif import placement_whatifs
+from salesops.model.roles import load_catalog
+from salesops.model.samples import load_sample
+from salesops.model.scenario import Region, RolePlan, Scenario, ScenarioError, assumption_info
+from salesops.model.whatif import placement_whatifs
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SHEETS = ["Summary", "Assumptions", "Regions", "Roles", "Service", "Projection", "What-if", "Org"]

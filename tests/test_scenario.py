@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from salesops.samples import load_sample
-from salesops.scenario import (
+from salesops.model.samples import load_sample
+from salesops.model.scenario import (
     PLACEMENTS,
     Assumptions,
     Region,
@@ -71,7 +71,7 @@ def test_to_dict_carries_schema_and_version(sample):
 
 
 def test_version_1_documents_still_read():
-    from salesops.samples import load_sample
+    from salesops.model.samples import load_sample
 
     doc = load_sample("midmarket").to_dict()
     doc["version"] = 1

@@ -13,12 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from salesops import limits
-from salesops.hris import build_import, example_csv, guess_mapping, read_table
-from salesops.positions import KINDS, Position
-from salesops.roles import RELATIONS, RoleSpec
-from salesops.samples import load_sample
-from salesops.scenario import (
+from salesops.model import limits
+from salesops.readwrite.hris import build_import, example_csv, guess_mapping, read_table
+from salesops.model.positions import KINDS, Position
+from salesops.model.roles import RELATIONS, RoleSpec
+from salesops.model.samples import load_sample
+from salesops.model.scenario import (
     MAX_RAMP_MONTHS,
     MAX_REPS_PER_REGION,
     PLACEMENTS,
@@ -30,7 +30,7 @@ from salesops.scenario import (
     Scenario,
     ScenarioError,
 )
-from salesops.schema import (
+from salesops.readwrite.schema import (
     MAX_LISTED_PROBLEMS,
     SCHEMA_PATH,
     SchemaViolation,
@@ -82,7 +82,7 @@ def test_schema_mirrors_the_code_constants():
     assert set(DEFS["position"]["properties"]) == {f.name for f in fields(Position)}
     region = DEFS["region"]["properties"]
     assert region["reps"]["maximum"] == region["managers"]["maximum"] == MAX_REPS_PER_REGION
-    # Every bound of salesops.limits, in the schema too.
+    # Every bound of salesops.model.limits, in the schema too.
     assert props["regions"]["maxItems"] == limits.MAX_REGIONS
     assert props["roles"]["maxItems"] == limits.MAX_ROLES
     assert props["positions"]["maxItems"] == limits.MAX_POSITIONS

@@ -15,9 +15,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from salesops import hris, store as store_module
-from salesops.samples import list_samples, load_sample
-from salesops.scenario import Scenario
+from salesops import store as store_module
+
+from salesops.readwrite import hris
+from salesops.model.samples import list_samples, load_sample
+from salesops.model.scenario import Scenario
 from salesops.store import (
     DEFAULT_URL,
     SCHEMA_VERSION,
@@ -549,7 +551,7 @@ def _locked_error() -> Exception:
 
 
 def test_recent_versions_lists_every_scenario_newest_first(make_store):
-    from salesops.samples import load_sample
+    from salesops.model.samples import load_sample
 
     store = make_store()
     a = store.create(load_sample("startup"), name="A")

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from salesops.samples import load_sample
+from salesops.model.samples import load_sample
 from salesops.store import Store
 from tests.dbfixtures import (  # noqa: F401  (fixtures)
     db_url,

@@ -37,9 +37,9 @@ from typing import Iterator
 import pytest
 import sqlalchemy as sa
 
-from salesops import hris
-from salesops.samples import load_sample
-from salesops.scenario import Scenario
+from salesops.readwrite import hris
+from salesops.model.samples import load_sample
+from salesops.model.scenario import Scenario
 from salesops.store import FILE_GONE, ReadOnlyStore, Store, StoreError, StoreUnavailable
 from tests.dbfixtures import (
     cap_sqlite_pages,

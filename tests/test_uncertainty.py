@@ -1,4 +1,4 @@
-"""Monte Carlo and tornado (salesops.uncertainty): the fast model is the same model."""
+"""Monte Carlo and tornado (salesops.model.uncertainty): the fast model is the same model."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pytest
 
 from salesops import charts
 from salesops.cli import main
-from salesops.initiatives import catalog
+from salesops.model.initiatives import catalog
 from salesops.model import evaluate
-from salesops.samples import load_sample
-from salesops.uncertainty import SENSITIVITY_COLUMNS, ranges, sensitivity, simulate
+from salesops.model.samples import load_sample
+from salesops.model.uncertainty import SENSITIVITY_COLUMNS, ranges, sensitivity, simulate
 
 SAMPLES = ("startup", "midmarket", "enterprise")
 REL = 1e-9

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from salesops.model import evaluate
-from salesops.roles import load_catalog
-from salesops.samples import load_sample, synthetic
-from salesops.scenario import Region, RolePlan, Scenario
-from salesops.whatif import bounded, placement_whatifs
-from salesops.worker import BudgetExceeded, needs_worker, run_bounded, work_units
+from salesops.model.roles import load_catalog
+from salesops.model.samples import load_sample, synthetic
+from salesops.model.scenario import Region, RolePlan, Scenario
+from salesops.model.whatif import bounded, placement_whatifs
+from salesops.model.worker import BudgetExceeded, needs_worker, run_bounded, work_units
 from tests import worker_jobs
 
 

@@ -26,11 +26,13 @@ from typing import Callable
 
 import streamlit as st
 
-from salesops import export, report
+from salesops import report
+
+from salesops.readwrite import export
 from salesops.model import Results
-from salesops.limits import PACK_SECONDS
-from salesops.scenario import Scenario
-from salesops.worker import BudgetExceeded, needs_worker, run_bounded
+from salesops.model.limits import PACK_SECONDS
+from salesops.model.scenario import Scenario
+from salesops.model.worker import BudgetExceeded, needs_worker, run_bounded
 from salesops.ui.text import md
 
 __all__ = ["PACK", "Pack", "build_pack", "data_file", "render"]
@@ -99,7 +101,7 @@ def build_pack(scenario: Scenario, results: Results,
     builder fails is left out, with its reason in :attr:`Pack.errors`; the other
     files are still built.
     """
-    from salesops.whatif import placement_whatifs  # noqa: PLC0415 (evaluates every alternative placement)
+    from salesops.model.whatif import placement_whatifs  # noqa: PLC0415 (evaluates every alternative placement)
 
     pack = Pack(scenario, people=people)
     try:

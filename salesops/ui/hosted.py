@@ -3,7 +3,7 @@
 In hosted mode (:func:`salesops.ui.auth.mode`) the app never talks to the
 :class:`~salesops.store.Store` directly on a user's behalf: :class:`ScopedStore`
 has the store's reading and saving methods, routed through
-:class:`~salesops.access.Access` with the signed-in user as the actor and the
+:class:`~salesops.store.access.Access` with the signed-in user as the actor and the
 workspace chosen in the sidebar. Every page and panel that lists, opens,
 compares or saves scenarios therefore sees only what that user may see; a
 visitor who has not signed in sees nothing saved at all.
@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from salesops.access import Access, PermissionDenied
-from salesops.scenario import Scenario
+from salesops.store.access import Access, PermissionDenied
+from salesops.model.scenario import Scenario
 from salesops.store import SavedVersion, ScenarioInfo, Store, VersionInfo
 from salesops.ui import auth
 from salesops.ui.text import md

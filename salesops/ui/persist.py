@@ -7,7 +7,7 @@ URL parameters, all validated as untrusted input:
 - ``?s=<scenario id>&v=<version>``: a saved version, opened read-only until the
   viewer makes an editable copy. Ids are random (96 bits), so they cannot be guessed.
 - ``?z=<token>``: a small scenario carried in the link itself, for use without a
-  database (:mod:`salesops.share`).
+  database (:mod:`salesops.readwrite.share`).
 
 A bad or unknown parameter gives a clear message and the default scenario,
 never a traceback. When the database cannot be reached the app keeps working;
@@ -35,8 +35,8 @@ from typing import Any
 
 import streamlit as st
 
-from salesops import share
-from salesops.access import Access, DraftInUse, LinkUnavailable, PermissionDenied
+from salesops.readwrite import share
+from salesops.store.access import Access, DraftInUse, LinkUnavailable, PermissionDenied
 from salesops.store import (
     DEFAULT_URL,
     Store,

@@ -1,7 +1,7 @@
 """The working scenario in ``st.session_state``, with undo and redo.
 
-The session holds one :class:`~salesops.history.History` of immutable
-:class:`~salesops.scenario.Scenario` values. Because Scenarios are immutable, a
+The session holds one :class:`~salesops.model.history.History` of immutable
+:class:`~salesops.model.scenario.Scenario` values. Because Scenarios are immutable, a
 stack entry can never change under the user's feet. The history also knows the
 scenario before the last action (edit, Undo or Redo) and the baseline the user
 started from, so the change under each headline figure says what it is against.
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from salesops.history import History
+from salesops.model.history import History
 from salesops.model import Results
-from salesops.samples import load_sample
-from salesops.scenario import Scenario
-from salesops.whatif import evaluate_cached
+from salesops.model.samples import load_sample
+from salesops.model.scenario import Scenario
+from salesops.model.whatif import evaluate_cached
 
 __all__ = [
     "DEFAULT_SAMPLE",

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from salesops.metrics import HEADLINE, delta
+from salesops.model.metrics import HEADLINE, delta
 from salesops.model import Results
-from salesops.scenario import PLACEMENTS, Scenario
+from salesops.model.scenario import PLACEMENTS, Scenario
 from salesops.ui import state
-from salesops.whatif import evaluate_cached
+from salesops.model.whatif import evaluate_cached
 from salesops.ui.text import md
 
 __all__ = ["TZ_GAP_HELP", "TZ_OFFSET_HELP", "PLACEMENT_LABELS", "headline_metrics", "headline_strip", "placement_control", "placement_controls", "placement_key"]
@@ -57,7 +57,7 @@ def placement_controls(scenario: Scenario, columns: int = 3) -> None:
 
 
 def headline_metrics(res: Results, before: Results | None = None, against: str | None = None) -> None:
-    """The four headline metrics (:data:`salesops.metrics.HEADLINE`), each with its change from ``before``.
+    """The four headline metrics (:data:`salesops.model.metrics.HEADLINE`), each with its change from ``before``.
 
     ``against`` says what the change is measured against; it is shown under the strip.
     """

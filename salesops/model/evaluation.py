@@ -1,0 +1,584 @@
+"""The model: Scenario -> Results. Pure, deterministic and fast.
+
+For every sales-ops role the placement decides which teams exist (one pooled
+team at HQ, one embedded team per region, or a hub plus embedded spokes). Each
+team is an M/M/c queue (:mod:`salesops.model.queueing`). The service a region's reps
+receive, net of time-zone delay, local-knowledge loss and coordination overhead,
+gives back rep hours; reclaimed hours raise the selling-time share, which raises
+productivity per rep with diminishing returns. Every equation is written out in
+``docs/MODEL.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from typing import Any
+
+import pandas as pd
+
+from salesops.model.queueing import erlang_c, servers_for_target
+from salesops.model.scenario import Assumptions, Region, RolePlan, Scenario, tz_gap_hours
+
+__all__ = [
+    "ProjectionMonth",
+    "RegionResult",
+    "Results",
+    "RoleResult",
+    "ServiceResult",
+    "TeamResult",
+    "evaluate",
+    "coordination_overhead",
+    "gap_to_hq",
+    "centralized_effectiveness",
+    "handoff_delay_hours",
+    "overlap_hours",
+    "ramp_capacity",
+]
+
+CENTRAL = "central"
+
+
+# --------------------------------------------------------------------------
+# Result records
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TeamResult:
+    """One team of a role: the central pool or the team embedded in a region."""
+
+    role_id: str
+    team: str  # "central" or a region id
+    location_region: str
+    fte: float
+    servers: int
+    demand_per_week: float
+    capacity_per_week: float
+    utilization: float
+    served_share: float
+    wait_hours: float
+    service_hours: float
+    coordination_overhead: float
+    cost_usd_per_year: float
+    overloaded: bool
+
+
+@dataclass(frozen=True)
+class ServiceResult:
+    """What one region receives from one team of one role."""
+
+    role_id: str
+    region_id: str
+    team: str
+    demand_per_week: float
+    served_share: float
+    response_hours: float
+    handoff_delay_hours: float
+    effectiveness: float
+    value_factor: float
+    hours_saved_per_rep_week: float
+
+
+@dataclass(frozen=True)
+class RoleResult:
+    role_id: str
+    name: str
+    category: str
+    relation: str
+    placement: str
+    sizing: str
+    fte_central: float
+    fte_local: float
+    fte: float
+    cost_usd_per_year: float
+    mean_response_hours: float
+    hours_saved_per_rep_week: float
+    overloaded: bool
+
+
+@dataclass(frozen=True)
+class RegionResult:
+    region_id: str
+    name: str
+    reps: int
+    managers: int
+    tz_gap_hours: float
+    reclaimed_hours_per_rep_week: float
+    selling_time_share: float
+    productivity_per_rep_usd: float
+    baseline_productivity_per_rep_usd: float
+    revenue_usd: float
+    baseline_revenue_usd: float
+    embedded_ops_fte: float
+
+
+@dataclass(frozen=True)
+class ProjectionMonth:
+    month: int
+    reps: int
+    rep_capacity: float
+    ops_benefit: float
+    revenue_usd: float
+    baseline_revenue_usd: float
+    gross_margin_uplift_usd: float
+    sales_ops_cost_usd: float
+    cumulative_net_usd: float
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything the pages and the command line show, derived from one Scenario."""
+
+    scenario_name: str
+    reps: int
+    managers: int
+    revenue_usd: float
+    baseline_revenue_usd: float
+    productivity_per_rep_usd: float
+    baseline_productivity_per_rep_usd: float
+    selling_time_share: float
+    baseline_selling_time_share: float
+    sales_ops_fte: float
+    sales_ops_cost_usd: float
+    gross_margin_uplift_usd: float
+    roi: float
+    roi_3yr: float
+    payback_months: float | None
+    reps_per_ops_fte: float | None
+    ops_cost_per_rep_usd: float
+    regions: tuple[RegionResult, ...]
+    roles: tuple[RoleResult, ...]
+    teams: tuple[TeamResult, ...]
+    services: tuple[ServiceResult, ...]
+    projection: tuple[ProjectionMonth, ...]
+    initiative_cost_usd_per_year: float = 0.0
+    initiative_one_off_usd: float = 0.0
+
+    def headline(self) -> dict[str, Any]:
+        """The headline figures as a plain dict (JSON-ready: no NaN, no inf)."""
+        return {
+            "scenario": self.scenario_name,
+            "reps": self.reps,
+            "managers": self.managers,
+            "roi": self.roi,
+            "roi_3yr": self.roi_3yr,
+            "payback_months": self.payback_months,
+            "productivity_per_rep": self.productivity_per_rep_usd,
+            "baseline_productivity_per_rep": self.baseline_productivity_per_rep_usd,
+            "selling_time_share": self.selling_time_share,
+            "baseline_selling_time_share": self.baseline_selling_time_share,
+            "revenue": self.revenue_usd,
+            "baseline_revenue": self.baseline_revenue_usd,
+            "gross_margin_uplift": self.gross_margin_uplift_usd,
+            "sales_ops_cost": self.sales_ops_cost_usd,
+            "sales_ops_fte": self.sales_ops_fte,
+            "reps_per_sales_ops_fte": self.reps_per_ops_fte,
+            "sales_ops_cost_per_rep": self.ops_cost_per_rep_usd,
+            "initiative_cost_per_year": self.initiative_cost_usd_per_year,
+            "initiative_one_off": self.initiative_one_off_usd,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.headline()
+        data["regions"] = [_record(r) for r in self.regions]
+        data["roles"] = [_record(r) for r in self.roles]
+        data["projection"] = [_record(p) for p in self.projection]
+        return data
+
+    def regions_frame(self) -> pd.DataFrame:
+        return _frame(self.regions, RegionResult)
+
+    def roles_frame(self) -> pd.DataFrame:
+        return _frame(self.roles, RoleResult)
+
+    def teams_frame(self) -> pd.DataFrame:
+        return _frame(self.teams, TeamResult)
+
+    def services_frame(self) -> pd.DataFrame:
+        return _frame(self.services, ServiceResult)
+
+    def projection_frame(self) -> pd.DataFrame:
+        return _frame(self.projection, ProjectionMonth)
+
+
+def _record(obj: Any) -> dict[str, Any]:
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
+def _frame(rows: tuple, cls: type) -> pd.DataFrame:
+    return pd.DataFrame([_record(r) for r in rows], columns=[f.name for f in fields(cls)])
+
+
+# --------------------------------------------------------------------------
+# Mechanisms (each one equation of docs/MODEL.md)
+# --------------------------------------------------------------------------
+def gap_to_hq(region: Region, hq: Region | None = None) -> float:
+    """Clock gap in hours between a region and HQ (offsets are read relative to HQ's)."""
+    return tz_gap_hours(region.tz_offset_hours - (hq.tz_offset_hours if hq is not None else 0.0))
+
+
+def overlap_hours(region: Region, a: Assumptions, hq: Region | None = None) -> float:
+    """Shared business hours with HQ: max(0, H - gap)."""
+    return max(0.0, a.shared_business_hours - gap_to_hq(region, hq))
+
+
+def handoff_delay_hours(region: Region, a: Assumptions, hq: Region | None = None) -> float:
+    """Extra wait for a central team: D * (1 - overlap / H)."""
+    return a.handoff_delay_hours * (1.0 - overlap_hours(region, a, hq) / a.shared_business_hours)
+
+
+def centralized_effectiveness(alpha: float, region: Region, a: Assumptions, hq: Region | None = None) -> float:
+    """Share of a central team's value kept in a region.
+
+    e = 1 - alpha * k * (beta + (1 - beta) * (1 - overlap / H)) away from HQ, and
+    e = 1 in the HQ region itself, where the central team sits with the reps.
+    """
+    if hq is not None and region.id == hq.id:
+        return 1.0
+    distance = a.distance_knowledge_floor + (1.0 - a.distance_knowledge_floor) * (
+        1.0 - overlap_hours(region, a, hq) / a.shared_business_hours
+    )
+    return 1.0 - alpha * region.market_complexity * distance
+
+
+def coordination_overhead(teams: int, a: Assumptions) -> float:
+    """Capacity share each team spends coordinating with the other teams of its role."""
+    return min(a.max_coordination_overhead, a.coordination_overhead_per_channel * max(0, teams - 1))
+
+
+def ramp_capacity(months: int, a: Assumptions) -> list[float]:
+    """Rep capacity (share of fully ramped output) for months 1..months.
+
+    The team starts fully ramped; every month ``attrition/12`` of reps leave and
+    are replaced by hires who ramp linearly, reaching full output in
+    ``ramp_months`` (Pedowitz 25/50/75/100 curve).
+    """
+    ramp = a.ramp_months
+    hire_rate = a.attrition_per_year / 12.0
+    out = []
+    for m in range(1, months + 1):
+        deficit = 0.0
+        # hires made at the start of month i (1..m) have tenure m - i + 1 months of output
+        for i in range(max(1, m - math.ceil(ramp) + 1), m + 1):
+            tenure = m - i + 1
+            deficit += hire_rate * max(0.0, 1.0 - tenure / ramp)
+        out.append(1.0 - deficit)
+    return out
+
+
+def _steady_ramp_capacity(a: Assumptions) -> float:
+    ramp = a.ramp_months
+    deficit_months = sum(max(0.0, 1.0 - t / ramp) for t in range(1, math.ceil(ramp) + 1))
+    return 1.0 - a.attrition_per_year / 12.0 * deficit_months
+
+
+# --------------------------------------------------------------------------
+# Teams of one role
+# --------------------------------------------------------------------------
+def _team(plan: RolePlan, team: str, location: Region, demand: float, fte_manual: float | None,
+          teams_of_role: int, a: Assumptions, standardized: bool) -> TeamResult:
+    role = plan.role
+    overhead = coordination_overhead(teams_of_role, a)
+    mu = role.service_rate_per_fte_week * (1.0 + role.standardization_gain if standardized else 1.0)
+    mu *= 1.0 - overhead
+    if fte_manual is None:
+        t_weeks = role.target_answer_hours / a.ops_hours_per_week
+        servers = servers_for_target(demand, mu, t_weeks, a.service_level_target, a.max_utilization)
+        fte = float(servers)
+        mu_server = mu
+    else:
+        fte = fte_manual
+        servers = math.ceil(fte - 1e-9) if fte > 0 else 0
+        mu_server = mu * fte / servers if servers else 0.0
+    capacity = servers * mu_server
+    if demand <= 0:
+        utilization, served, wait_h = 0.0, 1.0, 0.0
+        overloaded = False
+    elif capacity <= demand:
+        utilization, served, wait_h = 1.0, capacity / demand, a.max_response_hours
+        overloaded = True
+    else:
+        utilization = demand / capacity
+        served = 1.0
+        pw = erlang_c(servers, demand / mu_server)
+        wait_weeks = pw / (capacity - demand)
+        wait_h = min(a.max_response_hours, wait_weeks * a.ops_hours_per_week)
+        overloaded = False
+    service_h = a.ops_hours_per_week / mu_server if mu_server > 0 else a.max_response_hours
+    cost = fte * role.cost_usd_per_year * location.cost_index
+    return TeamResult(
+        role_id=role.id, team=team, location_region=location.id, fte=fte, servers=servers,
+        demand_per_week=demand, capacity_per_week=capacity, utilization=utilization,
+        served_share=served, wait_hours=wait_h, service_hours=min(service_h, a.max_response_hours),
+        coordination_overhead=overhead, cost_usd_per_year=cost, overloaded=overloaded,
+    )
+
+
+def _service(plan: RolePlan, region: Region, team: TeamResult, share: float, central: bool,
+             a: Assumptions, hq: Region) -> ServiceResult:
+    role = plan.role
+    demand = role.demand_per_rep_week * region.reps * share
+    delay = handoff_delay_hours(region, a, hq) if central else 0.0
+    response = min(a.max_response_hours, team.wait_hours + team.service_hours + delay)
+    effectiveness = centralized_effectiveness(role.local_knowledge_sensitivity, region, a, hq) if central else 1.0
+    value = 1.0 / (1.0 + response / role.urgency_hours)
+    saved = role.demand_per_rep_week * share * team.served_share * role.rep_hours_saved_per_request * effectiveness * value
+    return ServiceResult(
+        role_id=role.id, region_id=region.id, team=team.team, demand_per_week=demand,
+        served_share=team.served_share, response_hours=response, handoff_delay_hours=delay,
+        effectiveness=effectiveness, value_factor=value, hours_saved_per_rep_week=saved,
+    )
+
+
+def _role(plan: RolePlan, scenario: Scenario) -> tuple[list[TeamResult], list[ServiceResult]]:
+    a = scenario.assumptions
+    role = plan.role
+    hq = scenario.hq
+    manual = plan.sizing == "manual"
+    manual_central, manual_local = scenario.manual_fte(plan) if manual else (0.0, {})
+    teams: list[TeamResult] = []
+    services: list[ServiceResult] = []
+    if plan.placement == "centralized":
+        central_share, local_share = 1.0, 0.0
+    elif plan.placement == "localized":
+        central_share, local_share = 0.0, 1.0
+    else:
+        central_share = role.hybrid_central_share
+        local_share = 1.0 - central_share
+    has_central = plan.placement in ("centralized", "hybrid")
+    has_local = plan.placement in ("localized", "hybrid")
+    # A hybrid hub sits at HQ and serves the HQ region in full: no spoke next to it.
+    spoke_regions = [r for r in scenario.regions
+                     if (r.reps > 0 or manual_local.get(r.id, 0.0) > 0)
+                     and not (plan.placement == "hybrid" and r.id == hq.id)]
+
+    def hub_share(r: Region) -> float:
+        return 1.0 if (plan.placement == "hybrid" and r.id == hq.id) else central_share
+
+    n_teams = (1 if has_central else 0) + (len(spoke_regions) if has_local else 0)
+    if has_central:
+        demand = sum(role.demand_per_rep_week * r.reps * hub_share(r) for r in scenario.regions)
+        central = _team(plan, CENTRAL, hq, demand, manual_central if manual else None, n_teams, a,
+                        standardized=True)
+        teams.append(central)
+        for r in scenario.regions:
+            if r.reps > 0:
+                services.append(_service(plan, r, central, hub_share(r), True, a, hq))
+    if has_local:
+        for r in spoke_regions:
+            demand = role.demand_per_rep_week * r.reps * local_share
+            local = _team(plan, r.id, r, demand, manual_local.get(r.id, 0.0) if manual else None, n_teams, a,
+                          standardized=False)
+            teams.append(local)
+            if r.reps > 0:
+                services.append(_service(plan, r, local, local_share, False, a, hq))
+    return teams, services
+
+
+# --------------------------------------------------------------------------
+# Evaluation
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Core:
+    """The steady state of one set of parameters (one phase of the initiatives)."""
+
+    regions: tuple[RegionResult, ...]
+    roles: tuple[RoleResult, ...]
+    teams: tuple[TeamResult, ...]
+    services: tuple[ServiceResult, ...]
+    p0: float  # revenue per fully ramped rep at the baseline selling time, with these parameters
+    steady_cap: float
+    ops_cost: float
+
+
+def _core(scenario: Scenario, base: Assumptions, extra_hours: float) -> _Core:
+    """Teams, services and regions of ``scenario``; the no-sales-ops baseline uses ``base``."""
+    a = scenario.assumptions
+    all_teams: list[TeamResult] = []
+    all_services: list[ServiceResult] = []
+    role_results: list[RoleResult] = []
+    saved_by_region: dict[str, float] = {r.id: 0.0 for r in scenario.regions}
+    embedded_by_region: dict[str, float] = {r.id: 0.0 for r in scenario.regions}
+    total_reps = scenario.total_reps
+
+    for plan in scenario.roles:
+        teams, services = _role(plan, scenario)
+        all_teams.extend(teams)
+        all_services.extend(services)
+        for s in services:
+            saved_by_region[s.region_id] += s.hours_saved_per_rep_week
+        fte_central = sum(t.fte for t in teams if t.team == CENTRAL)
+        fte_local = sum(t.fte for t in teams if t.team != CENTRAL)
+        for t in teams:
+            if t.team != CENTRAL:
+                embedded_by_region[t.team] += t.fte
+        weight = sum(s.demand_per_week for s in services)
+        mean_resp = (sum(s.response_hours * s.demand_per_week for s in services) / weight) if weight > 0 else 0.0
+        saved = (sum(s.hours_saved_per_rep_week * scenario.region(s.region_id).reps for s in services) / total_reps
+                 if total_reps else 0.0)
+        role_results.append(RoleResult(
+            role_id=plan.role.id, name=plan.role.name, category=plan.role.category,
+            relation=plan.role.relation, placement=plan.placement, sizing=plan.sizing,
+            fte_central=fte_central, fte_local=fte_local, fte=fte_central + fte_local,
+            cost_usd_per_year=sum(t.cost_usd_per_year for t in teams),
+            mean_response_hours=mean_resp, hours_saved_per_rep_week=saved,
+            overloaded=any(t.overloaded for t in teams),
+        ))
+
+    s0 = a.baseline_selling_time_share
+    p0 = a.quota_usd_per_rep * a.quota_attainment
+    cap = _steady_ramp_capacity(a)
+    baseline = base.quota_usd_per_rep * base.quota_attainment * _steady_ramp_capacity(base)
+    region_results = []
+    for r in scenario.regions:
+        reclaimed = saved_by_region[r.id] + (extra_hours if r.reps > 0 else 0.0)
+        share = min(a.max_selling_time_share, s0 + reclaimed / a.rep_hours_per_week)
+        productivity = p0 * (share / s0) ** a.productivity_elasticity * cap
+        region_results.append(RegionResult(
+            region_id=r.id, name=r.name, reps=r.reps, managers=r.managers, tz_gap_hours=gap_to_hq(r, scenario.hq),
+            reclaimed_hours_per_rep_week=reclaimed, selling_time_share=share,
+            productivity_per_rep_usd=productivity, baseline_productivity_per_rep_usd=baseline,
+            revenue_usd=productivity * r.reps, baseline_revenue_usd=baseline * r.reps,
+            embedded_ops_fte=embedded_by_region[r.id],
+        ))
+    return _Core(regions=tuple(region_results), roles=tuple(role_results), teams=tuple(all_teams),
+                 services=tuple(all_services), p0=p0, steady_cap=cap,
+                 ops_cost=sum(t.cost_usd_per_year for t in all_teams))
+
+
+def evaluate(scenario: Scenario) -> Results:
+    """Evaluate a scenario.
+
+    Active initiatives (``scenario.initiatives``) move the model's levers from
+    their start month: the steady state has them all, the projection phases them
+    in, and their costs count in ROI, the projection and payback.
+
+    Parameters
+    ----------
+    scenario : Scenario
+
+    Returns
+    -------
+    Results
+        Finite figures for every valid scenario (no NaN, no infinity).
+
+    Examples
+    --------
+    >>> from salesops.model.samples import load_sample
+    >>> res = evaluate(load_sample("midmarket"))
+    >>> res.reps
+    120
+    """
+    from salesops.model import initiatives as levers  # the levers module builds on this one
+
+    a = scenario.assumptions
+    active = tuple(i for i in scenario.initiatives if i.active)
+    phases: dict[frozenset, _Core] = {}
+
+    def phase(started: frozenset) -> _Core:
+        if started not in phases:
+            chosen = [i for i in active if i.id in started]
+            phases[started] = _core(levers.effective(scenario, chosen), a, levers.extra_hours(chosen))
+        return phases[started]
+
+    full = phase(frozenset(i.id for i in active))
+    total_reps = scenario.total_reps
+    region_results = list(full.regions)
+    revenue = sum(r.revenue_usd for r in region_results)
+    baseline_revenue = sum(r.baseline_revenue_usd for r in region_results)
+    ops_cost = full.ops_cost
+    ops_fte = sum(t.fte for t in full.teams)
+    running = sum(i.running_cost_usd_per_year for i in active)
+    uplift = (revenue - baseline_revenue) * a.gross_margin
+    spend = ops_cost + running
+    roi = (uplift - spend) / spend if spend > 0 else 0.0
+    projection = _projection(scenario, active, phase)
+    total_uplift = sum(m.gross_margin_uplift_usd for m in projection)
+    total_cost = sum(m.sales_ops_cost_usd for m in projection)
+    roi_3yr = (total_uplift - total_cost) / total_cost if total_cost > 0 else 0.0
+    s0 = a.baseline_selling_time_share
+    selling = (sum(r.selling_time_share * r.reps for r in region_results) / total_reps) if total_reps else s0
+
+    return Results(
+        scenario_name=scenario.name,
+        reps=total_reps,
+        managers=sum(r.managers for r in scenario.regions),
+        revenue_usd=revenue,
+        baseline_revenue_usd=baseline_revenue,
+        productivity_per_rep_usd=revenue / total_reps if total_reps else 0.0,
+        baseline_productivity_per_rep_usd=a.quota_usd_per_rep * a.quota_attainment * _steady_ramp_capacity(a),
+        selling_time_share=selling,
+        baseline_selling_time_share=s0,
+        sales_ops_fte=ops_fte,
+        sales_ops_cost_usd=ops_cost,
+        gross_margin_uplift_usd=uplift,
+        roi=roi,
+        roi_3yr=roi_3yr,
+        payback_months=_payback(projection),
+        reps_per_ops_fte=total_reps / ops_fte if ops_fte > 0 else None,
+        ops_cost_per_rep_usd=ops_cost / total_reps if total_reps else 0.0,
+        regions=tuple(region_results),
+        roles=full.roles,
+        teams=full.teams,
+        services=full.services,
+        projection=projection,
+        initiative_cost_usd_per_year=running,
+        initiative_one_off_usd=sum(i.one_off_cost_usd for i in active),
+    )
+
+
+def _projection(scenario: Scenario, active, phase) -> tuple[ProjectionMonth, ...]:
+    """Month by month: reps ramp and leave, the ops set-up ramps in, initiatives start."""
+    a = scenario.assumptions
+    months = a.horizon_months
+    reps = scenario.total_reps
+    base_capacity = ramp_capacity(months, a)
+    base_p0 = a.quota_usd_per_rep * a.quota_attainment
+    capacities: dict[frozenset, list[float]] = {}
+    cumulative = 0.0
+    out = []
+    for m in range(1, months + 1):
+        started = frozenset(i.id for i in active if i.start_month <= m)
+        core = phase(started)
+        if started not in capacities:
+            capacities[started] = (base_capacity if not started else
+                                   ramp_capacity(months, _phase_assumptions(core, a, scenario, active, started)))
+        benefit = min(1.0, m / a.ops_benefit_ramp_months)
+        cap = capacities[started][m - 1]
+        base_cap = base_capacity[m - 1]
+        # Lift over this phase's own no-ops level, without the steady ramp factor (ramp applies once).
+        lift = (sum((r.productivity_per_rep_usd / core.steady_cap - core.p0) * r.reps for r in core.regions)
+                if core.steady_cap > 0 else 0.0)
+        baseline_rev = base_p0 * reps * base_cap / 12.0
+        revenue = (core.p0 * reps + lift * benefit) * cap / 12.0
+        uplift = (revenue - baseline_rev) * a.gross_margin
+        cost = (core.ops_cost + sum(i.running_cost_usd_per_year for i in active if i.id in started)) / 12.0
+        cost += sum(i.one_off_cost_usd for i in active if i.start_month == m)
+        cumulative += uplift - cost
+        out.append(ProjectionMonth(
+            month=m, reps=reps, rep_capacity=cap, ops_benefit=benefit, revenue_usd=revenue,
+            baseline_revenue_usd=baseline_rev, gross_margin_uplift_usd=uplift,
+            sales_ops_cost_usd=cost, cumulative_net_usd=cumulative,
+        ))
+    return tuple(out)
+
+
+def _phase_assumptions(core: _Core, a: Assumptions, scenario: Scenario, active, started) -> Assumptions:
+    from salesops.model import initiatives as levers
+
+    return levers.effective(scenario, [i for i in active if i.id in started]).assumptions
+
+
+def _payback(projection: tuple[ProjectionMonth, ...]) -> float | None:
+    """Months until cumulative net reaches zero (interpolated); None if it never does."""
+    previous = 0.0
+    for p in projection:
+        if p.cumulative_net_usd >= 0 and p.sales_ops_cost_usd > 0:
+            net = p.cumulative_net_usd - previous
+            frac = (-previous / net) if net > 0 else 1.0
+            return (p.month - 1) + min(1.0, max(0.0, frac))
+        previous = p.cumulative_net_usd
+    last = projection[-1]
+    monthly_net = last.gross_margin_uplift_usd - last.sales_ops_cost_usd
+    if monthly_net > 0 and last.sales_ops_cost_usd > 0:
+        return last.month + (-last.cumulative_net_usd) / monthly_net
+    return None

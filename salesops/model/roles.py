@@ -1,0 +1,169 @@
+"""The sales-ops role catalog.
+
+A :class:`RoleSpec` describes one sales-ops role: which function it serves, whether
+sales ops *leads* or *supports* that function, what an FTE costs, and the service
+and demand parameters the queueing model needs. The defaults live in
+``data/roles.json`` next to their sources.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from typing import Any
+
+from salesops.model.limits import ROLE_RANGES, check_text
+from salesops.model.paths import DATA_DIR
+
+__all__ = ["RoleSpec", "RELATIONS", "load_catalog", "catalog_sources"]
+
+RELATIONS = ("leads", "supports")
+
+
+_UNIT_FIELDS = ("local_knowledge_sensitivity", "standardization_gain", "hybrid_central_share")
+_POSITIVE_FIELDS = (
+    "service_rate_per_fte_week",
+    "target_answer_hours",
+    "urgency_hours",
+)
+_NON_NEGATIVE_FIELDS = (
+    "cost_usd_per_year",
+    "demand_per_rep_week",
+    "rep_hours_saved_per_request",
+)
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    """One sales-ops role and its model parameters.
+
+    Parameters
+    ----------
+    id, name, category : str
+        Identifier (``crm_admin``), display name and functional category
+        (``IT / systems``, ``Marketing``, ``Analytics``, ...).
+    relation : {"leads", "supports"}
+        Whether sales ops leads the function or supports another owner.
+    functions : tuple of str
+        Charter functions the role covers (forecasting, deal desk, ...).
+    cost_usd_per_year : float
+        Fully loaded cost of one FTE at HQ.
+    service_rate_per_fte_week : float
+        Requests one FTE completes per week (mu).
+    demand_per_rep_week : float
+        Requests one rep raises per week (lambda per rep).
+    rep_hours_saved_per_request : float
+        Rep hours a served request saves (h).
+    local_knowledge_sensitivity : float
+        alpha in [0, 1]: value lost when the server lacks local knowledge.
+    standardization_gain : float
+        sigma in [0, 1]: service-rate gain of a pooled, standardized team.
+    target_answer_hours : float
+        Business hours within which a request should be picked up.
+    urgency_hours : float
+        Response time at which a request keeps half its value.
+    hybrid_central_share : float
+        Share of requests sent to the central hub when the role is hybrid.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is out of range; the message names the role and field.
+
+    Examples
+    --------
+    >>> role = load_catalog()["deal_desk"]
+    >>> role.relation
+    'leads'
+    """
+
+    id: str
+    name: str
+    category: str
+    relation: str
+    functions: tuple[str, ...]
+    cost_usd_per_year: float
+    service_rate_per_fte_week: float
+    demand_per_rep_week: float
+    rep_hours_saved_per_request: float
+    local_knowledge_sensitivity: float
+    standardization_gain: float
+    target_answer_hours: float
+    urgency_hours: float
+    hybrid_central_share: float
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id.strip():
+            raise ValueError("role id must not be blank")
+        if self.relation not in RELATIONS:
+            raise ValueError(
+                f"role {self.id!r}: relation must be one of {RELATIONS}, got {self.relation!r}"
+            )
+        for name in _UNIT_FIELDS + _POSITIVE_FIELDS + _NON_NEGATIVE_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ValueError(f"role {self.id!r}: {name} must be a finite number, got {value!r}")
+        for name in _UNIT_FIELDS:
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"role {self.id!r}: {name} must be in [0, 1], got {getattr(self, name)!r}")
+        for name in _POSITIVE_FIELDS:
+            if getattr(self, name) <= 0:
+                raise ValueError(f"role {self.id!r}: {name} must be > 0, got {getattr(self, name)!r}")
+        for name in _NON_NEGATIVE_FIELDS:
+            if getattr(self, name) < 0:
+                raise ValueError(f"role {self.id!r}: {name} must be >= 0, got {getattr(self, name)!r}")
+        for name, (low, high) in ROLE_RANGES.items():
+            value = getattr(self, name)
+            if not low <= value <= high:
+                raise ValueError(f"role {self.id!r}: {name} must be between {low:g} and {high:,g}, got {value!r}")
+        check_text(self.id, "role id")
+        for name in ("name", "category"):
+            check_text(getattr(self, name), f"role {self.id!r}: {name}", blank_ok=True)
+        for function in self.functions:
+            check_text(function, f"role {self.id!r}: function")
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["functions"] = list(self.functions)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "RoleSpec":
+        """Build a role from a mapping, naming any missing or unknown field."""
+        if not isinstance(data, dict):
+            raise ValueError(f"a role must be an object, got {type(data).__name__}")
+        names = {f.name for f in fields(cls)}
+        missing = sorted(names - set(data))
+        role_id = data.get("id", "?")
+        if missing:
+            raise ValueError(f"role {role_id!r}: missing field(s) {', '.join(missing)}")
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise ValueError(f"role {role_id!r}: unknown field(s) {', '.join(unknown)}")
+        values = dict(data)
+        functions = values["functions"]
+        if not isinstance(functions, (list, tuple)) or not all(isinstance(f, str) for f in functions):
+            raise ValueError(f"role {role_id!r}: functions must be a list of strings")
+        values["functions"] = tuple(functions)
+        for name in ("id", "name", "category", "relation"):
+            if not isinstance(values[name], str):
+                raise ValueError(f"role {role_id!r}: {name} must be a string")
+        return cls(**values)
+
+
+@lru_cache(maxsize=1)
+def _load_raw() -> dict[str, Any]:
+    with open(DATA_DIR / "roles.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def load_catalog() -> dict[str, RoleSpec]:
+    """Return the default role catalog keyed by role id (a fresh dict each call)."""
+    return {r["id"]: RoleSpec.from_dict(r) for r in _load_raw()["roles"]}
+
+
+def catalog_sources() -> dict[str, str]:
+    """Return the source of each role parameter's default, keyed by field name."""
+    return dict(_load_raw()["sources"])
