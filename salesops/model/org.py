@@ -214,8 +214,8 @@ def _imported_people(scenario: Scenario, expand_r: set[str], expand_t: set[str]
             children.setdefault(p.manager_id, []).append(p.id)
     root = next(p.id for p in scenario.positions if not p.manager_id)
     out: list[Position] = []
-    groups: dict[tuple[str, str], Counter] = {}
-    stack = [(root, None)]  # (node, collapsed group key or None)
+    groups: dict[tuple[str | None, str], Counter] = {}
+    stack: list[tuple[str, tuple[str | None, str] | None]] = [(root, None)]  # (node, collapsed group or None)
     while stack:
         node, group = stack.pop()
         p = by_id[node]
@@ -270,7 +270,7 @@ def _is_ops_title(p: Position) -> bool:
 
 
 def _depths(positions: tuple[Position, ...], root: str) -> dict[str, int]:
-    parent = {p.id: p.manager_id for p in positions}
+    parent: dict[str, str] = {p.id: p.manager_id for p in positions if p.manager_id}
     depth = {root: 0}
 
     def d(node: str) -> int:
@@ -342,8 +342,8 @@ def adjust_headcount(positions: tuple[Position, ...], region_id: str, reps: int,
     elif reps < have:
         with_reports = {p.manager_id for p in items}
         removable = [p for p in region_of("rep") if p.id not in with_reports]
-        gone = {p.id for p in removal_order(removable, "planned-rep-")[: have - reps]}
-        items = [p for p in items if p.id not in gone]
+        gone_reps = {p.id for p in removal_order(removable, "planned-rep-")[: have - reps]}
+        items = [p for p in items if p.id not in gone_reps]
     return tuple(items)
 
 
@@ -358,7 +358,7 @@ def spans_of_control(graph: nx.DiGraph) -> dict[str, int]:
 
 def org_summary(graph: nx.DiGraph) -> dict[str, float]:
     """Headcount by kind, layers, and the ratios the pages show."""
-    people = Counter()
+    people: Counter[str] = Counter()
     for _, data in graph.nodes(data=True):
         people[data.get("kind", "other")] += data.get("count", 1)
     root = next(n for n, d in graph.in_degree() if d == 0)

@@ -70,14 +70,15 @@ def _text(value: Any, where: str, blank_ok: bool = False, limit: int = 200) -> s
 
 class _Record:
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v) for f in fields(self)}
+        return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v)
+                for f in fields(self)}  # type: ignore[arg-type]  # subclasses are dataclasses
 
     @classmethod
     def from_dict(cls, data: Any, where: str = ""):
         where = where or cls.__name__
         if not isinstance(data, dict):
             raise PlanItemError(f"{where} must be an object")
-        names = {f.name for f in fields(cls)}
+        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]  # subclasses are dataclasses
         unknown = sorted(set(data) - names)
         if unknown:
             raise PlanItemError(f"{where}: unknown field(s) {', '.join(unknown)}")

@@ -35,16 +35,18 @@ _LOG = logging.getLogger(__name__)
 DEFAULT_MEMORY_MB = 1_500   # address space of one worker: a 4 GB host can run two and the app
 WORK_UNITS_IN_PROCESS = 5_000  # what-ifs of up to about 12 roles x 30 regions run in the app process
 _PRELOAD = ["salesops.model", "salesops.model.whatif", "salesops.model.uncertainty", "salesops.readwrite.hris", "pandas", "numpy"]
-_CONTEXT: mp.context.BaseContext | None = None
+_CONTEXT: Any = None
 
 
 class BudgetExceeded(RuntimeError):
     """The work ran out of its time or memory budget and was stopped."""
 
 
-def _context() -> mp.context.BaseContext:
+def _context() -> Any:
+    """The multiprocessing context of the workers (a forkserver with the model preloaded, else spawn)."""
     global _CONTEXT
     if _CONTEXT is None:
+        ctx: Any
         try:
             ctx = mp.get_context("forkserver")
             ctx.set_forkserver_preload(_PRELOAD)
