@@ -4,7 +4,7 @@ import streamlit as st
 
 from salesops.model.format import fmt_pct, fmt_ratio, fmt_usd
 from salesops.model.samples import list_samples, load_sample
-from salesops.ui import persist, state
+from salesops.ui import state
 from salesops.ui.widgets import TZ_GAP_HELP, TZ_OFFSET_HELP, headline_strip
 from salesops.ui.boot import ensure_app_navigation
 from salesops.ui.text import md

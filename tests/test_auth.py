@@ -7,7 +7,6 @@ TOML file in the test's temporary folder, never the repository's ``.streamlit/``
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 import streamlit as st

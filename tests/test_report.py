@@ -17,7 +17,6 @@ from pptx import Presentation
 from pptx.util import Inches
 
 from salesops.readwrite.export import CSV_COLUMNS, export_rows
-from salesops.model.format import fmt_months, fmt_pct, fmt_usd
 from salesops.readwrite.hris import build_import, example_csv, guess_mapping, read_table
 from salesops.model.metrics import HEADLINE
 from salesops.model import evaluate

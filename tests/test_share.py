@@ -18,7 +18,7 @@ from salesops.readwrite import share
 from salesops.readwrite.hris import build_import, example_csv, guess_mapping, read_table
 from salesops.model.roles import load_catalog
 from salesops.model.samples import load_sample
-from salesops.model.scenario import PLACEMENTS, Region, RolePlan, Scenario
+from salesops.model.scenario import PLACEMENTS, RolePlan, Scenario
 from salesops.readwrite.share import MAX_JSON_BYTES, MAX_TOKEN_CHARS, ShareError, decode, encode
 from tests.conftest import SAMPLE_NAMES
 from tests.test_properties import scenarios

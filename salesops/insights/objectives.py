@@ -41,7 +41,7 @@ from salesops.model.format import fmt_pct, fmt_usd
 from salesops.model.metrics import METRIC
 from salesops.model import Results
 from salesops.model.paths import DATA_DIR
-from salesops.model.plan_items import CHARTER_RELATIONS, FUNCTIONS, KPIS, Actual, CharterEntry, Objective, PlanItemError
+from salesops.model.plan_items import FUNCTIONS, KPIS, Actual, CharterEntry, Objective, PlanItemError
 from salesops.model.roles import RoleSpec, load_catalog
 from salesops.model.scenario import RolePlan, Scenario
 
