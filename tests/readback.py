@@ -21,7 +21,7 @@ from salesops.model.metrics import METRIC
 from salesops.model import Results
 from salesops.model.scenario import Scenario
 
-__all__ = ["Facts", "expected", "read_csv", "read_graphml", "read_html", "read_pptx", "read_xlsx", "screen_text"]
+__all__ = ["Facts", "assert_agree", "expected", "read_csv", "read_graphml", "read_html", "read_pptx", "read_xlsx", "screen_text"]
 
 
 @dataclass
@@ -148,3 +148,25 @@ def read_graphml(text: str) -> Facts:
     rows = [{"kind": d.get("kind", ""), "role_id": d.get("role_id", ""), "department": d.get("department", ""),
              "fte": d.get("fte", 0.0)} for _, d in graph.nodes(data=True)]
     return _facts_of_rows(rows)
+
+
+def assert_agree(got: Facts, want: Facts, what: str, *, exact: bool = True, placements: bool = True) -> None:
+    """Every figure a file carries equals the model's: ROI and cost to the cent (and as shown), FTE, reps and
+    the placement of every role the file lists. ``exact=False`` for FTE read from rounded text."""
+    import pytest
+
+    if got.roi is not None:
+        assert got.roi == pytest.approx(want.roi, abs=1e-12), f"{what}: ROI"
+    if got.roi_text is not None:
+        assert got.roi_text == want.roi_text, f"{what}: ROI as shown"
+    if got.cost is not None:
+        assert got.cost == pytest.approx(want.cost, abs=0.005), f"{what}: cost"
+    if got.cost_text is not None:
+        assert got.cost_text == want.cost_text, f"{what}: cost as shown"
+    if got.fte is not None:
+        assert got.fte == pytest.approx(want.fte, abs=1e-6 if exact else 0.05), f"{what}: FTE"
+    if got.reps is not None:
+        assert got.reps == want.reps, f"{what}: reps"
+    if placements:
+        staffed = {k: v for k, v in want.placements.items() if k in got.placements}
+        assert got.placements == staffed, f"{what}: placements"

@@ -34,7 +34,7 @@ from tests.browser import (
     wait_idle,
 )
 from tests.orgfiles import hris_csv_with_cities, import_csv
-from tests.readback import Facts, expected, read_csv, read_graphml, read_html, read_pptx, read_xlsx, screen_text
+from tests.readback import assert_agree, expected, read_csv, read_graphml, read_html, read_pptx, read_xlsx, screen_text
 
 pytestmark = pytest.mark.browser
 
@@ -134,23 +134,7 @@ def _download_everything(page) -> dict[str, bytes]:
 # --------------------------------------------------------------------------
 # Comparing
 # --------------------------------------------------------------------------
-def _agree(got: Facts, want: Facts, what: str, *, exact: bool = True) -> None:
-    """As tests/test_exports_agree.py: every figure the file carries equals the model's."""
-    if got.roi is not None:
-        assert got.roi == pytest.approx(want.roi, abs=1e-12), f"{what}: ROI"
-    if got.roi_text is not None:
-        assert got.roi_text == want.roi_text, f"{what}: ROI as shown"
-    if got.cost is not None:
-        assert got.cost == pytest.approx(want.cost, abs=0.005), f"{what}: cost"
-    if got.cost_text is not None:
-        assert got.cost_text == want.cost_text, f"{what}: cost as shown"
-    if got.fte is not None:
-        assert got.fte == pytest.approx(want.fte, abs=1e-6 if exact else 0.05), f"{what}: FTE"
-    if got.reps is not None:
-        assert got.reps == want.reps, f"{what}: reps"
-    staffed = {k: v for k, v in want.placements.items() if k in got.placements}
-    assert got.placements == staffed, f"{what}: placements"
-
+_agree = assert_agree  # tests/readback.py
 
 def _check_case(page, scenario: Scenario, *, on_roi_page: bool = True) -> None:
     """The page shows ``scenario``; every download carries it; none carries the default sample."""

@@ -13,33 +13,14 @@ import re
 import pytest
 
 from salesops.store.access import Access
-from salesops.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, main
+from salesops.cli import EXIT_DATA, EXIT_USAGE
 from salesops.model.samples import load_sample
 from salesops.store import Store
 from tests.dbfixtures import db_url  # noqa: F401  (fixture)
 from tests.test_access import dump
+from tests.test_cli_store import ok, one_error, run  # noqa: F401  (the same command-line helpers)
 
 A, B, VIEWER = "ann@a.example", "bob@b.example", "vic@a.example"
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ok(capsys, *argv: str) -> str:
-    code, out, err = run(capsys, *argv)
-    assert (code, err) == (EXIT_OK, ""), err
-    return out
-
-
-def one_error(capsys, code: int, *argv: str) -> str:
-    got, out, err = run(capsys, *argv)
-    assert got == code, (got, out, err)
-    assert err.startswith("error: ") and err.count("\n") == 1, err
-    assert "Traceback" not in err and out == ""
-    return err
 
 
 def created_workspace(out: str) -> str:

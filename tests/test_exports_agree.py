@@ -21,28 +21,12 @@ from salesops.report import render_charts, to_excel, to_html, to_pptx
 from salesops.ui.downloads import PACK, build_pack, data_file
 from salesops.model.whatif import placement_whatifs
 from tests.orgfiles import shapes
-from tests.readback import expected, read_csv, read_graphml, read_html, read_pptx, read_xlsx
+from tests.readback import assert_agree, expected, read_csv, read_graphml, read_html, read_pptx, read_xlsx
 
 SHAPES = shapes()
 
 
-def _agree(got, want, what: str, *, exact: bool = True, placements: bool = True) -> None:
-    if got.roi is not None:
-        assert got.roi == pytest.approx(want.roi, abs=1e-12), f"{what}: ROI"
-    if got.roi_text is not None:
-        assert got.roi_text == want.roi_text, f"{what}: ROI as shown"
-    if got.cost is not None:
-        assert got.cost == pytest.approx(want.cost, abs=0.005), f"{what}: cost"
-    if got.cost_text is not None:
-        assert got.cost_text == want.cost_text, f"{what}: cost as shown"
-    if got.fte is not None:
-        assert got.fte == pytest.approx(want.fte, abs=1e-6 if exact else 0.05), f"{what}: FTE"
-    if got.reps is not None:
-        assert got.reps == want.reps, f"{what}: reps"
-    if placements:
-        staffed = {k: v for k, v in want.placements.items() if k in got.placements}
-        assert got.placements == staffed, f"{what}: placements"
-
+_agree = assert_agree  # tests/readback.py
 
 @pytest.fixture(scope="module", params=list(SHAPES))
 def built(request):
