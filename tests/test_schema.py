@@ -17,10 +17,10 @@ from salesops.model import limits
 from salesops.readwrite.hris import build_import, example_csv, guess_mapping, read_table
 from salesops.model.positions import KINDS, Position
 from salesops.model.roles import RELATIONS, RoleSpec
+from salesops.model.limits import MAX_REPS_PER_REGION
 from salesops.model.samples import load_sample
 from salesops.model.scenario import (
     MAX_RAMP_MONTHS,
-    MAX_REPS_PER_REGION,
     PLACEMENTS,
     READABLE_VERSIONS,
     SCHEMA_NAME,
