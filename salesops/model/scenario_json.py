@@ -24,7 +24,7 @@ READABLE_VERSIONS = (1, 2)  # version 1 had no "positions"; it reads unchanged
 
 
 def to_dict(scenario: Any) -> dict[str, Any]:
-    """The JSON-ready document of a Scenario , at :data:`SCHEMA_VERSION`."""
+    """The JSON-ready document of a Scenario, at :data:`SCHEMA_VERSION`."""
     return {
         "schema": SCHEMA_NAME,
         "version": SCHEMA_VERSION,
