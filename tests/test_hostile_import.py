@@ -391,12 +391,12 @@ def test_other_workbook_bombs_are_refused_quickly(tmp_path, case, expected):
 def test_streaming_byte_counter_refuses_what_the_zip_directory_understates(tmp_path, monkeypatch):
     # zipfile never returns more than a part declares, so the counter is a second line of defence:
     # with the directory check switched off it still stops the bomb at the limit.
-    monkeypatch.setattr(hris, "_check_declared_sizes", lambda infos: None)
+    monkeypatch.setattr(hris.xlsx, "_check_declared_sizes", lambda infos: None)
     monkeypatch.setattr(hris._PartScanner, "root", _root_without_declared_check)
     path = workbook(tmp_path / "s.xlsx", {STRINGS: repeat(_SST_HEAD + b"<si><t>", b"a", 60 * MB,
                                                           b"</t></si>" + _SST_TAIL)})
-    monkeypatch.setattr(hris, "MAX_CELL_CHARS", 10**9)  # so that the long string itself does not stop it first,
-    monkeypatch.setattr(hris, "MAX_XML_TOKEN_BYTES", 10**9)  # nor its length without a tag
+    monkeypatch.setattr(hris.xlsx, "MAX_CELL_CHARS", 10**9)  # so that the long string itself does not stop it first,
+    monkeypatch.setattr(hris.xlsx, "MAX_XML_TOKEN_BYTES", 10**9)  # nor its length without a tag
     with pytest.raises(ImportRejected, match="^the workbook's shared strings expand past 50 MB$"):
         read_table(path.read_bytes(), path.name)
 
@@ -460,7 +460,7 @@ def test_lines_are_cut_into_blocks_at_line_ends_only(monkeypatch):
     text = 'ID,Name,Note\r\nE1,"Ann\r\nLee",x\rE2,Bob,"a\nb"\n\nE3,Cy,\r\n\r\nE4,Di,end'
     expected = list(csv.reader(io.StringIO(text, newline="")))
     for block in range(1, 12):
-        monkeypatch.setattr(hris, "_LINES_BLOCK", block)
+        monkeypatch.setattr(hris.text, "_LINES_BLOCK", block)
         for start in range(len(text)):
             assert list(hris._lines(text, start)) == list(io.StringIO(text[start:], newline="")), (block, start)
         assert [r for r in hris._csv_rows(text)] == [[c.strip() for c in r] for r in expected]
