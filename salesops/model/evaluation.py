@@ -28,6 +28,7 @@ __all__ = [
     "ServiceResult",
     "TeamResult",
     "evaluate",
+    "npv",
     "coordination_overhead",
     "gap_to_hq",
     "centralized_effectiveness",
@@ -152,6 +153,9 @@ class Results:
     projection: tuple[ProjectionMonth, ...]
     initiative_cost_usd_per_year: float = 0.0
     initiative_one_off_usd: float = 0.0
+    # What advice ranks by (docs/MODEL.md, "Net value"): money, not a ratio that favours the cheapest design.
+    net_value_usd: float = 0.0
+    npv_usd: float = 0.0
 
     def headline(self) -> dict[str, Any]:
         """The headline figures as a plain dict (JSON-ready: no NaN, no inf)."""
@@ -175,6 +179,8 @@ class Results:
             "sales_ops_cost_per_rep": self.ops_cost_per_rep_usd,
             "initiative_cost_per_year": self.initiative_cost_usd_per_year,
             "initiative_one_off": self.initiative_one_off_usd,
+            "net_value": self.net_value_usd,
+            "npv": self.npv_usd,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -523,6 +529,8 @@ def evaluate(scenario: Scenario) -> Results:
         projection=projection,
         initiative_cost_usd_per_year=running,
         initiative_one_off_usd=sum(i.one_off_cost_usd for i in active),
+        net_value_usd=uplift - spend,
+        npv_usd=npv(projection, a.discount_rate),
     )
 
 
@@ -566,6 +574,19 @@ def _phase_assumptions(core: _Core, a: Assumptions, scenario: Scenario, active, 
     from salesops.model import initiatives as levers
 
     return levers.effective(scenario, [i for i in active if i.id in started]).assumptions
+
+
+def npv(projection: tuple[ProjectionMonth, ...], discount_rate: float) -> float:
+    """Net present value of the projection: each month's net (uplift - cost) discounted to today.
+
+    Month m is discounted by ``(1 + discount_rate) ** (m / 12)`` (end of month m).
+
+    >>> months = tuple(ProjectionMonth(m, 1, 1.0, 1.0, 0.0, 0.0, 100.0, 0.0, 100.0 * m) for m in (1, 2))
+    >>> round(npv(months, 0.0), 6), round(npv(months, 0.1), 2)
+    (200.0, 197.63)
+    """
+    return sum((p.gross_margin_uplift_usd - p.sales_ops_cost_usd) / (1.0 + discount_rate) ** (p.month / 12.0)
+               for p in projection)
 
 
 def _payback(projection: tuple[ProjectionMonth, ...]) -> float | None:

@@ -24,7 +24,7 @@ __all__ = ["RANK_COLUMNS", "ROW_FIELDS", "catalog", "from_rows", "catalog_source
 
 MIN_RAMP_MONTHS = 0.5  # a ramp cannot shrink below two weeks, whatever is stacked on it
 RANK_COLUMNS = ["id", "name", "active", "start_month", "one_off_cost_usd", "running_cost_usd_per_year",
-                "cost_3yr_usd", "return_3yr_usd", "net_3yr_usd", "roi_3yr", "payback_months"]
+                "cost_3yr_usd", "return_3yr_usd", "net_3yr_usd", "npv_usd", "roi_3yr", "payback_months"]
 
 
 @lru_cache(maxsize=1)
@@ -78,14 +78,16 @@ def with_initiatives(scenario: Scenario, initiatives: Sequence[Initiative]) -> S
 
 
 def rank(scenario: Scenario, evaluate_fn: Callable) -> pd.DataFrame:
-    """Each initiative's own 3-year cost, return, ROI and payback, best ROI first.
+    """Each initiative's own 3-year cost, return, net, NPV, ROI and payback, highest NPV first.
 
     Each is measured against the scenario's other active initiatives: the
     scenario with it switched on against the same scenario with it switched off.
     Return is the extra gross-margin uplift net of any change in sales-ops team
     cost; cost is the initiative's one-off plus running cost over the horizon;
     payback counts months from its start until its cumulative net turns positive
-    (None when it does not within the projection). ``evaluate_fn`` is
+    (None when it does not within the projection); NPV discounts the monthly
+    difference at the scenario's discount rate. Ranked by NPV, money rather than
+    a ratio that favours the cheapest initiative. ``evaluate_fn`` is
     :func:`salesops.model.evaluate` or its memoised form
     :func:`salesops.model.whatif.evaluate_cached` (passed in: the what-ifs build on this module).
     """
@@ -99,6 +101,9 @@ def rank(scenario: Scenario, evaluate_fn: Callable) -> pd.DataFrame:
         cost = item.one_off_cost_usd + item.running_cost_usd_per_year * years_running
         diff = [a.cumulative_net_usd - b.cumulative_net_usd for a, b in zip(on.projection, off.projection)]
         net = diff[-1] if diff else 0.0
+        rate = scenario.assumptions.discount_rate
+        present = sum((now - before) / (1.0 + rate) ** (month / 12.0)
+                      for month, (before, now) in enumerate(zip([0.0, *diff], diff), start=1))
         gross = net + cost
         payback = None
         previous = 0.0
@@ -112,11 +117,11 @@ def rank(scenario: Scenario, evaluate_fn: Callable) -> pd.DataFrame:
         rows.append({
             "id": item.id, "name": item.name, "active": item.active, "start_month": item.start_month,
             "one_off_cost_usd": item.one_off_cost_usd, "running_cost_usd_per_year": item.running_cost_usd_per_year,
-            "cost_3yr_usd": cost, "return_3yr_usd": gross, "net_3yr_usd": net,
+            "cost_3yr_usd": cost, "return_3yr_usd": gross, "net_3yr_usd": net, "npv_usd": present,
             "roi_3yr": net / cost if cost > 0 else 0.0, "payback_months": payback,
         })
     table = pd.DataFrame(rows, columns=RANK_COLUMNS)
-    return table.sort_values(["roi_3yr", "net_3yr_usd"], ascending=False, ignore_index=True)
+    return table.sort_values(["npv_usd", "net_3yr_usd"], ascending=False, ignore_index=True)
 
 
 ROW_FIELDS = ("active", "id", "name", "one_off_cost_usd", "running_cost_usd_per_year", "start_month",

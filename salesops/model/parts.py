@@ -169,6 +169,7 @@ class Assumptions:
     max_response_hours: float = 160.0
     horizon_months: int = 36
     company_revenue_usd: float = 0.0
+    discount_rate: float = 0.10
 
     _SHARES = (
         "baseline_selling_time_share",
@@ -179,6 +180,7 @@ class Assumptions:
         "distance_knowledge_floor",
         "coordination_overhead_per_channel",
         "max_coordination_overhead",
+        "discount_rate",
     )
 
     # Hard limits well outside any plausible value: they keep every result finite

@@ -18,7 +18,8 @@ range collapsed to its likely value each draw equals ``evaluate(scenario)``
 (tested to 1e-9 relative).
 
 ``horizon_months`` is structural and stays fixed; ``company_revenue_usd`` does
-not enter the model.
+not enter the model, and ``discount_rate`` only discounts the projection into an NPV
+(it moves no ROI, so it is held at its value here).
 
 :func:`sensitivity` is the tornado: ROI at each parameter's low and high with
 everything else at its likely value (deterministic :func:`~salesops.model.evaluation`,
@@ -57,7 +58,7 @@ __all__ = [
 
 BATCH = 2_000
 MAX_DRAWS = 1_000_000
-FIXED_ASSUMPTIONS = ("horizon_months", "company_revenue_usd")
+FIXED_ASSUMPTIONS = ("horizon_months", "company_revenue_usd", "discount_rate")
 ROLE_PARAMETERS = ("service_rate_per_fte_week", "demand_per_rep_week", "rep_hours_saved_per_request",
                    "local_knowledge_sensitivity", "standardization_gain")
 _ROLE_SHARES = ("local_knowledge_sensitivity", "standardization_gain")

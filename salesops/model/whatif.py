@@ -15,9 +15,11 @@ from salesops.model.worker import needs_worker, run_bounded
 __all__ = ["bounded", "evaluate_cached", "placement_whatifs", "whatifs_cached"]
 
 WHATIF_COLUMNS = [
-    "role_id", "role", "current", "alternative", "roi", "delta_roi_pp", "delta_productivity_usd",
-    "delta_cost_usd", "delta_fte", "delta_response_hours",
+    "role_id", "role", "current", "alternative", "delta_net_usd", "delta_npv_usd", "net_value_usd", "roi",
+    "delta_roi_pp", "delta_productivity_usd", "delta_cost_usd", "delta_fte", "delta_response_hours",
 ]
+RANKED_BY = "delta_net_usd"
+RANKED_BY_TEXT = "change in net value per year (gross-margin uplift minus cost)"
 
 
 @lru_cache(maxsize=512)
@@ -37,9 +39,11 @@ def placement_whatifs(scenario: Scenario, evaluate_fn: Callable[[Scenario], Resu
     Returns
     -------
     pandas.DataFrame
-        One row per (role, alternative placement) with the new ROI and the change
-        in ROI (percentage points), productivity per rep, cost, FTE and the
-        role's mean response time.
+        One row per (role, alternative placement), best first by the change in
+        yearly net value (:data:`RANKED_BY`; ties keep the roles' order), with the
+        change in 3-year NPV, the new net value and ROI, and the change in ROI
+        (percentage points), productivity per rep, cost, FTE and the role's mean
+        response time. A ratio would favour the cheapest design; money does not.
     """
     base = evaluate_fn(scenario)
     base_roles = {r.role_id: r for r in base.roles}
@@ -56,6 +60,9 @@ def placement_whatifs(scenario: Scenario, evaluate_fn: Callable[[Scenario], Resu
                 "role": plan.role.name,
                 "current": plan.placement,
                 "alternative": alternative,
+                "delta_net_usd": res.net_value_usd - base.net_value_usd,
+                "delta_npv_usd": res.npv_usd - base.npv_usd,
+                "net_value_usd": res.net_value_usd,
                 "roi": res.roi,
                 "delta_roi_pp": (res.roi - base.roi) * 100.0,
                 "delta_productivity_usd": res.productivity_per_rep_usd - base.productivity_per_rep_usd,
@@ -63,7 +70,8 @@ def placement_whatifs(scenario: Scenario, evaluate_fn: Callable[[Scenario], Resu
                 "delta_fte": res.sales_ops_fte - base.sales_ops_fte,
                 "delta_response_hours": role_alt.mean_response_hours - role_now.mean_response_hours,
             })
-    return pd.DataFrame(rows, columns=WHATIF_COLUMNS)
+    table = pd.DataFrame(rows, columns=WHATIF_COLUMNS)
+    return table.sort_values(RANKED_BY, ascending=False, kind="stable", ignore_index=True)
 
 
 def bounded(scenario: Scenario, fn: Callable, *args, seconds: float = WHATIF_SECONDS):
