@@ -127,6 +127,7 @@ def _run(st: _ImportState) -> ImportResult:
 
 
 def build_roles(st: _ImportState) -> list[RolePlan]:
+    """A manual-sized RolePlan per catalog role with staff: its placement, FTE and cost per FTE."""
     plans = []
     costs_given = "cost" in st.cols
     for role_id, spec in st.catalog.items():
@@ -185,6 +186,7 @@ def build_roles(st: _ImportState) -> list[RolePlan]:
 
 
 def build_positions(st: _ImportState) -> list[Position]:
+    """A Position per kept person (and the virtual root), in natural order of ids."""
     out = []
     for pid in st.kept:
         parent = st.new_parent[pid]
@@ -214,6 +216,7 @@ def build_positions(st: _ImportState) -> list[Position]:
 
 
 def finish(st: _ImportState, positions: list[Position], roles: list[RolePlan]) -> ImportResult:
+    """The Scenario, checked, with the classification table, the warnings and the summary."""
     filename = st.raw.filename
     description = f"Imported from {filename}" if filename else "Imported from an HRIS export"
     try:

@@ -21,6 +21,7 @@ from salesops.readwrite.hris.values import _norm_kind, _norm_role, _parse_cost, 
 
 
 def check_mapping(st: _ImportState) -> None:
+    """Keep the mapped columns the file has (``st.cols``); refuse unknown fields and missing required columns."""
     cols: dict[str, str] = {}
     columns = [str(c) for c in st.frame.columns]
     for f, c in st.mapping.items():
@@ -57,6 +58,7 @@ def _missing(f: str) -> str:
 
 
 def read_people(st: _ImportState) -> None:
+    """Ids, names, managers (ids, or names matched to ids), titles, departments, costs, FTE and region parameters."""
     rows = st.rows
     ids = st.values("id")
     st.ids = ids
@@ -111,6 +113,7 @@ def read_people(st: _ImportState) -> None:
 
 
 def _numbers(st: _ImportState, f: str, parse, default: float | None) -> list[float | None]:
+    """The numbers of column ``f`` read by ``parse`` (``default`` where blank); a problem for each bad cell."""
     values = st.values(f)
     if values is None:
         return [default] * len(st.rows)
@@ -136,6 +139,7 @@ def _numbers(st: _ImportState, f: str, parse, default: float | None) -> list[flo
 
 
 def _ftes(st: _ImportState) -> list[float]:
+    """The FTE of each row (1 where blank); a column that looks like percentages is divided by 100."""
     values = _numbers(st, "fte", _parse_fte, default=None)
     texts = st.values("fte") or [""] * len(st.rows)
     plain = [v for v, t in zip(values, texts) if v is not None and not t.endswith("%")]
@@ -159,6 +163,7 @@ def _ftes(st: _ImportState) -> list[float]:
 
 
 def classify_people(st: _ImportState) -> None:
+    """Kind, role and reason of each person: the rules, then the kind and role_id columns, then the overrides."""
     rules = sorted(st.rules, key=lambda r: r.priority)
     catalog = load_catalog()
     st.catalog = catalog

@@ -16,6 +16,7 @@ from salesops.readwrite.hris.values import _wrap_offset, load_locations, region_
 
 
 def place_regions(st: _ImportState) -> None:
+    """Each person's region, HQ and the regions (people, reps, managers, time-zone offsets, parameters)."""
     source = next((f for f in ("region", "location", "country") if f in st.cols), None)
     st.region_source = source
     n = len(st.rows)
@@ -90,6 +91,7 @@ def place_regions(st: _ImportState) -> None:
 def _region_params(
     st: _ImportState, region_of: dict[str, str], names: dict[str, str]
 ) -> dict[str, dict[str, tuple[float, int]]]:
+    """The region parameters the file gives, by region: (value, first row); a problem if out of range or disagreeing."""
     limits = {"tz_offset_hours": (-24.0, 24.0), "market_complexity": (0.0, 1.0), "cost_index": (0.05, 20.0)}
     out: dict[str, dict[str, tuple[float, int]]] = {}
     for f, values in st.region_params.items():
@@ -124,6 +126,7 @@ def _offsets(
     region_ids: list[str],
     explicit: dict[str, tuple[float, int]],
 ) -> dict[str, float]:
+    """Each used region's time-zone offset from HQ: the file's column, else ``data/locations.csv``, else 0."""
     table = load_locations()
     absolute: dict[str, float | None] = {}
     # Fall back on the location or country of a region's people when its name is unknown.

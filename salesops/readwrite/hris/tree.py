@@ -13,6 +13,7 @@ from salesops.readwrite.hris.state import VIRTUAL_ROOT_ID, _ImportState
 
 
 def check_tree(st: _ImportState) -> None:
+    """Parents and roots (``st.parent``, ``st.root_ids``); a problem for each cycle, for no root or several."""
     parent: dict[str, str | None] = {}
     roots: list[str] = []
     for pid, m in zip(st.ids, st.managers):
@@ -75,6 +76,7 @@ def check_tree(st: _ImportState) -> None:
 
 
 def trim_tree(st: _ImportState) -> None:
+    """The root, the kept people in breadth-first order and their new managers, the sales-ops staff and the dropped."""
     parent = dict(st.parent)
     pos = st.first_index
     st.pos = pos
