@@ -408,7 +408,7 @@ def _batch(scenario: Scenario, active, phases: dict, a: dict[str, np.ndarray], r
         cumulative[:, m - 1] = running_total
     payback = _payback(cumulative, month_cost, month_uplift)
     return {"roi": roi, "productivity_per_rep": productivity, "revenue": revenue, "payback_months": payback,
-            "cumulative_net": cumulative}
+            "cumulative_net": cumulative, "net_value": uplift - spend}
 
 
 def _payback(cumulative: np.ndarray, cost: np.ndarray, last_uplift: np.ndarray) -> np.ndarray:
@@ -444,6 +444,7 @@ class Simulation:
     productivity_per_rep: np.ndarray
     revenue: np.ndarray
     cumulative_net: np.ndarray  # draws x months
+    net_value: np.ndarray  # gross-margin uplift - cost, per year at run rate
     deterministic: model.Results = field(repr=False)
 
     def percentiles(self) -> dict[str, Any]:
@@ -537,6 +538,7 @@ def simulate(scenario: Scenario, draws: int = 10_000, seed: int = 0,
     return Simulation(scenario_name=scenario.name, draws=draws, seed=seed, roi=joined["roi"],
                       payback_months=joined["payback_months"], productivity_per_rep=joined["productivity_per_rep"],
                       revenue=joined["revenue"], cumulative_net=joined["cumulative_net"],
+                      net_value=joined["net_value"],
                       deterministic=model.evaluate(scenario))
 
 

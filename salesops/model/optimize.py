@@ -1,0 +1,565 @@
+"""The recommended design: the placement of every role that gives the most net value, and its odds.
+
+A design is one placement per role. :func:`optimize` searches the designs of a scenario for the one
+with the best objective (net value per year by default; NPV or ROI on request):
+
+* **exhaustively** when the designs number at most :data:`EXHAUSTIVE_LIMIT` (every sample: 3 roles'
+  placements ** 6 roles = 729), which finds the optimum for certain;
+* by **coordinate search with restarts** above that: from the current design and from
+  :data:`RESTARTS` seeded random designs, each role in turn takes its best placement with the others
+  held, until no single switch improves; the best local optimum wins. The result says which method ran.
+
+Net value and ROI are computed on a *screen*: each role's teams are sized once per placement (they do
+not depend on the other roles), and a design's figures are sums over its roles pushed through the
+same selling-time and productivity equations as :func:`salesops.model.evaluation.evaluate`
+(vectorised; a test checks the screen against ``evaluate`` for every design of every sample). NPV
+needs the month-by-month projection and is evaluated in full.
+
+:func:`win_odds` puts a probability on the advice: the Monte Carlo of the recommended design, its
+runner-up and the current design over the same draws (common random numbers), and how often the
+recommendation comes out ahead. :func:`decision_tornado` moves each uncertain parameter to its low
+and high and shows whether the recommendation still beats the runner-up: the assumptions that flip it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, replace
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from salesops.model import initiatives as levers
+from salesops.model import uncertainty
+from salesops.model.evaluation import Results, _role, _steady_ramp_capacity, evaluate
+from salesops.model.format import fmt_usd
+from salesops.model.scenario import PLACEMENTS, Scenario
+
+__all__ = [
+    "EXHAUSTIVE_LIMIT",
+    "OBJECTIVES",
+    "Design",
+    "Odds",
+    "Recommendation",
+    "RoleAdvice",
+    "decision_tornado",
+    "designs",
+    "optimize",
+    "screen_values",
+    "win_odds",
+]
+
+# objective -> (Results attribute, label)
+OBJECTIVES: dict[str, tuple[str, str]] = {
+    "net": ("net_value_usd", "net value per year"),
+    "npv": ("npv_usd", "NPV over the horizon"),
+    "roi": ("roi", "ROI"),
+}
+EXHAUSTIVE_LIMIT = 20_000
+RESTARTS = 8
+TIE = 1e-6  # dollars (or ROI) within this of each other are a tie; ties keep the earlier design
+
+
+@dataclass(frozen=True)
+class Design:
+    """One placement per role, in the scenario's role order."""
+
+    placements: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> "Design":
+        return cls(tuple((p.role.id, p.placement) for p in scenario.roles))
+
+    def apply(self, scenario: Scenario) -> Scenario:
+        """``scenario`` with these placements (roles not named keep theirs)."""
+        chosen = dict(self.placements)
+        return replace(
+            scenario,
+            roles=tuple(
+                replace(p, placement=chosen[p.role.id]) if chosen.get(p.role.id, p.placement) != p.placement else p
+                for p in scenario.roles
+            ),
+        )
+
+    def placement(self, role_id: str) -> str:
+        return dict(self.placements)[role_id]
+
+    def differences(self, other: "Design") -> list[tuple[str, str, str]]:
+        """(role id, placement in ``other``, placement here) for every role that differs."""
+        theirs = dict(other.placements)
+        return [(rid, theirs[rid], mine) for rid, mine in self.placements if theirs.get(rid) != mine]
+
+
+@dataclass(frozen=True)
+class RoleAdvice:
+    """Why one role sits where the recommendation puts it: its best placement against its next best."""
+
+    role_id: str
+    role: str
+    current: str
+    best: str
+    next_best: str
+    margin: float  # objective of the recommendation minus the same design with this role at next_best
+    values: tuple[tuple[str, float], ...]  # placement -> objective, the other roles as recommended
+    reason: str
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """The best design found, its runner-up, and the reasoning per role."""
+
+    objective: str
+    method: str
+    designs_evaluated: int
+    space: int
+    current: Design
+    current_value: float
+    best: Design
+    best_value: float
+    runner_up: Design | None
+    runner_up_value: float | None
+    roles: tuple[RoleAdvice, ...]
+    best_results: Results
+    current_results: Results
+
+    @property
+    def margin(self) -> float | None:
+        """How far the recommendation is ahead of the runner-up (None when there is no other design)."""
+        return None if self.runner_up_value is None else self.best_value - self.runner_up_value
+
+    @property
+    def gain(self) -> float:
+        """Objective of the recommendation minus that of the current design (>= 0)."""
+        return self.best_value - self.current_value
+
+    @property
+    def changes(self) -> list[tuple[str, str, str]]:
+        """(role id, current placement, recommended placement) for every role that moves."""
+        return self.best.differences(self.current)
+
+    def to_dict(self) -> dict[str, Any]:
+        names = {a.role_id: a.role for a in self.roles}
+        return {
+            "objective": self.objective,
+            "objective_label": OBJECTIVES[self.objective][1],
+            "method": self.method,
+            "designs_evaluated": self.designs_evaluated,
+            "designs_in_space": self.space,
+            "current": dict(self.current.placements),
+            "current_value": self.current_value,
+            "recommended": dict(self.best.placements),
+            "recommended_value": self.best_value,
+            "gain": self.gain,
+            "runner_up": None if self.runner_up is None else dict(self.runner_up.placements),
+            "runner_up_value": self.runner_up_value,
+            "margin_over_runner_up": self.margin,
+            "changes": [{"role_id": r, "role": names.get(r, r), "from": a, "to": b} for r, a, b in self.changes],
+            "roles": [
+                {
+                    "role_id": a.role_id,
+                    "role": a.role,
+                    "current": a.current,
+                    "recommended": a.best,
+                    "next_best": a.next_best,
+                    "margin": a.margin,
+                    "values": dict(a.values),
+                    "reason": a.reason,
+                }
+                for a in self.roles
+            ],
+            "recommended_headline": self.best_results.headline(),
+            "current_headline": self.current_results.headline(),
+        }
+
+
+# --------------------------------------------------------------------------
+# The screen: every design's net value and ROI from per-role parts
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Parts:
+    """Per role and placement: yearly cost and hours saved per rep and week in each region."""
+
+    cost: np.ndarray  # roles x options
+    saved: np.ndarray  # roles x options x regions
+    options: tuple[tuple[str, ...], ...]
+
+
+def _parts(scenario: Scenario, options: tuple[tuple[str, ...], ...]) -> tuple[_Parts, Scenario, float, float]:
+    active = [i for i in scenario.initiatives if i.active]
+    eff = levers.effective(scenario, active)
+    index = {r.id: k for k, r in enumerate(scenario.regions)}
+    width = max(len(o) for o in options)
+    cost = np.full((len(scenario.roles), width), np.nan)
+    saved = np.zeros((len(scenario.roles), width, len(scenario.regions)))
+    for j, plan in enumerate(eff.roles):
+        for k, placement in enumerate(options[j]):
+            teams, services = _role(replace(plan, placement=placement), eff)
+            cost[j, k] = sum(t.cost_usd_per_year for t in teams)
+            for s in services:
+                saved[j, k, index[s.region_id]] += s.hours_saved_per_rep_week
+    running = sum(i.running_cost_usd_per_year for i in active)
+    return _Parts(cost, saved, options), eff, levers.extra_hours(active), running
+
+
+def screen_values(
+    scenario: Scenario, combos: np.ndarray, objective: str = "net", options: tuple[tuple[str, ...], ...] | None = None
+) -> np.ndarray:
+    """Net value per year (or ROI) of each design: ``combos[i, j]`` is role j's option index.
+
+    The same equations as :func:`~salesops.model.evaluation.evaluate` (steady state), over arrays.
+    """
+    options = options or tuple(PLACEMENTS for _ in scenario.roles)
+    parts, eff, extra, running = _parts(scenario, options)
+    return _screen(scenario, parts, eff, extra, running, combos, objective)
+
+
+def _screen(
+    scenario: Scenario, parts: _Parts, eff: Scenario, extra: float, running: float, combos: np.ndarray, objective: str
+) -> np.ndarray:
+    base = scenario.assumptions
+    a = eff.assumptions
+    rows = np.arange(parts.cost.shape[0])[None, :]
+    cost = parts.cost[rows, combos].sum(axis=1) if combos.shape[1] else np.zeros(len(combos))
+    saved = parts.saved[rows, combos].sum(axis=1) if combos.shape[1] else np.zeros((len(combos), len(scenario.regions)))
+    reps = np.array([r.reps for r in scenario.regions], dtype=float)
+    reclaimed = saved + np.where(reps > 0, extra, 0.0)[None, :]
+    s0 = a.baseline_selling_time_share
+    share = np.minimum(a.max_selling_time_share, s0 + reclaimed / a.rep_hours_per_week)
+    productivity = a.quota_usd_per_rep * a.quota_attainment * (share / s0) ** a.productivity_elasticity
+    productivity = productivity * _steady_ramp_capacity(a)
+    revenue = (productivity * reps[None, :]).sum(axis=1)
+    baseline = base.quota_usd_per_rep * base.quota_attainment * _steady_ramp_capacity(base) * reps.sum()
+    uplift = (revenue - baseline) * a.gross_margin
+    spend = cost + running
+    net = uplift - spend
+    if objective == "roi":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(spend > 0, net / spend, 0.0)
+    return net
+
+
+# --------------------------------------------------------------------------
+# The search
+# --------------------------------------------------------------------------
+def designs(scenario: Scenario, options: tuple[tuple[str, ...], ...] | None = None) -> int:
+    """How many designs the scenario has (the product of each role's options)."""
+    options = options or tuple(PLACEMENTS for _ in scenario.roles)
+    return math.prod(len(o) for o in options)
+
+
+class _Values:
+    """The objective of designs given as option-index rows, counting how many were evaluated."""
+
+    def __init__(self, scenario: Scenario, objective: str, options, evaluate_fn: Callable[[Scenario], Results]):
+        self.scenario, self.objective, self.options = scenario, objective, options
+        self.evaluate_fn = evaluate_fn
+        self.count = 0
+        self.seen: dict[tuple[int, ...], float] = {}
+        if objective in ("net", "roi"):
+            self.parts = _parts(scenario, options)
+
+    def design(self, combo) -> Design:
+        return Design(
+            tuple((p.role.id, self.options[j][int(k)]) for j, (p, k) in enumerate(zip(self.scenario.roles, combo)))
+        )
+
+    def __call__(self, combos: np.ndarray) -> np.ndarray:
+        keys = [tuple(int(x) for x in c) for c in combos]
+        todo = [i for i, k in enumerate(keys) if k not in self.seen]
+        if todo:
+            fresh = combos[todo]
+            if self.objective in ("net", "roi"):
+                parts, eff, extra, running = self.parts
+                values = _screen(self.scenario, parts, eff, extra, running, fresh, self.objective)
+            else:
+                attr = OBJECTIVES[self.objective][0]
+                values = np.array([getattr(self.evaluate_fn(self.design(c).apply(self.scenario)), attr) for c in fresh])
+            for i, v in zip(todo, values):
+                self.seen[keys[i]] = float(v)
+            self.count += len(todo)
+        return np.array([self.seen[k] for k in keys])
+
+
+def _best(values: np.ndarray) -> int:
+    """Index of the best value; a tie (within :data:`TIE`) keeps the earliest."""
+    top = float(values.max())
+    return int(np.flatnonzero(values >= top - TIE)[0])
+
+
+def _exhaustive(values: _Values, current: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...] | None]:
+    sizes = [len(o) for o in values.options]
+    combos = np.array(list(itertools.product(*[range(n) for n in sizes])), dtype=np.int64).reshape(-1, len(sizes))
+    scores = values(combos)
+    # Prefer the current design among ties: advice never moves a role for nothing.
+    here = int(np.flatnonzero((combos == np.array(current)).all(axis=1))[0]) if len(sizes) else 0
+    top = float(scores.max())
+    best = here if scores[here] >= top - TIE else _best(scores)
+    if len(combos) < 2:
+        return tuple(combos[best]), None
+    rest = scores.copy()
+    rest[best] = -np.inf
+    return tuple(int(x) for x in combos[best]), tuple(int(x) for x in combos[_best(rest)])
+
+
+def _coordinate(values: _Values, current: tuple[int, ...], seed: int) -> tuple[tuple[int, ...], tuple[int, ...] | None]:
+    rng = np.random.default_rng(seed)
+    sizes = [len(o) for o in values.options]
+    starts = [np.array(current)] + [np.array([rng.integers(n) for n in sizes]) for _ in range(RESTARTS)]
+    found: list[tuple[float, tuple[int, ...]]] = []
+    for start in starts:
+        combo = start.copy()
+        score = float(values(combo[None, :])[0])
+        improved = True
+        while improved:
+            improved = False
+            for j, n in enumerate(sizes):
+                trial = np.repeat(combo[None, :], n, axis=0)
+                trial[:, j] = np.arange(n)
+                scores = values(trial)
+                k = _best(scores)
+                if scores[k] > score + TIE:
+                    combo, score, improved = trial[k].copy(), float(scores[k]), True
+        found.append((score, tuple(int(x) for x in combo)))
+    best_score = max(s for s, _ in found)
+    best = next(c for s, c in found if s >= best_score - TIE)
+    if float(values(np.array([current]))[0]) >= best_score - TIE:
+        best = tuple(current)
+    # Runner-up: the best design one switch away from the optimum.
+    neighbours = []
+    for j, n in enumerate(sizes):
+        for k in range(n):
+            if k != best[j]:
+                neighbours.append(tuple(k if i == j else x for i, x in enumerate(best)))
+    if not neighbours:
+        return best, None
+    scores = values(np.array(neighbours))
+    return best, neighbours[_best(scores)]
+
+
+def optimize(
+    scenario: Scenario,
+    objective: str = "net",
+    evaluate_fn: Callable[[Scenario], Results] = evaluate,
+    exhaustive_limit: int = EXHAUSTIVE_LIMIT,
+    seed: int = 0,
+) -> Recommendation:
+    """The best placement of every role by ``objective`` ("net", "npv" or "roi").
+
+    Exhaustive when the scenario has at most ``exhaustive_limit`` designs, coordinate search with
+    :data:`RESTARTS` seeded restarts otherwise (``method`` says which). Among designs tied with the
+    current one, the current one is kept.
+
+    Examples
+    --------
+    >>> from salesops.model.samples import load_sample
+    >>> rec = optimize(load_sample("midmarket"))
+    >>> rec.method, rec.designs_evaluated, rec.best_value >= rec.current_value
+    ('exhaustive', 729, True)
+    """
+    if objective not in OBJECTIVES:
+        raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
+    options = tuple(PLACEMENTS for _ in scenario.roles)
+    values = _Values(scenario, objective, options, evaluate_fn)
+    current = tuple(options[j].index(p.placement) for j, p in enumerate(scenario.roles))
+    space = designs(scenario, options)
+    if space <= exhaustive_limit:
+        best, runner = _exhaustive(values, current)
+        method = "exhaustive"
+    else:
+        best, runner = _coordinate(values, current, seed)
+        method = f"coordinate search from the current design and {RESTARTS} random restarts (seed {seed})"
+    best_value = float(values(np.array([best]))[0])
+    current_value = float(values(np.array([current]))[0])
+    runner_value = None if runner is None else float(values(np.array([runner]))[0])
+    best_design = values.design(best)
+    best_results = evaluate_fn(best_design.apply(scenario))
+    current_results = evaluate_fn(scenario)
+    advice = tuple(_advice(scenario, values, best, j, best_results, evaluate_fn) for j in range(len(options)))
+    return Recommendation(
+        objective=objective,
+        method=method,
+        designs_evaluated=values.count,
+        space=space,
+        current=values.design(current),
+        current_value=current_value,
+        best=best_design,
+        best_value=best_value,
+        runner_up=None if runner is None else values.design(runner),
+        runner_up_value=runner_value,
+        roles=advice,
+        best_results=best_results,
+        current_results=current_results,
+    )
+
+
+def _advice(
+    scenario: Scenario,
+    values: _Values,
+    best: tuple[int, ...],
+    j: int,
+    best_results: Results,
+    evaluate_fn: Callable[[Scenario], Results],
+) -> RoleAdvice:
+    plan = scenario.roles[j]
+    opts = values.options[j]
+    trial = np.repeat(np.array(best)[None, :], len(opts), axis=0)
+    trial[:, j] = np.arange(len(opts))
+    scores = values(trial)
+    k_best = best[j]
+    others = [k for k in range(len(opts)) if k != k_best]
+    k_next = max(others, key=lambda k: scores[k]) if others else k_best
+    margin = float(scores[k_best] - scores[k_next])
+    alt = evaluate_fn(values.design(trial[k_next]).apply(scenario)) if others else best_results
+    reason = _reason(
+        plan.role.id, plan.role.name, opts[k_best], opts[k_next], margin, values.objective, best_results, alt
+    )
+    return RoleAdvice(
+        role_id=plan.role.id,
+        role=plan.role.name,
+        current=plan.placement,
+        best=opts[k_best],
+        next_best=opts[k_next],
+        margin=margin,
+        values=tuple((opts[k], float(scores[k])) for k in range(len(opts))),
+        reason=reason,
+    )
+
+
+def _reason(
+    role_id: str, name: str, best: str, nxt: str, margin: float, objective: str, res: Results, alt: Results
+) -> str:
+    """One plain sentence: what the best placement buys over the next best, in money, hours and cost."""
+    if best == nxt:
+        return f"{name}: {best}, the only placement."
+    mine = next(r for r in res.roles if r.role_id == role_id)
+    theirs = next(r for r in alt.roles if r.role_id == role_id)
+    gain = (
+        f"{fmt_usd(margin)} a year more net value"
+        if objective == "net"
+        else f"{fmt_usd(margin)} more NPV"
+        if objective == "npv"
+        else f"{margin * 100:.1f} pp more ROI"
+    )
+    if abs(margin) <= TIE:
+        return f"{name}: {best} or {nxt} are worth the same here; it stays {best}."
+    bits = []
+    if abs(mine.mean_response_hours - theirs.mean_response_hours) >= 0.05:
+        faster = mine.mean_response_hours < theirs.mean_response_hours
+        bits.append(
+            f"reps get answers in {mine.mean_response_hours:.1f} h instead of {theirs.mean_response_hours:.1f} h"
+            if faster
+            else f"answers take {mine.mean_response_hours:.1f} h instead of {theirs.mean_response_hours:.1f} h"
+        )
+    if abs(mine.hours_saved_per_rep_week - theirs.hours_saved_per_rep_week) >= 0.005:
+        bits.append(
+            f"it gives each rep {mine.hours_saved_per_rep_week:.2f} h a week back "
+            f"(against {theirs.hours_saved_per_rep_week:.2f} h)"
+        )
+    cost = mine.cost_usd_per_year - theirs.cost_usd_per_year
+    if abs(cost) >= 1:
+        bits.append(
+            f"it costs {fmt_usd(abs(cost))} a year {'more' if cost > 0 else 'less'} "
+            f"({mine.fte:.1f} FTE against {theirs.fte:.1f})"
+        )
+    why = "; ".join(bits) if bits else "the figures differ only slightly"
+    return f"{name}: {best} rather than {nxt}, {gain}: {why}."
+
+
+# --------------------------------------------------------------------------
+# The odds
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Odds:
+    """How often the recommendation wins over the Monte Carlo ranges (same draws for every design)."""
+
+    draws: int
+    seed: int
+    objective: str
+    p_beats_runner_up: float | None
+    p_beats_current: float
+    margin_p10: float | None
+    margin_p50: float | None
+    margin_p90: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _per_draw(sim: uncertainty.Simulation, objective: str, discount_rate: float) -> np.ndarray:
+    if objective == "net":
+        return sim.net_value
+    if objective == "roi":
+        return sim.roi
+    monthly = np.diff(sim.cumulative_net, axis=1, prepend=0.0)
+    months = np.arange(1, monthly.shape[1] + 1)
+    return (monthly / (1.0 + discount_rate) ** (months / 12.0)).sum(axis=1)
+
+
+def win_odds(
+    scenario: Scenario,
+    rec: Recommendation,
+    draws: int = 2_000,
+    seed: int = 0,
+    simulate: Callable[..., uncertainty.Simulation] = uncertainty.simulate,
+) -> Odds:
+    """P(recommendation beats its runner-up) and P(beats the current design) over ``draws`` draws.
+
+    Every design is simulated with the same seed, so each draw is the same world for all of them.
+    """
+    rate = scenario.assumptions.discount_rate
+    best = _per_draw(simulate(rec.best.apply(scenario), draws, seed), rec.objective, rate)
+    now = _per_draw(simulate(rec.current.apply(scenario), draws, seed), rec.objective, rate)
+    if rec.runner_up is None:
+        return Odds(draws, seed, rec.objective, None, float(np.mean(best >= now - TIE)), None, None, None)
+    other = _per_draw(simulate(rec.runner_up.apply(scenario), draws, seed), rec.objective, rate)
+    diff = best - other
+    p10, p50, p90 = (float(x) for x in np.percentile(diff, [10, 50, 90]))
+    return Odds(
+        draws, seed, rec.objective, float(np.mean(diff >= -TIE)), float(np.mean(best >= now - TIE)), p10, p50, p90
+    )
+
+
+TORNADO_COLUMNS = ["parameter", "label", "low", "high", "margin_low", "margin_high", "flips"]
+
+
+def decision_tornado(
+    scenario: Scenario, rec: Recommendation, evaluate_fn: Callable[[Scenario], Results] = evaluate
+) -> pd.DataFrame:
+    """Each uncertain parameter at its low and its high: the recommendation's margin over the runner-up.
+
+    ``flips`` is True where the runner-up would win at either end; rows with the smallest margin first.
+    """
+    if rec.runner_up is None:
+        return pd.DataFrame(columns=TORNADO_COLUMNS)
+    attr = OBJECTIVES[rec.objective][0]
+    groups: dict[str, list[uncertainty.Range]] = {}
+    for r in uncertainty.ranges(scenario):
+        if not r.fixed:
+            groups.setdefault(r.name, []).append(r)
+    bands = uncertainty._bands_raw()["role_bands"]
+    rows = []
+    for name, group in groups.items():
+        margins = []
+        for which in ("low", "high"):
+            moved = uncertainty._with_value(scenario, group, which)
+            ours = getattr(evaluate_fn(rec.best.apply(moved)), attr)
+            theirs = getattr(evaluate_fn(rec.runner_up.apply(moved)), attr)
+            margins.append(ours - theirs)
+        first = group[0]
+        label = first.label if first.role_id is None else bands.get(name, {}).get("label", first.label)
+        rows.append(
+            {
+                "parameter": name,
+                "label": label,
+                "low": first.low,
+                "high": first.high,
+                "margin_low": margins[0],
+                "margin_high": margins[1],
+                "flips": min(margins) < -TIE,
+            }
+        )
+    table = pd.DataFrame(rows, columns=TORNADO_COLUMNS)
+    table["smallest"] = table[["margin_low", "margin_high"]].min(axis=1)
+    return table.sort_values("smallest", kind="stable", ignore_index=True).drop(columns="smallest")
