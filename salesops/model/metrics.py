@@ -14,7 +14,7 @@ Examples
 >>> from salesops.model import evaluate
 >>> res = evaluate(load_sample("midmarket"))
 >>> [m.label for m in HEADLINE]
-['ROI', 'Productivity per rep', 'Sales-ops cost', 'Payback (months)']
+['ROI', 'Net value per year', 'Productivity per rep', 'Sales-ops cost', 'Payback (months)']
 >>> METRIC["roi"].text(res.headline()["roi"]) == METRIC["roi"].text(res.roi)
 True
 >>> METRIC["roi"].delta_text(0.031), METRIC["sales_ops_cost"].delta_text(-52_300)
@@ -99,6 +99,8 @@ class Metric:
 HEADLINE: tuple[Metric, ...] = (
     Metric("roi", "ROI", "percent", True,
            "Run-rate annual ROI: (gross-margin uplift - sales-ops cost) / sales-ops cost."),
+    Metric("net_value", "Net value per year", "usd", True,
+           "Gross-margin uplift minus sales-ops and initiative cost, per year at run rate: what advice ranks by."),
     Metric("productivity_per_rep", "Productivity per rep", "usd", True,
            "Revenue per rep per year, after ramp and attrition."),
     Metric("sales_ops_cost", "Sales-ops cost", "usd", False,
@@ -108,6 +110,8 @@ HEADLINE: tuple[Metric, ...] = (
 )
 
 COMPARE: tuple[Metric, ...] = HEADLINE + (
+    Metric("npv", "NPV over the horizon", "usd", True,
+           "Every month's net of the projection, discounted at the discount rate (an assumption, 10% a year)."),
     Metric("sales_ops_fte", "Sales-ops FTE", "fte", False, "Sales-ops staff, full-time equivalents."),
     Metric("reps", "Reps", "count", True, "Quota-carrying reps."),
     Metric("reps_per_sales_ops_fte", "Reps per sales-ops FTE", "ratio", True,
