@@ -21,6 +21,8 @@ import pytest
 import sqlalchemy as sa
 
 from salesops import store as store_module
+from salesops.store import checks as store_checks
+from salesops.store import schema as store_schema
 from salesops.store.access import (
     ACTIONS,
     ANONYMOUS,
@@ -62,8 +64,8 @@ class Clock:
 def dump(store: Store) -> dict[str, list[str]]:
     """Every row of every table, as sorted reprs (timestamps and bodies included)."""
     with store.engine.connect() as conn:
-        return {name: sorted(repr(tuple(r)) for r in conn.execute(sa.select(store_module._METADATA.tables[name])))
-                for name in store_module._TABLES}
+        return {name: sorted(repr(tuple(r)) for r in conn.execute(sa.select(store_schema._METADATA.tables[name])))
+                for name in store_schema._TABLES}
 
 
 def counts(store: Store) -> dict[str, int]:
@@ -478,8 +480,8 @@ sa.Table(
     "scenarios", _V1,
     sa.Column("id", sa.String(64), primary_key=True),
     sa.Column("name", sa.Text, nullable=False),
-    sa.Column("created_at", store_module._UTCDateTime, nullable=False),
-    sa.Column("updated_at", store_module._UTCDateTime, nullable=False),
+    sa.Column("created_at", store_schema._UTCDateTime, nullable=False),
+    sa.Column("updated_at", store_schema._UTCDateTime, nullable=False),
     sa.Column("latest_version", sa.Integer, nullable=False),
     sa.Index("ix_scenarios_updated_at", "updated_at"),
 )
@@ -489,7 +491,7 @@ sa.Table(
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("note", sa.Text, nullable=False),
-    sa.Column("created_at", store_module._UTCDateTime, nullable=False),
+    sa.Column("created_at", store_schema._UTCDateTime, nullable=False),
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("parent_scenario_id", sa.String(64), nullable=True),
     sa.Column("parent_version", sa.Integer, nullable=True),
@@ -504,7 +506,7 @@ sa.Table(
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("base_scenario_id", sa.String(64), nullable=True),
     sa.Column("base_version", sa.Integer, nullable=True),
-    sa.Column("updated_at", store_module._UTCDateTime, nullable=False),
+    sa.Column("updated_at", store_schema._UTCDateTime, nullable=False),
 )
 
 
@@ -521,7 +523,7 @@ class _V1Store:
         return _V1.tables["versions"]
 
     def create(self, scenario, *, name=None, note="", parent=None):
-        sid = store_module._new_id()
+        sid = store_checks._new_id()
         now = datetime.now(timezone.utc)
         name = name or scenario.name
         scenario = scenario.renamed(name) if name != scenario.name else scenario
@@ -549,7 +551,7 @@ class _V1Store:
         return _Made(scenario_id, base_version + 1)
 
     def put_draft(self, scenario, *, draft_id=None, base=None):
-        chosen = draft_id or store_module._new_id()
+        chosen = draft_id or store_checks._new_id()
         with self.engine.begin() as conn:
             conn.execute(sa.insert(_V1.tables["drafts"]).values(
                 id=chosen, body=scenario.to_json(indent=None), base_scenario_id=base[0] if base else None,
@@ -661,7 +663,7 @@ def test_a_schema_1_database_is_upgraded_with_nothing_lost(db_url, source):
             snapshot = dump(store)
             again = Store(db_url)
             with again.engine.begin() as conn:
-                store_module._upgrade_1_to_2(conn)
+                store_schema._upgrade_1_to_2(conn)
             assert again.schema_version() == 2 and dump(again) == snapshot
             again.dispose()
         finally:
@@ -679,12 +681,12 @@ def test_a_failed_upgrade_leaves_the_schema_1_database_as_it_was(db_url, monkeyp
         before = _v1_rows(engine)
 
         def half_then_fail(conn: sa.Connection) -> None:
-            for table in (store_module._WORKSPACES, store_module._MEMBERS):
+            for table in (store_schema._WORKSPACES, store_schema._MEMBERS):
                 table.create(conn, checkfirst=True)
             conn.exec_driver_sql("ALTER TABLE scenarios ADD COLUMN owner VARCHAR(254)")
             raise sa.exc.OperationalError("ALTER TABLE", {}, RuntimeError("disk trouble"))
 
-        monkeypatch.setattr(store_module, "_UPGRADES", [half_then_fail])
+        monkeypatch.setattr(store_schema, "_UPGRADES", [half_then_fail])
         with pytest.raises(StoreError, match="cannot open the scenario store"):
             Store(db_url)
         with engine.connect() as conn:  # rolled back as one transaction: still schema 1, nothing added

@@ -15,7 +15,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from salesops import store as store_module
+from salesops.store import engine as store_engine
+from salesops.store import faults as store_faults
+from salesops.store import schema as store_schema
 
 from salesops.readwrite import hris
 from salesops.model.samples import list_samples, load_sample
@@ -264,7 +266,7 @@ def test_schema_version_is_recorded_and_reopening_is_idempotent(make_store, db_u
     store = make_store()
     assert store.schema_version() == SCHEMA_VERSION == 2
     with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(store_module._META)).all()
+        rows = conn.execute(sa.select(store_schema._META)).all()
         tables = set(sa.inspect(conn).get_table_names())
     assert [tuple(r) for r in rows] == [("schema_version", str(SCHEMA_VERSION))]
     assert {"meta", "scenarios", "versions", "drafts", "workspaces", "members", "links", "audit"} <= tables
@@ -293,7 +295,7 @@ def test_stores_opened_at_once_on_an_empty_database_create_the_schema_once(db_ur
     try:
         assert not errors and len(stores) == 8
         with stores[0].engine.connect() as conn:
-            assert conn.execute(sa.select(sa.func.count()).select_from(store_module._META)).scalar() == 1
+            assert conn.execute(sa.select(sa.func.count()).select_from(store_schema._META)).scalar() == 1
         sid = stores[1].create(load_sample("startup")).scenario_id
         assert all(s.load(sid).info.version == 1 for s in stores)
     finally:
@@ -304,7 +306,7 @@ def test_stores_opened_at_once_on_an_empty_database_create_the_schema_once(db_ur
 def test_a_future_schema_version_is_refused(make_store, db_url):
     store = make_store()
     with store.engine.begin() as conn:
-        conn.execute(sa.update(store_module._META).where(store_module._META.c.key == "schema_version")
+        conn.execute(sa.update(store_schema._META).where(store_schema._META.c.key == "schema_version")
                      .values(value=str(SCHEMA_VERSION + 98)))
     with pytest.raises(StoreError) as info:
         Store(db_url)
@@ -320,21 +322,21 @@ def test_an_older_schema_is_upgraded_step_by_step(make_store, db_url, monkeypatc
 
     def step(n: int):
         def upgrade(conn: sa.Connection) -> None:
-            current = conn.execute(sa.select(store_module._META.c.value)
-                                   .where(store_module._META.c.key == "schema_version")).scalar()
+            current = conn.execute(sa.select(store_schema._META.c.value)
+                                   .where(store_schema._META.c.key == "schema_version")).scalar()
             steps.append((int(current), n))
         return upgrade
 
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 4)
-    monkeypatch.setattr(store_module, "_UPGRADES", [store_module._upgrade_1_to_2, step(3), step(4)])
+    monkeypatch.setattr(store_schema, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr(store_schema, "_UPGRADES", [store_schema._upgrade_1_to_2, step(3), step(4)])
     upgraded = make_store()
     assert steps == [(2, 3), (3, 4)]  # each step sees the version before it, from the one found (2)
     assert upgraded.schema_version() == 4
     assert upgraded.load(sid).scenario == load_sample("startup")
     make_store()
     assert steps == [(2, 3), (3, 4)]  # nothing to do the second time
-    monkeypatch.setattr(store_module, "_UPGRADES", [])
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 5)
+    monkeypatch.setattr(store_schema, "_UPGRADES", [])
+    monkeypatch.setattr(store_schema, "SCHEMA_VERSION", 5)
     with pytest.raises(StoreError, match="no upgrade path to schema version 5"):
         Store(db_url)
 
@@ -382,11 +384,11 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_and_foreign_keys(tmp_path):
     try:
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == store_module.SQLITE_BUSY_TIMEOUT_MS
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == store_engine.SQLITE_BUSY_TIMEOUT_MS
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         with pytest.raises(sa.exc.IntegrityError, match="FOREIGN KEY"):
             with store.engine.begin() as conn:
-                conn.execute(sa.insert(store_module._VERSIONS).values(
+                conn.execute(sa.insert(store_schema._VERSIONS).values(
                     scenario_id="orphan", version=1, name="x", note="", created_at=datetime.now(timezone.utc),
                     body="{}", reps=0, roles=0))
     finally:
@@ -401,10 +403,10 @@ def test_a_store_on_an_engine_made_elsewhere_gets_the_sqlite_settings(tmp_path):
             conn.exec_driver_sql("SELECT 1")
         first, second = Store(engine), Store(engine)
         assert first.engine is engine and second.engine is engine
-        assert sa.event.contains(engine, "connect", store_module._sqlite_connect)
+        assert sa.event.contains(engine, "connect", store_engine._sqlite_connect)
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == store_module.SQLITE_BUSY_TIMEOUT_MS
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == store_engine.SQLITE_BUSY_TIMEOUT_MS
         sid = first.create(load_sample("startup")).scenario_id
         assert second.load(sid).scenario == load_sample("startup")
     finally:
@@ -501,7 +503,7 @@ def test_an_unreachable_postgres_raises_store_error_without_the_password():
 
 
 def test_plain_postgresql_urls_use_psycopg():
-    engine = store_module._make_engine("postgres://u:p@localhost/db")
+    engine = store_engine._make_engine("postgres://u:p@localhost/db")
     try:
         assert engine.url.drivername == "postgresql+psycopg"
     finally:
@@ -532,7 +534,7 @@ def test_transient_errors_are_retried_then_reported_without_database_is_locked(m
             raise sa.exc.OperationalError("BEGIN IMMEDIATE", {}, _locked_error())
         return real_begin(self, write)
 
-    monkeypatch.setattr(store_module, "RETRY_BASE_DELAY_S", 0.0)
+    monkeypatch.setattr(store_faults, "RETRY_BASE_DELAY_S", 0.0)
     monkeypatch.setattr(Store, "_begin", flaky_begin)
     assert store.save(sid, load_sample("startup"), base_version=1).version == 2
     assert calls["n"] == 3  # two transient failures, then success
