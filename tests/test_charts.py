@@ -45,7 +45,8 @@ def test_every_results_chart_is_a_valid_spec_with_this_results_data(name, result
 def test_productivity_chart_plots_each_region_with_and_without_sales_ops(results):
     rows = _rows_with(charts.productivity_chart(results).to_dict(), "productivity_per_rep_usd")
     assert {r["name"]: r["productivity_per_rep_usd"] for r in rows} == {
-        r.name: r.productivity_per_rep_usd for r in results.regions}
+        r.name: r.productivity_per_rep_usd for r in results.regions
+    }
     assert all(r["baseline_productivity_per_rep_usd"] == results.baseline_productivity_per_rep_usd for r in rows)
 
 
@@ -85,8 +86,24 @@ def test_whatifs_match_evaluating_the_switched_scenario():
     switched = evaluate(scenario.with_placement("deal_desk", "localized"))
     assert row.delta_roi_pp == pytest.approx((switched.roi - base.roi) * 100)
     assert row.delta_cost_usd == pytest.approx(switched.sales_ops_cost_usd - base.sales_ops_cost_usd)
+    assert row.delta_net_usd == pytest.approx(switched.net_value_usd - base.net_value_usd)
     spec = charts.whatif_chart(table).to_dict()
     assert len(_rows_with(spec, "delta_roi_pp")) == len(table)
+
+
+def test_whatif_chart_shows_the_change_in_net_value_best_first_with_roi_in_the_tooltip():
+    table = placement_whatifs(load_sample("enterprise"))
+    spec = charts.chart_spec("whatif", table)
+    enc = spec["encoding"]
+    assert enc["x"]["field"] == "delta_net_usd" and "net value" in enc["x"]["title"]
+    assert enc["y"]["sort"] == "-x"  # the largest gain at the top
+    assert "delta_net_usd" in enc["color"]["condition"]["test"]  # green or red by the sign of the money
+    tips = {t["field"]: t.get("title") for t in enc["tooltip"]}
+    assert {"delta_net_usd", "delta_npv_usd", "delta_roi_pp", "delta_cost_usd"} <= set(tips)
+    rows = _rows_with(spec, "delta_net_usd")
+    assert [r["delta_net_usd"] for r in rows] == list(table["delta_net_usd"])
+    assert [r["delta_net_usd"] for r in rows] == sorted((r["delta_net_usd"] for r in rows), reverse=True)
+    assert rows[0]["delta_net_usd"] > 0 > rows[-1]["delta_net_usd"]
 
 
 def test_peer_chart_colours_the_health_verdict_of_org_analytics():

@@ -183,20 +183,22 @@ def _whatif_structure() -> alt.Chart:
         alt.Chart(alt.NamedData(name="whatifs"))
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
-            x=alt.X("delta_roi_pp:Q", title="Change in ROI (percentage points)"),
-            color=alt.condition(alt.datum.delta_roi_pp >= 0, alt.value("#2e7d32"), alt.value("#c62828")),
+            y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=340)),
+            x=alt.X("delta_net_usd:Q", title="Change in net value per year (USD)", axis=alt.Axis(format="$,.2s")),
+            color=alt.condition(alt.datum.delta_net_usd >= 0, alt.value("#2e7d32"), alt.value("#c62828")),
             tooltip=[
-                alt.Tooltip("role:N"),
-                alt.Tooltip("current:N"),
-                alt.Tooltip("alternative:N"),
+                alt.Tooltip("role:N", title="Role"),
+                alt.Tooltip("current:N", title="Now"),
+                alt.Tooltip("alternative:N", title="Switch to"),
+                alt.Tooltip("delta_net_usd:Q", title="Net value change / year", format="+$,.0f"),
+                alt.Tooltip("delta_npv_usd:Q", title="NPV change", format="+$,.0f"),
                 alt.Tooltip("delta_roi_pp:Q", title="ROI change (pp)", format="+.1f"),
                 alt.Tooltip("delta_productivity_usd:Q", title="Productivity per rep change", format="+$,.0f"),
                 alt.Tooltip("delta_cost_usd:Q", title="Cost change", format="+$,.0f"),
                 alt.Tooltip("delta_fte:Q", title="FTE change", format="+.1f"),
             ],
         )
-        .properties(title="What switching one role would do to ROI", height=alt.Step(24))
+        .properties(title="What switching one role would do to net value per year", height=alt.Step(24))
     )
 
 
@@ -243,7 +245,7 @@ def cumulative_chart(results: Results) -> alt.LayerChart:
 
 
 def whatif_chart(whatifs: pd.DataFrame) -> alt.Chart:
-    """Change in ROI (percentage points) if one role alone switched placement."""
+    """Change in net value per year if one role alone switched placement (best first; ROI in the tooltips)."""
     return _chart("whatif", whatifs)
 
 
