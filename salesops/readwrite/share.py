@@ -1,13 +1,16 @@
 """A scenario in a URL: a compact, versioned, checksummed token, no database needed.
 
-A token looks like ``1.3f9a0c2e.eNqrVkrLz1eyUkpKLFKqBQA...``:
+A token looks like ``2.3f9a0c2e.eNqrVkrLz1eyUkpKLFKqBQA...``:
 
-* ``1`` is the codec version (:data:`CODEC_VERSION`), so a later app can change
+* ``2`` is the codec version (:data:`CODEC_VERSION`), so a later app can change
   the encoding and still read old links, and an old app can say that a link is
   too new instead of calling it damaged;
-* ``3f9a0c2e`` is the first 8 hex digits of the SHA-256 of the JSON inside, so a
-  link damaged in transit (a character flipped, the end cut off by a mail
-  client) is refused instead of opening as a different, valid scenario;
+* ``3f9a0c2e`` is the first 8 hex digits of the SHA-256 of the payload text that
+  follows it, so a link damaged in transit (any character changed, the end cut off
+  by a mail client) is refused instead of opening as a different, valid scenario.
+  Codec 1 took the checksum of the JSON inside; a change to the unused bits at the
+  end of the deflate stream then went unseen (harmless, the same scenario, but not
+  refused). Codec 1 links still open;
 * the rest is the compact JSON (``separators=(",", ":")``), deflated at level 9
   and written in URL-safe base64 without padding.
 
@@ -28,14 +31,14 @@ Examples
 >>> from salesops.model.samples import load_sample
 >>> scenario = load_sample("midmarket")
 >>> token = encode(scenario)
->>> token.startswith("1.") and len(token) < 1000
+>>> token.startswith("2.") and len(token) < 1000
 True
 >>> decode(token) == scenario
 True
->>> decode("1.00000000.abc")
+>>> decode("2.00000000.abc")
 Traceback (most recent call last):
 ...
-salesops.readwrite.share.ShareError: the link is damaged or truncated (the data does not decompress); ask for a fresh link
+salesops.readwrite.share.ShareError: the link is damaged or truncated (checksum mismatch); ask for a fresh link
 """
 
 from __future__ import annotations
@@ -61,7 +64,8 @@ __all__ = [
     "encode",
 ]
 
-CODEC_VERSION = 1
+CODEC_VERSION = 2
+READABLE_CODECS = (1, 2)
 # 6,000 characters: browsers take far longer URLs (Chrome about 2 MB), but common
 # servers and proxies refuse a request line over 8 KB (nginx's default header
 # buffer, Apache's LimitRequestLine 8190); 6,000 leaves room for the rest of the URL.
@@ -80,10 +84,17 @@ _DIGITS = re.compile(r"[0-9]{1,6}")
 # Defaults fixed by codec 1 (not read from the dataclasses, so that changing a
 # dataclass default later cannot change what an old link means).
 _REGION_DEFAULTS: dict[str, Any] = {"tz_offset_hours": 0.0, "market_complexity": 0.3, "cost_index": 1.0}
-_PLAN_DEFAULTS: dict[str, Any] = {"placement": "centralized", "sizing": "auto", "central_fte": 0.0,
-                                  "local_fte": {}}
-_POSITION_DEFAULTS: dict[str, Any] = {"manager_id": None, "title": "", "region": "", "cost_usd_per_year": 0.0,
-                                      "fte": 1.0, "role_id": "", "count": 1, "department": ""}
+_PLAN_DEFAULTS: dict[str, Any] = {"placement": "centralized", "sizing": "auto", "central_fte": 0.0, "local_fte": {}}
+_POSITION_DEFAULTS: dict[str, Any] = {
+    "manager_id": None,
+    "title": "",
+    "region": "",
+    "cost_usd_per_year": 0.0,
+    "fte": 1.0,
+    "role_id": "",
+    "count": 1,
+    "department": "",
+}
 
 
 class ShareError(ValueError):
@@ -147,8 +158,9 @@ def _compact(scenario: Scenario) -> dict[str, Any]:
         out["assumptions"] = assumptions
     if scenario.positions:
         # From every field, not Position.to_dict(), which drops the dataclass's own defaults.
-        out["positions"] = [_without({f.name: getattr(p, f.name) for f in fields(p)}, _POSITION_DEFAULTS)
-                            for p in scenario.positions]
+        out["positions"] = [
+            _without({f.name: getattr(p, f.name) for f in fields(p)}, _POSITION_DEFAULTS) for p in scenario.positions
+        ]
     for name in ("charter", "objectives", "actuals", "initiatives"):
         if full.get(name):
             out[name] = full[name]
@@ -183,28 +195,27 @@ def encode(scenario: Scenario) -> str:
     --------
     >>> from salesops.model.samples import load_sample
     >>> encode(load_sample("startup"))[:2]
-    '1.'
+    '2.'
     """
     if not isinstance(scenario, Scenario):
         raise ShareError(f"only a Scenario can be shared, got {type(scenario).__name__}")
     text = json.dumps(_compact(scenario), separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     raw = text.encode("utf-8")
-    checksum = hashlib.sha256(raw).hexdigest()[:CHECKSUM_CHARS]
-    prefix = f"{CODEC_VERSION}.{checksum}."
+    prefix_length = len(f"{CODEC_VERSION}.") + CHECKSUM_CHARS + 1
     # Deflate in pieces and stop once the output cannot fit (base64 spends 4 characters
     # on 3 bytes): a 10,000-person org is refused without being compressed in full.
-    budget = (MAX_TOKEN_CHARS - len(prefix)) * 3 // 4
+    budget = (MAX_TOKEN_CHARS - prefix_length) * 3 // 4
     deflater = zlib.compressobj(ZLIB_LEVEL)
     pieces, size = [], 0
     for start in range(0, len(raw), _ENCODE_PIECE_BYTES):
-        piece = deflater.compress(raw[start:start + _ENCODE_PIECE_BYTES])
+        piece = deflater.compress(raw[start : start + _ENCODE_PIECE_BYTES])
         pieces.append(piece)
         size += len(piece)
         if size > budget:
             raise _too_big(scenario, len(raw), None)
     pieces.append(deflater.flush())
     payload = base64.urlsafe_b64encode(b"".join(pieces)).rstrip(b"=").decode("ascii")
-    token = prefix + payload
+    token = f"{CODEC_VERSION}.{_payload_checksum(payload)}.{payload}"
     if len(token) > MAX_TOKEN_CHARS:
         raise _too_big(scenario, len(raw), len(token))
     return token
@@ -212,17 +223,26 @@ def encode(scenario: Scenario) -> str:
 
 def _too_big(scenario: Scenario, json_bytes: int, token_chars: int | None) -> ShareError:
     people = f", an org of {sum(p.count for p in scenario.positions):,} people" if scenario.positions else ""
-    link = (f"a link of {token_chars:,} characters; links are limited to {MAX_TOKEN_CHARS:,}"
-            if token_chars is not None else f"a link longer than the {MAX_TOKEN_CHARS:,} characters allowed")
+    link = (
+        f"a link of {token_chars:,} characters; links are limited to {MAX_TOKEN_CHARS:,}"
+        if token_chars is not None
+        else f"a link longer than the {MAX_TOKEN_CHARS:,} characters allowed"
+    )
     return ShareError(
         f"this scenario ({len(scenario.regions)} regions, {len(scenario.roles)} roles{people}; "
         f"{json_bytes / 1000:,.0f} KB as JSON) makes {link}. Save the scenario to the database and share "
-        "that instead")
+        "that instead"
+    )
 
 
 # --------------------------------------------------------------------------
 # Decoding
 # --------------------------------------------------------------------------
+def _payload_checksum(payload: str) -> str:
+    """Codec 2: the checksum covers every character of the payload."""
+    return hashlib.sha256(payload.encode("ascii")).hexdigest()[:CHECKSUM_CHARS]
+
+
 def _damaged(why: str) -> ShareError:
     return ShareError(_DAMAGED.format(why))
 
@@ -241,15 +261,19 @@ def _unpack(token: Any) -> bytes:
     if not _DIGITS.fullmatch(version):
         raise _damaged("no codec version")
     if int(version) > CODEC_VERSION:
-        raise ShareError(f"this link was made by a newer version of the app (link format {int(version)}; this "
-                         f"version reads format {CODEC_VERSION}); open it with the newer version")
-    if version != str(CODEC_VERSION):
+        raise ShareError(
+            f"this link was made by a newer version of the app (link format {int(version)}; this "
+            f"version reads format {CODEC_VERSION}); open it with the newer version"
+        )
+    if version not in {str(v) for v in READABLE_CODECS}:
         raise _damaged(f"unknown link format {version!r}")
     checksum, _, payload = rest.partition(".")
     if not _CHECKSUM.fullmatch(checksum):
         raise _damaged("bad checksum field")
     if not _PAYLOAD_CHARS.fullmatch(payload) or len(payload) % 4 == 1:
         raise _damaged("bad encoding")
+    if version != "1" and _payload_checksum(payload) != checksum:
+        raise _damaged("checksum mismatch")
     try:
         compressed = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
     except (binascii.Error, ValueError):
@@ -268,7 +292,7 @@ def _unpack(token: Any) -> bytes:
         raise _damaged("the data ends early")
     if inflater.unused_data:
         raise _damaged("extra data after the end")
-    if hashlib.sha256(raw).hexdigest()[:CHECKSUM_CHARS] != checksum:
+    if version == "1" and hashlib.sha256(raw).hexdigest()[:CHECKSUM_CHARS] != checksum:
         raise _damaged("checksum mismatch")
     return raw
 
@@ -319,9 +343,11 @@ def _expand(data: Any) -> tuple[dict[str, Any], str | None]:
     problem = None
     if reference["roles"] or reference["assumptions"]:
         if ref != _fingerprint(reference):
-            problem = ("this link relies on the role catalog or default assumptions as they were when it was "
-                       "made, and they have changed since, so it would open with different figures; ask for "
-                       "the scenario file")
+            problem = (
+                "this link relies on the role catalog or default assumptions as they were when it was "
+                "made, and they have changed since, so it would open with different figures; ask for "
+                "the scenario file"
+            )
     elif ref is not None:
         problem = "the link holds an invalid scenario: field 'ref' is set but nothing in it refers to the catalog"
     return out, problem
@@ -355,7 +381,7 @@ def decode(token: str) -> Scenario:
     >>> decode("9.abcdef12.xyz")
     Traceback (most recent call last):
     ...
-    salesops.readwrite.share.ShareError: this link was made by a newer version of the app (link format 9; this version reads format 1); open it with the newer version
+    salesops.readwrite.share.ShareError: this link was made by a newer version of the app (link format 9; this version reads format 2); open it with the newer version
     """
     raw = _unpack(token)
     try:
