@@ -8,6 +8,7 @@ import sys
 from typing import Callable
 
 from salesops import __version__
+from salesops.cli.advice_cmds import add_optimize
 from salesops.cli.args import PROG, _Parser
 from salesops.cli.errors import EXIT_DATA, EXIT_INTERNAL, EXIT_OK, CliError
 from salesops.cli.file_cmds import add_export, add_import, add_synth
@@ -26,6 +27,7 @@ COMMANDS = (
     add_compare,
     add_simulate,
     add_sensitivity,
+    add_optimize,
 )
 
 
