@@ -82,19 +82,30 @@ def main(argv: list[str] | None = None) -> int:
     repeats = 7 if args.quick else 21
     floor = bench_bare(repeats)
     rows = []
-    print("| reps | ROI page rerun, median ms (first visit of a placement) | (toggle back, cached) "
-          "| bare one-metric page, median ms | cold / floor |")
+    print(
+        "| reps | ROI page rerun, median ms (first visit of a placement) | (toggle back, cached) "
+        "| bare one-metric page, median ms | cold / floor |"
+    )
     print("|---:|---:|---:|---:|---:|")
     for reps in sizes:
         cold = bench_roi(reps, repeats, cold=True)
         warm = bench_roi(reps, repeats, cold=False)
-        rows.append({"reps": reps, "roi_page_ms": cold, "roi_page_cached_ms": warm, "bare_page_ms": floor,
-                     "ratio": cold / floor})
+        rows.append(
+            {
+                "reps": reps,
+                "roi_page_ms": cold,
+                "roi_page_cached_ms": warm,
+                "bare_page_ms": floor,
+                "ratio": cold / floor,
+            }
+        )
         print(f"| {reps:,} | {cold:.1f} | {warm:.1f} | {floor:.1f} | {cold / floor:.1f} |", flush=True)
     at_target = min(rows, key=lambda r: abs(r["reps"] - TARGET_REPS))
     ok = at_target["roi_page_ms"] < TARGET_MS
-    print(f"\nROI page rerun (uncached) at {at_target['reps']:,} reps: {at_target['roi_page_ms']:.1f} ms "
-          f"(target < {TARGET_MS:.0f} ms): {'met' if ok else 'MISSED'}")
+    print(
+        f"\nROI page rerun (uncached) at {at_target['reps']:,} reps: {at_target['roi_page_ms']:.1f} ms "
+        f"(target < {TARGET_MS:.0f} ms): {'met' if ok else 'MISSED'}"
+    )
     if args.json:
         Path(args.json).write_text(json.dumps({"rows": rows, "target_met": ok}, indent=2))
     return 0

@@ -91,12 +91,15 @@ def main(argv: list[str] | None = None) -> int:
         data = example_csv(rows).encode("utf-8")
         t = time_import(data, runs)
         results.append({"rows": rows, "bytes": len(data), **t})
-        print(f"| {rows:,} | {len(data) / 1e6:.2f} | {t['read']:.1f} | {t['map']:.2f} | {t['build']:.1f} "
-              f"| {t['total']:.1f} |")
+        print(
+            f"| {rows:,} | {len(data) / 1e6:.2f} | {t['read']:.1f} | {t['map']:.2f} | {t['build']:.1f} "
+            f"| {t['total']:.1f} |"
+        )
     at_check = next(r for r in results if r["rows"] == CHECK_ROWS)
     verdict = "yes" if at_check["total"] / 1e3 < MAX_SECONDS_AT_10K else "NO"
-    print(f"\n{CHECK_ROWS:,} rows import in under {MAX_SECONDS_AT_10K:g} s: {verdict} "
-          f"({at_check['total'] / 1e3:.3f} s)")
+    print(
+        f"\n{CHECK_ROWS:,} rows import in under {MAX_SECONDS_AT_10K:g} s: {verdict} ({at_check['total'] / 1e3:.3f} s)"
+    )
     ratio = results[-1]["total"] / results[0]["total"]
     print(f"{SIZES[-1]:,} / {SIZES[0]:,} rows time ratio: {ratio:.1f} (rows ratio {SIZES[-1] / SIZES[0]:.0f})")
     if args.json:

@@ -48,7 +48,7 @@ REGIONS = 5
 PLACEMENTS = ("centralized", "localized")
 LINEARITY_SIZES = (1_000, 10_000)
 MAX_RATIO_10K_TO_1K = 12.0  # 10x the reps may cost at most 12x the time (linear plus slack)
-MAX_EVAL_MS_AT_10K = 50.0   # an interactive rerun budget for one evaluation
+MAX_EVAL_MS_AT_10K = 50.0  # an interactive rerun budget for one evaluation
 
 # (minimum runs, time budget per measurement in seconds, maximum runs)
 FULL_REPEATS = (15, 0.5, 2_000)
@@ -108,11 +108,12 @@ def run(sizes: tuple[int, ...], repeats: tuple[int, float, int]) -> dict[str, An
             scenario = base.with_placement("all", placement)
             timing = time_call(lambda: evaluate(scenario), *repeats)
             res = evaluate(scenario)
-            row[placement] = {**asdict(timing), "sales_ops_fte": res.sales_ops_fte,
-                              "teams": len(res.teams)}
+            row[placement] = {**asdict(timing), "sales_ops_fte": res.sales_ops_fte, "teams": len(res.teams)}
         graph = build_org(base, expand_regions=[])
-        row["build_org"] = {**asdict(time_call(lambda: build_org(base, expand_regions=[]), *repeats)),
-                            "nodes": graph.number_of_nodes()}
+        row["build_org"] = {
+            **asdict(time_call(lambda: build_org(base, expand_regions=[]), *repeats)),
+            "nodes": graph.number_of_nodes(),
+        }
         rows.append(row)
     return {
         "python": platform.python_version(),
@@ -154,8 +155,14 @@ def report(data: dict[str, Any]) -> str:
     prev = None
     for r in rows:
         c, loc = r["centralized"], r["localized"]
-        ratio = "-" if prev is None else (f"{_ratio(c['median_ms'], prev['centralized']['median_ms'])} / "
-                                          f"{_ratio(loc['median_ms'], prev['localized']['median_ms'])}")
+        ratio = (
+            "-"
+            if prev is None
+            else (
+                f"{_ratio(c['median_ms'], prev['centralized']['median_ms'])} / "
+                f"{_ratio(loc['median_ms'], prev['localized']['median_ms'])}"
+            )
+        )
         lines.append(
             f"| {r['reps']:,} | {_fmt(c['median_ms'])} | {_fmt(loc['median_ms'])} | {ratio} | "
             f"{_fmt(c['min_ms'])} | {_fmt(loc['min_ms'])} | {c['runs']} / {loc['runs']} | "
@@ -172,9 +179,11 @@ def report(data: dict[str, Any]) -> str:
     prev = None
     for r in rows:
         b = r["build_org"]
-        lines.append(f"| {r['reps']:,} | {_fmt(b['median_ms'])} | {_fmt(b['min_ms'])} | "
-                     f"{_ratio(b['median_ms'], None if prev is None else prev['build_org']['median_ms'])} | "
-                     f"{b['runs']} | {b['nodes']} |")
+        lines.append(
+            f"| {r['reps']:,} | {_fmt(b['median_ms'])} | {_fmt(b['min_ms'])} | "
+            f"{_ratio(b['median_ms'], None if prev is None else prev['build_org']['median_ms'])} | "
+            f"{b['runs']} | {b['nodes']} |"
+        )
         prev = r
     checks = data["checks"]
     lines.append("")
@@ -184,8 +193,10 @@ def report(data: dict[str, Any]) -> str:
         lines.append(f"10,000 / 1,000 reps median ratio: {ratios}; <= {MAX_RATIO_10K_TO_1K:g}: {verdict}")
     if "eval_ms_at_10k" in checks:
         verdict = "yes" if checks["under_50ms_ok"] else "NO"
-        lines.append(f"10,000 reps evaluates in {_fmt(checks['eval_ms_at_10k'])} ms (slower placement); "
-                     f"under {MAX_EVAL_MS_AT_10K:g} ms: {verdict}")
+        lines.append(
+            f"10,000 reps evaluates in {_fmt(checks['eval_ms_at_10k'])} ms (slower placement); "
+            f"under {MAX_EVAL_MS_AT_10K:g} ms: {verdict}"
+        )
     return "\n".join(lines)
 
 

@@ -95,9 +95,13 @@ def main(argv: list[str] | None = None) -> int:
             ("to_excel (.xlsx)", lambda: to_excel(scenario, results, whatifs=whatifs)),
             ("to_html (.html, renders its charts)", lambda: to_html(scenario, results, whatifs=whatifs)),
             ("to_pptx (.pptx, renders its charts)", lambda: to_pptx(scenario, results, whatifs=whatifs)),
-            ("to_html + to_pptx sharing charts", lambda: (
-                to_html(scenario, results, charts=(c := render_charts(results, whatifs)), whatifs=whatifs),
-                to_pptx(scenario, results, charts=c, whatifs=whatifs))),
+            (
+                "to_html + to_pptx sharing charts",
+                lambda: (
+                    to_html(scenario, results, charts=(c := render_charts(results, whatifs)), whatifs=whatifs),
+                    to_pptx(scenario, results, charts=c, whatifs=whatifs),
+                ),
+            ),
             ("to_html with charts given", lambda: to_html(scenario, results, charts=charts, whatifs=whatifs)),
         ]
         for name, fn in cases:
@@ -105,16 +109,21 @@ def main(argv: list[str] | None = None) -> int:
             size = _size(output)
             if name.startswith("to_html ("):
                 html_sizes[label] = size
-            records.append({"org": label, "reps": results.reps, "export": name, "median_s": median,
-                            "min_s": best, "bytes": size})
+            records.append(
+                {"org": label, "reps": results.reps, "export": name, "median_s": median, "min_s": best, "bytes": size}
+            )
             print(f"| {label} | {results.reps:,} | {name} | {median:.3f} | {best:.3f} | {size / 1e3:,.0f} |")
     big = html_sizes[next(k for k in html_sizes if k.startswith("imported"))]
     verdict = "yes" if big < MAX_HTML_BYTES else "NO"
-    print(f"\nHTML report of the {IMPORT_ROWS:,}-row import under {MAX_HTML_BYTES / 1e6:g} MB: {verdict} "
-          f"({big / 1e6:.2f} MB)")
+    print(
+        f"\nHTML report of the {IMPORT_ROWS:,}-row import under {MAX_HTML_BYTES / 1e6:g} MB: {verdict} "
+        f"({big / 1e6:.2f} MB)"
+    )
     if args.json:
-        Path(args.json).write_text(json.dumps({"runs": runs, "python": platform.python_version(),
-                                               "results": records}, indent=2), encoding="utf-8")
+        Path(args.json).write_text(
+            json.dumps({"runs": runs, "python": platform.python_version(), "results": records}, indent=2),
+            encoding="utf-8",
+        )
     return 0
 
 

@@ -51,8 +51,12 @@ def run(repeats: int = REPEATS) -> list[dict]:
 
 
 def report(rows: list[dict]) -> str:
-    lines = [f"Monte Carlo ({platform.python_version()}, {platform.machine()}), median of {REPEATS}", "",
-             "| sample | draws | median (s) | draws per second |", "|---|---:|---:|---:|"]
+    lines = [
+        f"Monte Carlo ({platform.python_version()}, {platform.machine()}), median of {REPEATS}",
+        "",
+        "| sample | draws | median (s) | draws per second |",
+        "|---|---:|---:|---:|",
+    ]
     for r in rows:
         lines.append(f"| {r['sample']} | {r['draws']:,} | {r['median_s']:.3f} | {r['draws_per_s']:,.0f} |")
     mid = next(r for r in rows if r["sample"] == "midmarket" and r["draws"] == 10_000)

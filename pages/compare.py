@@ -16,8 +16,10 @@ from salesops.ui.guard import stop_page
 ensure_app_navigation()
 
 st.title("Compare scenarios")
-st.markdown("Put any number of scenarios side by side: the working one, the samples and every saved version. "
-            "Differences are taken against the baseline you choose.")
+st.markdown(
+    "Put any number of scenarios side by side: the working one, the samples and every saved version. "
+    "Differences are taken against the baseline you choose."
+)
 
 options: dict[str, str] = {"working": f"Working scenario: {state.current().name}"}
 options.update({f"sample:{s.name}": f"Sample: {s.title}" for s in list_samples()})
@@ -54,8 +56,9 @@ for key in chosen:  # labels must be unique: the option text, numbered if it rep
     label = options[key]
     labels.append(label if label not in labels else f"{label} #{len(labels) + 1}")
 results = [evaluate_cached(s) for s in scenarios]
-baseline = st.selectbox("Baseline", options=list(range(len(chosen))), format_func=lambda i: labels[i],
-                        key="compare:baseline")
+baseline = st.selectbox(
+    "Baseline", options=list(range(len(chosen))), format_func=lambda i: labels[i], key="compare:baseline"
+)
 
 table = headline_table(labels, results, baseline=baseline)
 shown = []
@@ -86,5 +89,10 @@ for i, (label, scenario) in enumerate(zip(labels, scenarios)):
         if not changes:
             st.write("Same structure as the baseline.")
         else:
-            st.dataframe(pd.DataFrame([{"Change": c.kind, "What": c.subject, "Baseline": c.before, label: c.after}
-                                       for c in changes]), hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(
+                    [{"Change": c.kind, "What": c.subject, "Baseline": c.before, label: c.after} for c in changes]
+                ),
+                hide_index=True,
+                width="stretch",
+            )

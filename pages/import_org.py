@@ -22,11 +22,22 @@ ensure_app_navigation()
 
 NONE = "(not in file)"
 FIELD_LABELS = {
-    "id": "Employee id (required)", "manager_id": "Manager id (required)", "name": "Full name",
-    "first_name": "First name", "last_name": "Last name", "title": "Job title", "department": "Department",
-    "location": "Location", "region": "Region", "country": "Country", "cost": "Salary / cost",
-    "kind": "Kind (leader, manager, rep, sales_ops, other)", "role_id": "Sales-ops role id", "fte": "FTE",
-    "tz_offset_hours": "Region hours from HQ", "market_complexity": "Region market complexity",
+    "id": "Employee id (required)",
+    "manager_id": "Manager id (required)",
+    "name": "Full name",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "title": "Job title",
+    "department": "Department",
+    "location": "Location",
+    "region": "Region",
+    "country": "Country",
+    "cost": "Salary / cost",
+    "kind": "Kind (leader, manager, rep, sales_ops, other)",
+    "role_id": "Sales-ops role id",
+    "fte": "FTE",
+    "tz_offset_hours": "Region hours from HQ",
+    "market_complexity": "Region market complexity",
     "cost_index": "Region cost index",
 }
 
@@ -60,29 +71,42 @@ def _bounded(fn, *args, big: bool, **kwargs):
 
 def _read(data: bytes, name: str) -> hris.RawTable:
     digest = hashlib.sha256(data).hexdigest()
-    return _cached(("read", digest, name), lambda: _bounded(hris.read_table, data, name, big=len(data) > _IN_WORKER_BYTES,
-                                                            max_bytes=MAX_UPLOAD_BYTES))
+    return _cached(
+        ("read", digest, name),
+        lambda: _bounded(hris.read_table, data, name, big=len(data) > _IN_WORKER_BYTES, max_bytes=MAX_UPLOAD_BYTES),
+    )
 
 
-def _build(data: bytes, name: str, mapping: tuple, keep_other: bool, virtual_root: bool,
-           overrides: tuple, rules: tuple) -> hris.ImportResult:
+def _build(
+    data: bytes, name: str, mapping: tuple, keep_other: bool, virtual_root: bool, overrides: tuple, rules: tuple
+) -> hris.ImportResult:
     digest = hashlib.sha256(data).hexdigest()
     raw = _read(data, name)
     with st.spinner("Building the org…"):
-        return _cached(("build", digest, name, mapping, keep_other, virtual_root, overrides, rules),
-                       lambda: _bounded(hris.build_import, raw, dict(mapping), list(rules), big=len(data) > _IN_WORKER_BYTES,
-                                        keep_other=keep_other, virtual_root=virtual_root,
-                                        kind_overrides=dict(overrides) or None, name=f"Imported: {name}"))
+        return _cached(
+            ("build", digest, name, mapping, keep_other, virtual_root, overrides, rules),
+            lambda: _bounded(
+                hris.build_import,
+                raw,
+                dict(mapping),
+                list(rules),
+                big=len(data) > _IN_WORKER_BYTES,
+                keep_other=keep_other,
+                virtual_root=virtual_root,
+                kind_overrides=dict(overrides) or None,
+                name=f"Imported: {name}",
+            ),
+        )
 
 
 st.title("Import your org")
 st.markdown(
     "Upload an HRIS export (Workday, BambooHR, SAP or a spreadsheet) with one row per person, an employee id "
-    f"and a manager id. CSV or XLSX, up to {MAX_UPLOAD_BYTES / 1e6:.0f} MB. Nothing changes until you press **Use this org**; "
+    f"and a manager id. CSV or XLSX, up to {MAX_UPLOAD_BYTES / 1e6:.0f} MB. "
+    "Nothing changes until you press **Use this org**; "
     "a file that cannot be read leaves your current scenario exactly as it was."
 )
-with st.expander("Open a scenario file (.json) saved from this app or the command line",
-                 icon=":material/data_object:"):
+with st.expander("Open a scenario file (.json) saved from this app or the command line", icon=":material/data_object:"):
     scenario_file = st.file_uploader("Scenario file", type=["json"], key="import:scenario_file")
     if scenario_file is not None:
         try:
@@ -91,16 +115,20 @@ with st.expander("Open a scenario file (.json) saved from this app or the comman
             st.error(f"**{md(scenario_file.name)}** is not a scenario this app can open: {md(exc)}")
             st.caption("Your current scenario is unchanged. The format is described by data/scenario.schema.json.")
         else:
-            st.success(f"**{md(opened.name)}**: {opened.total_reps:,} reps in {len(opened.regions)} regions, "
-                       f"{len(opened.roles)} sales-ops roles.")
+            st.success(
+                f"**{md(opened.name)}**: {opened.total_reps:,} reps in {len(opened.regions)} regions, "
+                f"{len(opened.roles)} sales-ops roles."
+            )
             if st.button("Use this scenario", key="import:scenario_accept", type="primary"):
                 persist.leave_shared_view()
                 state.commit(opened, f"Opened {scenario_file.name}", baseline=True)
                 st.success("Done: it is now the working scenario (Undo brings back the previous one).")
 upload = st.file_uploader("HRIS export", type=["csv", "txt", "xlsx"], key="import:file")
 if upload is None:
-    st.info("Columns are recognised from the names HRIS exports use (Employee ID, Reports To, Job Title, "
-            "Department, Location, Base Pay, …); you can correct every guess before importing.")
+    st.info(
+        "Columns are recognised from the names HRIS exports use (Employee ID, Reports To, Job Title, "
+        "Department, Location, Base Pay, …); you can correct every guess before importing."
+    )
     stop_page()
 
 data = upload.getvalue()
@@ -130,23 +158,35 @@ with st.expander(f"Preview of the file ({len(raw.frame):,} rows)"):
 
 st.subheader("2. Options")
 opt1, opt2 = st.columns(2)
-keep_other = opt1.toggle("Keep staff outside sales as context", value=True, key="import:keep_other",
-                         help="Off: people classified as 'other' are left out; their reports move up.")
-virtual_root = opt2.toggle("Add a virtual root over several top-level people", value=False,
-                           key="import:virtual_root",
-                           help="For exports of one department, where several people have no manager in the file.")
+keep_other = opt1.toggle(
+    "Keep staff outside sales as context",
+    value=True,
+    key="import:keep_other",
+    help="Off: people classified as 'other' are left out; their reports move up.",
+)
+virtual_root = opt2.toggle(
+    "Add a virtual root over several top-level people",
+    value=False,
+    key="import:virtual_root",
+    help="For exports of one department, where several people have no manager in the file.",
+)
 
 with st.expander("Classification rules (first match wins; edit to fit your titles)"):
-    st.caption("Each rule matches a case-insensitive regular expression against the title, the department "
-               "or either, and gives a kind and, for sales ops, a catalog role. Defaults: "
-               "data/classification_rules.csv.")
+    st.caption(
+        "Each rule matches a case-insensitive regular expression against the title, the department "
+        "or either, and gives a kind and, for sales ops, a catalog role. Defaults: "
+        "data/classification_rules.csv."
+    )
     default_rules = hris.rules_frame(hris.load_rules())
     edited_rules = st.data_editor(
-        default_rules, key="import:rules", num_rows="dynamic", hide_index=True, width="stretch",
+        default_rules,
+        key="import:rules",
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
         column_config={
             "priority": st.column_config.NumberColumn("Priority", step=1, required=True),
-            "field": st.column_config.SelectboxColumn("Field", options=["title", "department", "any"],
-                                                      required=True),
+            "field": st.column_config.SelectboxColumn("Field", options=["title", "department", "any"], required=True),
             "kind": st.column_config.SelectboxColumn("Kind", options=list(KINDS), required=True),
             "role_id": st.column_config.SelectboxColumn("Sales-ops role", options=[""] + list(load_catalog())),
         },
@@ -158,14 +198,24 @@ except hris.RuleError as exc:
     rules = tuple(hris.load_rules())
 overrides = st.session_state.setdefault("import:overrides", {})
 try:
-    result = _build(data, upload.name, tuple(sorted(mapping.items(), key=lambda kv: kv[0])), keep_other,
-                    virtual_root, tuple(sorted(overrides.items())), rules)
+    result = _build(
+        data,
+        upload.name,
+        tuple(sorted(mapping.items(), key=lambda kv: kv[0])),
+        keep_other,
+        virtual_root,
+        tuple(sorted(overrides.items())),
+        rules,
+    )
 except hris.ImportRejected as exc:
     st.error(f"**{md(upload.name)}** cannot be imported:\n\n" + "\n".join(f"- {md(p)}" for p in exc.lines()))
     st.caption("Fix the file or the column choices above; your current scenario is unchanged.")
     if overrides:
-        st.button(f"Undo my {len(overrides)} classification correction(s)", key="import:clear_overrides",
-                  on_click=lambda: st.session_state.update({"import:overrides": {}}))
+        st.button(
+            f"Undo my {len(overrides)} classification correction(s)",
+            key="import:clear_overrides",
+            on_click=lambda: st.session_state.update({"import:overrides": {}}),
+        )
     stop_page()
 for warning in result.warnings:
     st.warning(warning)
@@ -176,7 +226,9 @@ m = st.columns(5)
 m[0].metric("People", f"{summary.get('people', len(result.classification)):,}")
 m[1].metric("Reps", f"{result.scenario.total_reps:,}")
 m[2].metric("Managers", f"{sum(r.managers for r in result.scenario.regions):,}")
-m[3].metric("Sales-ops FTE", f"{sum(p.central_fte + sum(f for _, f in p.local_fte) for p in result.scenario.roles):,.1f}")
+m[3].metric(
+    "Sales-ops FTE", f"{sum(p.central_fte + sum(f for _, f in p.local_fte) for p in result.scenario.roles):,.1f}"
+)
 m[4].metric("Regions", f"{len(result.scenario.regions)}")
 st.caption("Correct any row by changing its kind or sales-ops role; the org is rebuilt with your choice.")
 catalog_ids = [""] + list(load_catalog())
@@ -192,6 +244,8 @@ edited = st.data_editor(
     },
     width="stretch",
 )
+
+
 def _norm(value) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
 
@@ -204,9 +258,18 @@ if corrections != overrides:
     st.session_state["import:overrides"] = corrections
     st.rerun()
 
-regions = pd.DataFrame([{"Region": r.name, "Reps": r.reps, "Managers": r.managers,
-                         "Offset from HQ (h)": r.tz_offset_hours, "HQ": r.id == result.scenario.hq_region}
-                        for r in result.scenario.regions])
+regions = pd.DataFrame(
+    [
+        {
+            "Region": r.name,
+            "Reps": r.reps,
+            "Managers": r.managers,
+            "Offset from HQ (h)": r.tz_offset_hours,
+            "HQ": r.id == result.scenario.hq_region,
+        }
+        for r in result.scenario.regions
+    ]
+)
 st.dataframe(regions, hide_index=True)
 
 st.subheader("4. Use it")
@@ -214,6 +277,8 @@ if st.button("Use this org", type="primary", key="import:accept", icon=":materia
     persist.leave_shared_view()
     state.commit(result.scenario, f"Imported {upload.name}", baseline=True)
     st.session_state["import:overrides"] = {}
-    st.success(f"Imported {result.scenario.total_reps:,} reps in {len(result.scenario.regions)} regions. "
-               "Open **Org designer** or **Productivity & ROI** to work with it; Undo brings back the "
-               "previous scenario.")
+    st.success(
+        f"Imported {result.scenario.total_reps:,} reps in {len(result.scenario.regions)} regions. "
+        "Open **Org designer** or **Productivity & ROI** to work with it; Undo brings back the "
+        "previous scenario."
+    )

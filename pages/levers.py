@@ -21,9 +21,11 @@ ensure_app_navigation()
 scenario = state.current()
 locked = state.readonly()
 st.title("ROI levers")
-st.markdown("Investments that move the model's levers: rep hours saved, the service rate of sales-ops roles, "
-            "quota attainment and the ramp of new hires. Each has a one-off and a running cost and a start month; "
-            "the model applies the ones you include, from their start month.")
+st.markdown(
+    "Investments that move the model's levers: rep hours saved, the service rate of sales-ops roles, "
+    "quota attainment and the ramp of new hires. Each has a one-off and a running cost and a start month; "
+    "the model applies the ones you include, from their start month."
+)
 
 # Offer the catalog's defaults that the scenario does not have yet.
 have = {i.id for i in scenario.initiatives}
@@ -31,25 +33,36 @@ missing = [i for i in initiatives.catalog() if i.id not in have]
 if missing:
     names = {i.id: i.name for i in missing}
     add_col, btn_col = st.columns([3, 1])
-    add_col.multiselect("Add default initiatives", options=list(names), format_func=names.get,
-                        key="levers:add_choice", disabled=locked)
+    add_col.multiselect(
+        "Add default initiatives", options=list(names), format_func=names.get, key="levers:add_choice", disabled=locked
+    )
 
     def _add() -> None:
         chosen = [i for i in missing if i.id in st.session_state.get("levers:add_choice", [])]
         if chosen:
             chosen = [replace(i, active=True) for i in chosen]  # adding one is choosing it
-            state.commit(replace(state.current(), initiatives=state.current().initiatives + tuple(chosen)),
-                         f"Added {len(chosen)} initiative(s)")
+            state.commit(
+                replace(state.current(), initiatives=state.current().initiatives + tuple(chosen)),
+                f"Added {len(chosen)} initiative(s)",
+            )
             st.session_state["levers:add_choice"] = []
 
     btn_col.button("Add", key="levers:add", on_click=_add, icon=":material/add:", disabled=locked)
 
-table = pd.DataFrame([{**i.to_dict(), "roles": ", ".join(i.roles)} for i in scenario.initiatives], columns=list(initiatives.ROW_FIELDS))
+table = pd.DataFrame(
+    [{**i.to_dict(), "roles": ", ".join(i.roles)} for i in scenario.initiatives], columns=list(initiatives.ROW_FIELDS)
+)
 st.subheader("Initiatives in this scenario")
-st.caption("Tick **Include** to apply an initiative. Edit any figure, or add your own row; a row with a problem "
-           "is refused with its row and field named, and nothing changes.")
+st.caption(
+    "Tick **Include** to apply an initiative. Edit any figure, or add your own row; a row with a problem "
+    "is refused with its row and field named, and nothing changes."
+)
 edited = st.data_editor(
-    table, key=f"levers:table:{state.revision()}", num_rows="dynamic", hide_index=True, width="stretch",
+    table,
+    key=f"levers:table:{state.revision()}",
+    num_rows="dynamic",
+    hide_index=True,
+    width="stretch",
     disabled=locked,
     column_config={
         "active": st.column_config.CheckboxColumn("Include", default=True),
@@ -81,26 +94,42 @@ res = state.results()
 without = evaluate_cached(replace(scenario, initiatives=tuple(replace(i, active=False) for i in scenario.initiatives)))
 st.subheader("With the included initiatives")
 headline_metrics(res, without)
-st.caption(f"Deltas: against the same scenario without any initiative. Initiatives cost "
-           f"{fmt_usd(res.initiative_one_off_usd)} up front and {fmt_usd(res.initiative_cost_usd_per_year)} a year; "
-           "ROI counts the running cost, the projection and payback count both.")
+st.caption(
+    f"Deltas: against the same scenario without any initiative. Initiatives cost "
+    f"{fmt_usd(res.initiative_one_off_usd)} up front and {fmt_usd(res.initiative_cost_usd_per_year)} a year; "
+    "ROI counts the running cost, the projection and payback count both."
+)
 
 if scenario.initiatives:
     ranked = initiatives.rank(scenario, evaluate_cached)
     st.subheader("Ranked by 3-year ROI")
-    st.caption("Each initiative's 3-year cost against its 3-year return; bubble size is its ROI, and the dashed "
-               "line is break-even.")
+    st.caption(
+        "Each initiative's 3-year cost against its 3-year return; bubble size is its ROI, and the dashed "
+        "line is break-even."
+    )
     st.vega_lite_chart(spec=charts.chart_spec("portfolio", ranked), width="stretch", height=360)
     st.dataframe(
-        pd.DataFrame([{
-            "Initiative": r.name, "Included": "yes" if r.active else "no", "Starts": f"month {r.start_month}",
-            "3-year cost": fmt_usd(r.cost_3yr_usd), "3-year return": fmt_usd(r.return_3yr_usd),
-            "Net": fmt_usd(r.net_3yr_usd), "ROI": fmt_pct(r.roi_3yr),
-            "Payback after start (months)": fmt_months(r.payback_months),
-        } for r in ranked.itertuples()]),
-        hide_index=True, width="stretch",
+        pd.DataFrame(
+            [
+                {
+                    "Initiative": r.name,
+                    "Included": "yes" if r.active else "no",
+                    "Starts": f"month {r.start_month}",
+                    "3-year cost": fmt_usd(r.cost_3yr_usd),
+                    "3-year return": fmt_usd(r.return_3yr_usd),
+                    "Net": fmt_usd(r.net_3yr_usd),
+                    "ROI": fmt_pct(r.roi_3yr),
+                    "Payback after start (months)": fmt_months(r.payback_months),
+                }
+                for r in ranked.itertuples()
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
     )
-    st.caption("Each initiative is measured alone against the scenario's other included initiatives: return is the "
-               "extra gross-margin uplift net of any change in team cost over the 3-year projection.")
+    st.caption(
+        "Each initiative is measured alone against the scenario's other included initiatives: return is the "
+        "extra gross-margin uplift net of any change in team cost over the 3-year projection."
+    )
 else:
     st.info("No initiatives yet: add the defaults above or your own rows.")

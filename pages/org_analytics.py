@@ -16,8 +16,10 @@ res = state.results()
 a = analyze_scenario(scenario)
 
 st.title("Org analytics")
-st.caption(f"{md(scenario.name)} · " + ("imported positions" if scenario.positions else
-                                    "generated from region headcounts (costs estimated)"))
+st.caption(
+    f"{md(scenario.name)} · "
+    + ("imported positions" if scenario.positions else "generated from region headcounts (costs estimated)")
+)
 m = st.columns(6)
 m[0].metric("Reps", f"{a.reps:,}")
 m[1].metric("Managers", f"{a.managers:,}")
@@ -30,14 +32,25 @@ st.subheader("Health checks")
 warnings = [f for f in a.flags if f.status == "warning"]
 passed = [f for f in a.flags if f.status != "warning"]
 for flag in warnings:
-    st.warning(f"**{flag.metric}**: {flag.message}  \n*Threshold:* {flag.threshold} · *Source:* {flag.source} "
-               f"({flag.firmness})", icon=":material/warning:")
-with st.expander(f"{len(passed)} of {len(a.flags)} checks pass", icon=":material/check_circle:",
-                 expanded=not warnings):
+    st.warning(
+        f"**{flag.metric}**: {flag.message}  \n*Threshold:* {flag.threshold} · *Source:* {flag.source} "
+        f"({flag.firmness})",
+        icon=":material/warning:",
+    )
+with st.expander(f"{len(passed)} of {len(a.flags)} checks pass", icon=":material/check_circle:", expanded=not warnings):
     st.dataframe(
-        [{"Check": f.metric, "Result": f.message, "Threshold": f.threshold, "Source": f.source,
-          "Firmness": f.firmness} for f in passed],
-        hide_index=True, width="stretch",
+        [
+            {
+                "Check": f.metric,
+                "Result": f.message,
+                "Threshold": f.threshold,
+                "Source": f.source,
+                "Firmness": f.firmness,
+            }
+            for f in passed
+        ],
+        hide_index=True,
+        width="stretch",
     )
 
 left, right = st.columns(2)
@@ -49,13 +62,18 @@ st.subheader("Cost by function")
 st.dataframe(
     a.cost_by_function,
     column_config={
-        "function": "Function", "headcount": st.column_config.NumberColumn("People or FTE", format="%.1f"),
-        "unit": "Unit", "cost_usd_per_year": st.column_config.NumberColumn("Cost per year", format="$%,.0f"),
+        "function": "Function",
+        "headcount": st.column_config.NumberColumn("People or FTE", format="%.1f"),
+        "unit": "Unit",
+        "cost_usd_per_year": st.column_config.NumberColumn("Cost per year", format="$%,.0f"),
         "estimated": st.column_config.CheckboxColumn("Estimated", help="No cost in the org: default cost used"),
     },
-    hide_index=True, width="stretch",
+    hide_index=True,
+    width="stretch",
 )
-st.caption(f"Total sales spend {fmt_usd(a.sales_spend_usd_per_year)} a year (other staff excluded). "
-           "Estimated costs use the defaults in data/org_costs.json, scaled by each region's cost index.")
+st.caption(
+    f"Total sales spend {fmt_usd(a.sales_spend_usd_per_year)} a year (other staff excluded). "
+    "Estimated costs use the defaults in data/org_costs.json, scaled by each region's cost index."
+)
 with st.expander(f"Span of control per manager ({len(a.spans):,} managers)"):
     st.dataframe(a.spans, hide_index=True, width="stretch")

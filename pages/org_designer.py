@@ -31,7 +31,8 @@ if st.session_state.get("org:for") != scenario.name:
     # A new org: expand regions only while the chart stays readable.
     total_managers = sum(r.managers for r in scenario.regions)
     st.session_state["org:expanded_regions"] = (
-        [r.id for r in scenario.regions] if total_managers <= COLLAPSE_ABOVE_MANAGERS else [])
+        [r.id for r in scenario.regions] if total_managers <= COLLAPSE_ABOVE_MANAGERS else []
+    )
     st.session_state["org:expanded_teams"] = []
     st.session_state["org:for"] = scenario.name
 region_ids = [r.id for r in scenario.regions]
@@ -44,22 +45,29 @@ def _set_expanded() -> None:
 
 
 st.session_state["org:expand_widget"] = expanded
-st.multiselect("Show managers one by one in", options=region_ids, format_func=region_names.get,
-               key="org:expand_widget", on_change=_set_expanded,
-               help="Collapsed regions show one node for all their managers and one for all their reps.")
+st.multiselect(
+    "Show managers one by one in",
+    options=region_ids,
+    format_func=region_names.get,
+    key="org:expand_widget",
+    on_change=_set_expanded,
+    help="Collapsed regions show one node for all their managers and one for all their reps.",
+)
 
-graph = build_org(scenario, fte_by_team, expand_regions=expanded,
-                  expand_teams=st.session_state["org:expanded_teams"])
+graph = build_org(scenario, fte_by_team, expand_regions=expanded, expand_teams=st.session_state["org:expanded_teams"])
 summary = org_summary(graph)
-st.caption(f"{summary['positions']:,.0f} people · {summary['layers']} layers · "
-           f"{summary['reps_per_manager']:.1f} reps per manager · {summary['sales_ops_fte']:.1f} sales-ops FTE · "
-           "click a node for details, double-click the chart to clear")
+st.caption(
+    f"{summary['positions']:,.0f} people · {summary['layers']} layers · "
+    f"{summary['reps_per_manager']:.1f} reps per manager · {summary['sales_ops_fte']:.1f} sales-ops FTE · "
+    "click a node for details, double-click the chart to clear"
+)
 
 chart_col, detail_col = st.columns([3, 1])
 with chart_col:
     selected = st.session_state.get("org:selected")
-    event = st.altair_chart(charts.org_chart(graph, selected), on_select="rerun", key="org:chart",
-                            selection_mode="node", width="stretch")
+    event = st.altair_chart(
+        charts.org_chart(graph, selected), on_select="rerun", key="org:chart", selection_mode="node", width="stretch"
+    )
     picked = (event.selection.get("node") or [{}])[0].get("id") if event and event.selection else None
     if picked:
         st.session_state["org:selected"] = picked
@@ -89,10 +97,12 @@ with detail_col:
 
 # ----- sales-ops roles -----------------------------------------------------------
 st.subheader("Sales-ops roles")
-st.caption("Placement: **Centralized** = one pooled team at HQ · **Localized** = a team in each region · "
-           "**Hybrid** = a hub plus embedded staff. **Auto** sizing staffs each team to the service-level "
-           f"target ({scenario.assumptions.service_level_target:.0%} of requests picked up within the role's "
-           "target time); **Manual** uses the FTE you enter.")
+st.caption(
+    "Placement: **Centralized** = one pooled team at HQ · **Localized** = a team in each region · "
+    "**Hybrid** = a hub plus embedded staff. **Auto** sizing staffs each team to the service-level "
+    f"target ({scenario.assumptions.service_level_target:.0%} of requests picked up within the role's "
+    "target time); **Manual** uses the FTE you enter."
+)
 roles_by_id = {r.role_id: r for r in res.roles}
 
 
@@ -104,8 +114,10 @@ def _set_sizing(role_id: str) -> None:
         now = state.results()
         central = sum(t.fte for t in now.teams if t.role_id == role_id and t.team == "central")
         local = tuple((t.team, t.fte) for t in now.teams if t.role_id == role_id and t.team != "central")
-        state.commit(scen.with_plan(replace(plan, sizing="manual", central_fte=central, local_fte=local)),
-                     f"{plan.role.name}: manual FTE")
+        state.commit(
+            scen.with_plan(replace(plan, sizing="manual", central_fte=central, local_fte=local)),
+            f"{plan.role.name}: manual FTE",
+        )
     elif not manual and plan.sizing == "manual":
         state.commit(scen.with_plan(replace(plan, sizing="auto")), f"{plan.role.name}: auto-sized")
 
@@ -123,8 +135,10 @@ def _set_local_fte(role_id: str, region_id: str) -> None:
     value = float(st.session_state[f"fte:{role_id}:{region_id}"])
     local = dict(scen.manual_fte(plan)[1])  # the FTE in use now, then the edit
     local[region_id] = value
-    state.commit(scen.with_plan(replace(plan, local_fte=tuple(local.items()))),
-                 f"{plan.role.name}: {region_names[region_id]} FTE {value:g}")
+    state.commit(
+        scen.with_plan(replace(plan, local_fte=tuple(local.items()))),
+        f"{plan.role.name}: {region_names[region_id]} FTE {value:g}",
+    )
 
 
 def _remove(role_id: str) -> None:
@@ -141,19 +155,35 @@ for plan in scenario.roles:
         c1.caption(f"{role.category} · sales ops **{role.relation}** · {fmt_usd(role.cost_usd_per_year)} per FTE")
         with c2:
             placement_control(plan)
-            c2.caption(f"{rr.fte:.1f} FTE · {fmt_usd(rr.cost_usd_per_year)} · "
-                       f"response {rr.mean_response_hours:.1f} h" + (" · **overloaded**" if rr.overloaded else ""))
+            c2.caption(
+                f"{rr.fte:.1f} FTE · {fmt_usd(rr.cost_usd_per_year)} · "
+                f"response {rr.mean_response_hours:.1f} h" + (" · **overloaded**" if rr.overloaded else "")
+            )
         with c3:
             key = f"sizing:{role.id}"
             st.session_state[key] = plan.sizing == "manual"
-            st.toggle("Manual FTE", key=key, on_change=_set_sizing, args=(role.id,), disabled=locked,
-                      help="Off: sized automatically to the service-level target. On: use the FTE you enter.")
+            st.toggle(
+                "Manual FTE",
+                key=key,
+                on_change=_set_sizing,
+                args=(role.id,),
+                disabled=locked,
+                help="Off: sized automatically to the service-level target. On: use the FTE you enter.",
+            )
             if plan.sizing == "manual":
                 if plan.placement in ("centralized", "hybrid"):
                     k = f"fte:{role.id}:central"
                     st.session_state[k] = float(scenario.manual_fte(plan)[0])
-                    st.number_input("Central FTE", min_value=0.0, max_value=10000.0, step=0.5, key=k, disabled=locked,
-                                    on_change=_set_central_fte, args=(role.id,))
+                    st.number_input(
+                        "Central FTE",
+                        min_value=0.0,
+                        max_value=10000.0,
+                        step=0.5,
+                        key=k,
+                        disabled=locked,
+                        on_change=_set_central_fte,
+                        args=(role.id,),
+                    )
                 if plan.placement in ("localized", "hybrid"):
                     with st.popover("FTE per region"):
                         for r in scenario.regions:
@@ -161,14 +191,27 @@ for plan in scenario.roles:
                                 continue  # the hub serves HQ
                             k = f"fte:{role.id}:{r.id}"
                             st.session_state[k] = float(scenario.manual_fte(plan)[1].get(r.id, 0.0))
-                            st.number_input(r.name, min_value=0.0, max_value=10000.0, step=0.5, key=k,
-                                            disabled=locked,
-                                            on_change=_set_local_fte, args=(role.id, r.id))
+                            st.number_input(
+                                r.name,
+                                min_value=0.0,
+                                max_value=10000.0,
+                                step=0.5,
+                                key=k,
+                                disabled=locked,
+                                on_change=_set_local_fte,
+                                args=(role.id, r.id),
+                            )
             else:
                 st.caption("Auto-sized to the service-level target.")
-        c4.button("", key=f"remove:{role.id}", on_click=_remove, args=(role.id,), icon=":material/delete:",
-                  disabled=locked,
-                  help=f"Remove {md(role.name)} (Undo brings it back)")
+        c4.button(
+            "",
+            key=f"remove:{role.id}",
+            on_click=_remove,
+            args=(role.id,),
+            icon=":material/delete:",
+            disabled=locked,
+            help=f"Remove {md(role.name)} (Undo brings it back)",
+        )
         if rr.overloaded:
             st.warning(f"{md(role.name)} has fewer FTE than its demand needs: unserved requests fall back on the reps.")
 
@@ -176,8 +219,9 @@ catalog = load_catalog()
 missing = [rid for rid in catalog if rid not in {p.role.id for p in scenario.roles}]
 if missing:
     add_col, btn_col = st.columns([3, 1])
-    choice = add_col.selectbox("Add a sales-ops role", options=missing, format_func=lambda r: catalog[r].name,
-                               key="roles:add_choice")
+    choice = add_col.selectbox(
+        "Add a sales-ops role", options=missing, format_func=lambda r: catalog[r].name, key="roles:add_choice"
+    )
 
     def _add() -> None:
         rid = st.session_state["roles:add_choice"]
@@ -188,12 +232,24 @@ if missing:
 
 # ----- regions ------------------------------------------------------------------
 st.subheader("Regions")
-st.caption("Edit reps, managers, time-zone offset from HQ (hours), market complexity (0-1, how much local "
-           "knowledge the market needs) and the cost of an FTE there relative to HQ.")
-region_df = pd.DataFrame([
-    {"id": r.id, "name": r.name, "reps": r.reps, "managers": r.managers, "tz_offset_hours": r.tz_offset_hours,
-     "market_complexity": r.market_complexity, "cost_index": r.cost_index} for r in scenario.regions
-])
+st.caption(
+    "Edit reps, managers, time-zone offset from HQ (hours), market complexity (0-1, how much local "
+    "knowledge the market needs) and the cost of an FTE there relative to HQ."
+)
+region_df = pd.DataFrame(
+    [
+        {
+            "id": r.id,
+            "name": r.name,
+            "reps": r.reps,
+            "managers": r.managers,
+            "tz_offset_hours": r.tz_offset_hours,
+            "market_complexity": r.market_complexity,
+            "cost_index": r.cost_index,
+        }
+        for r in scenario.regions
+    ]
+)
 edited = st.data_editor(
     region_df,
     key=f"regions:editor:{state.revision()}",
@@ -202,13 +258,16 @@ edited = st.data_editor(
     num_rows="fixed",
     width="stretch",
     column_config={
-        "id": "Id", "name": "Region",
+        "id": "Id",
+        "name": "Region",
         "reps": st.column_config.NumberColumn("Reps", min_value=0, max_value=1_000_000, step=1),
         "managers": st.column_config.NumberColumn("Managers", min_value=0, max_value=100_000, step=1),
-        "tz_offset_hours": st.column_config.NumberColumn("Offset from HQ (h)", min_value=-12, max_value=14, step=0.5,
-                                                        help=TZ_OFFSET_HELP),
-        "market_complexity": st.column_config.NumberColumn("Market complexity", min_value=0.0, max_value=1.0,
-                                                           step=0.05),
+        "tz_offset_hours": st.column_config.NumberColumn(
+            "Offset from HQ (h)", min_value=-12, max_value=14, step=0.5, help=TZ_OFFSET_HELP
+        ),
+        "market_complexity": st.column_config.NumberColumn(
+            "Market complexity", min_value=0.0, max_value=1.0, step=0.05
+        ),
         "cost_index": st.column_config.NumberColumn("Cost index", min_value=0.05, max_value=20.0, step=0.05),
     },
 )
@@ -221,11 +280,17 @@ if not edited.equals(region_df):
             if any(pd.isna(v) for v in row.values()):
                 blank = next(k for k, v in row.items() if pd.isna(v))
                 raise ScenarioError(f"{blank} is empty")
-            new_regions.append(Region(id=row["id"], name=str(row["name"]), reps=int(values["reps"]),
-                                      managers=int(values["managers"]),
-                                      tz_offset_hours=float(row["tz_offset_hours"]),
-                                      market_complexity=float(row["market_complexity"]),
-                                      cost_index=float(row["cost_index"])))
+            new_regions.append(
+                Region(
+                    id=row["id"],
+                    name=str(row["name"]),
+                    reps=int(values["reps"]),
+                    managers=int(values["managers"]),
+                    tz_offset_hours=float(row["tz_offset_hours"]),
+                    market_complexity=float(row["market_complexity"]),
+                    cost_index=float(row["cost_index"]),
+                )
+            )
         except (ScenarioError, ValueError, TypeError) as exc:
             problem = f"Row {i + 1} ({row.get('name') or row['id']}): {exc}"
             break
@@ -237,9 +302,14 @@ if not edited.equals(region_df):
             old = scenario.region(region.id)
             if (region.reps, region.managers) != (old.reps, old.managers):
                 updated = updated.with_region_headcount(region.id, region.reps, region.managers)
-            updated = updated.with_region(replace(updated.region(region.id), name=region.name,
-                                                  tz_offset_hours=region.tz_offset_hours,
-                                                  market_complexity=region.market_complexity,
-                                                  cost_index=region.cost_index))
+            updated = updated.with_region(
+                replace(
+                    updated.region(region.id),
+                    name=region.name,
+                    tz_offset_hours=region.tz_offset_hours,
+                    market_complexity=region.market_complexity,
+                    cost_index=region.cost_index,
+                )
+            )
         state.commit(updated, "Edited regions")
         st.rerun()

@@ -38,18 +38,27 @@ scenario = state.current()
 res = state.results()
 
 st.title("Uncertainty")
-st.caption(f"{md(scenario.name)} · every assumption drawn from triangular(low, likely, high); the sales-ops "
-           "teams keep the sizes of the org as designed. Deterministic ROI "
-           f"{fmt_pct(res.roi)}, payback {fmt_months(res.payback_months)}.")
+st.caption(
+    f"{md(scenario.name)} · every assumption drawn from triangular(low, likely, high); the sales-ops "
+    "teams keep the sizes of the org as designed. Deterministic ROI "
+    f"{fmt_pct(res.roi)}, payback {fmt_months(res.payback_months)}."
+)
 
 with st.container(border=True):
     left, right, button = st.columns([2, 2, 1], vertical_alignment="bottom")
-    draws = left.number_input("Draws", min_value=1_000, max_value=MAX_DRAWS, value=10_000, step=1_000,
-                              key="uncertainty:draws")
-    seed = right.number_input("Seed", min_value=0, max_value=2**32 - 1, value=0, step=1, key="uncertainty:seed",
-                              help="The same seed gives the same figures.")
-    run = button.button("Run", key="uncertainty:run", type="primary", width="stretch",
-                        icon=":material/casino:")
+    draws = left.number_input(
+        "Draws", min_value=1_000, max_value=MAX_DRAWS, value=10_000, step=1_000, key="uncertainty:draws"
+    )
+    seed = right.number_input(
+        "Seed",
+        min_value=0,
+        max_value=2**32 - 1,
+        value=0,
+        step=1,
+        key="uncertainty:seed",
+        help="The same seed gives the same figures.",
+    )
+    run = button.button("Run", key="uncertainty:run", type="primary", width="stretch", icon=":material/casino:")
 
 if run:
     key = (scenario, int(draws), int(seed))
@@ -99,15 +108,19 @@ else:
             col.metric(f"{title} {k.upper()}", "n/a" if values[k] is None else fmt(values[k]))
     never = pct["payback_months"]["never_share"]
     if never > 0:
-        st.caption(f"{fmt_pct(never, 1)} of draws never pay back within the projection; the payback "
-                   "percentiles are over the draws that do.")
+        st.caption(
+            f"{fmt_pct(never, 1)} of draws never pay back within the projection; the payback "
+            "percentiles are over the draws that do."
+        )
     left, right = st.columns(2)
     left.vega_lite_chart(spec=charts.chart_spec("mc_histogram", sim), width="stretch")
     right.vega_lite_chart(spec=charts.chart_spec("fan", sim), width="stretch")
 
 st.subheader("What moves ROI most")
-st.caption("Each parameter at its low and at its high, everything else at its likely value (the teams "
-           "re-sized as the model would size them). Role parameters move for all roles together.")
+st.caption(
+    "Each parameter at its low and at its high, everything else at its likely value (the teams "
+    "re-sized as the model would size them). Role parameters move for all roles together."
+)
 try:
     table = _tornado(scenario)
 except BudgetExceeded as exc:
@@ -122,11 +135,17 @@ else:
     st.dataframe(
         table[["label", "low", "likely", "high", "unit", "roi_low", "roi_high", "swing", "source"]],
         column_config={
-            "label": "Parameter", "low": "Low", "likely": "Likely", "high": "High", "unit": "Unit",
+            "label": "Parameter",
+            "low": "Low",
+            "likely": "Likely",
+            "high": "High",
+            "unit": "Unit",
             "roi_low": st.column_config.NumberColumn("ROI at low", format="percent"),
             "roi_high": st.column_config.NumberColumn("ROI at high", format="percent"),
             "swing": st.column_config.NumberColumn("Swing", format="percent"),
             "source": st.column_config.TextColumn("Source", width="large"),
         },
-        hide_index=True, width="stretch", key="uncertainty:tornado_table",
+        hide_index=True,
+        width="stretch",
+        key="uncertainty:tornado_table",
     )

@@ -17,8 +17,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
 ]
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
@@ -60,16 +65,31 @@ def free_port() -> int:
 
 
 @contextmanager
-def app_server(env: dict[str, str] | None = None, timeout_s: float = 60.0, *, port: int | None = None,
-               secrets: Path | None = None) -> Iterator[str]:
+def app_server(
+    env: dict[str, str] | None = None, timeout_s: float = 60.0, *, port: int | None = None, secrets: Path | None = None
+) -> Iterator[str]:
     """Run ``streamlit run streamlit_app.py`` on a loopback port (a free one unless ``port``); yield its URL.
 
     ``secrets``: a secrets.toml read instead of the usual ones (``--secrets.files``).
     """
     port = port or free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "streamlit_app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     if secrets is not None:
         cmd += ["--secrets.files", str(secrets)]
     log = open(ROOT / ".pytest-streamlit.log", "w")  # noqa: SIM115
@@ -107,7 +127,8 @@ def wait_idle(page, timeout_ms: int = 30_000) -> None:
 
 def metric_value(page, label: str) -> str:
     metric = page.locator("[data-testid='stMetric']").filter(
-        has=page.locator("[data-testid='stMetricLabel']", has_text=label))
+        has=page.locator("[data-testid='stMetricLabel']", has_text=label)
+    )
     return metric.first.locator("[data-testid='stMetricValue']").inner_text().strip()
 
 
@@ -131,8 +152,9 @@ def choose_option(page, container: str, option: str, attempts: int = 3) -> None:
     target.click()
 
 
-def wait_for_metric(page, label: str, value: str | None = None, not_value: str | None = None,
-                    timeout_ms: int = 15_000) -> str:
+def wait_for_metric(
+    page, label: str, value: str | None = None, not_value: str | None = None, timeout_ms: int = 15_000
+) -> str:
     """Wait until the metric ``label`` shows ``value`` (or anything but ``not_value``); return it."""
     page.wait_for_function(
         """([label, want, avoid]) => {
@@ -142,5 +164,7 @@ def wait_for_metric(page, label: str, value: str | None = None, not_value: str |
             const v = m.querySelector('[data-testid=stMetricValue]').innerText.trim();
             return (want === null || v === want) && (avoid === null || v !== avoid);
         }""",
-        arg=[label, value, not_value], timeout=timeout_ms)
+        arg=[label, value, not_value],
+        timeout=timeout_ms,
+    )
     return metric_value(page, label)

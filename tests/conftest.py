@@ -38,7 +38,9 @@ def _check_payback(res) -> None:
     first = next((m.month for m in proj if m.cumulative_net_usd >= 0), None)
     if first is None:  # extrapolated past the horizon at the last month's net rate
         assert rate > 0 and p > last.month
-        assert last.cumulative_net_usd + rate * (p - last.month) == pytest.approx(0.0, abs=max(1e-6 * cost, 1e-9))  # a floor for costs near zero
+        assert last.cumulative_net_usd + rate * (p - last.month) == pytest.approx(
+            0.0, abs=max(1e-6 * cost, 1e-9)
+        )  # a floor for costs near zero
     else:  # linear interpolation inside the first month that ends at or above zero
         assert first - 1 <= p <= first
         before = cum[first - 2] if first >= 2 else 0.0

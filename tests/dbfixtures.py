@@ -65,8 +65,7 @@ def postgres_url_or_skip() -> str:
     if url:
         return url
     if os.environ.get(REQUIRE_ENV, "").strip() == "1":
-        pytest.fail(f"{REQUIRE_ENV}=1 but {PG_ENV} is not set: the PostgreSQL tests cannot run",
-                    pytrace=False)
+        pytest.fail(f"{REQUIRE_ENV}=1 but {PG_ENV} is not set: the PostgreSQL tests cannot run", pytrace=False)
     pytest.skip(SKIP_REASON)
 
 
@@ -178,12 +177,12 @@ class PostgresCluster:
     port: int
 
     def _ctl(self, action: str) -> None:
-        subprocess.run(["pg_ctlcluster", self.version, self.name, action], check=True,
-                       capture_output=True, timeout=120)
+        subprocess.run(["pg_ctlcluster", self.version, self.name, action], check=True, capture_output=True, timeout=120)
 
     def is_up(self) -> bool:
-        done = subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.port)],
-                              capture_output=True, timeout=30)
+        done = subprocess.run(
+            ["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.port)], capture_output=True, timeout=30
+        )
         return done.returncode == 0
 
     def stop(self) -> None:
@@ -227,8 +226,9 @@ def local_postgres_cluster(url: str) -> PostgresCluster:
 # --------------------------------------------------------------------------
 # The concurrency writer
 # --------------------------------------------------------------------------
-def write_versions(store_or_url: Store | str, shared_id: str, writer: int, saves: int, create_every: int,
-                   barrier: Any = None) -> dict[str, Any]:
+def write_versions(
+    store_or_url: Store | str, shared_id: str, writer: int, saves: int, create_every: int, barrier: Any = None
+) -> dict[str, Any]:
     """One writer of the concurrency test.
 
     Saves ``saves`` new versions of the shared scenario, each from the latest
@@ -292,8 +292,14 @@ def write_versions(store_or_url: Store | str, shared_id: str, writer: int, saves
     finally:
         if own_store and store is not None:
             store.engine.dispose()
-    return {"writer": writer, "acks": acks, "own": own, "conflicts": conflicts, "errors": errors,
-            "seconds": time.perf_counter() - start}
+    return {
+        "writer": writer,
+        "acks": acks,
+        "own": own,
+        "conflicts": conflicts,
+        "errors": errors,
+        "seconds": time.perf_counter() - start,
+    }
 
 
 def write_versions_to_queue(queue: Any, *args: Any) -> None:

@@ -37,10 +37,10 @@ __all__ = ["Provider", "hosted_secrets", "oidc_provider"]
 
 @dataclass(frozen=True)
 class Provider:
-    url: str                # http://127.0.0.1:PORT
+    url: str  # http://127.0.0.1:PORT
     client_id: str
     client_secret: str
-    redirect_uri: str       # the app's http://127.0.0.1:APP_PORT/oauth2callback, as registered
+    redirect_uri: str  # the app's http://127.0.0.1:APP_PORT/oauth2callback, as registered
 
     @property
     def metadata_url(self) -> str:
@@ -70,8 +70,16 @@ def oidc_provider(redirect_uri: str, timeout_s: float = 30.0) -> Iterator[Provid
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = tempfile.NamedTemporaryFile("w+", prefix="oidc-provider-", suffix=".log", delete=False)  # noqa: SIM115
-    cmd = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port),
-           "--require-registration"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "oidc_provider_mock",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--require-registration",
+    ]
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + timeout_s
@@ -85,11 +93,15 @@ def oidc_provider(redirect_uri: str, timeout_s: float = 30.0) -> Iterator[Provid
                 log.seek(0)
                 raise RuntimeError(f"oidc-provider-mock did not start:\n{log.read()[-2000:]}")
             time.sleep(0.1)
-        client = _request("POST", f"{url}/oauth2/clients",
-                          {"redirect_uris": [redirect_uri], "token_endpoint_auth_method": "client_secret_basic"})
+        client = _request(
+            "POST",
+            f"{url}/oauth2/clients",
+            {"redirect_uris": [redirect_uri], "token_endpoint_auth_method": "client_secret_basic"},
+        )
         assert isinstance(client, dict)
-        yield Provider(url=url, client_id=client["client_id"], client_secret=client["client_secret"],
-                       redirect_uri=redirect_uri)
+        yield Provider(
+            url=url, client_id=client["client_id"], client_secret=client["client_secret"], redirect_uri=redirect_uri
+        )
     finally:
         proc.terminate()
         try:

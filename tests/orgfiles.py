@@ -13,8 +13,18 @@ from salesops.model.scenario import Region, Scenario
 __all__ = ["CITIES", "hris_csv_with_cities", "import_csv", "shapes"]
 
 # Ten offices in four countries and three continents.
-CITIES = ("New York", "Chicago", "San Francisco", "Boston", "London", "Manchester", "Berlin", "Munich",
-          "Tokyo", "Osaka")
+CITIES = (
+    "New York",
+    "Chicago",
+    "San Francisco",
+    "Boston",
+    "London",
+    "Manchester",
+    "Berlin",
+    "Munich",
+    "Tokyo",
+    "Osaka",
+)
 
 
 def hris_csv_with_cities(rows: int = 300, seed: int = 3) -> str:
@@ -40,18 +50,33 @@ def _many_regions(n: int) -> Scenario:
     base = synthetic(1200, 8)
     regions = list(base.regions)
     for k in range(len(regions), n):
-        regions.append(Region(id=f"r{k}", name=f"Region {k}", reps=40 + k, managers=5, tz_offset_hours=(k * 3) % 24 - 11,
-                              market_complexity=0.3, cost_index=0.9))
+        regions.append(
+            Region(
+                id=f"r{k}",
+                name=f"Region {k}",
+                reps=40 + k,
+                managers=5,
+                tz_offset_hours=(k * 3) % 24 - 11,
+                market_complexity=0.3,
+                cost_index=0.9,
+            )
+        )
     return replace(base, regions=tuple(regions), name=f"{n} regions")
 
 
 def shapes() -> dict[str, Scenario]:
     """Every org shape an export must handle, by a readable id."""
     mid = load_sample("midmarket")
-    edited = (mid.with_placement("deal_desk", "localized").with_placement("crm_admin", "hybrid")
-              .with_placement("analytics", "localized"))
-    no_reps = replace(mid, regions=tuple(replace(r, reps=0, managers=0) if r.id != mid.hq_region else r
-                                         for r in mid.regions), name="Regions without reps")
+    edited = (
+        mid.with_placement("deal_desk", "localized")
+        .with_placement("crm_admin", "hybrid")
+        .with_placement("analytics", "localized")
+    )
+    no_reps = replace(
+        mid,
+        regions=tuple(replace(r, reps=0, managers=0) if r.id != mid.hq_region else r for r in mid.regions),
+        name="Regions without reps",
+    )
     return {
         "startup (1 region)": load_sample("startup"),
         "midmarket edited": edited,

@@ -64,8 +64,10 @@ class Clock:
 def dump(store: Store) -> dict[str, list[str]]:
     """Every row of every table, as sorted reprs (timestamps and bodies included)."""
     with store.engine.connect() as conn:
-        return {name: sorted(repr(tuple(r)) for r in conn.execute(sa.select(store_schema._METADATA.tables[name])))
-                for name in store_schema._TABLES}
+        return {
+            name: sorted(repr(tuple(r)) for r in conn.execute(sa.select(store_schema._METADATA.tables[name])))
+            for name in store_schema._TABLES
+        }
 
 
 def counts(store: Store) -> dict[str, int]:
@@ -96,14 +98,28 @@ def world(make_store):
     access.add_member(ws_a.workspace_id, EDITOR, "editor", actor=A)
     access.add_member(ws_a.workspace_id, VIEWER, "viewer", actor=A)
     first = access.create_scenario(ws_a.workspace_id, load_sample("midmarket"), actor=A, note="as shipped")
-    second = access.save_version(first.scenario_id, load_sample("midmarket").with_placement("all", "localized"),
-                                 base_version=1, actor=EDITOR, note="local")
+    second = access.save_version(
+        first.scenario_id,
+        load_sample("midmarket").with_placement("all", "localized"),
+        base_version=1,
+        actor=EDITOR,
+        note="local",
+    )
     link = access.create_link(first.scenario_id, actor=A, version=1)
     b_own = access.create_scenario(ws_b.workspace_id, load_sample("startup"), actor=B)
     local = store.create(load_sample("enterprise"), note="local mode")
-    return {"store": store, "access": access, "clock": clock, "ws_a": ws_a.workspace_id,
-            "ws_b": ws_b.workspace_id, "sid": first.scenario_id, "second": second, "link": link,
-            "b_own": b_own.scenario_id, "local": local.scenario_id}
+    return {
+        "store": store,
+        "access": access,
+        "clock": clock,
+        "ws_a": ws_a.workspace_id,
+        "ws_b": ws_b.workspace_id,
+        "sid": first.scenario_id,
+        "second": second,
+        "link": link,
+        "b_own": b_own.scenario_id,
+        "local": local.scenario_id,
+    }
 
 
 # --------------------------------------------------------------------------
@@ -126,11 +142,22 @@ def test_workspaces_members_and_roles(make_store):
     assert [(m.email, m.role) for m in access.members(ws.workspace_id, actor=B)] == [(A, "owner"), (B, "editor")]
     assert access.workspaces_of(B) == [(ws, "editor")]
     # only owners add members; an editor cannot promote itself
-    refused(store, PermissionDenied, lambda: access.add_member(ws.workspace_id, B, "owner", actor=B),
-            B, "editor", "only owners")
+    refused(
+        store,
+        PermissionDenied,
+        lambda: access.add_member(ws.workspace_id, B, "owner", actor=B),
+        B,
+        "editor",
+        "only owners",
+    )
     # the last owner can be neither demoted nor removed, by itself or anyone
-    refused(store, PermissionDenied, lambda: access.add_member(ws.workspace_id, A, "editor", actor=A),
-            "only owner", "make someone else an owner first")
+    refused(
+        store,
+        PermissionDenied,
+        lambda: access.add_member(ws.workspace_id, A, "editor", actor=A),
+        "only owner",
+        "make someone else an owner first",
+    )
     refused(store, PermissionDenied, lambda: access.remove_member(ws.workspace_id, A, actor=A), "only owner")
     # with a second owner, the first may step down
     access.add_member(ws.workspace_id, B, "owner", actor=A)
@@ -139,13 +166,21 @@ def test_workspaces_members_and_roles(make_store):
     access.remove_member(ws.workspace_id, A, actor=A)  # anyone may leave
     assert access.role_of(A, ws.workspace_id) is None and access.workspaces_of(A) == []
     refused(store, PermissionDenied, lambda: access.members(ws.workspace_id, actor=A), A, "not a member")
-    refused(store, StoreError, lambda: access.remove_member(ws.workspace_id, "nobody@x.io", actor=B),
-            "not a member")
+    refused(store, StoreError, lambda: access.remove_member(ws.workspace_id, "nobody@x.io", actor=B), "not a member")
     # bad values are named
-    refused(store, StoreError, lambda: access.add_member(ws.workspace_id, "x@y.z", "admin", actor=B),
-            "role must be one of owner, editor, viewer", "'admin'")
-    refused(store, StoreError, lambda: access.add_member(ws.workspace_id, "not an email", "viewer", actor=B),
-            "name@example.com")
+    refused(
+        store,
+        StoreError,
+        lambda: access.add_member(ws.workspace_id, "x@y.z", "admin", actor=B),
+        "role must be one of owner, editor, viewer",
+        "'admin'",
+    )
+    refused(
+        store,
+        StoreError,
+        lambda: access.add_member(ws.workspace_id, "not an email", "viewer", actor=B),
+        "name@example.com",
+    )
     refused(store, StoreError, lambda: access.create_workspace(" ", actor=B), "must not be blank")
     refused(store, StoreError, lambda: access.create_workspace("x", actor="b"), "actor must look like")
     assert access.role_of("garbage", ws.workspace_id) is None and access.role_of(B, "../x") is None
@@ -153,8 +188,7 @@ def test_workspaces_members_and_roles(make_store):
 
 def test_email_normalization():
     assert normalize_email(" A.B+tag@Sub.Example.COM") == "a.b+tag@sub.example.com"
-    for bad in ("", "a@b", "a b@c.de", "@c.de", "a@@c.de", "a\n@c.de", "a@c.de\nb@c.de", "x" * 250 + "@c.de",
-                None, 3):
+    for bad in ("", "a@b", "a b@c.de", "@c.de", "a@@c.de", "a\n@c.de", "a@c.de\nb@c.de", "x" * 250 + "@c.de", None, 3):
         with pytest.raises(StoreError):
             normalize_email(bad)
 
@@ -176,15 +210,19 @@ def test_b_cannot_list_open_save_share_or_audit_a_scenarios_by_copied_id(world):
         (lambda: access.load(sid, 1, actor=B), not_member),
         (lambda: access.load(sid, 99, actor=B), not_member),  # no hint of which versions exist
         (lambda: access.history(sid, actor=B), not_member + ("history",)),
-        (lambda: access.save_version(sid, load_sample("startup"), base_version=2, actor=B),
-         not_member + ("nothing was saved",)),
+        (
+            lambda: access.save_version(sid, load_sample("startup"), base_version=2, actor=B),
+            not_member + ("nothing was saved",),
+        ),
         (lambda: access.create_link(sid, actor=B, version=None), not_member + ("no link was made",)),
         (lambda: access.create_link(sid, actor=B, version=1, include_people=True), not_member),
         (lambda: access.links_of(sid, actor=B), not_member),
         (lambda: access.revoke_link(token, actor=B), (B, "cannot revoke", "nothing was changed")),
         (lambda: access.list_scenarios(actor=B, workspace_id=ws_a), (B, "not a member of workspace", ws_a)),
-        (lambda: access.create_scenario(ws_a, load_sample("startup"), actor=B),
-         (B, "not a member", "nothing was saved")),
+        (
+            lambda: access.create_scenario(ws_a, load_sample("startup"), actor=B),
+            (B, "not a member", "nothing was saved"),
+        ),
         (lambda: access.audit_log(ws_a, actor=B), (B, "not a member", "audit")),
         (lambda: access.members(ws_a, actor=B), (B, "not a member")),
         (lambda: access.add_member(ws_a, B, "owner", actor=B), (B, "not a member")),
@@ -203,16 +241,21 @@ def test_guessed_ids_and_tokens_are_refused_without_changes(world):
     for guess in ("AAAAAAAAAAAAAAAA", "no-such-id", "x" * 500, "", "../../etc"):
         refused(store, UnknownScenario, lambda: access.load(guess, actor=B), "unknown scenario")
         refused(store, UnknownScenario, lambda: access.history(guess, actor=B), "unknown scenario")
-        refused(store, UnknownScenario,
-                lambda: access.save_version(guess, load_sample("startup"), base_version=1, actor=B), "unknown scenario")
+        refused(
+            store,
+            UnknownScenario,
+            lambda: access.save_version(guess, load_sample("startup"), base_version=1, actor=B),
+            "unknown scenario",
+        )
         refused(store, UnknownScenario, lambda: access.create_link(guess, actor=B, version=None), "unknown scenario")
         error = refused(store, LinkUnavailable, lambda: access.open_link(guess), "this link does not exist")
         assert error.reason == "unknown"
         refused(store, LinkUnavailable, lambda: access.revoke_link(guess, actor=B), "does not exist")
     for guess in ("AAAAAAAAAAAAAAAA", "zz" + ws_a[2:], "x" * 500, None):
         refused(store, PermissionDenied, lambda: access.audit_log(guess, actor=B), "workspace")
-        refused(store, PermissionDenied, lambda: access.create_scenario(guess, load_sample("startup"), actor=B),
-                "workspace")
+        refused(
+            store, PermissionDenied, lambda: access.create_scenario(guess, load_sample("startup"), actor=B), "workspace"
+        )
     refused(store, LinkUnavailable, lambda: access.open_link(None))  # type: ignore[arg-type]
     refused(store, LinkUnavailable, lambda: access.open_link("t" * 10_000))
 
@@ -223,8 +266,12 @@ def test_local_mode_scenarios_are_never_listed_or_opened_through_access(world):
     assert local not in {v.scenario_id for v in access.recent_versions(actor=A)}
     assert access.workspace_of(local) is None and access.workspace_of(world["sid"]) == world["ws_a"]
     refused(store, PermissionDenied, lambda: access.load(local, actor=A), "local scenario in no workspace")
-    refused(store, PermissionDenied,
-            lambda: access.save_version(local, load_sample("startup"), base_version=1, actor=A), "local scenario")
+    refused(
+        store,
+        PermissionDenied,
+        lambda: access.save_version(local, load_sample("startup"), base_version=1, actor=A),
+        "local scenario",
+    )
     refused(store, PermissionDenied, lambda: access.create_link(local, actor=A, version=None), "local scenario")
     assert [s.scenario_id for s in access.local_scenarios()] == [local]
     # local mode itself is unchanged: the Store lists and opens everything, as before
@@ -241,23 +288,39 @@ def test_viewers_read_and_editors_write_but_only_owners_administer(world):
     assert [v.saved_by for v in access.history(sid, actor=VIEWER)] == [EDITOR, A]
     assert [s.scenario_id for s in access.list_scenarios(actor=VIEWER, workspace_id=ws_a)] == [sid]
     viewer = (VIEWER, "a viewer of the workspace", "only editors and owners")
-    refused(store, PermissionDenied,
-            lambda: access.save_version(sid, load_sample("startup"), base_version=2, actor=VIEWER), *viewer)
+    refused(
+        store,
+        PermissionDenied,
+        lambda: access.save_version(sid, load_sample("startup"), base_version=2, actor=VIEWER),
+        *viewer,
+    )
     refused(store, PermissionDenied, lambda: access.create_link(sid, actor=VIEWER, version=None), *viewer)
     refused(store, PermissionDenied, lambda: access.links_of(sid, actor=VIEWER), *viewer)
-    refused(store, PermissionDenied, lambda: access.create_scenario(ws_a, load_sample("startup"), actor=VIEWER),
-            VIEWER, "only editors and owners")
+    refused(
+        store,
+        PermissionDenied,
+        lambda: access.create_scenario(ws_a, load_sample("startup"), actor=VIEWER),
+        VIEWER,
+        "only editors and owners",
+    )
     refused(store, PermissionDenied, lambda: access.revoke_link(world["link"].token, actor=VIEWER), "cannot revoke")
     for who in (VIEWER, EDITOR):
         refused(store, PermissionDenied, lambda: access.audit_log(ws_a, actor=who), "only owners")
-        refused(store, PermissionDenied, lambda: access.add_member(ws_a, "new@a.example", "viewer", actor=who),
-                "only owners")
+        refused(
+            store,
+            PermissionDenied,
+            lambda: access.add_member(ws_a, "new@a.example", "viewer", actor=who),
+            "only owners",
+        )
     third = access.save_version(sid, load_sample("startup"), base_version=2, actor=EDITOR)
     assert (third.version, third.saved_by) == (3, EDITOR)
     # a stale base is a VersionConflict as with Store.save, and writes nothing (no audit entry either)
-    error = refused(store, VersionConflict,
-                    lambda: access.save_version(sid, load_sample("startup"), base_version=2, actor=A),
-                    "nothing was overwritten")
+    error = refused(
+        store,
+        VersionConflict,
+        lambda: access.save_version(sid, load_sample("startup"), base_version=2, actor=A),
+        "nothing was overwritten",
+    )
     assert error.latest == third
     # a member removed loses access at once
     access.remove_member(ws_a, EDITOR, actor=A)
@@ -305,15 +368,23 @@ def test_an_expired_link_says_when(world):
     clock.advance(days=6, hours=23)
     assert access.open_link(link.token)[1].info.version == 2
     clock.advance(hours=1)
-    error = refused(store, LinkUnavailable, lambda: access.open_link(link.token),
-                    "this link expired on 2026-12-06 12:00 UTC")
+    error = refused(
+        store, LinkUnavailable, lambda: access.open_link(link.token), "this link expired on 2026-12-06 12:00 UTC"
+    )
     assert error.reason == "expired" and error.at == link.expires_at
     assert link.state_at(clock()) == "expired"
-    refused(store, StoreError, lambda: access.create_link(sid, actor=A, version=None, expires_at=clock()),
-            "must be in the future")
-    refused(store, StoreError,
-            lambda: access.create_link(sid, actor=A, version=None, expires_at=datetime(2030, 1, 1)),
-            "time-zone aware")
+    refused(
+        store,
+        StoreError,
+        lambda: access.create_link(sid, actor=A, version=None, expires_at=clock()),
+        "must be in the future",
+    )
+    refused(
+        store,
+        StoreError,
+        lambda: access.create_link(sid, actor=A, version=None, expires_at=datetime(2030, 1, 1)),
+        "time-zone aware",
+    )
     refused(store, LinkUnavailable, lambda: access.fork_link(link.token, world["ws_b"], actor=B), "expired")
 
 
@@ -322,19 +393,30 @@ def test_revoked_links_say_so_and_only_creators_and_owners_revoke(world):
     by_editor = access.create_link(sid, actor=EDITOR, version=None)
     other_editor = "ed2@a.example"
     access.add_member(world["ws_a"], other_editor, "editor", actor=A)
-    refused(store, PermissionDenied, lambda: access.revoke_link(by_editor.token, actor=other_editor),
-            other_editor, "only its creator and the owners")
+    refused(
+        store,
+        PermissionDenied,
+        lambda: access.revoke_link(by_editor.token, actor=other_editor),
+        other_editor,
+        "only its creator and the owners",
+    )
     clock.advance(days=1)
     revoked = access.revoke_link(by_editor.token, actor=EDITOR)  # its creator
     assert revoked.state == "revoked" and revoked.revoked_at == T0 + timedelta(days=1)
-    error = refused(store, LinkUnavailable, lambda: access.open_link(by_editor.token),
-                    "this link was revoked by its owner on 2026-11-30")
+    error = refused(
+        store,
+        LinkUnavailable,
+        lambda: access.open_link(by_editor.token),
+        "this link was revoked by its owner on 2026-11-30",
+    )
     assert error.reason == "revoked"
     assert access.revoke_link(by_editor.token, actor=A) == revoked  # again: nothing changes
     fixed = access.revoke_link(world["link"].token, actor=A)  # an owner revokes a link it made
     assert fixed.state == "revoked"
-    assert {x.token: x.state for x in access.links_of(sid, actor=A)} == {by_editor.token: "revoked",
-                                                                         fixed.token: "revoked"}
+    assert {x.token: x.state for x in access.links_of(sid, actor=A)} == {
+        by_editor.token: "revoked",
+        fixed.token: "revoked",
+    }
     refused(store, LinkUnavailable, lambda: access.fork_link(fixed.token, world["ws_b"], actor=B), "revoked")
 
 
@@ -391,13 +473,29 @@ def test_the_audit_trail_records_who_did_what_when(world):
     assert len(access.audit_log(ws_a, actor=A, limit=2)) == 2
     # B's workspace has its own trail; A's events are not in it
     assert {e.workspace_id for e in access.audit_log(world["ws_b"], actor=B)} == {world["ws_b"]}
-    refused(store, StoreError, lambda: access.record("deleted everything", actor=A, scenario_id=sid),
-            "action must be one of")
+    refused(
+        store,
+        StoreError,
+        lambda: access.record("deleted everything", actor=A, scenario_id=sid),
+        "action must be one of",
+    )
     refused(store, UnknownScenario, lambda: access.record("exported", actor=A, scenario_id="nope"))
-    refused(store, StoreError, lambda: access.record("exported", actor=A, workspace_id=world["ws_b"], scenario_id=sid),
-            "is not in workspace")
-    assert set(ACTIONS) >= {"saved", "shared", "revoked", "link opened", "exported", "forked", "member added",
-                            "member removed"}
+    refused(
+        store,
+        StoreError,
+        lambda: access.record("exported", actor=A, workspace_id=world["ws_b"], scenario_id=sid),
+        "is not in workspace",
+    )
+    assert set(ACTIONS) >= {
+        "saved",
+        "shared",
+        "revoked",
+        "link opened",
+        "exported",
+        "forked",
+        "member added",
+        "member removed",
+    }
 
 
 # --------------------------------------------------------------------------
@@ -477,7 +575,8 @@ def test_a_read_only_database_opens_links_and_records_nothing(tmp_path):
 _V1 = sa.MetaData()
 sa.Table("meta", _V1, sa.Column("key", sa.String(64), primary_key=True), sa.Column("value", sa.Text, nullable=False))
 sa.Table(
-    "scenarios", _V1,
+    "scenarios",
+    _V1,
     sa.Column("id", sa.String(64), primary_key=True),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("created_at", store_schema._UTCDateTime, nullable=False),
@@ -486,7 +585,8 @@ sa.Table(
     sa.Index("ix_scenarios_updated_at", "updated_at"),
 )
 sa.Table(
-    "versions", _V1,
+    "versions",
+    _V1,
     sa.Column("scenario_id", sa.String(64), sa.ForeignKey("scenarios.id"), primary_key=True),
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("name", sa.Text, nullable=False),
@@ -497,11 +597,15 @@ sa.Table(
     sa.Column("parent_version", sa.Integer, nullable=True),
     sa.Column("reps", sa.BigInteger, nullable=False),
     sa.Column("roles", sa.Integer, nullable=False),
-    sa.ForeignKeyConstraint(["parent_scenario_id", "parent_version"],
-                            ["versions.scenario_id", "versions.version"], name="fk_versions_parent"),
+    sa.ForeignKeyConstraint(
+        ["parent_scenario_id", "parent_version"],
+        ["versions.scenario_id", "versions.version"],
+        name="fk_versions_parent",
+    ),
 )
 sa.Table(
-    "drafts", _V1,
+    "drafts",
+    _V1,
     sa.Column("id", sa.String(64), primary_key=True),
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("base_scenario_id", sa.String(64), nullable=True),
@@ -528,12 +632,25 @@ class _V1Store:
         name = name or scenario.name
         scenario = scenario.renamed(name) if name != scenario.name else scenario
         with self.engine.begin() as conn:
-            conn.execute(sa.insert(_V1.tables["scenarios"]).values(id=sid, name=name, created_at=now,
-                                                                   updated_at=now, latest_version=1))
-            conn.execute(sa.insert(self._versions()).values(
-                scenario_id=sid, version=1, name=name, note=note, created_at=now, body=scenario.to_json(indent=None),
-                parent_scenario_id=parent[0] if parent else None, parent_version=parent[1] if parent else None,
-                reps=scenario.total_reps, roles=len(scenario.roles)))
+            conn.execute(
+                sa.insert(_V1.tables["scenarios"]).values(
+                    id=sid, name=name, created_at=now, updated_at=now, latest_version=1
+                )
+            )
+            conn.execute(
+                sa.insert(self._versions()).values(
+                    scenario_id=sid,
+                    version=1,
+                    name=name,
+                    note=note,
+                    created_at=now,
+                    body=scenario.to_json(indent=None),
+                    parent_scenario_id=parent[0] if parent else None,
+                    parent_version=parent[1] if parent else None,
+                    reps=scenario.total_reps,
+                    roles=len(scenario.roles),
+                )
+            )
         return _Made(sid, 1)
 
     def branch(self, scenario_id, scenario, *, from_version, name, note=""):
@@ -542,20 +659,39 @@ class _V1Store:
     def save(self, scenario_id, scenario, *, base_version, note=""):
         now = datetime.now(timezone.utc)
         with self.engine.begin() as conn:
-            conn.execute(sa.update(_V1.tables["scenarios"]).where(_V1.tables["scenarios"].c.id == scenario_id)
-                         .values(latest_version=base_version + 1, updated_at=now, name=scenario.name))
-            conn.execute(sa.insert(self._versions()).values(
-                scenario_id=scenario_id, version=base_version + 1, name=scenario.name, note=note, created_at=now,
-                body=scenario.to_json(indent=None), parent_scenario_id=None, parent_version=None,
-                reps=scenario.total_reps, roles=len(scenario.roles)))
+            conn.execute(
+                sa.update(_V1.tables["scenarios"])
+                .where(_V1.tables["scenarios"].c.id == scenario_id)
+                .values(latest_version=base_version + 1, updated_at=now, name=scenario.name)
+            )
+            conn.execute(
+                sa.insert(self._versions()).values(
+                    scenario_id=scenario_id,
+                    version=base_version + 1,
+                    name=scenario.name,
+                    note=note,
+                    created_at=now,
+                    body=scenario.to_json(indent=None),
+                    parent_scenario_id=None,
+                    parent_version=None,
+                    reps=scenario.total_reps,
+                    roles=len(scenario.roles),
+                )
+            )
         return _Made(scenario_id, base_version + 1)
 
     def put_draft(self, scenario, *, draft_id=None, base=None):
         chosen = draft_id or store_checks._new_id()
         with self.engine.begin() as conn:
-            conn.execute(sa.insert(_V1.tables["drafts"]).values(
-                id=chosen, body=scenario.to_json(indent=None), base_scenario_id=base[0] if base else None,
-                base_version=base[1] if base else None, updated_at=datetime.now(timezone.utc)))
+            conn.execute(
+                sa.insert(_V1.tables["drafts"]).values(
+                    id=chosen,
+                    body=scenario.to_json(indent=None),
+                    base_scenario_id=base[0] if base else None,
+                    base_version=base[1] if base else None,
+                    updated_at=datetime.now(timezone.utc),
+                )
+            )
         return chosen
 
     def dispose(self) -> None:
@@ -570,8 +706,14 @@ class _Made:
 def _schema_1_module_from_git() -> Any:
     """``salesops/store/`` of the last schema-1 commit, imported as its own module; skip without git."""
     try:
-        text = subprocess.run(["git", "show", f"{LAST_SCHEMA_1_COMMIT}:salesops/store.py"], cwd=REPO,
-                              capture_output=True, text=True, check=True, timeout=60).stdout
+        text = subprocess.run(
+            ["git", "show", f"{LAST_SCHEMA_1_COMMIT}:salesops/store.py"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
     except (OSError, subprocess.SubprocessError) as exc:
         pytest.skip(f"the schema-1 store is not in this checkout's git history: {exc}")
     assert "SCHEMA_VERSION = 1\n" in text
@@ -594,8 +736,11 @@ def _old_store(source: str, url: str) -> Any:
 def _v1_rows(engine: sa.Engine) -> dict[str, list[tuple]]:
     """Every schema-1 column of every schema-1 row, read with the schema-1 table definitions."""
     with engine.connect() as conn:
-        return {name: sorted(tuple(r) for r in conn.execute(sa.select(table)))
-                for name, table in _V1.tables.items() if name != "meta"}
+        return {
+            name: sorted(tuple(r) for r in conn.execute(sa.select(table)))
+            for name, table in _V1.tables.items()
+            if name != "meta"
+        }
 
 
 @pytest.mark.parametrize("source", ["ddl", "git"])

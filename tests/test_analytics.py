@@ -12,7 +12,16 @@ from dataclasses import replace
 import pytest
 
 from salesops import charts
-from salesops.insights.analytics import JUDGED_RULES, VERDICTS, HealthFlag, Verdict, analyze, cost_defaults, health_rules, judge
+from salesops.insights.analytics import (
+    JUDGED_RULES,
+    VERDICTS,
+    HealthFlag,
+    Verdict,
+    analyze,
+    cost_defaults,
+    health_rules,
+    judge,
+)
 from salesops.model import evaluate
 from salesops.model.org import build_org, spans_of_control
 from salesops.model.paths import DATA_DIR
@@ -32,8 +41,9 @@ def _analyze(scenario: Scenario):
 
 
 def _one_region(reps: int, managers: int, roles=(), **assumptions) -> Scenario:
-    s = Scenario(name="One region", hq_region="na", regions=(Region("na", "North America", reps, managers),),
-                 roles=tuple(roles))
+    s = Scenario(
+        name="One region", hq_region="na", regions=(Region("na", "North America", reps, managers),), roles=tuple(roles)
+    )
     return s.with_assumptions(**assumptions) if assumptions else s
 
 
@@ -50,17 +60,23 @@ def _imported(rep_cost: float = 150_000.0, extra: tuple[Position, ...] = (), rol
         Position("mia", "Mia", "manager", "dir", "Sales manager", "na", cost_usd_per_year=200_000),
         Position("max", "Max", "manager", "dir", "Sales manager", "na", cost_usd_per_year=210_000),
     ]
-    people += [Position(f"a{i}", f"Rep A{i}", "rep", "mia", "AE", "na", cost_usd_per_year=rep_cost)
-               for i in range(1, 4)]
-    people += [Position(f"b{i}", f"Rep B{i}", "rep", "max", "AE", "na", cost_usd_per_year=rep_cost)
-               for i in range(1, 9)]
+    people += [
+        Position(f"a{i}", f"Rep A{i}", "rep", "mia", "AE", "na", cost_usd_per_year=rep_cost) for i in range(1, 4)
+    ]
+    people += [
+        Position(f"b{i}", f"Rep B{i}", "rep", "max", "AE", "na", cost_usd_per_year=rep_cost) for i in range(1, 9)
+    ]
     people.append(Position("bteam", "4 reps", "rep", "max", "AE", "na", cost_usd_per_year=4 * rep_cost, count=4))
     people += list(extra)
     reps = sum(p.count for p in people if p.kind == "rep")
     managers = sum(p.count for p in people if p.kind == "manager")
-    s = Scenario(name="Imported", hq_region="na",
-                 regions=(Region("na", "North America", reps=reps, managers=managers),),
-                 roles=(_deal_desk(1.0),) if roles is None else roles, positions=tuple(people))
+    s = Scenario(
+        name="Imported",
+        hq_region="na",
+        regions=(Region("na", "North America", reps=reps, managers=managers),),
+        roles=(_deal_desk(1.0),) if roles is None else roles,
+        positions=tuple(people),
+    )
     s.check_positions()
     return s
 
@@ -72,9 +88,11 @@ def test_midmarket_spans_split_reps_evenly_like_the_drawn_org():
     a, _ = _analyze(load_sample("midmarket"))
     assert len(a.spans) == 14 and set(a.spans["kind"]) == {"manager"}
     by_region = a.spans.groupby("region", sort=False)["reps"].apply(list).to_dict()
-    assert by_region == {"east": [9, 9, 9, 9, 8, 8, 8],  # 60 reps over 7 managers
-                         "west": [9, 9, 9, 8],  # 35 over 4
-                         "emea": [9, 8, 8]}  # 25 over 3
+    assert by_region == {
+        "east": [9, 9, 9, 9, 8, 8, 8],  # 60 reps over 7 managers
+        "west": [9, 9, 9, 8],  # 35 over 4
+        "emea": [9, 8, 8],
+    }  # 25 over 3
     assert (a.spans["direct_reports"] == a.spans["reps"]).all()
     assert a.spans["manager_id"].iloc[0] == "m:east:1"
     assert (a.leaders, a.managers, a.reps, a.others) == (4, 14, 120, 0)  # CRO + 3 regional VPs
@@ -95,12 +113,24 @@ def test_samples_have_four_layers(sample):
 
 
 def test_region_without_managers_has_three_layers_and_its_vp_as_front_line_manager():
-    s = Scenario(name="Flat", hq_region="na", roles=(),
-                 regions=(Region("na", "North America", 12, 0), Region("emea", "EMEA", 0, 0)))
+    s = Scenario(
+        name="Flat",
+        hq_region="na",
+        roles=(),
+        regions=(Region("na", "North America", 12, 0), Region("emea", "EMEA", 0, 0)),
+    )
     a, _ = _analyze(s)
     assert a.layers == 3
-    assert a.spans.to_dict("records") == [{"manager_id": "rl:na", "name": "North America sales", "region": "na",
-                                           "kind": "leader", "direct_reports": 12, "reps": 12}]
+    assert a.spans.to_dict("records") == [
+        {
+            "manager_id": "rl:na",
+            "name": "North America sales",
+            "region": "na",
+            "kind": "leader",
+            "direct_reports": 12,
+            "reps": 12,
+        }
+    ]
     assert a.reps_per_manager is None
     assert a.flag("span_above").status == "warning"
 
@@ -126,7 +156,10 @@ def test_cost_defaults_carry_their_sources():
     assert d["rep"].pay_usd_per_year == 180_000 and d["rep"].firmness == "2nd-hand"
     assert "ryanconsulting.ai" in d["rep"].source
     assert {k: v.firmness for k, v in d.items() if k != "rep"} == {
-        "manager": "model assumption", "leader": "model assumption", "other": "model assumption"}
+        "manager": "model assumption",
+        "leader": "model assumption",
+        "other": "model assumption",
+    }
     assert d["rep"].cost_usd_per_year == pytest.approx(REP_COST)
 
 
@@ -178,10 +211,15 @@ def test_imported_org_span_flags_name_the_offenders():
 
 
 def test_span_flags_name_only_the_worst_few():
-    extra = tuple(Position(f"m{i}", f"Manager {i}", "manager", "dir", "Sales manager", "na", cost_usd_per_year=1)
-                  for i in range(1, 6))
-    extra += tuple(Position(f"r{i}-{k}", "Rep", "rep", f"m{i}", "AE", "na", cost_usd_per_year=1)
-                   for i in range(1, 6) for k in range(i))  # manager i has i reps
+    extra = tuple(
+        Position(f"m{i}", f"Manager {i}", "manager", "dir", "Sales manager", "na", cost_usd_per_year=1)
+        for i in range(1, 6)
+    )
+    extra += tuple(
+        Position(f"r{i}-{k}", "Rep", "rep", f"m{i}", "AE", "na", cost_usd_per_year=1)
+        for i in range(1, 6)
+        for k in range(i)
+    )  # manager i has i reps
     s = _imported(extra=extra)
     flag = analyze(s, evaluate(s)).flag("span_below")
     assert flag.value == 5  # managers 1-4 and Mia (3); manager 5 has exactly 5
@@ -191,15 +229,20 @@ def test_span_flags_name_only_the_worst_few():
 
 
 def test_collapsed_manager_node_splits_its_reports_evenly():
-    people = (Position("ceo", "Cara", "leader", None, "CEO", "na"),
-              Position("pod", "Pod leads", "manager", "ceo", "Managers", "na", count=2),
-              Position("team", "11 reps", "rep", "pod", "AE", "na", count=11))
-    s = Scenario(name="Pods", hq_region="na", regions=(Region("na", "North America", 11, 2),), roles=(),
-                 positions=people)
+    people = (
+        Position("ceo", "Cara", "leader", None, "CEO", "na"),
+        Position("pod", "Pod leads", "manager", "ceo", "Managers", "na", count=2),
+        Position("team", "11 reps", "rep", "pod", "AE", "na", count=11),
+    )
+    s = Scenario(
+        name="Pods", hq_region="na", regions=(Region("na", "North America", 11, 2),), roles=(), positions=people
+    )
     s.check_positions()
     a, _ = _analyze(s)
     assert a.spans[["manager_id", "reps"]].to_dict("records") == [
-        {"manager_id": "pod:1", "reps": 6}, {"manager_id": "pod:2", "reps": 5}]
+        {"manager_id": "pod:1", "reps": 6},
+        {"manager_id": "pod:2", "reps": 5},
+    ]
     assert a.managers == 2 and a.layers == 3
 
 
@@ -209,8 +252,13 @@ def _chain(managers: int) -> Scenario:
     for i in range(1, managers + 1):
         people.append(Position(f"m{i}", f"Manager {i}", "manager", people[-1].id, "Manager", "na"))
     people += [Position(f"r{k}", f"Rep {k}", "rep", f"m{managers}", "AE", "na") for k in range(6)]
-    s = Scenario(name="Deep", hq_region="na", regions=(Region("na", "North America", 6, managers),), roles=(),
-                 positions=tuple(people))
+    s = Scenario(
+        name="Deep",
+        hq_region="na",
+        regions=(Region("na", "North America", 6, managers),),
+        roles=(),
+        positions=tuple(people),
+    )
     s.check_positions()
     return s
 
@@ -226,12 +274,15 @@ def test_layers_rule(managers, layers, status):
 
 def test_sales_ops_staff_in_positions_count_neither_in_layers_nor_in_costs():
     s = _chain(1)
-    ops = (Position("ops", "Ops lead", "sales_ops", "m1", "Sales operations", "na", cost_usd_per_year=1e6),
-           Position("ops2", "Analyst", "sales_ops", "ops", "Sales operations", "na", cost_usd_per_year=1e6))
+    ops = (
+        Position("ops", "Ops lead", "sales_ops", "m1", "Sales operations", "na", cost_usd_per_year=1e6),
+        Position("ops2", "Analyst", "sales_ops", "ops", "Sales operations", "na", cost_usd_per_year=1e6),
+    )
     a, _ = _analyze(replace(s, positions=s.positions + ops))
     assert a.layers == 3 and a.others == 0
     assert a.cost_by_function["cost_usd_per_year"].sum() == pytest.approx(
-        LEADER_COST + MANAGER_COST + 6 * REP_COST)  # no costs given: all estimated at HQ prices
+        LEADER_COST + MANAGER_COST + 6 * REP_COST
+    )  # no costs given: all estimated at HQ prices
 
 
 def test_imported_costs_add_up_to_the_positions_plus_sales_ops():
@@ -274,12 +325,15 @@ def test_planned_manager_without_a_team_is_flagged():
 # --------------------------------------------------------------------------
 # Rules
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize("fte, status, words", [
-    (6.0, "ok", "within"),  # 60 / 6 = 10:1, the Alexander Group target itself
-    (7.5, "warning", "over-served"),  # 8:1
-    (2.0, "ok", "within"),  # 30:1, the top of the published range
-    (1.5, "warning", "under-served"),  # 40:1
-])
+@pytest.mark.parametrize(
+    "fte, status, words",
+    [
+        (6.0, "ok", "within"),  # 60 / 6 = 10:1, the Alexander Group target itself
+        (7.5, "warning", "over-served"),  # 8:1
+        (2.0, "ok", "within"),  # 30:1, the top of the published range
+        (1.5, "warning", "under-served"),  # 40:1
+    ],
+)
 def test_reps_per_ops_fte_thresholds(fte, status, words):
     s = _one_region(60, 6, roles=(_deal_desk(fte),))
     a, _ = _analyze(s)
@@ -341,16 +395,29 @@ def test_every_rule_gives_one_flag_with_its_source():
         a.flag("nope")
 
 
-@pytest.mark.parametrize("rule, value, status", [
-    ("span_below", 4, "warning"), ("span_below", 5, "ok"),
-    ("span_above", 10, "ok"), ("span_above", 10.5, "warning"),
-    ("reps_per_ops_fte", 9.99, "warning"), ("reps_per_ops_fte", 10, "ok"), ("reps_per_ops_fte", 30, "ok"),
-    ("reps_per_ops_fte", 30.01, "warning"), ("reps_per_ops_fte", math.inf, "warning"),
-    ("attrition", 0.149, "ok"), ("attrition", 0.15, "warning"), ("attrition", 0.258, "warning"),
-    ("sales_spend_share", 0.029, "warning"), ("sales_spend_share", 0.03, "ok"), ("sales_spend_share", 0.1, "ok"),
-    ("sales_spend_share", 0.11, "warning"),
-    ("attrition", None, "n/a"), ("span_above", math.nan, "n/a"),
-])
+@pytest.mark.parametrize(
+    "rule, value, status",
+    [
+        ("span_below", 4, "warning"),
+        ("span_below", 5, "ok"),
+        ("span_above", 10, "ok"),
+        ("span_above", 10.5, "warning"),
+        ("reps_per_ops_fte", 9.99, "warning"),
+        ("reps_per_ops_fte", 10, "ok"),
+        ("reps_per_ops_fte", 30, "ok"),
+        ("reps_per_ops_fte", 30.01, "warning"),
+        ("reps_per_ops_fte", math.inf, "warning"),
+        ("attrition", 0.149, "ok"),
+        ("attrition", 0.15, "warning"),
+        ("attrition", 0.258, "warning"),
+        ("sales_spend_share", 0.029, "warning"),
+        ("sales_spend_share", 0.03, "ok"),
+        ("sales_spend_share", 0.1, "ok"),
+        ("sales_spend_share", 0.11, "warning"),
+        ("attrition", None, "n/a"),
+        ("span_above", math.nan, "n/a"),
+    ],
+)
 def test_judge_applies_one_rule_to_one_value(rule, value, status):
     verdict = judge(rule, value)
     assert isinstance(verdict, Verdict) and verdict.status == status and verdict.status in VERDICTS

@@ -69,6 +69,7 @@ def _sign_in_buttons(at: AppTest) -> list[str]:
 
 # ------------------------------------------------------------------------------ the module itself
 
+
 def test_no_secrets_at_all_is_local_mode():
     assert auth.mode() == "local"
     assert auth.config_problem() is None
@@ -154,6 +155,7 @@ def test_a_secrets_file_configures_hosted_mode(tmp_path):
 
 # ------------------------------------------------------------------------------------- the app
 
+
 def test_local_mode_says_so_and_every_page_still_renders():
     at = _app()
     assert not at.error
@@ -198,8 +200,16 @@ def test_hosted_visitor_sees_sign_in():
 
 def test_several_providers_each_get_a_button():
     provider = {k: AUTH[k] for k in ("client_id", "client_secret", "server_metadata_url")}
-    at = _app(secrets={"auth": {"redirect_uri": AUTH["redirect_uri"], "cookie_secret": AUTH["cookie_secret"],
-                                "google": provider, "microsoft": provider}})
+    at = _app(
+        secrets={
+            "auth": {
+                "redirect_uri": AUTH["redirect_uri"],
+                "cookie_secret": AUTH["cookie_secret"],
+                "google": provider,
+                "microsoft": provider,
+            }
+        }
+    )
     assert _sign_in_buttons(at) == ["Sign in with Google", "Sign in with Microsoft"]
 
 
@@ -212,8 +222,7 @@ def test_signed_in_user_is_shown_lower_cased_and_escaped():
 
 
 def test_an_unverified_address_is_not_taken(monkeypatch):
-    at = _app(secrets={"auth": AUTH}, user={"is_logged_in": True, "email": "boss@example.com",
-                                            "email_verified": False})
+    at = _app(secrets={"auth": AUTH}, user={"is_logged_in": True, "email": "boss@example.com", "email_verified": False})
     assert "Signed in (the provider sent no verified e-mail address)" in _sidebar_text(at)
     assert "boss" not in _sidebar_text(at)
 
@@ -238,9 +247,13 @@ def test_a_signed_out_visitor_of_a_hosted_app_cannot_change_anything(monkeypatch
 
     monkeypatch.setenv("SALESOPS_MODE", "hosted")
     at = AppTest.from_file(APP, default_timeout=60)
-    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
-                          "client_id": "c", "client_secret": "s",
-                          "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "c",
+        "client_secret": "s",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    }
     at.run()
     at.switch_page("pages/roi.py").run()
     assert not at.exception, at.exception

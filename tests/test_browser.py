@@ -93,8 +93,9 @@ def test_clicking_an_org_chart_node_shows_its_details(server, page):
     wait_idle(page)
     page.wait_for_function(
         "() => document.querySelector('[data-testid=stMain]').innerText.includes('people report here directly')",
-        timeout=15_000)
+        timeout=15_000,
+    )
     text = details.inner_text()
-    detail_text = text[text.index("Details"):]
+    detail_text = text[text.index("Details") :]
     assert "EMEA (London) sales" in detail_text
     assert "4 people report here directly" in detail_text  # 3 managers and the embedded enablement team

@@ -29,8 +29,11 @@ def hosted(tmp_path):
     with oidc_provider(f"http://127.0.0.1:{app_port}/oauth2callback") as idp:
         # Alice is known to the provider (mixed-case address, a name); Bob is whatever subject is typed.
         idp.add_user("alice@example.com", email="Alice@Example.com", email_verified=True, name="Alice Example")
-        env = {"SALESOPS_DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}", "SALESOPS_MODE": "",
-               "SALESOPS_ALLOW_ANONYMOUS_EDITING": ""}
+        env = {
+            "SALESOPS_DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
+            "SALESOPS_MODE": "",
+            "SALESOPS_ALLOW_ANONYMOUS_EDITING": "",
+        }
         with app_server(env=env, port=app_port, secrets=hosted_secrets(idp, tmp_path)) as url:
             yield url, idp
 
@@ -48,7 +51,9 @@ def _sidebar_shows(page, text: str, timeout_ms: int = 30_000) -> None:
             const s = document.querySelector(sel);
             return !!s && s.innerText.replaceAll('\\u2060', '').includes(want);
         }""",
-        arg=[SIDEBAR, text], timeout=timeout_ms)
+        arg=[SIDEBAR, text],
+        timeout=timeout_ms,
+    )
 
 
 def _sidebar_text(page) -> str:
@@ -111,8 +116,11 @@ def test_sign_in_and_out_through_a_real_provider(hosted, browser):
 
 
 def test_hosted_without_sign_in_shows_only_what_to_configure(browser, tmp_path):
-    env = {"SALESOPS_DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}", "SALESOPS_MODE": "hosted",
-           "SALESOPS_ALLOW_ANONYMOUS_EDITING": ""}
+    env = {
+        "SALESOPS_DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
+        "SALESOPS_MODE": "hosted",
+        "SALESOPS_ALLOW_ANONYMOUS_EDITING": "",
+    }
     with app_server(env=env, secrets=tmp_path / "absent" / "secrets.toml") as url:
         page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
         page.goto(f"{url}/roi")  # a deep link too: no page runs before the configuration is complete

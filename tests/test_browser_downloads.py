@@ -124,7 +124,8 @@ def _download_everything(page) -> dict[str, bytes]:
     sidebar.locator(".st-key-sidebar-prepare_pack").get_by_role("button", name="Prepare the stakeholder pack").click()
     wait_idle(page, timeout_ms=90_000)
     page.locator(f"{SIDEBAR} .st-key-sidebar-download_xlsx").or_(
-        sidebar.locator("[data-testid='stAlertContentError']")).first.wait_for(timeout=60_000)
+        sidebar.locator("[data-testid='stAlertContentError']")
+    ).first.wait_for(timeout=60_000)
     assert "could not be built" not in sidebar.inner_text(), sidebar.inner_text()
     for kind, label in (("xlsx", "Excel workbook"), ("html", "HTML report"), ("pptx", "PowerPoint deck")):
         files[kind] = _download(page, f".st-key-sidebar-download_{kind}", label)
@@ -135,6 +136,7 @@ def _download_everything(page) -> dict[str, bytes]:
 # Comparing
 # --------------------------------------------------------------------------
 _agree = assert_agree  # tests/readback.py
+
 
 def _check_case(page, scenario: Scenario, *, on_roi_page: bool = True) -> None:
     """The page shows ``scenario``; every download carries it; none carries the default sample."""
@@ -164,8 +166,14 @@ def _check_case(page, scenario: Scenario, *, on_roi_page: bool = True) -> None:
     assert xlsx.placements == want.placements  # the Roles sheet lists every role
 
     html_facts = read_html(files["html"].decode("utf-8"), scenario)
-    assert None not in (html_facts.roi, html_facts.roi_text, html_facts.cost, html_facts.cost_text,
-                        html_facts.fte, html_facts.reps), html_facts
+    assert None not in (
+        html_facts.roi,
+        html_facts.roi_text,
+        html_facts.cost,
+        html_facts.cost_text,
+        html_facts.fte,
+        html_facts.reps,
+    ), html_facts
     _agree(html_facts, want, "HTML", exact=False)
     assert html_facts.placements == want.placements
     assert (html_facts.roi_text, html_facts.cost_text) == (shown["roi"], shown["sales_ops_cost"])
@@ -180,8 +188,10 @@ def _check_case(page, scenario: Scenario, *, on_roi_page: bool = True) -> None:
         facts = reader(files[kind].decode("utf-8"))
         _agree(facts, want, kind)
         assert set(facts.placements) == staffed, f"{kind}: every staffed role, with its placement"
-        assert (facts.reps, facts.placements) != (default.reps, {k: v for k, v in default.placements.items()
-                                                                 if k in facts.placements}), kind
+        assert (facts.reps, facts.placements) != (
+            default.reps,
+            {k: v for k, v in default.placements.items() if k in facts.placements},
+        ), kind
 
     # The scenario file reopens to the same figures.
     reopened = Scenario.from_json(files["json"])
@@ -273,8 +283,12 @@ def test_read_only_share_link(server, database, browser):
         sidebar = page.locator(SIDEBAR)
         assert "read-only" in sidebar.inner_text()
         assert sidebar.get_by_text("Make an editable copy").count() == 1
-        assert page.locator(".st-key-placement-deal_desk").get_by_role("radio", name="Localized") \
-            .get_attribute("aria-checked") == "true"
+        assert (
+            page.locator(".st-key-placement-deal_desk")
+            .get_by_role("radio", name="Localized")
+            .get_attribute("aria-checked")
+            == "true"
+        )
         _check_case(page, shared)
     finally:
         context.close()

@@ -50,6 +50,7 @@ W_PARAM = re.compile(r"[?&]w=([A-Za-z0-9_-]+)")
 
 # ------------------------------------------------------------------------------------------ fixtures
 
+
 @pytest.fixture(scope="module")
 def hosted(tmp_path_factory):
     """(app URL, database file): the app in hosted mode, signing in through a provider on loopback."""
@@ -59,8 +60,11 @@ def hosted(tmp_path_factory):
     app_port = free_port()
     with oidc_provider(f"http://127.0.0.1:{app_port}/oauth2callback") as idp:
         idp.add_user(A, email=A, email_verified=True, name="Alice Example")
-        env = {"SALESOPS_DATABASE_URL": f"sqlite:///{db_file}", "SALESOPS_MODE": "",
-               "SALESOPS_ALLOW_ANONYMOUS_EDITING": ""}
+        env = {
+            "SALESOPS_DATABASE_URL": f"sqlite:///{db_file}",
+            "SALESOPS_MODE": "",
+            "SALESOPS_ALLOW_ANONYMOUS_EDITING": "",
+        }
         with app_server(env=env, port=app_port, secrets=hosted_secrets(idp, folder)) as url:
             yield url, db_file
 
@@ -131,6 +135,7 @@ def acme(alice, store):
 
 # ------------------------------------------------------------------------------------------ helpers
 
+
 def _text(page, selector: str = "body") -> str:
     """What a person reads in ``selector`` (without the invisible joiners of escaped Markdown)."""
     return page.locator(selector).inner_text().replace("\u2060", "")
@@ -147,12 +152,15 @@ def _sidebar_shows(page, text: str, timeout_ms: int = 30_000) -> None:
             const s = document.querySelector(sel);
             return !!s && s.innerText.replaceAll('\\u2060', '').includes(want);
         }""",
-        arg=[SIDEBAR, text], timeout=timeout_ms)
+        arg=[SIDEBAR, text],
+        timeout=timeout_ms,
+    )
 
 
 def _page_shows(page, text: str, timeout_ms: int = 20_000) -> None:
     page.wait_for_function(
-        "(want) => document.body.innerText.replaceAll('\\u2060', '').includes(want)", arg=text, timeout=timeout_ms)
+        "(want) => document.body.innerText.replaceAll('\\u2060', '').includes(want)", arg=text, timeout=timeout_ms
+    )
 
 
 def _open(page, url: str, ready: str = MAIN) -> None:
@@ -171,8 +179,11 @@ def _go_to(page, link: str, heading: str | None = None) -> None:
 
 def _open_save_panel(page) -> None:
     """Open the sidebar's Save & share expander unless it is open (once any opening or closing has finished)."""
-    details = page.locator(f"{SIDEBAR} [data-testid='stExpander'] details").filter(
-        has=page.locator("summary", has_text="Save & share")).element_handle()
+    details = (
+        page.locator(f"{SIDEBAR} [data-testid='stExpander'] details")
+        .filter(has=page.locator("summary", has_text="Save & share"))
+        .element_handle()
+    )
     settled = "(d) => d.style.overflow !== 'hidden'"  # the expander animates with overflow hidden
     page.wait_for_function(settled, arg=details, timeout=10_000)
     if not details.evaluate("(d) => d.open"):
@@ -182,8 +193,10 @@ def _open_save_panel(page) -> None:
 
 def _counts(db_file: Path) -> dict[str, int]:
     with sqlite3.connect(db_file) as conn:
-        return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608 (fixed names)
-                for t in ("scenarios", "versions", "links", "workspaces", "members")}
+        return {
+            t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608 (fixed names)
+            for t in ("scenarios", "versions", "links", "workspaces", "members")
+        }
 
 
 def _placement_radios(page):
@@ -218,6 +231,7 @@ def _w(page) -> str | None:
 
 # ------------------------------------------------------------------------------------------ tests
 
+
 def test_alice_lists_her_scenario(hosted, alice, acme):
     _go_to(alice, "Saved scenarios")
     chosen = alice.locator(".st-key-scenarios-chosen input")
@@ -225,7 +239,9 @@ def test_alice_lists_her_scenario(hosted, alice, acme):
     assert chosen.input_value() == "Acme plan (v2)"
     alice.wait_for_function(  # the listing's grid: drawn on a canvas, its cells in the DOM once it is drawn
         "() => [...document.querySelectorAll('[data-testid=stDataFrame]')]"
-        ".some(e => e.textContent.includes('Acme plan'))", timeout=20_000)
+        ".some(e => e.textContent.includes('Acme plan'))",
+        timeout=20_000,
+    )
     assert "Nothing saved yet" not in _text(alice, MAIN)
 
 
@@ -328,7 +344,7 @@ def test_bob_opens_the_link_read_only_and_saves_a_copy_in_his_workspace(hosted, 
     assert [s.name for s in mine] == ["Bob's copy"]
     copy = mine[0]
     assert copy.scenario_id != first.scenario_id
-    (bob_ws, role), = access.workspaces_of(B)
+    ((bob_ws, role),) = access.workspaces_of(B)
     assert bob_ws.name == "Bob's engagement" and role == "owner"
     assert access.workspace_of(copy.scenario_id) == bob_ws.workspace_id
     assert access.load(copy.scenario_id, actor=B).scenario.plan("deal_desk").placement == "localized"
@@ -395,7 +411,9 @@ def test_a_working_copy_open_in_two_contexts_keeps_both_edits(hosted, alice, bro
         second.locator(".st-key-save-as_copy button").click()
         second.wait_for_function(
             "(old) => { const m = location.search.match(/[?&]w=([A-Za-z0-9_-]+)/); return !!m && m[1] !== old; }",
-            arg=first_id, timeout=20_000)
+            arg=first_id,
+            timeout=20_000,
+        )
         wait_idle(second)
         copy_id = _w(second)
         assert copy_id and copy_id != first_id

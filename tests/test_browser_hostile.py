@@ -27,8 +27,18 @@ from tests.test_worker import big_org
 
 pytestmark = pytest.mark.browser
 
-PAGES = ("Start", "Org designer", "Productivity & ROI", "Uncertainty", "ROI levers", "Org analytics",
-         "Peer benchmarks", "Objectives", "Metrics dashboard", "Compare")
+PAGES = (
+    "Start",
+    "Org designer",
+    "Productivity & ROI",
+    "Uncertainty",
+    "ROI levers",
+    "Org analytics",
+    "Peer benchmarks",
+    "Objectives",
+    "Metrics dashboard",
+    "Compare",
+)
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +77,8 @@ def test_hostile_names_fetch_nothing_and_style_nothing_on_any_page(server, brows
             ...[...document.querySelectorAll('a')].map(e => e.href)
                 .filter(h => h.includes('127.0.0.2') || h.startsWith('javascript') || h.includes('example.com')),
             ...[...document.querySelectorAll('[data-testid=stMarkdownContainer] span')]
-                .filter(e => (e.innerText || '').includes('SECURITY ALERT') && getComputedStyle(e).color === 'rgb(255, 43, 43)')
+                .filter(e => (e.innerText || '').includes('SECURITY ALERT')
+                             && getComputedStyle(e).color === 'rgb(255, 43, 43)')
                 .map(e => e.outerHTML)]""")
         assert bad == [], (title, bad)
     page.wait_for_timeout(500)
@@ -83,17 +94,27 @@ def _shared_string_bomb(expanded_mb: int = 450) -> bytes:
     """A small XLSX whose one shared string expands to ``expanded_mb`` MB."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
-        z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/'
-                   'spreadsheetml/2006/main"><sheets><sheet name="S" sheetId="1" r:id="rId1" xmlns:r="http://'
-                   'schemas.openxmlformats.org/officeDocument/2006/relationships"/></sheets></workbook>')
-        z.writestr("xl/worksheets/sheet1.xml", '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats'
-                   '.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>'
-                   '</sheetData></worksheet>')
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>',
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/'
+            'spreadsheetml/2006/main"><sheets><sheet name="S" sheetId="1" r:id="rId1" xmlns:r="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/relationships"/></sheets></workbook>',
+        )
+        z.writestr(
+            "xl/worksheets/sheet1.xml",
+            '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats'
+            '.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+            "</sheetData></worksheet>",
+        )
         with z.open("xl/sharedStrings.xml", "w", force_zip64=True) as fh:
-            fh.write(b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                     b"<si><t>")
+            fh.write(
+                b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>'
+            )
             chunk = b"A" * (1024 * 1024)
             for _ in range(expanded_mb):
                 fh.write(chunk)
@@ -103,8 +124,9 @@ def _shared_string_bomb(expanded_mb: int = 450) -> bytes:
 
 def _quadratic_title_csv() -> bytes:
     title = "vp " * 8000
-    return ("Employee ID,Name,Job Title,Manager ID\nE1,Ann,Chief Revenue Officer,\n"
-            f"E2,Bob,{title},E1\n").encode("utf-8")
+    return (f"Employee ID,Name,Job Title,Manager ID\nE1,Ann,Chief Revenue Officer,\nE2,Bob,{title},E1\n").encode(
+        "utf-8"
+    )
 
 
 def _click_times(page, rounds: int) -> list[float]:

@@ -60,8 +60,7 @@ def test_saved_on_one_server_opens_on_another_with_the_same_roi(database, browse
         name.press("Enter")
         wait_idle(editor)
         sidebar.locator(".st-key-save-button button").click()
-        editor.wait_for_function(
-            "() => document.body.innerText.includes('as version 1')", timeout=15_000)
+        editor.wait_for_function("() => document.body.innerText.includes('as version 1')", timeout=15_000)
         link = sidebar.locator("[data-testid='stCode']").filter(has_text="?s=").first.inner_text().strip()
         match = re.search(r"\?s=([A-Za-z0-9_-]+)&v=1", link)
         assert match, link

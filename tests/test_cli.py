@@ -18,8 +18,18 @@ from salesops.model.scenario import Scenario
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = ("startup", "midmarket", "enterprise")
-HEADLINE_KEYS = ("roi", "payback_months", "productivity_per_rep", "selling_time_share", "revenue",
-                 "sales_ops_cost", "sales_ops_fte", "reps", "regions", "roles")
+HEADLINE_KEYS = (
+    "roi",
+    "payback_months",
+    "productivity_per_rep",
+    "selling_time_share",
+    "revenue",
+    "sales_ops_cost",
+    "sales_ops_fte",
+    "reps",
+    "regions",
+    "roles",
+)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -76,12 +86,15 @@ def test_samples_prints_an_aligned_table(capsys):
     assert reps_end == {lines[0].index("reps") + len("reps")}
 
 
-@pytest.mark.parametrize("argv, words", [
-    (["--help"], ["samples", "evaluate", "synth"]),
-    (["evaluate", "--help"], ["SCENARIO", "--placement", "ROLE=MODE", "--json", "centralized, localized, hybrid"]),
-    (["synth", "--help"], ["--reps", "--regions", "--placement", "--out"]),
-    (["samples", "--help"], ["samples"]),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["--help"], ["samples", "evaluate", "synth"]),
+        (["evaluate", "--help"], ["SCENARIO", "--placement", "ROLE=MODE", "--json", "centralized, localized, hybrid"]),
+        (["synth", "--help"], ["--reps", "--regions", "--placement", "--out"]),
+        (["samples", "--help"], ["samples"]),
+    ],
+)
 def test_help_is_useful(capsys, argv, words):
     code, out, err = run(capsys, *argv)
     assert code == 0 and err == ""
@@ -118,13 +131,13 @@ def test_placement_all_localized_changes_roi_and_fte_not_reps(capsys):
 
 
 def test_placement_mode_is_case_insensitive_and_repeats_apply_in_order(capsys):
-    data = run_json(capsys, "evaluate", "enterprise", "--placement", "ALL=Hybrid",
-                    "-p", "deal_desk=CENTRALIZED")
+    data = run_json(capsys, "evaluate", "enterprise", "--placement", "ALL=Hybrid", "-p", "deal_desk=CENTRALIZED")
     placements = {r["role_id"]: r["placement"] for r in data["roles"]}
     assert placements.pop("deal_desk") == "centralized"
     assert set(placements.values()) == {"hybrid"}
-    expected = evaluate(load_sample("enterprise").with_placement("all", "hybrid")
-                        .with_placement("deal_desk", "centralized"))
+    expected = evaluate(
+        load_sample("enterprise").with_placement("all", "hybrid").with_placement("deal_desk", "centralized")
+    )
     assert data["roi"] == expected.roi
 
 
@@ -180,8 +193,9 @@ def test_evaluate_reads_stdin(capsys, monkeypatch):
 # --------------------------------------------------------------------------
 def test_synth_writes_a_readable_scenario(capsys, tmp_path):
     out_file = tmp_path / "synth.json"
-    code, out, err = run(capsys, "synth", "--reps", "250", "--regions", "4", "--placement", "Hybrid",
-                         "--out", str(out_file))
+    code, out, err = run(
+        capsys, "synth", "--reps", "250", "--regions", "4", "--placement", "Hybrid", "--out", str(out_file)
+    )
     assert code == 0 and err == ""
     assert str(out_file) in out
     scenario = Scenario.from_json(out_file.read_text(encoding="utf-8"))
@@ -222,7 +236,8 @@ def _files(tmp_path: Path) -> dict[str, str]:
     (tmp_path / "binary.json").write_bytes(b"\xff\xfe\x00\xd8garbage")
     write_scenario(tmp_path / "overflow.json", load_sample("midmarket"), quota_usd_per_rep=1e308)
     (tmp_path / "boolversion.json").write_text(
-        json.dumps({**load_sample("startup").to_dict(), "version": True}), encoding="utf-8")
+        json.dumps({**load_sample("startup").to_dict(), "version": True}), encoding="utf-8"
+    )
     (tmp_path / "adir").mkdir()
     return {"dir": str(tmp_path)}
 
@@ -283,7 +298,10 @@ def test_errors_are_one_line_and_non_zero(capsys, tmp_path, argv, code, named):
 def test_python_dash_m_salesops_evaluate_json():
     proc = subprocess.run(
         [sys.executable, "-m", "salesops", "evaluate", "midmarket", "--json"],
-        cwd=REPO, capture_output=True, text=True, timeout=60,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr

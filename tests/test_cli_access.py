@@ -44,8 +44,9 @@ def db(db_url, monkeypatch) -> str:  # noqa: F811
 @pytest.fixture
 def setup(capsys, db):
     """Workspace A (owner A, viewer VIEWER) with a scenario of two versions; workspace B (owner B) with one."""
-    ws_a = created_workspace(ok(capsys, "scenarios", "workspace", "create", "Acme", "--user", "Ann@A.example",
-                                "--db", db))
+    ws_a = created_workspace(
+        ok(capsys, "scenarios", "workspace", "create", "Acme", "--user", "Ann@A.example", "--db", db)
+    )
     ws_b = created_workspace(ok(capsys, "scenarios", "workspace", "create", "Bolt", "--user", B, "--db", db))
     out = ok(capsys, "scenarios", "workspace", "add-member", ws_a, VIEWER, "--role", "viewer", "--user", A, "--db", db)
     assert out.strip() == f"{VIEWER} is a viewer of workspace {ws_a}"
@@ -79,10 +80,14 @@ def test_b_cannot_list_show_save_or_compare_a_scenarios(capsys, setup):
         (["scenarios", "show", sid, "--user", B], ["not a member of the workspace of scenario", sid]),
         (["scenarios", "show", f"{sid}@1", "--user", B, "--workspace", ws_b], ["not a member", sid]),
         (["scenarios", "show", sid, "--out", "-", "--user", B], ["not a member", sid]),
-        (["scenarios", "save", "startup", "--id", sid, "--base-version", "2", "--user", B],
-         ["not a member", "cannot save a version of it"]),
-        (["scenarios", "save", "startup", "--id", sid, "--base-version", "2", "--user", B, "--workspace", ws_b],
-         ["not a member", "cannot save a version of it"]),
+        (
+            ["scenarios", "save", "startup", "--id", sid, "--base-version", "2", "--user", B],
+            ["not a member", "cannot save a version of it"],
+        ),
+        (
+            ["scenarios", "save", "startup", "--id", sid, "--base-version", "2", "--user", B, "--workspace", ws_b],
+            ["not a member", "cannot save a version of it"],
+        ),
         (["scenarios", "save", "startup", "--user", B, "--workspace", ws_a], ["not a member", "nothing was saved"]),
         (["compare", "startup", sid, "--user", B], ["not a member", sid]),
         (["compare", "startup", f"{sid}@1", "--json", "--user", B], ["not a member", sid]),
@@ -107,9 +112,11 @@ def test_b_cannot_list_show_save_or_compare_a_scenarios(capsys, setup):
 def test_guessed_ids_are_refused_plainly(capsys, setup):
     db = setup["db"]
     before = _rows(db)
-    for argv in (["scenarios", "show", "AAAAAAAAAAAAAAAA", "--user", B],
-                 ["scenarios", "save", "startup", "--id", "AAAAAAAAAAAAAAAA", "--base-version", "1", "--user", B],
-                 ["scenarios", "show", "AAAAAAAAAAAAAAAA"]):
+    for argv in (
+        ["scenarios", "show", "AAAAAAAAAAAAAAAA", "--user", B],
+        ["scenarios", "save", "startup", "--id", "AAAAAAAAAAAAAAAA", "--base-version", "1", "--user", B],
+        ["scenarios", "show", "AAAAAAAAAAAAAAAA"],
+    ):
         assert "unknown scenario 'AAAAAAAAAAAAAAAA'" in one_error(capsys, EXIT_DATA, *argv, "--db", db)
     err = one_error(capsys, EXIT_DATA, "compare", "startup", "AAAAAAAAAAAAAAAA", "--user", B, "--db", db)
     assert "is not a sample, a scenario file or a saved scenario" in err
@@ -133,15 +140,57 @@ def test_members_list_show_save_and_compare_in_their_workspace(capsys, setup):
     data = json.loads(ok(capsys, "compare", f"{sid}@1", sid, "--json", "--user", VIEWER, "--db", db))
     assert [(d["scenario_id"], d["version"]) for d in data] == [(sid, 1), (sid, 2)]
     # a viewer cannot save; an owner can, and the new version keeps the name and records who saved it
-    err = one_error(capsys, EXIT_DATA, "scenarios", "save", "startup", "--id", sid, "--base-version", "2",
-                    "--user", VIEWER, "--db", db)
+    err = one_error(
+        capsys,
+        EXIT_DATA,
+        "scenarios",
+        "save",
+        "startup",
+        "--id",
+        sid,
+        "--base-version",
+        "2",
+        "--user",
+        VIEWER,
+        "--db",
+        db,
+    )
     assert "a viewer of the workspace" in err and "only editors and owners" in err
-    out = ok(capsys, "scenarios", "save", "enterprise", "--id", sid, "--base-version", "2", "--user", A,
-             "--workspace", ws_a, "--note", "third", "--db", db)
+    out = ok(
+        capsys,
+        "scenarios",
+        "save",
+        "enterprise",
+        "--id",
+        sid,
+        "--base-version",
+        "2",
+        "--user",
+        A,
+        "--workspace",
+        ws_a,
+        "--note",
+        "third",
+        "--db",
+        db,
+    )
     roles = len(load_sample("enterprise").roles)
     assert out.strip() == f"saved scenario {sid} version 3: Mid-market (800 reps, {roles} roles)"
-    err = one_error(capsys, EXIT_DATA, "scenarios", "save", "enterprise", "--id", sid, "--base-version", "2",
-                    "--user", A, "--db", db)
+    err = one_error(
+        capsys,
+        EXIT_DATA,
+        "scenarios",
+        "save",
+        "enterprise",
+        "--id",
+        sid,
+        "--base-version",
+        "2",
+        "--user",
+        A,
+        "--db",
+        db,
+    )
     assert "not saved" in err and "latest is version 3" in err
     store = Store(db)
     try:
@@ -154,8 +203,23 @@ def test_members_list_show_save_and_compare_in_their_workspace(capsys, setup):
         store.dispose()
     err = one_error(capsys, EXIT_DATA, "scenarios", "show", sid, "--user", A, "--workspace", ws_b, "--db", db)
     assert f"is not in workspace '{ws_b}'" in err
-    err = one_error(capsys, EXIT_DATA, "scenarios", "save", "startup", "--id", sid, "--base-version", "3",
-                    "--user", A, "--workspace", ws_b, "--db", db)
+    err = one_error(
+        capsys,
+        EXIT_DATA,
+        "scenarios",
+        "save",
+        "startup",
+        "--id",
+        sid,
+        "--base-version",
+        "3",
+        "--user",
+        A,
+        "--workspace",
+        ws_b,
+        "--db",
+        db,
+    )
     assert f"is not in workspace '{ws_b}'" in err
     assert {setup["b_sid"], sid} <= set(ok(capsys, "scenarios", "list", "--user", A, "--db", db).split())
 
@@ -176,32 +240,39 @@ def test_show_out_is_an_export_in_the_audit_trail(capsys, setup, tmp_path):
 def test_workspace_commands(capsys, db):
     ws = created_workspace(ok(capsys, "scenarios", "workspace", "create", "Acme engagement", "--user", A, "--db", db))
     assert ok(capsys, "scenarios", "workspace", "list", "--user", B, "--db", db).startswith(f"{B} is in no workspace")
-    out = ok(capsys, "scenarios", "workspace", "add-member", ws, "Bob@B.example", "--role", "Editor", "--user", A,
-             "--db", db)
+    out = ok(
+        capsys, "scenarios", "workspace", "add-member", ws, "Bob@B.example", "--role", "Editor", "--user", A, "--db", db
+    )
     assert out.strip() == f"{B} is an editor of workspace {ws}"
     lines = ok(capsys, "scenarios", "workspace", "list", "--user", B, "--db", db).splitlines()
     assert lines[0].split()[:4] == ["id", "name", "your", "role"]
     assert lines[2].split()[:4] == [ws, "Acme", "engagement", "editor"]
-    err = one_error(capsys, EXIT_DATA, "scenarios", "workspace", "add-member", ws, "c@c.example", "--user", B,
-                    "--db", db)
+    err = one_error(
+        capsys, EXIT_DATA, "scenarios", "workspace", "add-member", ws, "c@c.example", "--user", B, "--db", db
+    )
     assert "only owners" in err and B in err
-    err = one_error(capsys, EXIT_DATA, "scenarios", "workspace", "add-member", ws, A, "--role", "viewer",
-                    "--user", A, "--db", db)
+    err = one_error(
+        capsys, EXIT_DATA, "scenarios", "workspace", "add-member", ws, A, "--role", "viewer", "--user", A, "--db", db
+    )
     assert "only owner" in err
-    err = one_error(capsys, EXIT_USAGE, "scenarios", "workspace", "add-member", ws, B, "--role", "admin",
-                    "--user", A, "--db", db)
+    err = one_error(
+        capsys, EXIT_USAGE, "scenarios", "workspace", "add-member", ws, B, "--role", "admin", "--user", A, "--db", db
+    )
     assert "invalid choice" in err
     assert "--user" in one_error(capsys, EXIT_USAGE, "scenarios", "workspace", "create", "X", "--db", db)
 
 
-@pytest.mark.parametrize("argv, words", [
-    (["scenarios", "list", "--workspace", "abc"], ["--workspace needs --user"]),
-    (["scenarios", "show", "abc", "--workspace", "abc"], ["--workspace needs --user"]),
-    (["compare", "startup", "abc", "--workspace", "abc"], ["--workspace needs --user"]),
-    (["scenarios", "save", "startup", "--user", A], ["needs --workspace ID"]),
-    (["scenarios", "list", "--user", "ann"], ["--user must look like name@example.com", "'ann'"]),
-    (["scenarios", "workspace", "rename"], ["invalid choice", "'rename'"]),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["scenarios", "list", "--workspace", "abc"], ["--workspace needs --user"]),
+        (["scenarios", "show", "abc", "--workspace", "abc"], ["--workspace needs --user"]),
+        (["compare", "startup", "abc", "--workspace", "abc"], ["--workspace needs --user"]),
+        (["scenarios", "save", "startup", "--user", A], ["needs --workspace ID"]),
+        (["scenarios", "list", "--user", "ann"], ["--user must look like name@example.com", "'ann'"]),
+        (["scenarios", "workspace", "rename"], ["invalid choice", "'rename'"]),
+    ],
+)
 def test_command_line_mistakes_exit_2(capsys, tmp_path, argv, words):
     err = one_error(capsys, EXIT_USAGE, *argv, "--db", f"sqlite:///{tmp_path / 'x.db'}")
     for word in words:
@@ -209,8 +280,12 @@ def test_command_line_mistakes_exit_2(capsys, tmp_path, argv, words):
 
 
 def test_help_names_the_new_options(capsys):
-    for argv in (["scenarios", "list", "--help"], ["scenarios", "save", "--help"], ["scenarios", "show", "--help"],
-                 ["compare", "--help"]):
+    for argv in (
+        ["scenarios", "list", "--help"],
+        ["scenarios", "save", "--help"],
+        ["scenarios", "show", "--help"],
+        ["compare", "--help"],
+    ):
         code, out, _ = run(capsys, *argv)
         assert code == 0 and "--user EMAIL" in out and "--workspace ID" in out
     err = one_error(capsys, EXIT_USAGE, "scenarios", "workspace")

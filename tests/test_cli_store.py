@@ -86,7 +86,8 @@ def test_save_list_and_new_versions(capsys, db, tmp_path):
     store = stored(db)
     try:
         assert store.load(sid).scenario == load_sample("midmarket").with_placement("all", "localized").renamed(
-            "Mid plan")
+            "Mid plan"
+        )
         assert [(v.version, v.note) for v in store.history(sid)] == [(2, "local"), (1, "as shipped")]
     finally:
         store.engine.dispose()
@@ -95,8 +96,9 @@ def test_save_list_and_new_versions(capsys, db, tmp_path):
 def test_a_stale_base_version_is_refused_naming_the_latest(capsys, db, tmp_path):
     sid = saved_id(ok(capsys, "scenarios", "save", "startup", "--db", db))
     ok(capsys, "scenarios", "save", "midmarket", "--id", sid, "--base-version", "1", "--db", db)
-    err = one_error(capsys, EXIT_DATA, "scenarios", "save", "enterprise", "--id", sid, "--base-version", "1",
-                    "--db", db)
+    err = one_error(
+        capsys, EXIT_DATA, "scenarios", "save", "enterprise", "--id", sid, "--base-version", "1", "--db", db
+    )
     assert "not saved" in err and "latest is version 2" in err and "--base-version 2" in err
     store = stored(db)
     try:
@@ -108,8 +110,22 @@ def test_a_stale_base_version_is_refused_naming_the_latest(capsys, db, tmp_path)
 
 def test_show_prints_history_and_headline(capsys, db):
     sid = saved_id(ok(capsys, "scenarios", "save", "startup", "--note", "first", "--db", db))
-    ok(capsys, "scenarios", "save", "startup", "--name", "Startup, renamed", "--id", sid, "--base-version", "1",
-       "--note", "second", "--db", db)
+    ok(
+        capsys,
+        "scenarios",
+        "save",
+        "startup",
+        "--name",
+        "Startup, renamed",
+        "--id",
+        sid,
+        "--base-version",
+        "1",
+        "--note",
+        "second",
+        "--db",
+        db,
+    )
     out = ok(capsys, "scenarios", "show", sid, "--db", db)
     lines = out.splitlines()
     assert lines[0] == f"Startup, renamed  (saved scenario {sid})"
@@ -143,8 +159,9 @@ def test_show_out_writes_the_version_json(capsys, db, tmp_path):
 
 def test_a_new_version_takes_the_name_given(capsys, db):
     sid = saved_id(ok(capsys, "scenarios", "save", "startup", "--name", "Plan A", "--db", db))
-    out = ok(capsys, "scenarios", "save", "startup", "--id", sid, "--base-version", "1", "--name", "Plan A2",
-             "--db", db)
+    out = ok(
+        capsys, "scenarios", "save", "startup", "--id", sid, "--base-version", "1", "--name", "Plan A2", "--db", db
+    )
     assert "version 2: Plan A2" in out
     assert ok(capsys, "scenarios", "list", "--db", db).splitlines()[2].startswith(f"{sid}  Plan A2")
 
@@ -178,8 +195,18 @@ def test_the_environment_and_the_default_database(capsys, tmp_path, monkeypatch)
 def test_compare_samples_files_and_saved_versions_as_a_table(capsys, db, tmp_path):
     sid = saved_id(ok(capsys, "scenarios", "save", "midmarket", "--db", db))
     local = load_sample("midmarket").with_placement("all", "localized")
-    ok(capsys, "scenarios", "save", write(tmp_path / "local.json", local), "--id", sid, "--base-version", "1",
-       "--db", db)
+    ok(
+        capsys,
+        "scenarios",
+        "save",
+        write(tmp_path / "local.json", local),
+        "--id",
+        sid,
+        "--base-version",
+        "1",
+        "--db",
+        db,
+    )
     file = write(tmp_path / "hybrid.json", load_sample("midmarket").with_placement("all", "hybrid"))
     out = ok(capsys, "compare", "startup", f"{sid}@1", sid, file, "--db", db)
     lines = out.splitlines()
@@ -233,8 +260,9 @@ def test_unknown_ids_and_versions(capsys, db):
     assert "unknown scenario 'no-such-id'" in err and db in err
     err = one_error(capsys, EXIT_DATA, "scenarios", "show", sid, "--version", "4", "--db", db)
     assert sid in err and "no version 4" in err
-    err = one_error(capsys, EXIT_DATA, "scenarios", "save", "startup", "--id", "no-such-id", "--base-version", "1",
-                    "--db", db)
+    err = one_error(
+        capsys, EXIT_DATA, "scenarios", "save", "startup", "--id", "no-such-id", "--base-version", "1", "--db", db
+    )
     assert "unknown scenario 'no-such-id'" in err
     err = one_error(capsys, EXIT_DATA, "compare", "startup", "no-such-id", "--db", db)
     assert "'no-such-id' is not a sample, a scenario file or a saved scenario" in err
@@ -242,34 +270,46 @@ def test_unknown_ids_and_versions(capsys, db):
     assert "no version 9" in err
 
 
-@pytest.mark.parametrize("argv, words", [
-    (["scenarios", "save", "startup", "--id", "abc"], ["--id and --base-version go together"]),
-    (["scenarios", "save", "startup", "--base-version", "2"], ["--id and --base-version go together"]),
-    (["scenarios", "save", "startup", "--name", " "], ["--name must not be blank"]),
-    (["scenarios", "save", "startup", "--id", "abc", "--base-version", "0"], ["--base-version", "'0'"]),
-    (["scenarios", "show", "abc@x"], ["ID@VERSION", "'abc@x'"]),
-    (["scenarios", "show", "abc@1", "--version", "2"], ["different versions"]),
-    (["scenarios", "frobnicate"], ["invalid choice", "'frobnicate'"]),
-    (["scenarios"], ["required", "ACTION"]),
-    (["compare", "startup"], ["two or more"]),
-    (["compare", "startup", "abc@0"], ["ID@VERSION", "'abc@0'"]),
-    (["scenarios", "save", "nosuchsample"], ["unknown sample or file 'nosuchsample'"]),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["scenarios", "save", "startup", "--id", "abc"], ["--id and --base-version go together"]),
+        (["scenarios", "save", "startup", "--base-version", "2"], ["--id and --base-version go together"]),
+        (["scenarios", "save", "startup", "--name", " "], ["--name must not be blank"]),
+        (["scenarios", "save", "startup", "--id", "abc", "--base-version", "0"], ["--base-version", "'0'"]),
+        (["scenarios", "show", "abc@x"], ["ID@VERSION", "'abc@x'"]),
+        (["scenarios", "show", "abc@1", "--version", "2"], ["different versions"]),
+        (["scenarios", "frobnicate"], ["invalid choice", "'frobnicate'"]),
+        (["scenarios"], ["required", "ACTION"]),
+        (["compare", "startup"], ["two or more"]),
+        (["compare", "startup", "abc@0"], ["ID@VERSION", "'abc@0'"]),
+        (["scenarios", "save", "nosuchsample"], ["unknown sample or file 'nosuchsample'"]),
+    ],
+)
 def test_command_line_mistakes_exit_2(capsys, db, argv, words):
     err = one_error(capsys, EXIT_USAGE, *argv, *(["--db", db] if len(argv) > 1 else []))
     for word in words:
         assert word in err
 
 
-@pytest.mark.parametrize("url, words", [
-    ("nonsense", ["invalid database URL"]),
-    ("nosuchdialect://x/y", ["cannot use database URL"]),
-    ("postgresql://someone:s3cret@127.0.0.1:1/nothing", ["cannot open the scenario store",
-                                                         "postgresql+psycopg://someone:***@127.0.0.1:1/nothing"]),
-])
+@pytest.mark.parametrize(
+    "url, words",
+    [
+        ("nonsense", ["invalid database URL"]),
+        ("nosuchdialect://x/y", ["cannot use database URL"]),
+        (
+            "postgresql://someone:s3cret@127.0.0.1:1/nothing",
+            ["cannot open the scenario store", "postgresql+psycopg://someone:***@127.0.0.1:1/nothing"],
+        ),
+    ],
+)
 def test_bad_or_unreachable_databases_exit_1_with_one_line(capsys, url, words):
-    for argv in (["scenarios", "list"], ["scenarios", "show", "abc"], ["compare", "startup", "abc"],
-                 ["scenarios", "save", "startup"]):
+    for argv in (
+        ["scenarios", "list"],
+        ["scenarios", "show", "abc"],
+        ["compare", "startup", "abc"],
+        ["scenarios", "save", "startup"],
+    ):
         err = one_error(capsys, EXIT_DATA, *argv, "--db", url)
         for word in words:
             assert word in err

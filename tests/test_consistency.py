@@ -33,8 +33,9 @@ CASES["imported"] = import_csv(hris_csv_with_cities(300))
 def _cli_json(scenario, tmp_path) -> dict:
     path = tmp_path / "scenario.json"
     path.write_text(scenario.to_json(), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "salesops", "evaluate", str(path), "--json"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "salesops", "evaluate", str(path), "--json"], capture_output=True, text=True, check=True
+    )
     return json.loads(done.stdout)
 
 
@@ -60,8 +61,9 @@ def test_cli_pages_and_exports_agree(case, tmp_path):
     at = _app_with(scenario)
     at.switch_page("pages/roi.py").run()
     assert not at.exception, at.exception
-    assert {m.label: m.value for m in at.metric if m.label in {h.label for h in HEADLINE}} == \
-        {h.label: shown[h.key] for h in HEADLINE}
+    assert {m.label: m.value for m in at.metric if m.label in {h.label for h in HEADLINE}} == {
+        h.label: shown[h.key] for h in HEADLINE
+    }
 
     # The Compare page: the working scenario's column.
     at.switch_page("pages/compare.py").run()

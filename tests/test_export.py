@@ -47,11 +47,22 @@ def imported(rows: int = 200) -> Scenario:
 # --------------------------------------------------------------------------
 # Formula injection
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize("cell, safe", [
-    ("=HYPERLINK(\"http://evil\",\"x\")", "'=HYPERLINK(\"http://evil\",\"x\")"),
-    ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-    ("'=x", "''=x"), ("Ann", "Ann"), ("'plain", "'plain"), ("", ""), ("a=b", "a=b"),
-])
+@pytest.mark.parametrize(
+    "cell, safe",
+    [
+        ('=HYPERLINK("http://evil","x")', '\'=HYPERLINK("http://evil","x")'),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("'=x", "''=x"),
+        ("Ann", "Ann"),
+        ("'plain", "'plain"),
+        ("", ""),
+        ("a=b", "a=b"),
+    ],
+)
 def test_neutralize(cell, safe):
     assert neutralize(cell) == safe
 
@@ -59,8 +70,9 @@ def test_neutralize(cell, safe):
 def test_formula_in_a_name_is_neutralised_and_reimports_as_written():
     base = imported(60)
     evil = '=HYPERLINK("http://evil.example","click")'
-    positions = tuple(replace(p, name=evil, title="@risk", department="-ops") if p.manager_id is None else p
-                      for p in base.positions)
+    positions = tuple(
+        replace(p, name=evil, title="@risk", department="-ops") if p.manager_id is None else p for p in base.positions
+    )
     scenario = replace(base, positions=positions)
     text = to_csv(scenario)
     root = next(r for r in rows_of(text) if r["manager_id"] == "")
@@ -70,7 +82,10 @@ def test_formula_in_a_name_is_neutralised_and_reimports_as_written():
             assert not value or value[0] not in "=+-@\t\r", value
     again = reimport(text)
     assert {p.id: (p.name, p.title, p.department) for p in again.positions}[root["employee_id"]] == (
-        evil, "@risk", "-ops")
+        evil,
+        "@risk",
+        "-ops",
+    )
     assert again.positions == scenario.positions
 
 
@@ -84,10 +99,14 @@ def test_negative_numbers_are_written_as_numbers_and_read_back():
 def test_text_that_looks_negative_is_still_neutralised():
     scenario = load_sample("midmarket")
     region = scenario.regions[1]
-    odd = replace(scenario, regions=(scenario.regions[0], replace(region, name="-2+3+cmd|' /C calc'!A0"))
-                  + scenario.regions[2:])
-    row = next(r for r in rows_of(to_csv(odd)) if r["region_id"] == region.id) if "region_id" in CSV_COLUMNS \
+    odd = replace(
+        scenario, regions=(scenario.regions[0], replace(region, name="-2+3+cmd|' /C calc'!A0")) + scenario.regions[2:]
+    )
+    row = (
+        next(r for r in rows_of(to_csv(odd)) if r["region_id"] == region.id)
+        if "region_id" in CSV_COLUMNS
         else next(r for r in rows_of(to_csv(odd)) if r["region"].endswith("A0"))
+    )
     assert row["region"].startswith("'-2+3")
 
 
@@ -116,8 +135,13 @@ def test_sample_expands_to_people_with_stable_ids():
 
 def test_fractional_fte_becomes_whole_rows_and_a_remainder():
     scenario = load_sample("midmarket")
-    plan = replace(scenario.plan("deal_desk"), sizing="manual", placement="hybrid", central_fte=2.25,
-                   local_fte=(("emea", 0.5), ("west", 1.0)))
+    plan = replace(
+        scenario.plan("deal_desk"),
+        sizing="manual",
+        placement="hybrid",
+        central_fte=2.25,
+        local_fte=(("emea", 0.5), ("west", 1.0)),
+    )
     scenario = scenario.with_plan(plan)
     rows = [r for r in rows_of(to_csv(scenario)) if r["role_id"] == "deal_desk"]
     assert [(r["employee_id"], r["fte"], r["region"], r["manager_id"]) for r in rows] == [
@@ -132,7 +156,10 @@ def test_fractional_fte_becomes_whole_rows_and_a_remainder():
     again = reimport(to_csv(scenario))
     plan2 = again.plan("deal_desk")
     assert (plan2.placement, plan2.central_fte, dict(plan2.local_fte)) == (
-        "hybrid", 2.25, {"emea-london": 0.5, "us-west": 1.0})
+        "hybrid",
+        2.25,
+        {"emea-london": 0.5, "us-west": 1.0},
+    )
     assert plan2.role.cost_usd_per_year == cost
     assert_same_figures(scenario, again)
 
@@ -155,14 +182,19 @@ def test_imported_org_without_head_of_sales_ops_hangs_central_teams_under_the_ro
     scenario = reimport(text)
     rows = rows_of(to_csv(scenario))
     assert [(r["employee_id"], r["manager_id"], r["kind"]) for r in rows] == [
-        ("E1", "", "leader"), ("E3", "E1", "rep"), ("ops:crm_admin:central:1", "E1", "sales_ops")]
+        ("E1", "", "leader"),
+        ("E3", "E1", "rep"),
+        ("ops:crm_admin:central:1", "E1", "sales_ops"),
+    ]
     assert reimport(to_csv(scenario)).positions == scenario.positions
 
 
 def test_collapsed_positions_in_a_scenario_file_become_people():
     base = load_sample("startup")
-    positions = (Position("boss", "Boss", "leader", None, "CRO", base.hq_region),
-                 Position("team", "Team", "rep", "boss", "AE", base.hq_region, count=base.total_reps))
+    positions = (
+        Position("boss", "Boss", "leader", None, "CRO", base.hq_region),
+        Position("team", "Team", "rep", "boss", "AE", base.hq_region, count=base.total_reps),
+    )
     regions = (replace(base.hq, managers=0),)
     scenario = replace(base, regions=regions, positions=positions)
     scenario.check_positions()
@@ -183,9 +215,11 @@ def test_samples_reimport_to_the_same_people_and_figures(name, placement):
     again = reimport(to_csv(scenario))
     again.check_positions()
     assert again.total_reps == scenario.total_reps
-    assert sorted((r.name, r.reps, r.managers, r.tz_offset_hours, r.market_complexity, r.cost_index)
-                  for r in again.regions) == sorted(
-        (r.name, r.reps, r.managers, r.tz_offset_hours, r.market_complexity, r.cost_index) for r in scenario.regions)
+    assert sorted(
+        (r.name, r.reps, r.managers, r.tz_offset_hours, r.market_complexity, r.cost_index) for r in again.regions
+    ) == sorted(
+        (r.name, r.reps, r.managers, r.tz_offset_hours, r.market_complexity, r.cost_index) for r in scenario.regions
+    )
     assert again.region(again.hq_region).name == scenario.hq.name
     res, res2 = evaluate(scenario), evaluate(again)
     by_role = {r.role_id: r for r in res.roles}
@@ -294,8 +328,11 @@ def test_exports_without_people_keep_the_structure_and_drop_who_and_what_they_ea
     assert not names & {r["name"] for r in redacted}
     assert not real & {r["employee_id"] for r in redacted} and not real & {r["manager_id"] for r in redacted}
     # Same org, same figures.
-    for facts in (read_csv(to_csv(scenario, res, people=False)), read_graphml(to_graphml(scenario, res, people=False)),
-                  read_xlsx(to_excel(scenario, res, people=False))):
+    for facts in (
+        read_csv(to_csv(scenario, res, people=False)),
+        read_graphml(to_graphml(scenario, res, people=False)),
+        read_xlsx(to_excel(scenario, res, people=False)),
+    ):
         assert facts.reps == res.reps and facts.fte == pytest.approx(res.sales_ops_fte)
     json_copy = Scenario.from_json(scenario.without_people().to_json())
     assert evaluate(json_copy).headline() == {**res.headline(), "scenario": json_copy.name}

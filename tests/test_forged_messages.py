@@ -127,8 +127,13 @@ class Session:
 @contextmanager
 def session(base_url: str, query_string: str, page_name: str) -> Iterator[Session]:
     """A new session of the app at ``base_url`` (a new websocket), opened at ``?<query_string>`` on a page."""
-    with ws_client.connect(base_url.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"],
-                           open_timeout=10, close_timeout=2, max_size=None) as ws:
+    with ws_client.connect(
+        base_url.replace("http://", "ws://") + "/_stcore/stream",
+        subprotocols=["streamlit"],
+        open_timeout=10,
+        close_timeout=2,
+        max_size=None,
+    ) as ws:
         yield Session(ws, query_string, page_name)
 
 
@@ -228,8 +233,10 @@ def test_forged_messages_leave_a_read_only_links_versions_unchanged(tmp_path):
         assert_unchanged(start, "the start page")
         sample_id = start.widget_id("scenario:sample")
         assert_unchanged(viewer.rerun([_pick(sample_id, startup.title)]), "forged sample 'startup'")
-        assert_unchanged(viewer.goto("roi", [_pick(sample_id, startup.title), _choose(placement_id, "Centralized")]),
-                         "a forged sample and placement on the way back to the ROI page")
+        assert_unchanged(
+            viewer.goto("roi", [_pick(sample_id, startup.title), _choose(placement_id, "Centralized")]),
+            "a forged sample and placement on the way back to the ROI page",
+        )
 
         # clear_cache empties the session's state (the read-only flag with it); the link opens read-only again.
         msg = BackMsg()
@@ -239,8 +246,10 @@ def test_forged_messages_leave_a_read_only_links_versions_unchanged(tmp_path):
         assert any("You are viewing" in a for a in run.alerts), run.alerts  # the session began afresh
         assert_unchanged(run, "clear_cache, then a forged placement and Save")
         # A rerun whose URL no longer names the link does not end the read-only view.
-        assert_unchanged(viewer.rerun([_choose(placement_id, "Centralized"), _trigger(save_id)], query_string=""),
-                         "a forged rerun without the link's parameters")
+        assert_unchanged(
+            viewer.rerun([_choose(placement_id, "Centralized"), _trigger(save_id)], query_string=""),
+            "a forged rerun without the link's parameters",
+        )
 
         # The control: the same messages where the controls are enabled do change and save things.
         run = editor.rerun([_choose(placement_id, "Localized")])

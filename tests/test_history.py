@@ -25,8 +25,10 @@ from tests.apptest_support import warm_server  # noqa: F401  (autouse: temp data
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
-ops = st.lists(st.one_of(st.tuples(st.just("commit"), st.integers(0, 5), st.booleans()),
-                         st.just(("undo",)), st.just(("redo",))), max_size=40)
+ops = st.lists(
+    st.one_of(st.tuples(st.just("commit"), st.integers(0, 5), st.booleans()), st.just(("undo",)), st.just(("redo",))),
+    max_size=40,
+)
 
 
 @given(ops, st.integers(1, 6))
@@ -81,8 +83,15 @@ def test_undo_says_what_it_undid_and_redo_what_it_redid():
 # --------------------------------------------------------------------------
 ROLES = ("deal_desk", "crm_admin", "analytics")
 LABELS = {"centralized": "Centralized", "localized": "Localized", "hybrid": "Hybrid"}
-app_ops = st.lists(st.one_of(st.tuples(st.just("set"), st.sampled_from(ROLES), st.sampled_from(list(LABELS))),
-                             st.just(("undo",)), st.just(("redo",))), min_size=1, max_size=8)
+app_ops = st.lists(
+    st.one_of(
+        st.tuples(st.just("set"), st.sampled_from(ROLES), st.sampled_from(list(LABELS))),
+        st.just(("undo",)),
+        st.just(("redo",)),
+    ),
+    min_size=1,
+    max_size=8,
+)
 
 
 def _metric(at: AppTest, label: str):
@@ -155,8 +164,9 @@ def test_since_we_began_shows_the_change_from_the_loaded_sample():
     at.segmented_control(key="placement:planning").set_value("Hybrid").run()
     at.segmented_control(key="delta:mode").set_value("baseline").run()
     start = evaluate(load_sample("enterprise"))
-    now = evaluate(load_sample("enterprise").with_placement("deal_desk", "localized")
-                   .with_placement("planning", "hybrid"))
+    now = evaluate(
+        load_sample("enterprise").with_placement("deal_desk", "localized").with_placement("planning", "hybrid")
+    )
     assert _shown_delta(at, "ROI") == METRIC["roi"].delta_text(now.roi - start.roi)
     assert any("since we began" in plain(c.value).lower() and "enterprise" in plain(c.value) for c in at.caption)
 

@@ -47,8 +47,10 @@ def store():
 
 def _counts(store: Store) -> dict[str, int]:
     with store._engine_for(False).connect() as conn:  # noqa: SLF001 (row counts for the test)
-        return {t: conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
-                for t in ("scenarios", "versions", "links", "workspaces", "members")}
+        return {
+            t: conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
+            for t in ("scenarios", "versions", "links", "workspaces", "members")
+        }
 
 
 def _session(who: dict, user: str | None, **params: str) -> AppTest:
@@ -66,8 +68,9 @@ def alice_scenario(hosted, store):
     """Alice's workspace with one saved scenario (two versions) and a share link to version 1."""
     access = Access(store)
     ws = access.create_workspace("Acme", actor=A)
-    first = access.create_scenario(ws.workspace_id, load_sample("midmarket").with_placement("deal_desk", "localized"),
-                                   actor=A, name="Acme plan")
+    first = access.create_scenario(
+        ws.workspace_id, load_sample("midmarket").with_placement("deal_desk", "localized"), actor=A, name="Acme plan"
+    )
     access.save_version(first.scenario_id, load_sample("midmarket"), base_version=1, actor=A)
     link = access.create_link(first.scenario_id, actor=A, version=1)
     return ws, first, link

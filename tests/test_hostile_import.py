@@ -62,11 +62,11 @@ ROOT = Path(__file__).resolve().parent.parent
 RULES = load_rules()
 MB = 1_000_000  # decimal megabytes, as the app and the browser's uploader count them
 
-BOMB_SECONDS = 2.0    # wall time of a refused bomb's import
-BOMB_EXTRA_MB = 200   # peak RSS above the subprocess's baseline (Python + pandas + openpyxl + re2 imported)
-BOMB_TOTAL_MB = 350   # peak RSS of the whole subprocess
-REDOS_SECONDS = 1.0   # classifying one hostile title with every default rule
-QUICK_SECONDS = 2.0   # an in-process refusal or a small hostile file read correctly
+BOMB_SECONDS = 2.0  # wall time of a refused bomb's import
+BOMB_EXTRA_MB = 200  # peak RSS above the subprocess's baseline (Python + pandas + openpyxl + re2 imported)
+BOMB_TOTAL_MB = 350  # peak RSS of the whole subprocess
+REDOS_SECONDS = 1.0  # classifying one hostile title with every default rule
+QUICK_SECONDS = 2.0  # an in-process refusal or a small hostile file read correctly
 
 # Run in a fresh interpreter: import everything an import needs, take the baseline, then time the
 # import of one file and report the peak RSS (ru_maxrss is in KiB on Linux).
@@ -108,8 +108,13 @@ _LAUNCH = "import subprocess, sys; sys.exit(subprocess.call(sys.argv[1:]))"
 
 def measure(path: Path, mode: str = "read") -> dict:
     """Import ``path`` in a fresh subprocess; its outcome, seconds, baseline and peak RSS (MB)."""
-    proc = subprocess.run([sys.executable, "-c", _LAUNCH, sys.executable, "-c", _MEASURE, str(path), mode],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", _LAUNCH, sys.executable, "-c", _MEASURE, str(path), mode],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -147,24 +152,31 @@ _BASE_PARTS = {
         '<Override PartName="/xl/worksheets/sheet1.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
         '<Override PartName="/xl/sharedStrings.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'),
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    ),
     "_rels/.rels": (
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         '<Relationship Id="rId1" Target="xl/workbook.xml" Type="http://schemas.openxmlformats.org/'
-        'officeDocument/2006/relationships/officeDocument"/></Relationships>'),
+        'officeDocument/2006/relationships/officeDocument"/></Relationships>'
+    ),
     "xl/workbook.xml": (
         f'<workbook xmlns="{_MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        '<sheets><sheet name="People" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        '<sheets><sheet name="People" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
     "xl/_rels/workbook.xml.rels": (
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="http://schemas.openxmlformats.org/'
         'officeDocument/2006/relationships/worksheet"/>'
         '<Relationship Id="rId2" Target="sharedStrings.xml" Type="http://schemas.openxmlformats.org/'
-        'officeDocument/2006/relationships/sharedStrings"/></Relationships>'),
-    SHEET: (_SHEET_HEAD.decode() + '<row r="1">' + "".join(f'<c r="{c}1" t="s"><v>{k}</v></c>' for k, c in
-                                                            enumerate("ABCD"))
-            + '</row><row r="2"><c r="A2" t="s"><v>4</v></c><c r="B2" t="s"><v>5</v></c>'
-              '<c r="D2" t="s"><v>6</v></c></row>' + _SHEET_TAIL.decode()),
+        'officeDocument/2006/relationships/sharedStrings"/></Relationships>'
+    ),
+    SHEET: (
+        _SHEET_HEAD.decode()
+        + '<row r="1">'
+        + "".join(f'<c r="{c}1" t="s"><v>{k}</v></c>' for k, c in enumerate("ABCD"))
+        + '</row><row r="2"><c r="A2" t="s"><v>4</v></c><c r="B2" t="s"><v>5</v></c>'
+        '<c r="D2" t="s"><v>6</v></c></row>' + _SHEET_TAIL.decode()
+    ),
     STRINGS: (_SST_HEAD.decode() + "".join(f"<si><t>{t}</t></si>" for t in _BASE_STRINGS) + _SST_TAIL.decode()),
 }
 
@@ -180,8 +192,10 @@ def _base_workbook() -> bytes:
 
 def workbook(path: Path, parts: dict[str, bytes | Writer], extra: int = 0) -> Path:
     """The base workbook with ``parts`` replaced (bytes, or a function streaming them), deflated at level 9."""
-    with zipfile.ZipFile(io.BytesIO(_base_workbook())) as base, \
-            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+    with (
+        zipfile.ZipFile(io.BytesIO(_base_workbook())) as base,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out,
+    ):
         for info in base.infolist():
             if info.filename not in parts:
                 out.writestr(info.filename, base.read(info.filename))
@@ -198,6 +212,7 @@ def workbook(path: Path, parts: dict[str, bytes | Writer], extra: int = 0) -> Pa
 
 def repeat(head: bytes, unit: bytes, times: int, tail: bytes) -> Writer:
     """A writer of ``head + unit * times + tail`` in 1 MB pieces (the content is never held whole)."""
+
     def write(fh) -> None:
         fh.write(head)
         per_chunk = max(1, MB // len(unit))
@@ -208,16 +223,19 @@ def repeat(head: bytes, unit: bytes, times: int, tail: bytes) -> Writer:
             left -= per_chunk
         fh.write(unit * left)
         fh.write(tail)
+
     return write
 
 
 def numbered(head: bytes, unit: str, times: int, tail: bytes) -> Writer:
     """A writer of ``head``, ``unit.format(i=i)`` for i = 1..times, ``tail`` (varying text deflates ~20:1)."""
+
     def write(fh) -> None:
         fh.write(head)
         for start in range(1, times + 1, 50_000):
             fh.write("".join(unit.format(i=i) for i in range(start, min(times, start + 49_999) + 1)).encode())
         fh.write(tail)
+
     return write
 
 
@@ -237,15 +255,22 @@ def bombs(tmp_path_factory) -> dict[str, Path]:
     one_string = 450 * MB  # characters of the one shared string
     return {
         # 460 KB: one shared string of 450 MB ("aaaa..."), deflated 1000:1.
-        "shared_string": workbook(folder / "shared_string_bomb.xlsx", {
-            STRINGS: repeat(_SST_HEAD + b'<si><t>', b"a", one_string, b"</t></si>" + _SST_TAIL),
-            SHEET: _one_cell_sheet("1")}),
+        "shared_string": workbook(
+            folder / "shared_string_bomb.xlsx",
+            {
+                STRINGS: repeat(_SST_HEAD + b"<si><t>", b"a", one_string, b"</t></si>" + _SST_TAIL),
+                SHEET: _one_cell_sheet("1"),
+            },
+        ),
         # 824 KB: 20 million tiny shared strings.
-        "many_strings": workbook(folder / "many_strings_bomb.xlsx", {
-            STRINGS: repeat(_SST_HEAD, b"<si><t>a</t></si>", 20_000_000, _SST_TAIL)}),
+        "many_strings": workbook(
+            folder / "many_strings_bomb.xlsx", {STRINGS: repeat(_SST_HEAD, b"<si><t>a</t></si>", 20_000_000, _SST_TAIL)}
+        ),
         # 10 million rows of one cell each.
-        "rows": workbook(folder / "row_bomb.xlsx", {
-            SHEET: repeat(_SHEET_HEAD, b'<row><c t="s"><v>0</v></c></row>', 10_000_000, _SHEET_TAIL)}),
+        "rows": workbook(
+            folder / "row_bomb.xlsx",
+            {SHEET: repeat(_SHEET_HEAD, b'<row><c t="s"><v>0</v></c></row>', 10_000_000, _SHEET_TAIL)},
+        ),
     }
 
 
@@ -276,12 +301,14 @@ def test_cli_refuses_the_bomb_quickly_with_one_line(bombs):
     assert outcome["code"] == 1 and outcome["seconds"] < BOMB_SECONDS, outcome
     assert outcome["peak_mb"] - outcome["base_mb"] < BOMB_EXTRA_MB and outcome["peak_mb"] < BOMB_TOTAL_MB, outcome
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "salesops", "import", str(path)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "salesops", "import", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     elapsed = time.perf_counter() - started  # includes starting Python and importing the app's modules
     assert proc.returncode == 1 and proc.stdout == ""
     assert proc.stderr.splitlines() == [
-        f"error: cannot import '{path}': the workbook's shared strings expand to 450 MB; the limit is 50 MB"]
+        f"error: cannot import '{path}': the workbook's shared strings expand to 450 MB; the limit is 50 MB"
+    ]
     assert elapsed < 30, elapsed  # generous: interpreter start-up on a loaded machine; the refusal is timed above
 
 
@@ -290,27 +317,34 @@ def test_cli_refuses_the_bomb_quickly_with_one_line(bombs):
 # --------------------------------------------------------------------------
 def test_shared_string_count_is_counted_while_streaming(tmp_path):
     # 1.2 million distinct strings (27 MB, under the 50 MB limit; the sst does not declare a count).
-    path = workbook(tmp_path / "strings.xlsx", {
-        STRINGS: numbered(_SST_HEAD, "<si><t>s{i}</t></si>", 1_200_000, _SST_TAIL)})
+    path = workbook(
+        tmp_path / "strings.xlsx", {STRINGS: numbered(_SST_HEAD, "<si><t>s{i}</t></si>", 1_200_000, _SST_TAIL)}
+    )
     outcome = measure(path)
-    assert_refused_within_budget(outcome, "the workbook has more than 1,000,000 shared strings; the limit is "
-                                          "1,000,000")
+    assert_refused_within_budget(outcome, "the workbook has more than 1,000,000 shared strings; the limit is 1,000,000")
 
 
 def test_a_declared_shared_string_count_past_the_limit_is_refused_at_once(tmp_path):
-    path = workbook(tmp_path / "declared.xlsx", {
-        STRINGS: _SST_HEAD.replace(b"<sst ", b'<sst uniqueCount="20000000" ') + b"<si><t>a</t></si>" + _SST_TAIL})
+    path = workbook(
+        tmp_path / "declared.xlsx",
+        {STRINGS: _SST_HEAD.replace(b"<sst ", b'<sst uniqueCount="20000000" ') + b"<si><t>a</t></si>" + _SST_TAIL},
+    )
     with pytest.raises(ImportRejected, match="declares 20,000,000 shared strings; the limit is 1,000,000"):
         read_table(path.read_bytes(), path.name)
 
 
 def test_rows_are_counted_while_streaming(tmp_path):
     # 500,000 numbered rows: 22 MB, under the 150 MB worksheet limit and compressed ~20:1.
-    path = workbook(tmp_path / "rows.xlsx", {
-        SHEET: numbered(_SHEET_HEAD, '<row r="{i}"><c r="A{i}" t="s"><v>0</v></c></row>', 500_000, _SHEET_TAIL)})
+    path = workbook(
+        tmp_path / "rows.xlsx",
+        {SHEET: numbered(_SHEET_HEAD, '<row r="{i}"><c r="A{i}" t="s"><v>0</v></c></row>', 500_000, _SHEET_TAIL)},
+    )
     outcome = measure(path)
-    assert_refused_within_budget(outcome, f"the worksheet '{SHEET}' has more than 100,001 rows; the limit is a "
-                                          "header and 100,000 rows (blank rows count)")
+    assert_refused_within_budget(
+        outcome,
+        f"the worksheet '{SHEET}' has more than 100,001 rows; the limit is a "
+        "header and 100,000 rows (blank rows count)",
+    )
 
 
 def test_a_row_numbered_past_the_limit_is_refused_before_openpyxl_fills_the_gap(tmp_path):
@@ -326,10 +360,13 @@ def test_a_value_past_the_column_limit_is_refused_but_formatting_there_is_ignore
     with pytest.raises(ImportRejected, match=r"has a value in column 16,384 \(row 1\); the limit is 200 columns"):
         read_table(valued.read_bytes(), valued.name)
     # Styled empty cells out to column XFD on 50,000 rows: read as the four columns that hold values.
-    rows = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>{"ID" if i == 1 else f"E{i}"}</t></is></c>'
-                   f'<c r="B{i}" t="inlineStr"><is><t>{"Name" if i == 1 else "N"}</t></is></c>'
-                   f'<c r="C{i}" t="inlineStr"><is><t>{"Manager" if i == 1 else ("" if i == 2 else "E2")}</t></is>'
-                   f'</c><c r="XFD{i}" s="0"/></row>' for i in range(1, 50_001))
+    rows = "".join(
+        f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>{"ID" if i == 1 else f"E{i}"}</t></is></c>'
+        f'<c r="B{i}" t="inlineStr"><is><t>{"Name" if i == 1 else "N"}</t></is></c>'
+        f'<c r="C{i}" t="inlineStr"><is><t>{"Manager" if i == 1 else ("" if i == 2 else "E2")}</t></is>'
+        f'</c><c r="XFD{i}" s="0"/></row>'
+        for i in range(1, 50_001)
+    )
     styled = workbook(tmp_path / "styled.xlsx", {SHEET: _SHEET_HEAD + rows.encode() + _SHEET_TAIL})
     started = time.perf_counter()
     raw = read_table(styled.read_bytes(), styled.name)
@@ -339,10 +376,14 @@ def test_a_value_past_the_column_limit_is_refused_but_formatting_there_is_ignore
 
 def test_a_long_shared_string_is_refused_before_openpyxl_reads_it(tmp_path):
     strings = _BASE_STRINGS[:-1] + ["x" * 48_000]  # the issue's 48 KB title, as Excel stores it
-    path = workbook(tmp_path / "long.xlsx", {
-        STRINGS: _SST_HEAD + "".join(f"<si><t>{t}</t></si>" for t in strings).encode() + _SST_TAIL})
-    with pytest.raises(ImportRejected, match="^shared string 7 of the workbook has more than 1,000 characters; "
-                                             "the limit for a cell is 1,000$"):
+    path = workbook(
+        tmp_path / "long.xlsx",
+        {STRINGS: _SST_HEAD + "".join(f"<si><t>{t}</t></si>" for t in strings).encode() + _SST_TAIL},
+    )
+    with pytest.raises(
+        ImportRejected,
+        match="^shared string 7 of the workbook has more than 1,000 characters; the limit for a cell is 1,000$",
+    ):
         read_table(path.read_bytes(), path.name)
 
 
@@ -354,18 +395,24 @@ def test_a_long_inline_string_is_refused_naming_its_row(tmp_path):
     wb.active.append(["E1", "Ann", None, "y" * 48_000])
     path = tmp_path / "inline.xlsx"
     wb.save(path)
-    with pytest.raises(ImportRejected, match=r"^row 2: the cell in column 4 has more than 1,000 characters; "
-                                             r"the limit is 1,000$"):
+    with pytest.raises(
+        ImportRejected,
+        match=r"^row 2: the cell in column 4 has more than 1,000 characters; "
+        r"the limit is 1,000$",
+    ):
         read_table(path.read_bytes(), path.name)
 
 
-@pytest.mark.parametrize("case, expected", [
-    ("ratio", "the worksheet 'xl/worksheets/sheet1.xml' is compressed"),
-    ("tag", "holds a tag or text of more than 1 MB"),
-    ("dtd", "declares a DTD, which workbooks never do"),
-    ("styles", "the workbook's part 'xl/styles.xml' has more than 100,000 XML elements; the limit is 100,000"),
-    ("parts", "the workbook has 1,0"),
-])
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("ratio", "the worksheet 'xl/worksheets/sheet1.xml' is compressed"),
+        ("tag", "holds a tag or text of more than 1 MB"),
+        ("dtd", "declares a DTD, which workbooks never do"),
+        ("styles", "the workbook's part 'xl/styles.xml' has more than 100,000 XML elements; the limit is 100,000"),
+        ("parts", "the workbook has 1,0"),
+    ],
+)
 def test_other_workbook_bombs_are_refused_quickly(tmp_path, case, expected):
     rng = random.Random(0)
     letters = "".join(rng.choice(string.ascii_letters) for _ in range(2 * MB)).encode()
@@ -374,10 +421,19 @@ def test_other_workbook_bombs_are_refused_quickly(tmp_path, case, expected):
         "ratio": {SHEET: repeat(_SHEET_HEAD, b" ", 100 * MB, _SHEET_TAIL)},
         # One start tag of 2 MB (random letters do not compress): expat would buffer it whole.
         "tag": {SHEET: _SHEET_HEAD + b'<row r="1" x="' + letters + b'"/>' + _SHEET_TAIL},
-        "dtd": {SHEET: b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">]>'
-                       + _SHEET_HEAD.split(b"\n", 1)[1] + _SHEET_TAIL},
-        "styles": {"xl/styles.xml": numbered(f'<styleSheet xmlns="{_MAIN}"><cellXfs>'.encode(),
-                                             '<xf numFmtId="{i}"/>', 200_000, b"</cellXfs></styleSheet>")},
+        "dtd": {
+            SHEET: b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">]>'
+            + _SHEET_HEAD.split(b"\n", 1)[1]
+            + _SHEET_TAIL
+        },
+        "styles": {
+            "xl/styles.xml": numbered(
+                f'<styleSheet xmlns="{_MAIN}"><cellXfs>'.encode(),
+                '<xf numFmtId="{i}"/>',
+                200_000,
+                b"</cellXfs></styleSheet>",
+            )
+        },
         "parts": {},
     }[case]
     path = workbook(tmp_path / f"{case}.xlsx", parts, extra=1_000 if case == "parts" else 0)
@@ -393,8 +449,9 @@ def test_streaming_byte_counter_refuses_what_the_zip_directory_understates(tmp_p
     # with the directory check switched off it still stops the bomb at the limit.
     monkeypatch.setattr(hris.xlsx, "_check_declared_sizes", lambda infos: None)
     monkeypatch.setattr(hris._PartScanner, "root", _root_without_declared_check)
-    path = workbook(tmp_path / "s.xlsx", {STRINGS: repeat(_SST_HEAD + b"<si><t>", b"a", 60 * MB,
-                                                          b"</t></si>" + _SST_TAIL)})
+    path = workbook(
+        tmp_path / "s.xlsx", {STRINGS: repeat(_SST_HEAD + b"<si><t>", b"a", 60 * MB, b"</t></si>" + _SST_TAIL)}
+    )
     monkeypatch.setattr(hris.xlsx, "MAX_CELL_CHARS", 10**9)  # so that the long string itself does not stop it first,
     monkeypatch.setattr(hris.xlsx, "MAX_XML_TOKEN_BYTES", 10**9)  # nor its length without a tag
     with pytest.raises(ImportRejected, match="^the workbook's shared strings expand past 50 MB$"):
@@ -435,8 +492,11 @@ HEADER = "Employee ID,Name,Manager ID,Title\n"
 def test_too_many_rows_stop_reading_at_the_limit():
     data = (HEADER + "E1,Ann,,VP Sales\n" * (limits.MAX_IMPORT_ROWS + 1)).encode()
     started = time.perf_counter()
-    with pytest.raises(ImportRejected, match="^the file has more than 100,001 rows; the limit is a header and "
-                                             r"100,000 rows \(blank rows count\)$"):
+    with pytest.raises(
+        ImportRejected,
+        match="^the file has more than 100,001 rows; the limit is a header and "
+        r"100,000 rows \(blank rows count\)$",
+    ):
         read_table(data, "x.csv")
     assert time.perf_counter() - started < QUICK_SECONDS
     blank_lines = HEADER.encode() + b"\n" * (20 * MB - 40)  # 20 MB of blank rows
@@ -481,8 +541,9 @@ def test_a_hostile_title_in_a_csv_is_refused_naming_row_and_column(title):
     with pytest.raises(ImportRejected) as info:
         read_table(data, "people.csv")
     assert time.perf_counter() - started < QUICK_SECONDS
-    assert str(info.value) == (f"row 3, column 'Title': the cell has {len(title.strip()):,} characters; "
-                               "the limit is 1,000")
+    assert str(info.value) == (
+        f"row 3, column 'Title': the cell has {len(title.strip()):,} characters; the limit is 1,000"
+    )
 
 
 def test_a_long_title_under_the_cell_limit_is_classified_by_its_start():
@@ -506,15 +567,17 @@ def _python_re_classify(title: str, department: str, rules: Iterable[Rule]) -> t
     return "other", ""
 
 
-@pytest.mark.parametrize("title", ["vp " * 8000, "x" * 48_000, "vp sales " * 5000, "head of " * 6000,
-                                   "sales " * 8000 + "!", "a" * 40 + "!"],
-                         ids=["vp-x8000", "48KB", "vp-sales-x5000", "head-of-x6000", "sales-x8000", "a40"])
+@pytest.mark.parametrize(
+    "title",
+    ["vp " * 8000, "x" * 48_000, "vp sales " * 5000, "head of " * 6000, "sales " * 8000 + "!", "a" * 40 + "!"],
+    ids=["vp-x8000", "48KB", "vp-sales-x5000", "head-of-x6000", "sales-x8000", "a40"],
+)
 def test_hostile_titles_classify_in_under_a_second_like_their_first_200_characters(title):
     started = time.perf_counter()
     got = classify(title, title, RULES)
     elapsed = time.perf_counter() - started
     assert elapsed < REDOS_SECONDS, elapsed
-    assert got == _python_re_classify(title[:limits.MAX_TITLE_CHARS], title[:limits.MAX_TITLE_CHARS], RULES)
+    assert got == _python_re_classify(title[: limits.MAX_TITLE_CHARS], title[: limits.MAX_TITLE_CHARS], RULES)
 
 
 def test_a_catastrophic_user_pattern_runs_in_milliseconds():
@@ -531,20 +594,24 @@ def test_a_catastrophic_user_pattern_runs_in_milliseconds():
     frame = pd.concat([rules_frame([rule]), rules_frame(RULES)], ignore_index=True)
     text = HEADER + "E1,Ann,,VP Sales\n" + f"E2,Bob,E1,{'a' * 40}!\nE3,Cy,E1,{'a' * 40}\n"
     started = time.perf_counter()
-    result = build_import(read_table(text.encode(), "x.csv"), guess_mapping(HEADER.strip().split(",")),
-                          rules_from_frame(frame))
+    result = build_import(
+        read_table(text.encode(), "x.csv"), guess_mapping(HEADER.strip().split(",")), rules_from_frame(frame)
+    )
     assert time.perf_counter() - started < QUICK_SECONDS
     assert result.classification.set_index("id")["kind"].to_dict() == {"E1": "leader", "E2": "other", "E3": "rep"}
 
 
-@pytest.mark.parametrize("pattern, reason", [
-    (r"(a)\1", "invalid escape sequence: \\1"),
-    (r"sales(?=ops)", "invalid perl operator: (?="),
-    (r"(?<!inside )sales", "invalid perl operator: (?<!"),
-    (r"a++", "bad repetition operator: ++"),
-    (r"(?P<x>a)(?P=x)", "invalid perl operator: (?P"),
-    (r"a{1001}", "invalid repetition size: {1001}"),
-])
+@pytest.mark.parametrize(
+    "pattern, reason",
+    [
+        (r"(a)\1", "invalid escape sequence: \\1"),
+        (r"sales(?=ops)", "invalid perl operator: (?="),
+        (r"(?<!inside )sales", "invalid perl operator: (?<!"),
+        (r"a++", "bad repetition operator: ++"),
+        (r"(?P<x>a)(?P=x)", "invalid perl operator: (?P"),
+        (r"a{1001}", "invalid repetition size: {1001}"),
+    ],
+)
 def test_patterns_re2_cannot_run_are_refused_saying_so(pattern, reason):
     with pytest.raises(RuleError) as info:
         Rule(5, "title", pattern, "rep")
@@ -585,30 +652,111 @@ def test_every_default_rule_compiles_under_re2():
 
 
 # Titles from HRIS exports (English and not), with the spacing and punctuation they come with.
-_TITLES = sorted({t for line in example_csv(400).splitlines()[1:] for t in [line.split(",")[2]]} | {
-    "Account Executive", "Sr. Account Executive II", "AE III", "Enterprise AE", "SDR", "BDR Team Lead",
-    "Sales Development Representative", "Inside Sales Rep", "Regional Sales Manager", "Team Lead, Sales",
-    "Manager, Sales Development", "Head of EMEA Sales", "VP Sales", "SVP, Global Sales", "RVP West",
-    "Area Vice President", "Chief Revenue Officer", "CRO", "CEO", "President", "President & CEO",
-    "VP Sales Operations", "Director, Revenue Operations", "Head of Sales Ops", "Rev Ops Director",
-    "Sales Operations Analyst", "Revenue Operations Manager", "Sales Ops Manager", "CRM Administrator",
-    "Salesforce Admin", "SFDC Developer", "HubSpot Administrator", "Dynamics 365 Consultant",
-    "Deal Desk Analyst", "Pricing Analyst", "Quoting Specialist", "Contracts Manager", "Bid Desk Lead",
-    "Marketing Operations Manager", "Demand Gen Ops Specialist", "Marketing Automation Lead", "MOps Analyst",
-    "Sales Enablement Manager", "Sales Trainer", "Field Readiness Lead", "Compensation Analyst",
-    "Territory Planning Manager", "Quota Analyst", "ICM Administrator", "Sales Comp Manager", "GTM Planner",
-    "Forecasting Analyst", "Pipeline Analyst", "Sales Strategy & Operations Lead", "Solutions Engineer",
-    "Pre-Sales Consultant", "Customer Success Manager", "Territory Manager", "Account Manager",
-    "Marketing Representative", "Marketing Manager", "Software Engineer", "Recruiter", "CFO",
-    "Executive Assistant", "Office Manager", "General Manager, Channel Sales", "Partnerships Director",
-    # not English, and spacing Excel leaves behind
-    "Directeur Commercial", "Responsable des ventes", "Gerente de Ventas", "Vertriebsleiter",
-    "Key Account Manager (m/w/d)", "Inside-Sales-Mitarbeiter", "Ejecutivo de Cuentas", "营业经理",
-    "Account\u00a0Executive", "Sales\u2009Operations Analyst", "VP\u00a0Sales", "Deal\u202fDesk Analyst",
-    "Sales  Manager", "  Account Executive  ", "ACCOUNT EXECUTIVE", "account executive",
-})
-_DEPARTMENTS = ["", "Sales", "Sales Operations", "Revenue Operations", "Deal Desk", "Sales Systems", "CRM",
-                "Marketing Ops", "Enablement", "Sales Planning", "Finance", "People", "Sales\u00a0Operations"]
+_TITLES = sorted(
+    {t for line in example_csv(400).splitlines()[1:] for t in [line.split(",")[2]]}
+    | {
+        "Account Executive",
+        "Sr. Account Executive II",
+        "AE III",
+        "Enterprise AE",
+        "SDR",
+        "BDR Team Lead",
+        "Sales Development Representative",
+        "Inside Sales Rep",
+        "Regional Sales Manager",
+        "Team Lead, Sales",
+        "Manager, Sales Development",
+        "Head of EMEA Sales",
+        "VP Sales",
+        "SVP, Global Sales",
+        "RVP West",
+        "Area Vice President",
+        "Chief Revenue Officer",
+        "CRO",
+        "CEO",
+        "President",
+        "President & CEO",
+        "VP Sales Operations",
+        "Director, Revenue Operations",
+        "Head of Sales Ops",
+        "Rev Ops Director",
+        "Sales Operations Analyst",
+        "Revenue Operations Manager",
+        "Sales Ops Manager",
+        "CRM Administrator",
+        "Salesforce Admin",
+        "SFDC Developer",
+        "HubSpot Administrator",
+        "Dynamics 365 Consultant",
+        "Deal Desk Analyst",
+        "Pricing Analyst",
+        "Quoting Specialist",
+        "Contracts Manager",
+        "Bid Desk Lead",
+        "Marketing Operations Manager",
+        "Demand Gen Ops Specialist",
+        "Marketing Automation Lead",
+        "MOps Analyst",
+        "Sales Enablement Manager",
+        "Sales Trainer",
+        "Field Readiness Lead",
+        "Compensation Analyst",
+        "Territory Planning Manager",
+        "Quota Analyst",
+        "ICM Administrator",
+        "Sales Comp Manager",
+        "GTM Planner",
+        "Forecasting Analyst",
+        "Pipeline Analyst",
+        "Sales Strategy & Operations Lead",
+        "Solutions Engineer",
+        "Pre-Sales Consultant",
+        "Customer Success Manager",
+        "Territory Manager",
+        "Account Manager",
+        "Marketing Representative",
+        "Marketing Manager",
+        "Software Engineer",
+        "Recruiter",
+        "CFO",
+        "Executive Assistant",
+        "Office Manager",
+        "General Manager, Channel Sales",
+        "Partnerships Director",
+        # not English, and spacing Excel leaves behind
+        "Directeur Commercial",
+        "Responsable des ventes",
+        "Gerente de Ventas",
+        "Vertriebsleiter",
+        "Key Account Manager (m/w/d)",
+        "Inside-Sales-Mitarbeiter",
+        "Ejecutivo de Cuentas",
+        "营业经理",
+        "Account\u00a0Executive",
+        "Sales\u2009Operations Analyst",
+        "VP\u00a0Sales",
+        "Deal\u202fDesk Analyst",
+        "Sales  Manager",
+        "  Account Executive  ",
+        "ACCOUNT EXECUTIVE",
+        "account executive",
+    }
+)
+_DEPARTMENTS = [
+    "",
+    "Sales",
+    "Sales Operations",
+    "Revenue Operations",
+    "Deal Desk",
+    "Sales Systems",
+    "CRM",
+    "Marketing Ops",
+    "Enablement",
+    "Sales Planning",
+    "Finance",
+    "People",
+    "Sales\u00a0Operations",
+]
 
 
 def test_re2_classifies_like_pythons_re():
@@ -617,7 +765,9 @@ def test_re2_classifies_like_pythons_re():
     for title in _TITLES:
         for department in _DEPARTMENTS:
             assert classify(title, department, RULES) == _python_re_classify(title, department, RULES), (
-                title, department)
+                title,
+                department,
+            )
 
 
 def test_other_whitespace_list_is_what_re2_lacks():
@@ -643,8 +793,11 @@ def test_utf16_without_a_byte_order_mark_is_decoded(codec):
 
 def test_utf16_without_bom_but_broken_is_refused_and_binaries_still_are():
     broken = "ID,Name\nE1,Ann\n".encode("utf-16-le") + "\ud800".encode("utf-16-le", "surrogatepass") + b"x\x00"
-    with pytest.raises(ImportRejected, match=r"looks like UTF-16 \(little-endian\) without a byte-order mark but "
-                                             "is not valid UTF-16"):
+    with pytest.raises(
+        ImportRejected,
+        match=r"looks like UTF-16 \(little-endian\) without a byte-order mark but "
+        "is not valid UTF-16",
+    ):
         read_table(broken, "x.csv")
     with pytest.raises(ImportRejected, match="not a text file: it contains NUL bytes"):
         read_table(b"ID,Name\nE1,Ann\x00Lee\n", "x.csv")

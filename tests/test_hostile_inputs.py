@@ -63,10 +63,11 @@ def _many_regions(doc: dict) -> dict:
 
 LINKS = {
     "500 regions x 10M reps": (_many_regions, "the scenario has 500 regions; the limit is 50"),
-    "10M reps in one region": (lambda d: d["regions"][0].update(reps=10_000_000) or d,
-                               "reps must be <= 200000"),
-    "lone surrogate in a name": (lambda d: d["regions"][1].update(name="West\ud800") or d,
-                                 "not a printable character (U+D800)"),
+    "10M reps in one region": (lambda d: d["regions"][0].update(reps=10_000_000) or d, "reps must be <= 200000"),
+    "lone surrogate in a name": (
+        lambda d: d["regions"][1].update(name="West\ud800") or d,
+        "not a printable character (U+D800)",
+    ),
     "a 300-character name": (lambda d: d.update(name="x" * 300) or d, "the limit is 200"),
     "a control character in the name": (lambda d: d.update(name="Mid\x1bmarket") or d, "U+001B"),
 }
@@ -101,12 +102,17 @@ def _file_with_role(**changes) -> bytes:
     return json.dumps(doc).encode("utf-8")
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"cost_usd_per_year": 1e308}, "cost_usd_per_year: 1e+308 is greater than the maximum of 5000000"),
-    ({"service_rate_per_fte_week": 1e-9}, "service_rate_per_fte_week: 1e-09 is less than the minimum of 0.01"),
-    ({"demand_per_rep_week": 100.0, "service_rate_per_fte_week": 0.01},
-     "need about 1,200,000 FTE; the limit is 20,000 FTE per role"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"cost_usd_per_year": 1e308}, "cost_usd_per_year: 1e+308 is greater than the maximum of 5000000"),
+        ({"service_rate_per_fte_week": 1e-9}, "service_rate_per_fte_week: 1e-09 is less than the minimum of 0.01"),
+        (
+            {"demand_per_rep_week": 100.0, "service_rate_per_fte_week": 0.01},
+            "need about 1,200,000 FTE; the limit is 20,000 FTE per role",
+        ),
+    ],
+)
 def test_absurd_role_parameters_in_a_file_are_refused_with_the_field(changes, message):
     with pytest.raises(ScenarioError) as err:
         load_scenario_file(_file_with_role(**changes))
@@ -122,8 +128,18 @@ def test_infinity_in_a_file_is_refused():
 
 def test_a_file_with_20000_regions_is_refused_in_well_under_a_second():
     doc = json.loads(load_sample("midmarket").to_json())
-    doc["regions"] = [{"id": f"r{i}", "name": f"Region {i}", "reps": 1, "managers": 1,
-                       "tz_offset_hours": 0, "market_complexity": 0.3, "cost_index": 1.0} for i in range(20_000)]
+    doc["regions"] = [
+        {
+            "id": f"r{i}",
+            "name": f"Region {i}",
+            "reps": 1,
+            "managers": 1,
+            "tz_offset_hours": 0,
+            "market_complexity": 0.3,
+            "cost_index": 1.0,
+        }
+        for i in range(20_000)
+    ]
     doc["hq_region"] = "r0"
     data = json.dumps(doc).encode("utf-8")
     assert len(data) > 2_000_000
@@ -139,8 +155,15 @@ def test_every_limit_is_reachable_and_no_further():
     at_limit = mid.with_assumptions()  # a copy
     from dataclasses import replace
 
-    regions = tuple(replace(mid.regions[0], id=f"r{i}", name="n" * limits.MAX_NAME_CHARS,
-                            reps=limits.MAX_TOTAL_REPS // limits.MAX_REGIONS) for i in range(limits.MAX_REGIONS))
+    regions = tuple(
+        replace(
+            mid.regions[0],
+            id=f"r{i}",
+            name="n" * limits.MAX_NAME_CHARS,
+            reps=limits.MAX_TOTAL_REPS // limits.MAX_REGIONS,
+        )
+        for i in range(limits.MAX_REGIONS)
+    )
     big = replace(at_limit, regions=regions, hq_region="r0")
     assert isinstance(big, Scenario) and big.total_reps == limits.MAX_TOTAL_REPS
     with pytest.raises(ScenarioError, match="limit is 50"):
@@ -167,14 +190,28 @@ def _hostile_scenario() -> Scenario:
 
     mid = load_sample("midmarket")
     regions = tuple(replace(r, name=HOSTILE_NAMES[i % len(HOSTILE_NAMES)]) for i, r in enumerate(mid.regions))
-    roles = tuple(replace(p, role=replace(p.role, name=HOSTILE_NAMES[i % len(HOSTILE_NAMES)] + f" {i}"))
-                  for i, p in enumerate(mid.roles))
+    roles = tuple(
+        replace(p, role=replace(p.role, name=HOSTILE_NAMES[i % len(HOSTILE_NAMES)] + f" {i}"))
+        for i, p in enumerate(mid.roles)
+    )
     return replace(mid, name=HOSTILE_NAMES[1], regions=regions, roles=roles)
 
 
-@pytest.mark.parametrize("page", ["pages/home.py", "pages/org_designer.py", "pages/roi.py", "pages/uncertainty.py",
-                                  "pages/org_analytics.py", "pages/peers.py", "pages/objectives.py",
-                                  "pages/dashboard.py", "pages/compare.py", "pages/levers.py"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "pages/home.py",
+        "pages/org_designer.py",
+        "pages/roi.py",
+        "pages/uncertainty.py",
+        "pages/org_analytics.py",
+        "pages/peers.py",
+        "pages/objectives.py",
+        "pages/dashboard.py",
+        "pages/compare.py",
+        "pages/levers.py",
+    ],
+)
 def test_hostile_names_never_reach_markdown_unescaped(page):
     scenario = _hostile_scenario()
     at = AppTest.from_file(APP, default_timeout=60)
@@ -182,8 +219,11 @@ def test_hostile_names_never_reach_markdown_unescaped(page):
     at.session_state["scenario"] = scenario
     at.switch_page(page).run()
     assert not at.exception, at.exception
-    sources = [e.value for kind in ("markdown", "caption", "error", "warning", "info", "success", "subheader",
-                                    "title") for e in getattr(at, kind)]
+    sources = [
+        e.value
+        for kind in ("markdown", "caption", "error", "warning", "info", "success", "subheader", "title")
+        for e in getattr(at, kind)
+    ]
     sources += [w.label for w in at.segmented_control] + [w.label for w in at.button] + [e.label for e in at.expander]
     for text in sources:
         for raw in ("](http", ":red[", "](javascript"):

@@ -48,8 +48,7 @@ def read(text: str | bytes, filename: str = "people.csv") -> hris.RawTable:
     return read_table(text.encode("utf-8") if isinstance(text, str) else text, filename)
 
 
-def imp(text: str | bytes, filename: str = "people.csv", overrides: dict | None = None, **options
-        ) -> hris.ImportResult:
+def imp(text: str | bytes, filename: str = "people.csv", overrides: dict | None = None, **options) -> hris.ImportResult:
     raw = read(text, filename)
     mapping = guess_mapping(raw.frame.columns)
     if overrides:
@@ -68,19 +67,21 @@ def csv_of(rows: list[list[str]]) -> str:
 
 
 HEADER = ["Employee ID", "Name", "Manager ID", "Title", "Region", "Salary"]
-SMALL = [HEADER,
-         ["E1", "Ann", "", "Chief Revenue Officer", "New York", "300000"],
-         ["E2", "Bob", "E1", "VP Sales Operations", "New York", "250000"],
-         ["E3", "Cy", "E2", "Sales Operations Analyst", "New York", "120000"],
-         ["E4", "Di", "E2", "Sales Operations Analyst", "New York", "140000"],
-         ["E5", "Ed", "E1", "Head of EMEA Sales", "London", "220000"],
-         ["E6", "Fay", "E5", "Sales Manager", "London", "150000"],
-         ["E7", "Gus", "E6", "Account Executive", "London", "100000"],
-         ["E8", "Hal", "E6", "SDR", "London", "60000"],
-         ["E9", "Ida", "E5", "Deal Desk Analyst", "London", "110000"],
-         ["E10", "Jo", "E9", "Pricing Analyst", "London", "90000"],
-         ["E11", "Kim", "E1", "Recruiter", "New York", "80000"],
-         ["E12", "Lu", "E11", "Account Executive", "New York", "100000"]]
+SMALL = [
+    HEADER,
+    ["E1", "Ann", "", "Chief Revenue Officer", "New York", "300000"],
+    ["E2", "Bob", "E1", "VP Sales Operations", "New York", "250000"],
+    ["E3", "Cy", "E2", "Sales Operations Analyst", "New York", "120000"],
+    ["E4", "Di", "E2", "Sales Operations Analyst", "New York", "140000"],
+    ["E5", "Ed", "E1", "Head of EMEA Sales", "London", "220000"],
+    ["E6", "Fay", "E5", "Sales Manager", "London", "150000"],
+    ["E7", "Gus", "E6", "Account Executive", "London", "100000"],
+    ["E8", "Hal", "E6", "SDR", "London", "60000"],
+    ["E9", "Ida", "E5", "Deal Desk Analyst", "London", "110000"],
+    ["E10", "Jo", "E9", "Pricing Analyst", "London", "90000"],
+    ["E11", "Kim", "E1", "Recruiter", "New York", "80000"],
+    ["E12", "Lu", "E11", "Account Executive", "New York", "100000"],
+]
 
 
 # --------------------------------------------------------------------------
@@ -155,8 +156,12 @@ def test_duplicate_ids_name_both_rows_and_problems_come_in_row_order():
 
 
 def test_cycles_and_orphans_are_all_reported():
-    rows = SMALL + [["C1", "A", "C2", "SDR", "London", "1"], ["C2", "B", "C3", "SDR", "London", "1"],
-                    ["C3", "C", "C1", "SDR", "London", "1"], ["O1", "D", "nobody", "SDR", "London", "1"]]
+    rows = SMALL + [
+        ["C1", "A", "C2", "SDR", "London", "1"],
+        ["C2", "B", "C3", "SDR", "London", "1"],
+        ["C3", "C", "C1", "SDR", "London", "1"],
+        ["O1", "D", "nobody", "SDR", "London", "1"],
+    ]
     lines = rejected(csv_of(rows)).splitlines()
     assert "row 14, column 'Manager ID': reporting cycle: C1 -> C2 -> C3 -> C1" in lines
     assert "row 17, column 'Manager ID': manager 'nobody' does not exist" in lines
@@ -176,14 +181,41 @@ def test_missing_columns_say_which_names_were_looked_for():
     assert len(text.splitlines()) == 3
 
 
-_CELLS = st.sampled_from(["E1", "E2", "E3", "", "x", "=1+1", "'-3", "-5", "$1,000", "50%", "VP Sales", "SDR",
-                          "Sales Ops Manager", "CRM Administrator", "sales_ops", "crm_admin", "EMEA", "é", '"', ";"])
+_CELLS = st.sampled_from(
+    [
+        "E1",
+        "E2",
+        "E3",
+        "",
+        "x",
+        "=1+1",
+        "'-3",
+        "-5",
+        "$1,000",
+        "50%",
+        "VP Sales",
+        "SDR",
+        "Sales Ops Manager",
+        "CRM Administrator",
+        "sales_ops",
+        "crm_admin",
+        "EMEA",
+        "é",
+        '"',
+        ";",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.binary(max_size=300) | st.lists(st.lists(_CELLS, min_size=1, max_size=8), min_size=0, max_size=8).map(
-    lambda rows: "\n".join(",".join(r) for r in [["ID", "Name", "Manager ID", "Title", "Region", "FTE", "kind",
-                                                    "role_id"]] + rows).encode("utf-8")))
+@given(
+    st.binary(max_size=300)
+    | st.lists(st.lists(_CELLS, min_size=1, max_size=8), min_size=0, max_size=8).map(
+        lambda rows: "\n".join(
+            ",".join(r) for r in [["ID", "Name", "Manager ID", "Title", "Region", "FTE", "kind", "role_id"]] + rows
+        ).encode("utf-8")
+    )
+)
 def test_any_input_imports_or_is_rejected_with_reasons(data):
     try:
         raw = read_table(data, "fuzz.csv")
@@ -222,8 +254,12 @@ def test_excel_sep_line_names_the_delimiter():
 
 def test_encodings():
     text = "ID,Name,Manager ID\nE1,Zoë Ångström,\n"
-    for data in (text.encode("utf-8"), b"\xef\xbb\xbf" + text.encode("utf-8"), text.encode("utf-16"),
-                 b"\xfe\xff" + text.encode("utf-16-be")):
+    for data in (
+        text.encode("utf-8"),
+        b"\xef\xbb\xbf" + text.encode("utf-8"),
+        text.encode("utf-16"),
+        b"\xfe\xff" + text.encode("utf-16-be"),
+    ):
         raw = read_table(data, "x.csv")
         assert list(raw.frame.columns) == ["ID", "Name", "Manager ID"]
         assert raw.frame.loc[2, "Name"] == "Zoë Ångström"
@@ -255,18 +291,36 @@ def test_xlsx_numbers_keep_their_digits(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("text, value", [
-    ("120000", 120000.0), ("$120,000", 120000.0), ("120.000,50", 120000.5), ("€ 95.000", 95000.0),
-    ("USD 1,250,000.75", 1250000.75), ("1 250 000", 1250000.0), ("1'250.5", 1250.5), ("0", 0.0),
-    ("150000.0", 150000.0), ("2,5", 2.5),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("120000", 120000.0),
+        ("$120,000", 120000.0),
+        ("120.000,50", 120000.5),
+        ("€ 95.000", 95000.0),
+        ("USD 1,250,000.75", 1250000.75),
+        ("1 250 000", 1250000.0),
+        ("1'250.5", 1250.5),
+        ("0", 0.0),
+        ("150000.0", 150000.0),
+        ("2,5", 2.5),
+    ],
+)
 def test_amounts(text, value):
     assert parse_amount(text) == value
 
 
-@pytest.mark.parametrize("text, reason", [("abc", "is not a number"), ("-5", "is negative"),
-                                          ("(5,000)", "is negative"), ("1.2.3,4,5", "is not a number"),
-                                          ("nan", "is not a number"), ("$", "is not a number")])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("abc", "is not a number"),
+        ("-5", "is negative"),
+        ("(5,000)", "is negative"),
+        ("1.2.3,4,5", "is not a number"),
+        ("nan", "is not a number"),
+        ("$", "is not a number"),
+    ],
+)
 def test_bad_amounts(text, reason):
     with pytest.raises(ValueError, match=reason):
         parse_amount(text)
@@ -275,27 +329,103 @@ def test_bad_amounts(text, reason):
 # --------------------------------------------------------------------------
 # Column guessing and --map
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize("columns, expected", [
-    (["Employee ID", "Worker", "Business Title", "Manager Employee ID", "Supervisory Organization", "Location",
-      "Annual Salary", "FTE"],  # Workday
-     {"id": "Employee ID", "name": "Worker", "title": "Business Title", "manager_id": "Manager Employee ID",
-      "department": "Supervisory Organization", "location": "Location", "cost": "Annual Salary", "fte": "FTE"}),
-    (["Employee #", "First Name", "Last Name", "Job Title", "Reports To", "Department", "Location", "Division",
-      "Pay Rate"],  # BambooHR
-     {"id": "Employee #", "first_name": "First Name", "last_name": "Last Name", "title": "Job Title",
-      "manager_id": "Reports To", "department": "Department", "location": "Location"}),
-    (["Personnel Number", "Employee Name", "Position", "Manager Personnel Number", "Organizational Unit",
-      "Country", "Base Salary (EUR)", "FTE %"],  # SAP
-     {"id": "Personnel Number", "name": "Employee Name", "title": "Position",
-      "manager_id": "Manager Personnel Number", "department": "Organizational Unit", "country": "Country",
-      "cost": "Base Salary (EUR)", "fte": "FTE %"}),
-    (["id", "parentId", "name", "title", "dept", "office", "sales_region", "salary", "role"],  # a spreadsheet
-     {"id": "id", "manager_id": "parentId", "name": "name", "title": "title", "department": "dept",
-      "location": "office", "region": "sales_region", "cost": "salary", "role_id": "role"}),
-    (["EMPLOYEE_ID", "SUPERVISOR ID", "FULL NAME", "JOB TITLE", "WORK LOCATION", "TOTAL COST", "kind"],
-     {"id": "EMPLOYEE_ID", "manager_id": "SUPERVISOR ID", "name": "FULL NAME", "title": "JOB TITLE",
-      "location": "WORK LOCATION", "cost": "TOTAL COST", "kind": "kind"}),
-])
+@pytest.mark.parametrize(
+    "columns, expected",
+    [
+        (
+            [
+                "Employee ID",
+                "Worker",
+                "Business Title",
+                "Manager Employee ID",
+                "Supervisory Organization",
+                "Location",
+                "Annual Salary",
+                "FTE",
+            ],  # Workday
+            {
+                "id": "Employee ID",
+                "name": "Worker",
+                "title": "Business Title",
+                "manager_id": "Manager Employee ID",
+                "department": "Supervisory Organization",
+                "location": "Location",
+                "cost": "Annual Salary",
+                "fte": "FTE",
+            },
+        ),
+        (
+            [
+                "Employee #",
+                "First Name",
+                "Last Name",
+                "Job Title",
+                "Reports To",
+                "Department",
+                "Location",
+                "Division",
+                "Pay Rate",
+            ],  # BambooHR
+            {
+                "id": "Employee #",
+                "first_name": "First Name",
+                "last_name": "Last Name",
+                "title": "Job Title",
+                "manager_id": "Reports To",
+                "department": "Department",
+                "location": "Location",
+            },
+        ),
+        (
+            [
+                "Personnel Number",
+                "Employee Name",
+                "Position",
+                "Manager Personnel Number",
+                "Organizational Unit",
+                "Country",
+                "Base Salary (EUR)",
+                "FTE %",
+            ],  # SAP
+            {
+                "id": "Personnel Number",
+                "name": "Employee Name",
+                "title": "Position",
+                "manager_id": "Manager Personnel Number",
+                "department": "Organizational Unit",
+                "country": "Country",
+                "cost": "Base Salary (EUR)",
+                "fte": "FTE %",
+            },
+        ),
+        (
+            ["id", "parentId", "name", "title", "dept", "office", "sales_region", "salary", "role"],  # a spreadsheet
+            {
+                "id": "id",
+                "manager_id": "parentId",
+                "name": "name",
+                "title": "title",
+                "department": "dept",
+                "location": "office",
+                "region": "sales_region",
+                "cost": "salary",
+                "role_id": "role",
+            },
+        ),
+        (
+            ["EMPLOYEE_ID", "SUPERVISOR ID", "FULL NAME", "JOB TITLE", "WORK LOCATION", "TOTAL COST", "kind"],
+            {
+                "id": "EMPLOYEE_ID",
+                "manager_id": "SUPERVISOR ID",
+                "name": "FULL NAME",
+                "title": "JOB TITLE",
+                "location": "WORK LOCATION",
+                "cost": "TOTAL COST",
+                "kind": "kind",
+            },
+        ),
+    ],
+)
 def test_guess_mapping(columns, expected):
     mapping = guess_mapping(columns)
     assert set(mapping) == set(FIELDS)
@@ -305,8 +435,22 @@ def test_guess_mapping(columns, expected):
 def test_export_columns_are_recognised():
     mapping = guess_mapping(to_csv(load_sample("startup")).splitlines()[0].split(","))
     assert mapping["id"] == "employee_id" and mapping["cost"] == "cost_usd_per_year"
-    assert all(mapping[f] == f for f in ("manager_id", "name", "title", "department", "region", "kind",
-                                         "role_id", "fte", "tz_offset_hours", "market_complexity", "cost_index"))
+    assert all(
+        mapping[f] == f
+        for f in (
+            "manager_id",
+            "name",
+            "title",
+            "department",
+            "region",
+            "kind",
+            "role_id",
+            "fte",
+            "tz_offset_hours",
+            "market_complexity",
+            "cost_index",
+        )
+    )
 
 
 def test_map_overrides_replace_guesses():
@@ -315,7 +459,9 @@ def test_map_overrides_replace_guesses():
         imp(text)
     result = imp(text, overrides={"Emp": "id", "Boss": "manager_id", "Region": "", "City": "region"})
     assert [(p.id, p.manager_id, p.region) for p in result.scenario.positions] == [
-        ("A", None, "paris"), ("B", "A", "lyon")]
+        ("A", None, "paris"),
+        ("B", "A", "lyon"),
+    ]
     assert result.summary["mapping"]["region"] == "City"
     # case-insensitive column names; an unknown field or column is named
     columns = ["Emp", "Boss"]
@@ -337,11 +483,30 @@ def test_mapping_to_a_missing_column_is_a_problem():
 # Classification
 # --------------------------------------------------------------------------
 CLASSES = [
-    *[(t, ("rep", "")) for t in ("Account Executive", "Sales Representative", "Senior AE", "SDR",
-                                 "Business Development Representative", "Inside Sales Rep")],
+    *[
+        (t, ("rep", ""))
+        for t in (
+            "Account Executive",
+            "Sales Representative",
+            "Senior AE",
+            "SDR",
+            "Business Development Representative",
+            "Inside Sales Rep",
+        )
+    ],
     *[(t, ("manager", "")) for t in ("Sales Manager", "Regional Sales Manager", "Team Lead, Sales")],
-    *[(t, ("leader", "")) for t in ("VP Sales", "Chief Revenue Officer", "Head of EMEA Sales", "Director of Sales",
-                                    "VP Sales Operations", "Director, Revenue Operations", "Head of Sales Ops")],
+    *[
+        (t, ("leader", ""))
+        for t in (
+            "VP Sales",
+            "Chief Revenue Officer",
+            "Head of EMEA Sales",
+            "Director of Sales",
+            "VP Sales Operations",
+            "Director, Revenue Operations",
+            "Head of Sales Ops",
+        )
+    ],
     ("Sales Operations Analyst", ("sales_ops", "analytics")),
     ("Revenue Operations Manager", ("sales_ops", "analytics")),
     ("Sales Ops Manager", ("sales_ops", "analytics")),
@@ -355,8 +520,10 @@ CLASSES = [
     ("Compensation Analyst", ("sales_ops", "planning")),
     ("Territory Planning Manager", ("sales_ops", "planning")),
     ("Quota Analyst", ("sales_ops", "planning")),
-    *[(t, ("other", "")) for t in ("Marketing Representative", "Marketing Manager", "Software Engineer",
-                                   "Recruiter", "CFO")],
+    *[
+        (t, ("other", ""))
+        for t in ("Marketing Representative", "Marketing Manager", "Software Engineer", "Recruiter", "CFO")
+    ],
 ]
 
 
@@ -401,9 +568,11 @@ def test_rules_are_editable():
 
 
 def test_kind_and_role_columns_override_the_rules():
-    text = ("Employee ID,Name,Manager ID,Title,kind,role_id\n"
-            "E1,Ann,,Boss,leader,\nE2,Bob,E1,Software Engineer,rep,\nE3,Cy,E1,Recruiter,,enablement\n"
-            "E4,Di,E1,CRM Administrator,Sales Ops,\nE5,Ed,E1,Account Executive,,\n")
+    text = (
+        "Employee ID,Name,Manager ID,Title,kind,role_id\n"
+        "E1,Ann,,Boss,leader,\nE2,Bob,E1,Software Engineer,rep,\nE3,Cy,E1,Recruiter,,enablement\n"
+        "E4,Di,E1,CRM Administrator,Sales Ops,\nE5,Ed,E1,Account Executive,,\n"
+    )
     result = imp(text)
     c = result.classification.set_index("id")
     assert c.loc["E2", ["kind", "rule"]].tolist() == ["rep", "kind column"]
@@ -418,7 +587,8 @@ def test_kind_overrides_win():
     positions = {p.id: p for p in result.scenario.positions}
     assert positions["E11"].kind == "rep" and "E7" not in positions
     assert result.scenario.plan("planning").central_fte == 0 and result.scenario.plan("planning").local_fte == (
-        ("london", 1.0),)
+        ("london", 1.0),
+    )
     with pytest.raises(ImportRejected, match="kind override names unknown employee 'E99'"):
         imp(csv_of(SMALL), kind_overrides={"E99": ("rep", "")})
     with pytest.raises(ImportRejected, match="row 8: kind override for 'E7': sales_ops needs a role_id"):
@@ -447,18 +617,31 @@ def test_small_org():
     assert positions["E7"].manager_id == "E6" and positions["E12"].manager_id == "E11"
     assert s.hq_region == "new-york"
     assert [(r.id, r.name, r.reps, r.managers, r.tz_offset_hours) for r in s.regions] == [
-        ("new-york", "New York", 1, 0, 0.0), ("london", "London", 2, 1, 5.0)]
+        ("new-york", "New York", 1, 0, 0.0),
+        ("london", "London", 2, 1, 5.0),
+    ]
     analytics = s.plan("analytics")
     assert (analytics.placement, analytics.sizing, analytics.central_fte, analytics.local_fte) == (
-        "centralized", "manual", 2.0, ())
+        "centralized",
+        "manual",
+        2.0,
+        (),
+    )
     assert analytics.role.cost_usd_per_year == 130000.0  # mean of 120k and 140k
     deal = s.plan("deal_desk")
     assert (deal.placement, deal.central_fte, deal.local_fte) == ("localized", 0.0, (("london", 2.0),))
     assert [p.role.id for p in s.roles] == ["analytics", "deal_desk"]
     assert result.summary["by_kind"] == {"leader": 3, "manager": 1, "rep": 3, "sales_ops": 4, "other": 1}
     assert result.summary["roles"][1] == {
-        "role_id": "deal_desk", "name": s.plan("deal_desk").role.name, "placement": "localized", "people": 2,
-        "fte": 2.0, "central_fte": 0.0, "local_fte": {"london": 2.0}, "cost_usd_per_year": 100000.0}
+        "role_id": "deal_desk",
+        "name": s.plan("deal_desk").role.name,
+        "placement": "localized",
+        "people": 2,
+        "fte": 2.0,
+        "central_fte": 0.0,
+        "local_fte": {"london": 2.0},
+        "cost_usd_per_year": 100000.0,
+    }
     res = evaluate(s)
     assert res.reps == 3 and res.sales_ops_fte == 4.0
     assert res.sales_ops_cost_usd == pytest.approx(120000 + 140000 + 110000 + 90000)
@@ -469,15 +652,20 @@ def test_small_org():
 
 
 def test_hybrid_role_and_embedded_staff_at_hq():
-    rows = SMALL + [["E13", "Mo", "E5", "Sales Operations Analyst", "London", "100000"],
-                    ["E14", "No", "E1", "CRM Administrator", "New York", "150000"],
-                    ["E15", "Oz", "E1", "CRM Administrator", "New York", "150000"]]
+    rows = SMALL + [
+        ["E13", "Mo", "E5", "Sales Operations Analyst", "London", "100000"],
+        ["E14", "No", "E1", "CRM Administrator", "New York", "150000"],
+        ["E15", "Oz", "E1", "CRM Administrator", "New York", "150000"],
+    ]
     rows[0] = HEADER + ["Department", "FTE"]
     rows[1:] = [r + ["", "1"] for r in rows[1:]]
     rows[-1][6:] = ["Sales Ops (embedded)", "0.5"]
     s = imp(csv_of(rows)).scenario
     assert (s.plan("analytics").placement, s.plan("analytics").central_fte, s.plan("analytics").local_fte) == (
-        "hybrid", 2.0, (("london", 1.0),))
+        "hybrid",
+        2.0,
+        (("london", 1.0),),
+    )
     crm = s.plan("crm_admin")
     assert (crm.placement, crm.central_fte, crm.local_fte) == ("hybrid", 1.5, ())  # the HQ spoke folds into the hub
     assert crm.role.cost_usd_per_year == pytest.approx(300000 / 1.5)
@@ -508,8 +696,10 @@ def test_virtual_root():
 
 
 def test_keep_other_false_drops_others_and_moves_their_reports_up():
-    rows = SMALL + [["E13", "Pat", "E11", "Executive Assistant", "New York", "1"],
-                    ["E14", "Quo", "E13", "SDR", "New York", "1"]]
+    rows = SMALL + [
+        ["E13", "Pat", "E11", "Executive Assistant", "New York", "1"],
+        ["E14", "Quo", "E13", "SDR", "New York", "1"],
+    ]
     kept = imp(csv_of(rows)).scenario
     dropped = imp(csv_of(rows), keep_other=False)
     positions = {p.id: p for p in dropped.scenario.positions}
@@ -527,17 +717,20 @@ def test_top_of_the_org_is_kept_whatever_its_kind():
     text = "ID,Name,Manager ID,Title\nE1,Ann,,Sales Ops Manager\nE2,Bob,E1,Sales Operations Analyst\n"
     result = imp(text)
     assert [(p.id, p.kind) for p in result.scenario.positions] == [("E1", "leader")]
-    assert any("'E1' (Sales Ops Manager) is classified sales_ops; kept as the org's leader" in w
-               for w in result.warnings)
+    assert any(
+        "'E1' (Sales Ops Manager) is classified sales_ops; kept as the org's leader" in w for w in result.warnings
+    )
 
 
 def test_regions_from_region_then_location_then_country():
-    text = ("ID,Name,Manager ID,Title,Sales Region,Office,Country\n"
-            "E1,Ann,,CRO,AMER,New York,United States\n"
-            "E2,Bob,E1,Head of EMEA Sales,EMEA,London,United Kingdom\n"
-            "E3,Cy,E2,Account Executive,emea,Paris,France\n"
-            "E4,Di,E2,Account Executive,EMEA,Berlin,Germany\n"
-            "E5,Ed,E1,VP Sales APAC,Asia Pacific,Singapore,Singapore\n")
+    text = (
+        "ID,Name,Manager ID,Title,Sales Region,Office,Country\n"
+        "E1,Ann,,CRO,AMER,New York,United States\n"
+        "E2,Bob,E1,Head of EMEA Sales,EMEA,London,United Kingdom\n"
+        "E3,Cy,E2,Account Executive,emea,Paris,France\n"
+        "E4,Di,E2,Account Executive,EMEA,Berlin,Germany\n"
+        "E5,Ed,E1,VP Sales APAC,Asia Pacific,Singapore,Singapore\n"
+    )
     s = imp(text).scenario
     assert s.hq_region == "amer"
     regions = {r.id: r for r in s.regions}
@@ -551,20 +744,34 @@ def test_regions_from_region_then_location_then_country():
     assert {r.id for r in s.regions} == {"new-york", "london", "paris", "berlin", "singapore"}
     s = imp(text, overrides={"Sales Region": "", "Office": ""}).scenario
     assert {r.id: r.tz_offset_hours for r in s.regions} == {
-        "united-states": 0.0, "united-kingdom": 5.0, "france": 6.0, "germany": 6.0, "singapore": 13.0}
+        "united-states": 0.0,
+        "united-kingdom": 5.0,
+        "france": 6.0,
+        "germany": 6.0,
+        "singapore": 13.0,
+    }
 
 
 def test_hq_and_time_zones_wrap_round_the_globe():
-    text = ("ID,Name,Manager ID,Title,Location\nE1,Ann,,CRO,San Francisco\nE2,Bob,E1,VP Sales,Tokyo\n"
-            "E3,Cy,E1,VP Sales,Sydney\nE4,Di,E1,VP Sales,Auckland\nE5,Ed,E1,VP Sales,Sao Paulo\n")
+    text = (
+        "ID,Name,Manager ID,Title,Location\nE1,Ann,,CRO,San Francisco\nE2,Bob,E1,VP Sales,Tokyo\n"
+        "E3,Cy,E1,VP Sales,Sydney\nE4,Di,E1,VP Sales,Auckland\nE5,Ed,E1,VP Sales,Sao Paulo\n"
+    )
     s = imp(text).scenario
     assert {r.id: r.tz_offset_hours for r in s.regions} == {
-        "san-francisco": 0.0, "tokyo": -7.0, "sydney": -6.0, "auckland": -4.0, "sao-paulo": 5.0}
+        "san-francisco": 0.0,
+        "tokyo": -7.0,
+        "sydney": -6.0,
+        "auckland": -4.0,
+        "sao-paulo": 5.0,
+    }
 
 
 def test_hq_comes_from_leaders_when_the_root_has_no_region():
-    text = ("ID,Name,Manager ID,Title,Region\nE1,Ann,,CEO,\nE2,Bob,E1,VP Sales,APAC\n"
-            "E3,Cy,E1,Director of Sales,APAC\nE4,Di,E1,VP Sales,EMEA\nE5,Ed,E4,SDR,EMEA\nE6,Fi,E4,SDR,EMEA\n")
+    text = (
+        "ID,Name,Manager ID,Title,Region\nE1,Ann,,CEO,\nE2,Bob,E1,VP Sales,APAC\n"
+        "E3,Cy,E1,Director of Sales,APAC\nE4,Di,E1,VP Sales,EMEA\nE5,Ed,E4,SDR,EMEA\nE6,Fi,E4,SDR,EMEA\n"
+    )
     result = imp(text)
     assert result.scenario.hq_region == "apac"
     assert result.scenario.region("emea").tz_offset_hours == -7.0
@@ -577,15 +784,21 @@ def test_unknown_time_zone_is_zero_with_a_warning():
     result = imp(text)
     assert result.scenario.region("narnia").tz_offset_hours == 0.0
     assert "time zone of region 'Narnia' is unknown (not in data/locations.csv): 0 hours from HQ assumed" in (
-        result.warnings)
+        result.warnings
+    )
 
 
 def test_manager_names_are_matched_when_unambiguous():
-    text = ("Employee #,First Name,Last Name,Job Title,Reports To\n1,Ann,Lee,CRO,\n2,Bob,Roy,Sales Manager,Ann Lee\n"
-            "3,Cy,Dee,Account Executive,Bob Roy\n")
+    text = (
+        "Employee #,First Name,Last Name,Job Title,Reports To\n1,Ann,Lee,CRO,\n2,Bob,Roy,Sales Manager,Ann Lee\n"
+        "3,Cy,Dee,Account Executive,Bob Roy\n"
+    )
     s = imp(text).scenario
     assert [(p.id, p.name, p.manager_id) for p in s.positions] == [
-        ("1", "Ann Lee", None), ("2", "Bob Roy", "1"), ("3", "Cy Dee", "2")]
+        ("1", "Ann Lee", None),
+        ("2", "Bob Roy", "1"),
+        ("3", "Cy Dee", "2"),
+    ]
     twice = text + "4,Ann,Lee,SDR,Bob Roy\n"
     assert "manager 'Ann Lee' does not exist" in rejected(twice)
 
@@ -665,14 +878,26 @@ def test_ten_thousand_rows():
     kinds = result.summary["by_kind"]
     assert sum(kinds.values()) == 10_000
     assert len(s.positions) == 10_000 - kinds["sales_ops"]
-    assert s.total_reps == kinds["rep"] == sum(frame["Business Title"].isin(
-        ["Account Executive", "Senior AE", "SDR", "Business Development Representative"]))
+    assert (
+        s.total_reps
+        == kinds["rep"]
+        == sum(
+            frame["Business Title"].isin(
+                ["Account Executive", "Senior AE", "SDR", "Business Development Representative"]
+            )
+        )
+    )
     fte = sum(p.central_fte + sum(f for _, f in p.local_fte) for p in s.roles)
     ops_rows = frame[frame["Supervisory Organization"] == "Sales Operations"]
     assert fte == pytest.approx(sum(float(x) for x in ops_rows["FTE"]) - 1.0)  # minus the VP Sales Operations
     assert s.hq_region == "new-york" and len(s.regions) == 5
     assert {r.id: r.tz_offset_hours for r in s.regions} == {
-        "new-york": 0.0, "london": 5.0, "singapore": 13.0, "sao-paulo": 2.0, "sydney": -9.0}
+        "new-york": 0.0,
+        "london": 5.0,
+        "singapore": 13.0,
+        "sao-paulo": 2.0,
+        "sydney": -9.0,
+    }
     assert {p.placement for p in s.roles} >= {"hybrid"}
     s.check_positions()
     res = evaluate(s)
@@ -696,8 +921,15 @@ def test_cli_import_writes_a_scenario_evaluate_accepts(capsys, tmp_path):
     assert code == 0 and err == ""
     scenario = Scenario.from_json(out_file.read_text(encoding="utf-8"))
     assert scenario.name == "Acme" and scenario.positions
-    for text in ("people by kind: leader 7, manager 18, rep 148, sales_ops 15, other 12", "Regions", "new-york",
-                 "Sales-ops roles", "crm_admin", "hybrid", f"wrote {out_file}"):
+    for text in (
+        "people by kind: leader 7, manager 18, rep 148, sales_ops 15, other 12",
+        "Regions",
+        "new-york",
+        "Sales-ops roles",
+        "crm_admin",
+        "hybrid",
+        f"wrote {out_file}",
+    ):
         assert text in out
     code, out, err = run(capsys, "evaluate", str(out_file), "--json")
     assert code == 0 and json.loads(out)["roi"] == evaluate(scenario).roi
@@ -715,18 +947,37 @@ def test_cli_import_summary_only_and_stdout(capsys, tmp_path):
 
 
 def test_cli_import_options(capsys, tmp_path):
-    rows = [["Emp", "Boss", "Name", "Title", "City"], ["A", "", "Ann", "VP Sales", "Paris"],
-            ["B", "A", "Bob", "Recruiter", "Paris"], ["C", "B", "Cy", "SDR", "Paris"],
-            ["D", "", "Di", "VP Sales", "Tokyo"]]
+    rows = [
+        ["Emp", "Boss", "Name", "Title", "City"],
+        ["A", "", "Ann", "VP Sales", "Paris"],
+        ["B", "A", "Bob", "Recruiter", "Paris"],
+        ["C", "B", "Cy", "SDR", "Paris"],
+        ["D", "", "Di", "VP Sales", "Tokyo"],
+    ]
     people = tmp_path / "p.csv"
     people.write_text(csv_of(rows), encoding="utf-8")
     out_file = tmp_path / "o.json"
-    code, out, err = run(capsys, "import", str(people), "--map", "Emp=id", "--map", "Boss=manager_id",
-                         "--virtual-root", "--drop-other", "--out", str(out_file))
+    code, out, err = run(
+        capsys,
+        "import",
+        str(people),
+        "--map",
+        "Emp=id",
+        "--map",
+        "Boss=manager_id",
+        "--virtual-root",
+        "--drop-other",
+        "--out",
+        str(out_file),
+    )
     assert code == 0, err
     s = Scenario.from_json(out_file.read_text(encoding="utf-8"))
-    assert [(p.id, p.manager_id) for p in s.positions] == [("A", "virtual-root"), ("C", "A"), ("D", "virtual-root"),
-                                                            ("virtual-root", None)]
+    assert [(p.id, p.manager_id) for p in s.positions] == [
+        ("A", "virtual-root"),
+        ("C", "A"),
+        ("D", "virtual-root"),
+        ("virtual-root", None),
+    ]
     assert "left out (--drop-other): 1 other" in out and "virtual-root (added)" in out
 
 
@@ -734,8 +985,9 @@ def test_cli_import_rejected_file(capsys):
     path = CORPUS / "cycle.csv"
     code, out, err = run(capsys, "import", str(path), "--out", "never.json")
     assert code == 1 and out == ""
-    assert err.startswith(f"error: cannot import {str(path)!r}: row 5, column 'Manager ID': reporting cycle: "
-                          "E4 -> E7 -> E4")
+    assert err.startswith(
+        f"error: cannot import {str(path)!r}: row 5, column 'Manager ID': reporting cycle: E4 -> E7 -> E4"
+    )
     assert "Traceback" not in err and not Path("never.json").exists()
     code, out, err = run(capsys, "import", str(CORPUS / "many_problems.csv"))
     lines = err.splitlines()
@@ -744,19 +996,22 @@ def test_cli_import_rejected_file(capsys):
     assert lines[-1] == "  ... and 10 more problems"
 
 
-@pytest.mark.parametrize("argv, code, named", [
-    (["import", "{dir}/missing.csv"], 1, "missing.csv"),
-    (["import", "{dir}"], 1, "directory"),
-    (["import", "{corpus}/empty.csv"], 1, "the file is empty (0 bytes)"),
-    (["import", "{corpus}/corrupt.xlsx"], 1, "unreadable XLSX file"),
-    (["import", "{corpus}/bom.csv", "--map", "Title"], 2, "COLUMN=FIELD"),
-    (["import", "{corpus}/bom.csv", "--map", "Title=salary"], 2, "unknown field 'salary'"),
-    (["import", "{corpus}/bom.csv", "--map", "Nope=title"], 2, "unknown column 'Nope'"),
-    (["import", "{corpus}/bom.csv", "--out", "{dir}/no/such/dir.json"], 1, "dir.json"),
-    (["export", "nosuchsample"], 2, "'nosuchsample'"),
-    (["export", "midmarket", "--format", "pdf"], 2, "'pdf'"),
-    (["export", "midmarket", "--out", "{dir}/no/such/x.csv"], 1, "x.csv"),
-])
+@pytest.mark.parametrize(
+    "argv, code, named",
+    [
+        (["import", "{dir}/missing.csv"], 1, "missing.csv"),
+        (["import", "{dir}"], 1, "directory"),
+        (["import", "{corpus}/empty.csv"], 1, "the file is empty (0 bytes)"),
+        (["import", "{corpus}/corrupt.xlsx"], 1, "unreadable XLSX file"),
+        (["import", "{corpus}/bom.csv", "--map", "Title"], 2, "COLUMN=FIELD"),
+        (["import", "{corpus}/bom.csv", "--map", "Title=salary"], 2, "unknown field 'salary'"),
+        (["import", "{corpus}/bom.csv", "--map", "Nope=title"], 2, "unknown column 'Nope'"),
+        (["import", "{corpus}/bom.csv", "--out", "{dir}/no/such/dir.json"], 1, "dir.json"),
+        (["export", "nosuchsample"], 2, "'nosuchsample'"),
+        (["export", "midmarket", "--format", "pdf"], 2, "'pdf'"),
+        (["export", "midmarket", "--out", "{dir}/no/such/x.csv"], 1, "x.csv"),
+    ],
+)
 def test_cli_errors_are_one_line(capsys, tmp_path, argv, code, named):
     argv = [a.format(dir=tmp_path, corpus=CORPUS) for a in argv]
     got, out, err = run(capsys, *argv)

@@ -33,8 +33,9 @@ def test_inactive_initiatives_are_ignored(base):
 
 
 def test_costs_count_in_roi_projection_and_payback(base):
-    cost_only = Initiative("cost", "Costs only", one_off_cost_usd=120_000, running_cost_usd_per_year=60_000,
-                           start_month=4)
+    cost_only = Initiative(
+        "cost", "Costs only", one_off_cost_usd=120_000, running_cost_usd_per_year=60_000, start_month=4
+    )
     before, after = evaluate(base), evaluate(_with(base, cost_only))
     assert after.initiative_cost_usd_per_year == 60_000 and after.initiative_one_off_usd == 120_000
     spend = before.sales_ops_cost_usd + 60_000
@@ -49,8 +50,10 @@ def test_costs_count_in_roi_projection_and_payback(base):
 def test_effects_move_their_levers(base):
     before = evaluate(base)
     hours = evaluate(_with(base, Initiative("h", "Hours", hours_saved_per_rep_week=1.0)))
-    assert all(a.reclaimed_hours_per_rep_week == pytest.approx(b.reclaimed_hours_per_rep_week + 1.0)
-               for a, b in zip(hours.regions, before.regions))
+    assert all(
+        a.reclaimed_hours_per_rep_week == pytest.approx(b.reclaimed_hours_per_rep_week + 1.0)
+        for a, b in zip(hours.regions, before.regions)
+    )
     attain = evaluate(_with(base, Initiative("a", "Attainment", attainment_gain=0.02)))
     ratio = (base.assumptions.quota_attainment + 0.02) / base.assumptions.quota_attainment
     assert attain.productivity_per_rep_usd == pytest.approx(before.productivity_per_rep_usd * ratio)
@@ -92,21 +95,32 @@ def test_catalog_defaults_have_sources_and_valid_roles():
         assert set(item.roles) <= roles
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("one_off_cost_usd", -1, "one_off_cost_usd must be >= 0"),
-    ("start_month", 0, "start_month must be >= 1"),
-    ("start_month", 2.5, "start_month must be a whole month"),
-    ("attainment_gain", 0.9, "attainment_gain must be <= 0.5"),
-    ("name", " ", "name must not be blank"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("one_off_cost_usd", -1, "one_off_cost_usd must be >= 0"),
+        ("start_month", 0, "start_month must be >= 1"),
+        ("start_month", 2.5, "start_month must be a whole month"),
+        ("attainment_gain", 0.9, "attainment_gain must be <= 0.5"),
+        ("name", " ", "name must not be blank"),
+    ],
+)
 def test_bad_initiatives_are_refused_naming_the_field(field, value, message):
     with pytest.raises(PlanItemError, match=message):
         Initiative(**{"id": "x", "name": "X", field: value})
 
 
 def test_rows_from_a_table_become_initiatives_or_name_the_problem():
-    rows = [{"active": True, "id": "a", "name": "A", "roles": "deal_desk, crm_admin", "start_month": 2.0,
-             "one_off_cost_usd": float("nan")}]
+    rows = [
+        {
+            "active": True,
+            "id": "a",
+            "name": "A",
+            "roles": "deal_desk, crm_admin",
+            "start_month": 2.0,
+            "one_off_cost_usd": float("nan"),
+        }
+    ]
     (item,) = initiatives.from_rows(rows, {"deal_desk", "crm_admin"})
     assert item.roles == ("deal_desk", "crm_admin") and item.start_month == 2 and item.one_off_cost_usd == 0.0
     with pytest.raises(PlanItemError, match=r"row 1 \(A\): unknown role\(s\) nope"):

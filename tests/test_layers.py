@@ -60,7 +60,7 @@ def _imports(path: Path) -> set[tuple[str, tuple[str, ...]]]:
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")
-                base = base[:len(base) - node.level + 1]
+                base = base[: len(base) - node.level + 1]
                 module = ".".join(base + ([node.module] if node.module else []))
             else:
                 module = node.module or ""
@@ -118,8 +118,11 @@ def test_no_import_cycle():
 @pytest.mark.parametrize("layer", sorted(ALLOWED))
 def test_layers_import_one_way(layer):
     graph, _ = _graph()
-    bad = sorted((a, b) for a, b in graph.edges
-                 if _layer(a) == layer and _layer(b) not in ({layer} | ALLOWED[layer]) and b != "salesops")
+    bad = sorted(
+        (a, b)
+        for a, b in graph.edges
+        if _layer(a) == layer and _layer(b) not in ({layer} | ALLOWED[layer]) and b != "salesops"
+    )
     assert bad == [], f"{layer} imports what it may not: {bad}"
 
 

@@ -19,13 +19,15 @@ from salesops.model.scenario import PLACEMENTS, Assumptions, Region, RolePlan, S
 from tests.checks import assert_all_finite
 
 
-
-
 def _one_role_scenario(spec, plan_kwargs=None, regions=None, hq="hq", **assumptions) -> Scenario:
     regions = regions or (Region("hq", "HQ", 100, 10),)
-    return Scenario(name="t", hq_region=hq, regions=regions,
-                    roles=(RolePlan(role=spec, **(plan_kwargs or {})),),
-                    assumptions=replace(Assumptions.defaults(), **assumptions))
+    return Scenario(
+        name="t",
+        hq_region=hq,
+        regions=regions,
+        roles=(RolePlan(role=spec, **(plan_kwargs or {})),),
+        assumptions=replace(Assumptions.defaults(), **assumptions),
+    )
 
 
 # --------------------------------------------------------------------------
@@ -42,8 +44,13 @@ def test_every_output_finite(sample, placement):
 def test_every_output_finite_as_shipped(sample):
     res = evaluate(sample)
     assert_all_finite(asdict(res))
-    for frame in (res.regions_frame(), res.roles_frame(), res.teams_frame(), res.services_frame(),
-                  res.projection_frame()):
+    for frame in (
+        res.regions_frame(),
+        res.roles_frame(),
+        res.teams_frame(),
+        res.services_frame(),
+        res.projection_frame(),
+    ):
         assert len(frame) > 0
 
 
@@ -99,8 +106,9 @@ def test_overloaded_manual_team_serves_capacity_over_demand(catalog):
     spec = catalog["crm_admin"]
     reps = 800
     fte = 0.5
-    s = _one_role_scenario(spec, dict(placement="centralized", sizing="manual", central_fte=fte),
-                           regions=(Region("hq", "HQ", reps, 80),))
+    s = _one_role_scenario(
+        spec, dict(placement="centralized", sizing="manual", central_fte=fte), regions=(Region("hq", "HQ", reps, 80),)
+    )
     team = evaluate(s).teams[0]
     # one team, no coordination overhead; pooled rate mu * (1 + sigma) = 40 * 1.25 = 50/week
     capacity = fte * spec.service_rate_per_fte_week * (1 + spec.standardization_gain)
@@ -161,8 +169,10 @@ def test_localized_teams_are_one_per_region_with_reps(sample):
 # --------------------------------------------------------------------------
 def test_far_region_gets_slower_less_effective_central_service(catalog):
     spec = catalog["crm_admin"]  # alpha = 0.2
-    regions = (Region("hq", "HQ", 100, 10, tz_offset_hours=0, market_complexity=0.5),
-               Region("far", "Far", 100, 10, tz_offset_hours=14, market_complexity=0.5))
+    regions = (
+        Region("hq", "HQ", 100, 10, tz_offset_hours=0, market_complexity=0.5),
+        Region("far", "Far", 100, 10, tz_offset_hours=14, market_complexity=0.5),
+    )
     s = _one_role_scenario(spec, dict(placement="centralized"), regions=regions)
     res = evaluate(s)
     near = next(x for x in res.services if x.region_id == "hq")
@@ -302,8 +312,9 @@ def test_payback_consistent_with_projection(sample, placement, check_payback):
 def test_payback_never_when_value_is_small(catalog, check_payback):
     # A very expensive team on a handful of reps never pays back.
     spec = replace(catalog["planning"], cost_usd_per_year=5_000_000)
-    s = _one_role_scenario(spec, dict(placement="centralized", sizing="manual", central_fte=10),
-                           regions=(Region("hq", "HQ", 3, 1),))
+    s = _one_role_scenario(
+        spec, dict(placement="centralized", sizing="manual", central_fte=10), regions=(Region("hq", "HQ", 3, 1),)
+    )
     res = evaluate(s)
     assert res.payback_months is None and res.roi < 0
     check_payback(res)
@@ -313,15 +324,21 @@ def test_payback_extrapolates_beyond_horizon(catalog, check_payback):
     # Make the team cost just under what it earns at full benefit: positive monthly
     # net at the end, but the first-year ramp keeps cumulative net negative at 36.
     spec = catalog["crm_admin"]
-    base = _one_role_scenario(spec, dict(placement="centralized"), regions=(Region("hq", "HQ", 200, 20),),
-                              ops_benefit_ramp_months=12)
+    base = _one_role_scenario(
+        spec, dict(placement="centralized"), regions=(Region("hq", "HQ", 200, 20),), ops_benefit_ramp_months=12
+    )
     res = evaluate(base)
     assert res.gross_margin_uplift_usd > res.sales_ops_cost_usd
     # Scale the role cost so annual uplift / cost = 1.02 (same uplift; cost scales linearly)
     factor = res.gross_margin_uplift_usd / res.sales_ops_cost_usd / 1.02
-    res2 = evaluate(_one_role_scenario(replace(spec, cost_usd_per_year=spec.cost_usd_per_year * factor),
-                                       dict(placement="centralized"), regions=(Region("hq", "HQ", 200, 20),),
-                                       ops_benefit_ramp_months=12))
+    res2 = evaluate(
+        _one_role_scenario(
+            replace(spec, cost_usd_per_year=spec.cost_usd_per_year * factor),
+            dict(placement="centralized"),
+            regions=(Region("hq", "HQ", 200, 20),),
+            ops_benefit_ramp_months=12,
+        )
+    )
     check_payback(res2)
     assert res2.payback_months is not None and res2.payback_months > res2.projection[-1].month
 
@@ -348,8 +365,10 @@ def test_evaluate_is_deterministic(sample):
 
 def test_time_zone_gaps_are_measured_from_the_hq_region(catalog):
     spec = catalog["crm_admin"]
-    regions = (Region("ny", "New York", 100, 10, tz_offset_hours=0, market_complexity=0.5),
-               Region("ldn", "London", 100, 10, tz_offset_hours=5, market_complexity=0.5))
+    regions = (
+        Region("ny", "New York", 100, 10, tz_offset_hours=0, market_complexity=0.5),
+        Region("ldn", "London", 100, 10, tz_offset_hours=5, market_complexity=0.5),
+    )
     from_ny = evaluate(_one_role_scenario(spec, dict(placement="centralized"), regions=regions, hq="ny"))
     from_ldn = evaluate(_one_role_scenario(spec, dict(placement="centralized"), regions=regions, hq="ldn"))
     delay = {s.region_id: s.handoff_delay_hours for s in from_ldn.services}
@@ -362,8 +381,7 @@ def test_time_zone_gaps_are_measured_from_the_hq_region(catalog):
 
 def test_hybrid_hub_serves_hq_in_full_and_spokes_only_elsewhere(catalog):
     spec = catalog["deal_desk"]
-    regions = (Region("hq", "HQ", 100, 10, tz_offset_hours=0),
-               Region("emea", "EMEA", 60, 6, tz_offset_hours=6))
+    regions = (Region("hq", "HQ", 100, 10, tz_offset_hours=0), Region("emea", "EMEA", 60, 6, tz_offset_hours=6))
     res = evaluate(_one_role_scenario(spec, dict(placement="hybrid"), regions=regions))
     assert {t.team for t in res.teams} == {"central", "emea"}
     hub = next(t for t in res.teams if t.team == "central")

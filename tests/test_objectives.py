@@ -101,8 +101,10 @@ def test_the_samples_at_their_defaults(midmarket):
     assert charter_flags(load_sample("enterprise")) == []
     # The startup has no planning role, so the functions the catalog leads through it are gaps.
     startup = charter_flags(load_sample("startup"))
-    assert [(f.kind, f.function) for f in startup] == [("gap", "territory and quota"),
-                                                       ("gap", "compensation administration")]
+    assert [(f.kind, f.function) for f in startup] == [
+        ("gap", "territory and quota"),
+        ("gap", "compensation administration"),
+    ]
 
 
 def test_gap_when_a_led_function_has_no_covering_role(midmarket):
@@ -111,9 +113,11 @@ def test_gap_when_a_led_function_has_no_covering_role(midmarket):
     assert len(flags) == 1  # reporting and BI is still covered by the CRM admins
     flag = flags[0]
     assert (flag.kind, flag.function, flag.roles) == ("gap", "forecasting", ("analytics",))
-    assert flag.message == ("Sales ops leads forecasting, but no role in this scenario covers it: add Sales "
-                            "analytics and forecasting (Org designer page), or change the charter to 'supports' "
-                            "or 'not ours'.")
+    assert flag.message == (
+        "Sales ops leads forecasting, but no role in this scenario covers it: add Sales "
+        "analytics and forecasting (Org designer page), or change the charter to 'supports' "
+        "or 'not ours'."
+    )
 
 
 def test_no_gap_when_the_function_is_only_supported_or_not_ours(midmarket):
@@ -145,8 +149,10 @@ def test_dumping_ground_names_every_role_doing_the_work(midmarket):
     scenario, _ = midmarket
     [flag] = charter_flags(with_charter(scenario, "reporting and BI", "not ours"))
     assert flag.roles == ("crm_admin", "analytics")
-    assert flag.message == ("CRM / sales systems administration and Sales analytics and forecasting spend time on "
-                            "reporting and BI, which the charter says is not ours.")
+    assert flag.message == (
+        "CRM / sales systems administration and Sales analytics and forecasting spend time on "
+        "reporting and BI, which the charter says is not ours."
+    )
 
 
 def test_gaps_come_before_dumping_grounds(midmarket):
@@ -178,8 +184,11 @@ def test_kpi_values_on_the_midmarket_sample_equal_the_results(midmarket):
     demand = {r.role_id: sum(s.demand_per_week for s in res.services if s.role_id == r.role_id) for r in res.roles}
     expected = sum(r.mean_response_hours * demand[r.role_id] for r in res.roles) / sum(demand.values())
     assert values["response_hours"] == pytest.approx(expected, rel=1e-12)
-    assert min(r.mean_response_hours for r in res.roles) < values["response_hours"] < max(
-        r.mean_response_hours for r in res.roles)
+    assert (
+        min(r.mean_response_hours for r in res.roles)
+        < values["response_hours"]
+        < max(r.mean_response_hours for r in res.roles)
+    )
 
 
 def test_kpi_values_without_sales_ops_are_nan_where_undefined(midmarket):
@@ -210,11 +219,14 @@ def test_default_targets_carry_their_sources(midmarket):
 
 def test_an_objective_replaces_the_default_target_and_the_first_due_counts(midmarket):
     scenario, res = midmarket
-    scenario = replace(scenario, objectives=(
-        Objective("late", "reps_per_ops_fte", 10, 25, due="2027-06-30"),
-        Objective("undated", "reps_per_ops_fte", 10, 30),
-        Objective("soon", "reps_per_ops_fte", 10, 15, due="2026-12-31", title="Leaner ops"),
-    ))
+    scenario = replace(
+        scenario,
+        objectives=(
+            Objective("late", "reps_per_ops_fte", 10, 25, due="2027-06-30"),
+            Objective("undated", "reps_per_ops_fte", 10, 30),
+            Objective("soon", "reps_per_ops_fte", 10, 15, due="2026-12-31", title="Leaner ops"),
+        ),
+    )
     target = kpi_targets(scenario, res)["reps_per_ops_fte"]
     assert (target.target, target.from_objective, target.objective_id) == (15.0, True, "soon")
     assert target.source == "objective 'soon': Leaner ops"
@@ -226,9 +238,14 @@ def test_kpi_table_statuses_on_the_midmarket_sample(midmarket):
     scenario, res = midmarket
     table = kpi_table(scenario, res).set_index("kpi")
     assert table["status"].to_dict() == {
-        "productivity_per_rep": "at-risk", "selling_time_share": "on-track", "quota_attainment": "on-track",
-        "ops_cost_per_rep": "on-track", "reps_per_ops_fte": "on-track", "roi": "on-track",
-        "response_hours": "on-track"}
+        "productivity_per_rep": "at-risk",
+        "selling_time_share": "on-track",
+        "quota_attainment": "on-track",
+        "ops_cost_per_rep": "on-track",
+        "reps_per_ops_fte": "on-track",
+        "roi": "on-track",
+        "response_hours": "on-track",
+    }
     assert (table["actual_status"] == "no data").all()
 
 
@@ -262,8 +279,9 @@ def test_a_low_roi_design_is_not_on_track():
     assert row["status"] in ("at-risk", "off-track")
 
 
-@pytest.mark.parametrize("name, status", [("startup", "off-track"), ("midmarket", "on-track"),
-                                          ("enterprise", "on-track")])
+@pytest.mark.parametrize(
+    "name, status", [("startup", "off-track"), ("midmarket", "on-track"), ("enterprise", "on-track")]
+)
 def test_roi_status_of_the_samples_at_their_defaults(name, status):
     s = load_sample(name)
     assert kpi_table(s, evaluate(s)).set_index("kpi").loc["roi", "status"] == status
@@ -295,27 +313,31 @@ def test_selling_time_note_keeps_the_published_figure():
 
 def test_kpi_table_reads_the_latest_actual(midmarket):
     scenario, res = midmarket
-    scenario = replace(scenario, actuals=(Actual("2026-Q1", "roi", 0.5), Actual("2026-03", "roi", -0.2),
-                                          Actual("2026-02", "roi", 2.0)))
+    scenario = replace(
+        scenario, actuals=(Actual("2026-Q1", "roi", 0.5), Actual("2026-03", "roi", -0.2), Actual("2026-02", "roi", 2.0))
+    )
     row = kpi_table(scenario, res).set_index("kpi").loc["roi"]
     assert (row["latest_period"], row["latest_actual"], row["actual_status"]) == ("2026-03", -0.2, "off-track")
 
 
-@pytest.mark.parametrize(("value", "target", "higher", "expected"), [
-    (10.0, 10.0, True, "on-track"),    # exactly on target
-    (12.0, 10.0, True, "on-track"),    # beaten
-    (9.5, 10.0, True, "at-risk"),      # exactly at the edge of the 5% band
-    (9.6, 10.0, True, "at-risk"),      # within tolerance
-    (9.49, 10.0, True, "off-track"),   # just beyond
-    (8.0, 8.0, False, "on-track"),     # lower is better, exactly on target
-    (4.0, 8.0, False, "on-track"),
-    (8.4, 8.0, False, "at-risk"),      # lower is better, at the edge (8 * 1.05)
-    (8.41, 8.0, False, "off-track"),
-    (-0.01, 0.0, True, "off-track"),   # a zero target has no at-risk band
-    (-1.05, -1.0, True, "at-risk"),    # a negative target: the band is 5% of its size
-    (math.nan, 10.0, True, "no data"),
-    (None, 10.0, True, "no data"),
-])
+@pytest.mark.parametrize(
+    ("value", "target", "higher", "expected"),
+    [
+        (10.0, 10.0, True, "on-track"),  # exactly on target
+        (12.0, 10.0, True, "on-track"),  # beaten
+        (9.5, 10.0, True, "at-risk"),  # exactly at the edge of the 5% band
+        (9.6, 10.0, True, "at-risk"),  # within tolerance
+        (9.49, 10.0, True, "off-track"),  # just beyond
+        (8.0, 8.0, False, "on-track"),  # lower is better, exactly on target
+        (4.0, 8.0, False, "on-track"),
+        (8.4, 8.0, False, "at-risk"),  # lower is better, at the edge (8 * 1.05)
+        (8.41, 8.0, False, "off-track"),
+        (-0.01, 0.0, True, "off-track"),  # a zero target has no at-risk band
+        (-1.05, -1.0, True, "at-risk"),  # a negative target: the band is 5% of its size
+        (math.nan, 10.0, True, "no data"),
+        (None, 10.0, True, "no data"),
+    ],
+)
 def test_kpi_status_boundaries(value, target, higher, expected):
     assert kpi_status(value, target, higher, 0.05) == expected
 
@@ -332,16 +354,18 @@ def test_kpi_status_default_and_custom_tolerance():
 # Actuals
 # --------------------------------------------------------------------------
 def test_parse_actuals_good_file():
-    data = ("\ufeffPeriod , KPI, Value ,note\n"
-            "2026-01, productivity_per_rep , \"$510,250\",first month\n"
-            "\n"
-            "2026-01,Selling-time share,31.5%,\n"
-            "2026-q1,roi,1.2,\n"
-            "2026-02,reps_per_ops_fte,11,\n"
-            "2026-02,response_hours,5.5,\n"
-            "2026-02,quota_attainment,0.52,\n"
-            "2026-02,ops_cost_per_rep,15000,\n"
-            "2026-03,roi,-35%,\n").encode("utf-8")
+    data = (
+        "\ufeffPeriod , KPI, Value ,note\n"
+        '2026-01, productivity_per_rep , "$510,250",first month\n'
+        "\n"
+        "2026-01,Selling-time share,31.5%,\n"
+        "2026-q1,roi,1.2,\n"
+        "2026-02,reps_per_ops_fte,11,\n"
+        "2026-02,response_hours,5.5,\n"
+        "2026-02,quota_attainment,0.52,\n"
+        "2026-02,ops_cost_per_rep,15000,\n"
+        "2026-03,roi,-35%,\n"
+    ).encode("utf-8")
     got = parse_actuals(data)
     assert got == [
         Actual("2026-01", "productivity_per_rep", 510250.0),
@@ -373,38 +397,57 @@ def test_the_template_parses_back(midmarket):
 HEADER = "period,kpi,value\n"
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"", "the file is empty; it needs a header row period,kpi,value and one row per value"),
-    (b"\xef\xbb\xbf  \n\n", "the file is empty; it needs a header row period,kpi,value and one row per value"),
-    (b"period,kpi,value\n", "the file has a header but no data rows (from row 2)"),
-    (b"period,kpi,amount\n2026-01,roi,1\n",
-     "row 1: missing column(s) 'value'; the file needs the columns period, kpi, value (found 'period', 'kpi', "
-     "'amount')"),
-    (b"period,kpi,value,value\n2026-01,roi,1,2\n", "row 1: column 'value' appears more than once in the header"),
-    ((HEADER + "2026-01,roi,1\n2026-02,roi,abc\n").encode(), "row 3, column 'value': 'abc' is not a number"),
-    ((HEADER + "2026-01,roi,1\n2026-13,roi,1\n").encode(), "row 3, column 'period': '2026-13' is not YYYY-MM or "
-                                                           "YYYY-Qn"),
-    ((HEADER + "2026-Q5,roi,1\n").encode(), "row 2, column 'period': '2026-Q5' is not YYYY-MM or YYYY-Qn"),
-    ((HEADER + "2026-01,roi,1\n2026-02,roi,1\n2026-03,roi,1\n2026-04,roi,1\n2026-05,nps,40\n").encode(),
-     f"row 6, column 'kpi': unknown KPI 'nps'; KPIs: {KPI_LIST}"),
-    ((HEADER + "2026-01,roi,1.1\n2026-02,roi,1.2\n2026-01,ROI,1.3\n").encode(),
-     "row 4, columns 'period' and 'kpi': 2026-01 roi is already given in row 2"),
-    ((HEADER + "2026-01,roi,\n").encode(), "row 2, column 'value': empty; give a number"),
-    ((HEADER + ",roi,1\n").encode(), "row 2, column 'period': empty; give YYYY-MM or YYYY-Qn"),
-    ((HEADER + "2026-01,,1\n").encode(), f"row 2, column 'kpi': empty; KPIs: {KPI_LIST}"),
-    ((HEADER + "2026-01,selling_time_share,32\n").encode(),
-     "row 2, column 'value': 32 is not a share between 0 and 1 for selling_time_share (write 0.32 or 32%)"),
-    ((HEADER + "2026-01,ops_cost_per_rep,-5\n").encode(),
-     "row 2, column 'value': -5 is negative; ops_cost_per_rep cannot be below 0"),
-    ((HEADER + "2026-01,reps_per_ops_fte,12%\n").encode(),
-     "row 2, column 'value': '12%' is a percentage, but reps_per_ops_fte is in reps"),
-    ((HEADER + "2026-01,roi,nan\n").encode(), "row 2, column 'value': 'nan' is not a finite number"),
-    ((HEADER + "2026-01,roi,1_000\n").encode(), "row 2, column 'value': '1_000' is not a number"),
-    ((HEADER + "2026-01,roi,1,extra\n").encode(), "row 2: 4 values but the header names 3 columns"),
-    (b"period,kpi,value\n2026-01,roi,\xe9\n", "the file is not UTF-8 text (byte 0xe9 at position 29); save it as "
-                                              "CSV UTF-8"),
-    (b"PK\x03\x04\x00\x00binary", "the file contains NUL bytes: it is not a CSV text file"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "the file is empty; it needs a header row period,kpi,value and one row per value"),
+        (b"\xef\xbb\xbf  \n\n", "the file is empty; it needs a header row period,kpi,value and one row per value"),
+        (b"period,kpi,value\n", "the file has a header but no data rows (from row 2)"),
+        (
+            b"period,kpi,amount\n2026-01,roi,1\n",
+            "row 1: missing column(s) 'value'; the file needs the columns period, kpi, value (found 'period', 'kpi', "
+            "'amount')",
+        ),
+        (b"period,kpi,value,value\n2026-01,roi,1,2\n", "row 1: column 'value' appears more than once in the header"),
+        ((HEADER + "2026-01,roi,1\n2026-02,roi,abc\n").encode(), "row 3, column 'value': 'abc' is not a number"),
+        (
+            (HEADER + "2026-01,roi,1\n2026-13,roi,1\n").encode(),
+            "row 3, column 'period': '2026-13' is not YYYY-MM or YYYY-Qn",
+        ),
+        ((HEADER + "2026-Q5,roi,1\n").encode(), "row 2, column 'period': '2026-Q5' is not YYYY-MM or YYYY-Qn"),
+        (
+            (HEADER + "2026-01,roi,1\n2026-02,roi,1\n2026-03,roi,1\n2026-04,roi,1\n2026-05,nps,40\n").encode(),
+            f"row 6, column 'kpi': unknown KPI 'nps'; KPIs: {KPI_LIST}",
+        ),
+        (
+            (HEADER + "2026-01,roi,1.1\n2026-02,roi,1.2\n2026-01,ROI,1.3\n").encode(),
+            "row 4, columns 'period' and 'kpi': 2026-01 roi is already given in row 2",
+        ),
+        ((HEADER + "2026-01,roi,\n").encode(), "row 2, column 'value': empty; give a number"),
+        ((HEADER + ",roi,1\n").encode(), "row 2, column 'period': empty; give YYYY-MM or YYYY-Qn"),
+        ((HEADER + "2026-01,,1\n").encode(), f"row 2, column 'kpi': empty; KPIs: {KPI_LIST}"),
+        (
+            (HEADER + "2026-01,selling_time_share,32\n").encode(),
+            "row 2, column 'value': 32 is not a share between 0 and 1 for selling_time_share (write 0.32 or 32%)",
+        ),
+        (
+            (HEADER + "2026-01,ops_cost_per_rep,-5\n").encode(),
+            "row 2, column 'value': -5 is negative; ops_cost_per_rep cannot be below 0",
+        ),
+        (
+            (HEADER + "2026-01,reps_per_ops_fte,12%\n").encode(),
+            "row 2, column 'value': '12%' is a percentage, but reps_per_ops_fte is in reps",
+        ),
+        ((HEADER + "2026-01,roi,nan\n").encode(), "row 2, column 'value': 'nan' is not a finite number"),
+        ((HEADER + "2026-01,roi,1_000\n").encode(), "row 2, column 'value': '1_000' is not a number"),
+        ((HEADER + "2026-01,roi,1,extra\n").encode(), "row 2: 4 values but the header names 3 columns"),
+        (
+            b"period,kpi,value\n2026-01,roi,\xe9\n",
+            "the file is not UTF-8 text (byte 0xe9 at position 29); save it as CSV UTF-8",
+        ),
+        (b"PK\x03\x04\x00\x00binary", "the file contains NUL bytes: it is not a CSV text file"),
+    ],
+)
 def test_parse_actuals_rejects_with_the_row_and_column(data, message):
     with pytest.raises(ActualsRejected) as info:
         parse_actuals(data)
@@ -413,7 +456,8 @@ def test_parse_actuals_rejects_with_the_row_and_column(data, message):
 
 def test_parse_actuals_lists_every_problem_up_to_the_limit():
     rows = "".join(f"2026-{m:02d},roi,x{m}\n" for m in range(1, 13)) + "".join(
-        f"{2030 + i}-13,nps,1\n" for i in range(20))
+        f"{2030 + i}-13,nps,1\n" for i in range(20)
+    )
     with pytest.raises(ActualsRejected) as info:
         parse_actuals((HEADER + rows).encode())
     exc = info.value
@@ -429,8 +473,11 @@ def test_parse_actuals_is_all_or_nothing():
 
 
 def test_merge_actuals_replaces_the_same_period_and_kpi():
-    existing = (Actual("2026-02", "roi", 1.0), Actual("2026-01", "roi", 0.5),
-                Actual("2026-01", "productivity_per_rep", 500_000.0))
+    existing = (
+        Actual("2026-02", "roi", 1.0),
+        Actual("2026-01", "roi", 0.5),
+        Actual("2026-01", "productivity_per_rep", 500_000.0),
+    )
     new = [Actual("2026-02", "roi", 1.4), Actual("2026-Q1", "roi", 1.1), Actual("2026-03", "selling_time_share", 0.3)]
     merged = merge_actuals(existing, new)
     assert merged == (
@@ -455,18 +502,26 @@ def test_period_month():
 
 
 def test_actual_series_maps_periods_to_months_from_the_first_actual():
-    actuals = [Actual("2026-Q1", "roi", 0.1), Actual("2026-02", "selling_time_share", 0.3),
-               Actual("2026-04", "roi", 0.4), Actual("2027-01", "roi", 0.9)]
+    actuals = [
+        Actual("2026-Q1", "roi", 0.1),
+        Actual("2026-02", "selling_time_share", 0.3),
+        Actual("2026-04", "roi", 0.4),
+        Actual("2027-01", "roi", 0.9),
+    ]
     assert first_period(actuals) == "2026-Q1"
     roi = actual_series(actuals, "roi")
-    assert roi.to_dict("records") == [{"period": "2026-Q1", "month": 3, "value": 0.1},
-                                      {"period": "2026-04", "month": 4, "value": 0.4},
-                                      {"period": "2027-01", "month": 13, "value": 0.9}]
+    assert roi.to_dict("records") == [
+        {"period": "2026-Q1", "month": 3, "value": 0.1},
+        {"period": "2026-04", "month": 4, "value": 0.4},
+        {"period": "2027-01", "month": 13, "value": 0.9},
+    ]
     assert actual_series(actuals, "selling_time_share")["month"].tolist() == [2]
     assert actual_series(actuals, "response_hours").empty
     assert actual_series([], "roi").empty and first_period([]) is None
-    assert actual_series([Actual("2025-11", "roi", 1.0), Actual("2026-Q1", "roi", 2.0)], "roi")["month"].tolist() \
-        == [1, 5]
+    assert actual_series([Actual("2025-11", "roi", 1.0), Actual("2026-Q1", "roi", 2.0)], "roi")["month"].tolist() == [
+        1,
+        5,
+    ]
 
 
 def test_projected_series(midmarket):
@@ -474,7 +529,8 @@ def test_projected_series(midmarket):
     months = len(res.projection)
     productivity = projected_series(scenario, res, "productivity_per_rep")
     assert list(productivity.columns) == ["month", "value"] and productivity["month"].tolist() == list(
-        range(1, months + 1))
+        range(1, months + 1)
+    )
     assert productivity["value"].iloc[0] < productivity["value"].iloc[-1]
     assert productivity["value"].iloc[-1] == pytest.approx(res.productivity_per_rep_usd, rel=1e-9)
     roi = projected_series(scenario, res, "roi")["value"]
@@ -509,10 +565,24 @@ def test_kpi_track_chart(midmarket):
 # --------------------------------------------------------------------------
 def test_objectives_from_rows_good():
     rows = [
-        {"id": "o1", "title": "Lean ops", "kpi": "reps_per_ops_fte", "baseline": 10, "target": 15.0,
-         "owner": "VP Sales Ops", "due": pd.Timestamp("2026-12-31")},
-        {"id": None, "title": "", "kpi": "Sales-ops response time", "baseline": None, "target": 6, "owner": None,
-         "due": pd.NaT},
+        {
+            "id": "o1",
+            "title": "Lean ops",
+            "kpi": "reps_per_ops_fte",
+            "baseline": 10,
+            "target": 15.0,
+            "owner": "VP Sales Ops",
+            "due": pd.Timestamp("2026-12-31"),
+        },
+        {
+            "id": None,
+            "title": "",
+            "kpi": "Sales-ops response time",
+            "baseline": None,
+            "target": 6,
+            "owner": None,
+            "due": pd.NaT,
+        },
         {"id": None, "title": None, "kpi": None, "baseline": None, "target": None, "owner": None, "due": None},
     ]
     got = objectives_from_rows(rows, current={"response_hours": 4.5})
@@ -522,19 +592,33 @@ def test_objectives_from_rows_good():
     )
 
 
-@pytest.mark.parametrize(("row", "message"), [
-    ({"id": "o1", "kpi": "roi", "baseline": 1.0, "target": None}, "row 1, field 'target' is empty; give a number"),
-    ({"id": "o1", "kpi": "roi", "baseline": 1.0, "target": "abc"}, "row 1, field 'target': 'abc' is not a number"),
-    ({"id": "o1", "kpi": "roi", "baseline": 1.0, "target": float("inf")},
-     "row 1, field 'target': inf is not a finite number"),
-    ({"id": "o1", "kpi": "nps", "baseline": 1.0, "target": 2.0},
-     f"row 1, field 'kpi': unknown KPI 'nps'; KPIs: {KPI_LIST}"),
-    ({"id": "o1", "kpi": None, "baseline": 1.0, "target": 2.0},
-     f"row 1, field 'kpi' is empty; choose one of {KPI_LIST}"),
-    ({"id": "o1", "kpi": "roi", "baseline": None, "target": 2.0}, "row 1, field 'baseline' is empty; give a number"),
-    ({"id": "o1", "kpi": "roi", "baseline": 1, "target": 2.0, "due": "next year"},
-     "row 1, field 'due': 'next year' is not a date YYYY-MM-DD"),
-])
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"id": "o1", "kpi": "roi", "baseline": 1.0, "target": None}, "row 1, field 'target' is empty; give a number"),
+        ({"id": "o1", "kpi": "roi", "baseline": 1.0, "target": "abc"}, "row 1, field 'target': 'abc' is not a number"),
+        (
+            {"id": "o1", "kpi": "roi", "baseline": 1.0, "target": float("inf")},
+            "row 1, field 'target': inf is not a finite number",
+        ),
+        (
+            {"id": "o1", "kpi": "nps", "baseline": 1.0, "target": 2.0},
+            f"row 1, field 'kpi': unknown KPI 'nps'; KPIs: {KPI_LIST}",
+        ),
+        (
+            {"id": "o1", "kpi": None, "baseline": 1.0, "target": 2.0},
+            f"row 1, field 'kpi' is empty; choose one of {KPI_LIST}",
+        ),
+        (
+            {"id": "o1", "kpi": "roi", "baseline": None, "target": 2.0},
+            "row 1, field 'baseline' is empty; give a number",
+        ),
+        (
+            {"id": "o1", "kpi": "roi", "baseline": 1, "target": 2.0, "due": "next year"},
+            "row 1, field 'due': 'next year' is not a date YYYY-MM-DD",
+        ),
+    ],
+)
 def test_objectives_from_rows_names_the_row_and_field(row, message):
     with pytest.raises(ObjectivesRejected) as info:
         objectives_from_rows([row])
@@ -542,9 +626,11 @@ def test_objectives_from_rows_names_the_row_and_field(row, message):
 
 
 def test_objectives_from_rows_duplicate_id_names_both_rows():
-    rows = [{"id": "o1", "kpi": "roi", "baseline": 1, "target": 2},
-            {"id": "o2", "kpi": "roi", "baseline": 1, "target": 2},
-            {"id": "o1", "kpi": "roi", "baseline": 1, "target": 3}]
+    rows = [
+        {"id": "o1", "kpi": "roi", "baseline": 1, "target": 2},
+        {"id": "o2", "kpi": "roi", "baseline": 1, "target": 2},
+        {"id": "o1", "kpi": "roi", "baseline": 1, "target": 3},
+    ]
     with pytest.raises(ObjectivesRejected) as info:
         objectives_from_rows(rows)
     assert info.value.problems == ("row 3, field 'id': 'o1' is already used in row 1",)
@@ -552,8 +638,7 @@ def test_objectives_from_rows_duplicate_id_names_both_rows():
 
 def test_objectives_survive_a_json_round_trip(midmarket):
     scenario, _ = midmarket
-    objectives = objectives_from_rows([{"id": "o1", "kpi": "roi", "baseline": 1.4, "target": 1.6,
-                                        "due": "2026-06-30"}])
+    objectives = objectives_from_rows([{"id": "o1", "kpi": "roi", "baseline": 1.4, "target": 1.6, "due": "2026-06-30"}])
     changed = replace(scenario, objectives=objectives, actuals=(Actual("2026-Q2", "roi", 1.5),))
     assert Scenario.from_json(changed.to_json()) == changed
 

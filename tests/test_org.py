@@ -213,8 +213,16 @@ def test_tree_layout(sample, expand):
 
 
 def test_tree_layout_hand_example():
-    g = org_from_positions([P("r", kind="leader"), P("a", "r", "manager"), P("b", "r", "manager"),
-                            P("a1", "a"), P("a2", "a"), P("b1", "b")])
+    g = org_from_positions(
+        [
+            P("r", kind="leader"),
+            P("a", "r", "manager"),
+            P("b", "r", "manager"),
+            P("a1", "a"),
+            P("a2", "a"),
+            P("b1", "b"),
+        ]
+    )
     pos = _check_layout(g)
     # leaves 0, 1, 2; a over (0, 1) at 0.5; b over its one leaf at 2; r over (0.5, 2)
     assert sorted(x for n, (x, y) in pos.items() if y == 2) == [0.0, 1.0, 2.0]

@@ -22,14 +22,19 @@ def _org() -> Scenario:
         Position("m3", "Moe", "manager", "m2", "Team Lead", "emea"),
     ]
     people += [Position(f"r{i}", f"Rep {i}", "rep", "m1", "Account Executive", "na") for i in range(1, 5)]
-    people += [Position(f"e{i}", f"EU rep {i}", "rep", "m3" if i > 2 else "m2", "Account Executive", "emea")
-               for i in range(1, 6)]
+    people += [
+        Position(f"e{i}", f"EU rep {i}", "rep", "m3" if i > 2 else "m2", "Account Executive", "emea")
+        for i in range(1, 6)
+    ]
     people.append(Position("x1", "Fay", "other", "ceo", "CFO", "na"))
     catalog = load_catalog()
     return Scenario(
-        name="Imported", hq_region="na",
-        regions=(Region("na", "North America", reps=4, managers=1),
-                 Region("emea", "EMEA", reps=5, managers=2, tz_offset_hours=5)),
+        name="Imported",
+        hq_region="na",
+        regions=(
+            Region("na", "North America", reps=4, managers=1),
+            Region("emea", "EMEA", reps=5, managers=2, tz_offset_hours=5),
+        ),
         roles=(RolePlan(catalog["deal_desk"], "hybrid", "manual", central_fte=1.0, local_fte=(("emea", 1.0),)),),
         positions=tuple(people),
     )

@@ -144,8 +144,17 @@ def test_unknown_profile_raises_naming_it_and_the_valid_ones():
         profile("startup").value("nope")
 
 
-@pytest.mark.parametrize("reps, expected", [(1, "startup"), (49, "startup"), (50, "midmarket"), (299, "midmarket"),
-                                            (300, "enterprise"), (10_000, "enterprise")])
+@pytest.mark.parametrize(
+    "reps, expected",
+    [
+        (1, "startup"),
+        (49, "startup"),
+        (50, "midmarket"),
+        (299, "midmarket"),
+        (300, "enterprise"),
+        (10_000, "enterprise"),
+    ],
+)
 def test_suggest_profile_by_total_reps(reps, expected):
     assert suggest_profile(synthetic(reps, 1)) == expected
 
@@ -194,16 +203,19 @@ def test_compare_startup_is_over_served_on_sales_ops():
     assert t.loc["ops_cost_per_rep", "status"] == "above"  # $605K / 25 reps = $24,200 > $19,200
 
 
-@pytest.mark.parametrize("field, value, metric, status", [
-    ("attrition_per_year", 0.05, "attrition", "below"),
-    ("attrition_per_year", 0.35, "attrition", "above"),
-    ("attrition_per_year", 0.10, "attrition", "within"),
-    ("quota_attainment", 0.5, "quota_attainment", "below"),
-    ("quota_attainment", 0.7, "quota_attainment", "above"),
-    ("ramp_months", 6.0, "ramp_months", "above"),
-    ("ramp_months", 2.0, "ramp_months", "below"),
-    ("baseline_selling_time_share", 0.1, "selling_time_share", "below"),  # ~2 hours a week back: still < 22%
-])
+@pytest.mark.parametrize(
+    "field, value, metric, status",
+    [
+        ("attrition_per_year", 0.05, "attrition", "below"),
+        ("attrition_per_year", 0.35, "attrition", "above"),
+        ("attrition_per_year", 0.10, "attrition", "within"),
+        ("quota_attainment", 0.5, "quota_attainment", "below"),
+        ("quota_attainment", 0.7, "quota_attainment", "above"),
+        ("ramp_months", 6.0, "ramp_months", "above"),
+        ("ramp_months", 2.0, "ramp_months", "below"),
+        ("baseline_selling_time_share", 0.1, "selling_time_share", "below"),  # ~2 hours a week back: still < 22%
+    ],
+)
 def test_compare_statuses_follow_the_assumptions(field, value, metric, status):
     s = load_sample("midmarket").with_assumptions(**{field: value})
     t = _compare(s)
@@ -263,8 +275,10 @@ def _no_sales_ops(name):
 
 HEALTH_CASES = {
     **{name: (lambda n=name: load_sample(n)) for name in PROFILES},
-    **{f"{name}, attrition 12%": (lambda n=name: load_sample(n).with_assumptions(attrition_per_year=0.12))
-       for name in PROFILES},
+    **{
+        f"{name}, attrition 12%": (lambda n=name: load_sample(n).with_assumptions(attrition_per_year=0.12))
+        for name in PROFILES
+    },
     "midmarket, attrition 15%": lambda: load_sample("midmarket").with_assumptions(attrition_per_year=0.15),
     "midmarket, revenue $500M": lambda: load_sample("midmarket").with_assumptions(company_revenue_usd=500e6),
     "midmarket, revenue $200M": lambda: load_sample("midmarket").with_assumptions(company_revenue_usd=200e6),

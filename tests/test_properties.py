@@ -29,14 +29,17 @@ def regions_st(draw):
     n = draw(st.integers(1, 6))
     out = []
     for i in range(n):
-        out.append(Region(
-            id=f"r{i}", name=f"Region {i}",
-            reps=draw(st.integers(0, 5000)),
-            managers=draw(st.integers(0, 500)),
-            tz_offset_hours=draw(_finite(-12, 14)),
-            market_complexity=draw(_finite(0, 1)),
-            cost_index=draw(_finite(0.05, 20)),
-        ))
+        out.append(
+            Region(
+                id=f"r{i}",
+                name=f"Region {i}",
+                reps=draw(st.integers(0, 5000)),
+                managers=draw(st.integers(0, 500)),
+                tz_offset_hours=draw(_finite(-12, 14)),
+                market_complexity=draw(_finite(0, 1)),
+                cost_index=draw(_finite(0.05, 20)),
+            )
+        )
     return tuple(out)
 
 
@@ -46,15 +49,22 @@ def plans_st(draw, region_ids):
     plans = []
     for role_id in ids:
         sizing = draw(st.sampled_from(SIZINGS))
-        local = draw(st.lists(st.tuples(st.sampled_from(region_ids), _finite(0, 50)),
-                              unique_by=lambda t: t[0], max_size=len(region_ids)))
-        plans.append(RolePlan(
-            role=CATALOG[role_id],
-            placement=draw(st.sampled_from(PLACEMENTS)),
-            sizing=sizing,
-            central_fte=draw(_finite(0, 50)),
-            local_fte=tuple(local),
-        ))
+        local = draw(
+            st.lists(
+                st.tuples(st.sampled_from(region_ids), _finite(0, 50)),
+                unique_by=lambda t: t[0],
+                max_size=len(region_ids),
+            )
+        )
+        plans.append(
+            RolePlan(
+                role=CATALOG[role_id],
+                placement=draw(st.sampled_from(PLACEMENTS)),
+                sizing=sizing,
+                central_fte=draw(_finite(0, 50)),
+                local_fte=tuple(local),
+            )
+        )
     return tuple(plans)
 
 
@@ -93,7 +103,6 @@ def scenario_and_move(draw):
     plan = draw(st.sampled_from(s.roles))
     new = draw(st.sampled_from([p for p in PLACEMENTS if p != plan.placement]))
     return s, plan.role.id, new
-
 
 
 # --------------------------------------------------------------------------
@@ -151,22 +160,35 @@ def test_roll_ups_add_up_and_outputs_are_finite(check_payback, s):
 
 
 # Cost but no uplift: a manual team in an org with no reps.
-_NO_REPS = Scenario("no reps", "r0", (Region("r0", "R0", 0, 1),),
-                    (RolePlan(CATALOG["deal_desk"], "centralized", "manual", central_fte=2.0),))
+_NO_REPS = Scenario(
+    "no reps",
+    "r0",
+    (Region("r0", "R0", 0, 1),),
+    (RolePlan(CATALOG["deal_desk"], "centralized", "manual", central_fte=2.0),),
+)
 
 
 @PROPS
 @given(scenarios(), _finite(1.01, 10.0))
 @example(_NO_REPS, 2.0)
 def test_roi_falls_when_roles_cost_more(s, factor):
-    dearer = replace(s, roles=tuple(
-        replace(p, role=replace(p.role, cost_usd_per_year=p.role.cost_usd_per_year * factor)) for p in s.roles))
+    dearer = replace(
+        s,
+        roles=tuple(
+            replace(p, role=replace(p.role, cost_usd_per_year=p.role.cost_usd_per_year * factor)) for p in s.roles
+        ),
+    )
     base, more = evaluate(s), evaluate(dearer)
     # Sizing and benefits do not depend on cost: only cost moves.
     assert more.gross_margin_uplift_usd == base.gross_margin_uplift_usd
     assert more.sales_ops_fte == base.sales_ops_fte
-    event("no sales-ops cost" if base.sales_ops_cost_usd == 0
-          else "uplift" if base.gross_margin_uplift_usd > 0 else "cost but no uplift")
+    event(
+        "no sales-ops cost"
+        if base.sales_ops_cost_usd == 0
+        else "uplift"
+        if base.gross_margin_uplift_usd > 0
+        else "cost but no uplift"
+    )
     if base.sales_ops_cost_usd == 0:
         assert more.roi == base.roi == 0.0
     elif base.gross_margin_uplift_usd > 0:
@@ -192,4 +214,6 @@ def test_org_is_a_tree_with_all_people(s, expanded):
     g = build_org(s, expand_regions=None if expanded else [])
     assert nx.is_arborescence(g)
     assert sum(d["count"] for _, d in g.nodes(data=True) if d["kind"] == "rep") == s.total_reps
-    assert sum(d["count"] for _, d in g.nodes(data=True) if d["kind"] == "manager") == sum(r.managers for r in s.regions)
+    assert sum(d["count"] for _, d in g.nodes(data=True) if d["kind"] == "manager") == sum(
+        r.managers for r in s.regions
+    )

@@ -182,17 +182,20 @@ def _meets(c: int, lam: float, mu: float, t: float, target: float, umax: float) 
     return _ref_service_level(c, lam, mu, t) >= target
 
 
-@pytest.mark.parametrize("lam,mu,t,target,umax", [
-    (0.3, 1.0, 0.0, 0.5, 0.9),
-    (1.0, 1.0, 0.0, 0.5, 0.9),
-    (4.0, 1.0, 0.1, 0.8, 0.85),
-    (4.0, 1.0, 0.1, 0.8, 0.5),   # utilisation ceiling binds
-    (9.5, 2.0, 0.25, 0.9, 0.95),
-    (20.0, 1.0, 0.05, 0.95, 0.99),
-    (48.0, 50.0, 0.2, 0.8, 0.85),  # load < 1
-    (210.0, 30.0, 0.1, 0.8, 0.85),
-    (0.06, 8.0, 1.0, 0.8, 0.85),
-])
+@pytest.mark.parametrize(
+    "lam,mu,t,target,umax",
+    [
+        (0.3, 1.0, 0.0, 0.5, 0.9),
+        (1.0, 1.0, 0.0, 0.5, 0.9),
+        (4.0, 1.0, 0.1, 0.8, 0.85),
+        (4.0, 1.0, 0.1, 0.8, 0.5),  # utilisation ceiling binds
+        (9.5, 2.0, 0.25, 0.9, 0.95),
+        (20.0, 1.0, 0.05, 0.95, 0.99),
+        (48.0, 50.0, 0.2, 0.8, 0.85),  # load < 1
+        (210.0, 30.0, 0.1, 0.8, 0.85),
+        (0.06, 8.0, 1.0, 0.8, 0.85),
+    ],
+)
 def test_servers_for_target_is_minimal(lam, mu, t, target, umax):
     c = servers_for_target(lam, mu, t, target, umax)
     assert c >= 1
@@ -215,8 +218,9 @@ def test_doc_example_staffing():
 # --------------------------------------------------------------------------
 # Invalid arguments
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize("c,a", [(-1, 1.0), (2.5, 1.0), (True, 0.5), ("3", 1.0), (2, -0.1),
-                                 (2, math.nan), (2, math.inf), (2, "1")])
+@pytest.mark.parametrize(
+    "c,a", [(-1, 1.0), (2.5, 1.0), (True, 0.5), ("3", 1.0), (2, -0.1), (2, math.nan), (2, math.inf), (2, "1")]
+)
 def test_erlang_invalid_arguments(c, a):
     with pytest.raises(ValueError):
         erlang_c(c, a)
@@ -224,8 +228,18 @@ def test_erlang_invalid_arguments(c, a):
         erlang_b(c, a)
 
 
-@pytest.mark.parametrize("c,lam,mu", [(2, 1.0, 0.0), (2, 1.0, -1.0), (2, -1.0, 1.0), (-1, 1.0, 1.0),
-                                      (1.5, 0.5, 1.0), (2, math.nan, 1.0), (2, 1.0, math.inf)])
+@pytest.mark.parametrize(
+    "c,lam,mu",
+    [
+        (2, 1.0, 0.0),
+        (2, 1.0, -1.0),
+        (2, -1.0, 1.0),
+        (-1, 1.0, 1.0),
+        (1.5, 0.5, 1.0),
+        (2, math.nan, 1.0),
+        (2, 1.0, math.inf),
+    ],
+)
 def test_mean_wait_and_service_level_invalid_arguments(c, lam, mu):
     with pytest.raises(ValueError):
         mean_wait(c, lam, mu)
@@ -238,11 +252,22 @@ def test_service_level_rejects_negative_time():
         service_level(3, 1.0, 1.0, -1.0)
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(mu=0.0), dict(mu=-2.0), dict(target=0.0), dict(target=1.0), dict(target=1.5),
-    dict(max_utilization=0.0), dict(max_utilization=1.0), dict(lam=-1.0), dict(lam=math.inf),
-    dict(lam=math.nan), dict(t=-1.0),
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(mu=0.0),
+        dict(mu=-2.0),
+        dict(target=0.0),
+        dict(target=1.0),
+        dict(target=1.5),
+        dict(max_utilization=0.0),
+        dict(max_utilization=1.0),
+        dict(lam=-1.0),
+        dict(lam=math.inf),
+        dict(lam=math.nan),
+        dict(t=-1.0),
+    ],
+)
 def test_servers_for_target_invalid_arguments(kwargs):
     args = dict(lam=5.0, mu=1.0, t=0.1, target=0.8, max_utilization=0.85)
     args.update(kwargs)

@@ -52,11 +52,14 @@ def test_round_trip_compact_and_bytes(sample):
 
 def test_round_trip_with_manual_sizing_and_edits(sample):
     first = sample.roles[0]
-    plan = RolePlan(role=first.role, placement="hybrid", sizing="manual", central_fte=2.5,
-                    local_fte=tuple((r.id, 1.25) for r in sample.regions))
-    edited = (sample.with_plan(plan)
-              .with_assumptions(gross_margin=0.6, horizon_months=48)
-              .renamed("Edited ✓ scenario"))
+    plan = RolePlan(
+        role=first.role,
+        placement="hybrid",
+        sizing="manual",
+        central_fte=2.5,
+        local_fte=tuple((r.id, 1.25) for r in sample.regions),
+    )
+    edited = sample.with_plan(plan).with_assumptions(gross_margin=0.6, horizon_months=48).renamed("Edited ✓ scenario")
     again = Scenario.from_json(edited.to_json())
     assert again == edited
     assert again.plan(first.role.id).local_fte_for(sample.regions[0].id) == 1.25
@@ -275,16 +278,19 @@ def test_rejects_unknown_assumption_field():
     _rejects(doc, "assumptions", "sunshine_factor")
 
 
-@pytest.mark.parametrize("field,value,needle", [
-    ("gross_margin", 1.5, "gross_margin"),
-    ("quota_usd_per_rep", "lots", "quota_usd_per_rep"),
-    ("service_level_target", 1.0, "service_level_target"),
-    ("max_utilization", 0.0, "max_utilization"),
-    ("max_selling_time_share", 0.1, "max_selling_time_share"),
-    ("horizon_months", 6, "horizon_months"),
-    ("ramp_months", 0, "ramp_months"),
-    ("ramp_months", 25, "ramp_months"),
-])
+@pytest.mark.parametrize(
+    "field,value,needle",
+    [
+        ("gross_margin", 1.5, "gross_margin"),
+        ("quota_usd_per_rep", "lots", "quota_usd_per_rep"),
+        ("service_level_target", 1.0, "service_level_target"),
+        ("max_utilization", 0.0, "max_utilization"),
+        ("max_selling_time_share", 0.1, "max_selling_time_share"),
+        ("horizon_months", 6, "horizon_months"),
+        ("ramp_months", 0, "ramp_months"),
+        ("ramp_months", 25, "ramp_months"),
+    ],
+)
 def test_rejects_bad_assumption_value(field, value, needle):
     doc = _doc()
     doc["assumptions"][field] = value
@@ -303,8 +309,10 @@ def test_missing_assumptions_fall_back_to_defaults():
 # --------------------------------------------------------------------------
 # Values
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize("offset,gap", [(0, 0), (-3, 3), (5.5, 5.5), (12, 12), (-12, 12), (13, 11),
-                                        (14, 10), (10.5, 10.5), (24, 0), (-13, 11)])
+@pytest.mark.parametrize(
+    "offset,gap",
+    [(0, 0), (-3, 3), (5.5, 5.5), (12, 12), (-12, 12), (13, 11), (14, 10), (10.5, 10.5), (24, 0), (-13, 11)],
+)
 def test_tz_gap_wraps_round_the_globe(offset, gap):
     assert tz_gap_hours(offset) == pytest.approx(gap)
 

@@ -77,7 +77,9 @@ def test_schema_mirrors_the_code_constants():
     assert DEFS["position"]["properties"]["kind"]["enum"] == list(KINDS)
     assert DEFS["roleSpec"]["properties"]["relation"]["enum"] == list(RELATIONS)
     assert set(DEFS["region"]["properties"]) == {f.name for f in fields(Region)}
-    assert set(DEFS["roleSpec"]["properties"]) == set(DEFS["roleSpec"]["required"]) == {f.name for f in fields(RoleSpec)}
+    assert (
+        set(DEFS["roleSpec"]["properties"]) == set(DEFS["roleSpec"]["required"]) == {f.name for f in fields(RoleSpec)}
+    )
     assert set(DEFS["assumptions"]["properties"]) == {f.name for f in fields(Assumptions)}
     assert set(DEFS["position"]["properties"]) == {f.name for f in fields(Position)}
     region = DEFS["region"]["properties"]
@@ -92,8 +94,7 @@ def test_schema_mirrors_the_code_constants():
     for name, (low, high) in limits.ROLE_RANGES.items():
         assert (role[name]["minimum"], role[name]["maximum"]) == (low, high), name
     plan = DEFS["rolePlan"]["properties"]
-    assert plan["central_fte"]["maximum"] == plan["local_fte"]["additionalProperties"]["maximum"] == \
-        limits.MAX_ROLE_FTE
+    assert plan["central_fte"]["maximum"] == plan["local_fte"]["additionalProperties"]["maximum"] == limits.MAX_ROLE_FTE
     assumptions = DEFS["assumptions"]["properties"]
     for name, high in Assumptions._HARD_MAX.items():
         assert assumptions[name]["maximum"] == high, name
@@ -160,6 +161,7 @@ def _set(path, value):
         for part in path[:-1]:
             target = target[part]
         target[path[-1]] = value
+
     return apply
 
 
@@ -169,6 +171,7 @@ def _del(path):
         for part in path[:-1]:
             target = target[part]
         del target[path[-1]]
+
     return apply
 
 
@@ -177,11 +180,19 @@ BROKEN = [
     (_set(["regions", 0, "reps"], 2.5), "regions[0].reps: must be a whole number, got 2.5"),
     (_set(["regions", 0, "reps"], True), "regions[0].reps: must be a whole number, got true"),
     (_set(["regions", 0, "managers"], "7"), "regions[0].managers: must be a whole number, got '7'"),
-    (_set(["regions", 0, "reps"], MAX_REPS_PER_REGION + 1),
-     f"regions[0].reps: {MAX_REPS_PER_REGION + 1} is greater than the maximum of {MAX_REPS_PER_REGION}"),
+    (
+        _set(["regions", 0, "reps"], MAX_REPS_PER_REGION + 1),
+        f"regions[0].reps: {MAX_REPS_PER_REGION + 1} is greater than the maximum of {MAX_REPS_PER_REGION}",
+    ),
     (_set(["regions", 2, "tz_offset_hours"], 15), "regions[2].tz_offset_hours: 15 is greater than the maximum of 14"),
-    (_set(["regions", 2, "tz_offset_hours"], -12.5), "regions[2].tz_offset_hours: -12.5 is less than the minimum of -12"),
-    (_set(["regions", 0, "market_complexity"], 1.5), "regions[0].market_complexity: 1.5 is greater than the maximum of 1"),
+    (
+        _set(["regions", 2, "tz_offset_hours"], -12.5),
+        "regions[2].tz_offset_hours: -12.5 is less than the minimum of -12",
+    ),
+    (
+        _set(["regions", 0, "market_complexity"], 1.5),
+        "regions[0].market_complexity: 1.5 is greater than the maximum of 1",
+    ),
     (_set(["regions", 0, "cost_index"], 0.01), "regions[0].cost_index: 0.01 is less than the minimum of 0.05"),
     (_set(["regions", 0, "color"], "red"), "regions[0]: unknown field(s) color"),
     (_del(["regions", 0, "managers"]), "regions[0]: missing field(s) managers"),
@@ -189,19 +200,28 @@ BROKEN = [
     (_set(["regions", 0, "id"], 7), "regions[0].id: must be a string, got 7"),
     (_set(["regions"], []), "regions: needs at least 1 item"),
     (_set(["regions"], {"east": {}}), "regions: must be a list, got an object"),
-    (_set(["roles", 3, "placement"], "outsourced"),
-     "roles[3].placement: 'outsourced' is not one of 'centralized', 'localized', 'hybrid'"),
+    (
+        _set(["roles", 3, "placement"], "outsourced"),
+        "roles[3].placement: 'outsourced' is not one of 'centralized', 'localized', 'hybrid'",
+    ),
     (_set(["roles", 0, "sizing"], "magic"), "roles[0].sizing: 'magic' is not one of 'auto', 'manual'"),
     (_set(["roles", 0, "central_fte"], -1), "roles[0].central_fte: -1 is less than the minimum of 0"),
     (_set(["roles", 0, "local_fte"], {"east": -2}), "roles[0].local_fte.east: -2 is less than the minimum of 0"),
-    (_set(["roles", 0, "local_fte"], {"eu west": "x"}), 'roles[0].local_fte["eu west"]: must be a number, got \'x\''),
+    (_set(["roles", 0, "local_fte"], {"eu west": "x"}), "roles[0].local_fte[\"eu west\"]: must be a number, got 'x'"),
     (_set(["roles", 0, "local_fte"], [["east", 1]]), "roles[0].local_fte: must be an object, got a list of 1 item"),
     (_del(["roles", 0, "role"]), "roles[0]: missing field(s) role"),
-    (_set(["roles", 0, "role", "relation"], "owns"), "roles[0].role.relation: 'owns' is not one of 'leads', 'supports'"),
-    (_set(["roles", 0, "role", "hybrid_central_share"], 2),
-     "roles[0].role.hybrid_central_share: 2 is greater than the maximum of 1"),
-    (_set(["roles", 0, "role", "service_rate_per_fte_week"], 0),
-     "roles[0].role.service_rate_per_fte_week: 0 is less than the minimum of 0.01"),
+    (
+        _set(["roles", 0, "role", "relation"], "owns"),
+        "roles[0].role.relation: 'owns' is not one of 'leads', 'supports'",
+    ),
+    (
+        _set(["roles", 0, "role", "hybrid_central_share"], 2),
+        "roles[0].role.hybrid_central_share: 2 is greater than the maximum of 1",
+    ),
+    (
+        _set(["roles", 0, "role", "service_rate_per_fte_week"], 0),
+        "roles[0].role.service_rate_per_fte_week: 0 is less than the minimum of 0.01",
+    ),
     (_set(["roles", 0, "role", "functions"], "CRM"), "roles[0].role.functions: must be a list, got 'CRM'"),
     (_set(["roles", 0, "role", "functions"], ["CRM", 3]), "roles[0].role.functions[1]: must be a string, got 3"),
     (_del(["roles", 0, "role", "urgency_hours"]), "roles[0].role: missing field(s) urgency_hours"),
@@ -212,8 +232,10 @@ BROKEN = [
     (_set(["assumptions", "service_level_target"], 1), "assumptions.service_level_target: 1 must be less than 1"),
     (_set(["assumptions", "ramp_months"], 0), "assumptions.ramp_months: 0 must be greater than 0"),
     (_set(["assumptions", "ramp_months"], 30), "assumptions.ramp_months: 30 is greater than the maximum of 24"),
-    (_set(["assumptions", "baseline_selling_time_share"], 0.001),
-     "assumptions.baseline_selling_time_share: 0.001 is less than the minimum of 0.01"),
+    (
+        _set(["assumptions", "baseline_selling_time_share"], 0.001),
+        "assumptions.baseline_selling_time_share: 0.001 is less than the minimum of 0.01",
+    ),
     (_set(["assumptions", "quota_usd_per_rep"], None), "assumptions.quota_usd_per_rep: must be a number, got null"),
     (_set(["assumptions", "typo"], 1), "assumptions: unknown field(s) typo"),
     (_set(["assumptions"], []), "assumptions: must be an object, got a list of 0 items"),
@@ -224,15 +246,23 @@ BROKEN = [
     (_set(["name"], 5), "name: must be a string, got 5"),
     (_set(["name"], ""), "name: must not be blank"),
     (_set(["description"], ["x"]), "description: must be a string, got a list of 1 item"),
-    (_set(["positions"], [{"id": "a", "name": "A", "kind": "boss"}]),
-     "positions[0].kind: 'boss' is not one of 'leader', 'manager', 'rep', 'sales_ops', 'other'"),
-    (_set(["positions"], [{"id": "a", "name": "A", "kind": "rep", "count": 0}]),
-     "positions[0].count: 0 is less than the minimum of 1"),
-    (_set(["positions"], [{"id": "a", "name": "A", "kind": "rep", "manager_id": 5}]),
-     "positions[0].manager_id: must be a string or null, got 5"),
+    (
+        _set(["positions"], [{"id": "a", "name": "A", "kind": "boss"}]),
+        "positions[0].kind: 'boss' is not one of 'leader', 'manager', 'rep', 'sales_ops', 'other'",
+    ),
+    (
+        _set(["positions"], [{"id": "a", "name": "A", "kind": "rep", "count": 0}]),
+        "positions[0].count: 0 is less than the minimum of 1",
+    ),
+    (
+        _set(["positions"], [{"id": "a", "name": "A", "kind": "rep", "manager_id": 5}]),
+        "positions[0].manager_id: must be a string or null, got 5",
+    ),
     (_set(["positions"], [{"id": "a", "kind": "rep"}]), "positions[0]: missing field(s) name"),
-    (_set(["positions"], [{"id": "a", "name": "A", "kind": "rep", "salary": 1}]),
-     "positions[0]: unknown field(s) salary"),
+    (
+        _set(["positions"], [{"id": "a", "name": "A", "kind": "rep", "salary": 1}]),
+        "positions[0]: unknown field(s) salary",
+    ),
     (_set(["positions"], {"a": 1}), "positions: must be a list, got an object"),
 ]
 
@@ -298,13 +328,16 @@ def test_a_document_must_be_an_object(value, got):
 # --------------------------------------------------------------------------
 # What only the code can check, and what is not JSON
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize("mutate, needle", [
-    (_set(["hq_region"], "mars"), "hq_region 'mars' is not one of the regions"),
-    (_set(["regions", 1, "id"], "east"), "duplicate region id(s): east"),
-    (_set(["roles", 1], None), None),
-    (_set(["assumptions", "max_selling_time_share"], 0.2), "max_selling_time_share must be >= baseline"),
-    (_set(["roles", 0, "local_fte"], {"mars": 1.0}), "local_fte names unknown region(s) mars"),
-])
+@pytest.mark.parametrize(
+    "mutate, needle",
+    [
+        (_set(["hq_region"], "mars"), "hq_region 'mars' is not one of the regions"),
+        (_set(["regions", 1, "id"], "east"), "duplicate region id(s): east"),
+        (_set(["roles", 1], None), None),
+        (_set(["assumptions", "max_selling_time_share"], 0.2), "max_selling_time_share must be >= baseline"),
+        (_set(["roles", 0, "local_fte"], {"mars": 1.0}), "local_fte names unknown region(s) mars"),
+    ],
+)
 def test_semantic_problems_pass_the_schema_and_fail_the_build(mutate, needle):
     doc = _doc()
     mutate(doc)
@@ -326,14 +359,17 @@ def test_positions_that_disagree_with_the_regions_fail_the_build():
         load_scenario_file(json.dumps(doc))
 
 
-@pytest.mark.parametrize("text, needle", [
-    ("{", "not valid JSON"),
-    ('{"name": NaN}', "NaN is not a JSON number"),
-    ('{"name": -Infinity}', "-Infinity is not a JSON number"),
-    (b"\xff\xfe{}", "not UTF-8"),
-    ("[" * 100_000, "nested too deeply"),
-    ("1" * 5000, "not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ("{", "not valid JSON"),
+        ('{"name": NaN}', "NaN is not a JSON number"),
+        ('{"name": -Infinity}', "-Infinity is not a JSON number"),
+        (b"\xff\xfe{}", "not UTF-8"),
+        ("[" * 100_000, "nested too deeply"),
+        ("1" * 5000, "not valid JSON"),
+    ],
+)
 def test_not_json_is_a_scenario_error(text, needle):
     with pytest.raises(ScenarioError, match=needle):
         load_scenario_file(text)
@@ -347,10 +383,39 @@ def test_load_scenario_file_wants_text():
 # --------------------------------------------------------------------------
 # Mirror property: for one changed field, the schema accepts exactly what the code accepts
 # --------------------------------------------------------------------------
-VALUES = (st.floats(allow_nan=False, allow_infinity=False, width=32)
-          | st.sampled_from([-12, -1, 0, 0.01, 0.05, 0.5, 1, 12, 14, 20, 24, 100, 120, 168, 1e9, 1e13, 1e6,
-                             10_000_000, 10_000_001, -0.0, 1.0000001, 0.9999999])
-          | st.integers(-20, 200) | st.booleans() | st.none() | st.text(max_size=3))
+VALUES = (
+    st.floats(allow_nan=False, allow_infinity=False, width=32)
+    | st.sampled_from(
+        [
+            -12,
+            -1,
+            0,
+            0.01,
+            0.05,
+            0.5,
+            1,
+            12,
+            14,
+            20,
+            24,
+            100,
+            120,
+            168,
+            1e9,
+            1e13,
+            1e6,
+            10_000_000,
+            10_000_001,
+            -0.0,
+            1.0000001,
+            0.9999999,
+        ]
+    )
+    | st.integers(-20, 200)
+    | st.booleans()
+    | st.none()
+    | st.text(max_size=3)
+)
 CROSS_FIELD = "max_selling_time_share must be >= baseline_selling_time_share"
 
 

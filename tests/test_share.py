@@ -84,12 +84,21 @@ def test_non_default_fields_round_trip():
     catalog = load_catalog()
     custom = replace(catalog["deal_desk"], cost_usd_per_year=123_456.5, functions=("deal desk", "pricing"))
     invented = replace(catalog["crm_admin"], id="revops_ai", name="RevOps AI — «pilot»")
-    scenario = (base.with_plan(RolePlan(role=custom, placement="hybrid", sizing="manual", central_fte=2.5,
-                                        local_fte=(("emea", 1.25), (base.regions[-1].id, 0.0))))
-                .with_plan(RolePlan(role=invented, placement="localized"))
-                .with_assumptions(horizon_months=60, gross_margin=0.6, company_revenue_usd=5e8)
-                .with_region(replace(base.regions[1], name="=cmd|' /C calc'!A0 日本", tz_offset_hours=-0.0))
-                .renamed("Über-plan <b>&</b> \"quotes\""))
+    scenario = (
+        base.with_plan(
+            RolePlan(
+                role=custom,
+                placement="hybrid",
+                sizing="manual",
+                central_fte=2.5,
+                local_fte=(("emea", 1.25), (base.regions[-1].id, 0.0)),
+            )
+        )
+        .with_plan(RolePlan(role=invented, placement="localized"))
+        .with_assumptions(horizon_months=60, gross_margin=0.6, company_revenue_usd=5e8)
+        .with_region(replace(base.regions[1], name="=cmd|' /C calc'!A0 日本", tz_offset_hours=-0.0))
+        .renamed('Über-plan <b>&</b> "quotes"')
+    )
     scenario = replace(scenario, description="")
     token = encode(scenario)
     assert decode(token) == scenario
@@ -146,9 +155,11 @@ def test_a_big_imported_org_is_refused_with_its_size():
         encode(scenario)
     message = str(info.value)
     assert "characters" in message and f"{MAX_TOKEN_CHARS:,}" in message and "database" in message
-    assert re.search(r"an org of [\d,]+ people; [\d,]+ KB as JSON\) makes a link longer than the 6,000 "
-                     r"characters allowed",
-                     message), message
+    assert re.search(
+        r"an org of [\d,]+ people; [\d,]+ KB as JSON\) makes a link longer than the 6,000 "
+        r"characters allowed",
+        message,
+    ), message
 
 
 def test_a_link_just_over_the_limit_gives_its_exact_size():
@@ -202,14 +213,19 @@ def test_every_single_character_change_is_refused(token):
     alphabet = string.ascii_letters + string.digits + "-_."
     for i, ch in enumerate(token):
         for other in {alphabet[(alphabet.index(ch) + k) % len(alphabet)] for k in (1, 7, 31)}:
-            _refused(token[:i] + other + token[i + 1:])
+            _refused(token[:i] + other + token[i + 1 :])
 
 
 def test_extra_or_swapped_characters_are_refused(token):
     _refused(token + "A", "damaged")
     _refused(token + "=", "damaged")
     payload_start = token.rindex(".") + 1
-    swapped = token[:payload_start + 10] + token[payload_start + 11] + token[payload_start + 10] + token[payload_start + 12:]
+    swapped = (
+        token[: payload_start + 10]
+        + token[payload_start + 11]
+        + token[payload_start + 10]
+        + token[payload_start + 12 :]
+    )
     if swapped != token:
         _refused(swapped, "damaged")
 
@@ -220,31 +236,37 @@ def test_checksum_catches_a_valid_but_different_payload(token):
 
 
 def test_oversize_is_refused_before_anything_else():
-    _refused("1." + "A" * MAX_TOKEN_CHARS, f"link parameter is {MAX_TOKEN_CHARS + 2:,} characters",
-             f"the limit is {MAX_TOKEN_CHARS:,}")
+    _refused(
+        "1." + "A" * MAX_TOKEN_CHARS,
+        f"link parameter is {MAX_TOKEN_CHARS + 2:,} characters",
+        f"the limit is {MAX_TOKEN_CHARS:,}",
+    )
     _refused("\u00e9" * (MAX_TOKEN_CHARS + 1), "characters; the limit is")
 
 
-@pytest.mark.parametrize("bad, needle", [
-    ("", "empty"),
-    ("9.abcdef12.eNqrVkrLz1eyUkpKLFKqBQA", "newer version"),
-    ("9.", "newer version"),
-    ("12.x", "newer version"),
-    ("0.abcdef12.eNqr", "unknown link format"),
-    ("x.abcdef12.eNqr", "no codec version"),
-    ("1", "damaged"),
-    ("1.", "damaged"),
-    ("1.ABCDEF12.eNqr", "bad checksum field"),
-    ("1.abcdef12.", "bad encoding"),
-    ("1.abcdef12.eNq+", "bad encoding"),
-    ("1.abcdef12.eNqr/a==", "bad encoding"),
-    ("1.abcdef12.e", "bad encoding"),
-    ("1.abcdef12.eNqrVkrLz1eyUkpKLFKqBQA.x", "bad encoding"),
-    ("1.abcdef12.AAAA", "does not decompress"),
-    ("1.abcd\u00e9f12.eNqr", "characters a link never contains"),
-    ("1.abcdef12.eNqr\u200b", "characters a link never contains"),
-    (" 1.abcdef12.eNqr", "no codec version"),
-])
+@pytest.mark.parametrize(
+    "bad, needle",
+    [
+        ("", "empty"),
+        ("9.abcdef12.eNqrVkrLz1eyUkpKLFKqBQA", "newer version"),
+        ("9.", "newer version"),
+        ("12.x", "newer version"),
+        ("0.abcdef12.eNqr", "unknown link format"),
+        ("x.abcdef12.eNqr", "no codec version"),
+        ("1", "damaged"),
+        ("1.", "damaged"),
+        ("1.ABCDEF12.eNqr", "bad checksum field"),
+        ("1.abcdef12.", "bad encoding"),
+        ("1.abcdef12.eNq+", "bad encoding"),
+        ("1.abcdef12.eNqr/a==", "bad encoding"),
+        ("1.abcdef12.e", "bad encoding"),
+        ("1.abcdef12.eNqrVkrLz1eyUkpKLFKqBQA.x", "bad encoding"),
+        ("1.abcdef12.AAAA", "does not decompress"),
+        ("1.abcd\u00e9f12.eNqr", "characters a link never contains"),
+        ("1.abcdef12.eNqr\u200b", "characters a link never contains"),
+        (" 1.abcdef12.eNqr", "no codec version"),
+    ],
+)
 def test_malformed_links_are_refused_with_the_reason(bad, needle):
     _refused(bad, needle)
 
@@ -276,18 +298,21 @@ def test_decompression_bomb_is_refused():
     _refused(_forge(b" " * MAX_JSON_BYTES + b"1"), "expands to more than")
 
 
-@pytest.mark.parametrize("content, needle", [
-    (b"\xff\xfe{", "valid JSON"),
-    (b"{not json", "valid JSON"),
-    (b'{"name": NaN}', "valid JSON"),
-    (b"[" * 100_000 + b"]" * 100_000, "valid JSON"),  # nested too deeply for the parser
-    (b"1" * 5000, "valid JSON"),  # more digits than Python parses
-    (b"12", "invalid scenario: a scenario must be a JSON object, got int"),
-    ([1, 2], "invalid scenario: a scenario must be a JSON object, got list"),
-    ("null", "invalid scenario"),
-    ({"version": 2}, "invalid scenario: scenario: missing field(s) name, hq_region, regions, roles"),
-    ({"version": 7, "name": "x"}, "unsupported scenario version 7"),
-])
+@pytest.mark.parametrize(
+    "content, needle",
+    [
+        (b"\xff\xfe{", "valid JSON"),
+        (b"{not json", "valid JSON"),
+        (b'{"name": NaN}', "valid JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "valid JSON"),  # nested too deeply for the parser
+        (b"1" * 5000, "valid JSON"),  # more digits than Python parses
+        (b"12", "invalid scenario: a scenario must be a JSON object, got int"),
+        ([1, 2], "invalid scenario: a scenario must be a JSON object, got list"),
+        ("null", "invalid scenario"),
+        ({"version": 2}, "invalid scenario: scenario: missing field(s) name, hq_region, regions, roles"),
+        ({"version": 7, "name": "x"}, "unsupported scenario version 7"),
+    ],
+)
 def test_forged_content_is_refused(content, needle):
     _refused(_forge(content), needle)
 

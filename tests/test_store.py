@@ -120,8 +120,11 @@ def test_saves_add_versions_and_history_is_newest_first(make_store):
     first = load_sample("midmarket")
     created = store.create(first)
     sid = created.scenario_id
-    edits = [first.with_placement("all", "localized"), first.with_placement("deal_desk", "hybrid"),
-             first.renamed("Mid-market, hybrid deal desk")]
+    edits = [
+        first.with_placement("all", "localized"),
+        first.with_placement("deal_desk", "hybrid"),
+        first.renamed("Mid-market, hybrid deal desk"),
+    ]
     infos = [created]
     for base, edit in enumerate(edits, start=1):
         info = store.save(sid, edit, base_version=base, note=f"edit {base}")
@@ -182,8 +185,11 @@ def test_a_branch_records_its_parent(make_store):
 def test_unknown_ids_and_versions_are_named(make_store):
     store = make_store()
     sid = store.create(load_sample("startup")).scenario_id
-    for call in (lambda: store.load("no-such-id"), lambda: store.history("no-such-id"),
-                 lambda: store.save("no-such-id", load_sample("startup"), base_version=1)):
+    for call in (
+        lambda: store.load("no-such-id"),
+        lambda: store.history("no-such-id"),
+        lambda: store.save("no-such-id", load_sample("startup"), base_version=1),
+    ):
         with pytest.raises(UnknownScenario, match="unknown scenario 'no-such-id'"):
             call()
     for version in (2, 0, -1):
@@ -306,8 +312,11 @@ def test_stores_opened_at_once_on_an_empty_database_create_the_schema_once(db_ur
 def test_a_future_schema_version_is_refused(make_store, db_url):
     store = make_store()
     with store.engine.begin() as conn:
-        conn.execute(sa.update(store_schema._META).where(store_schema._META.c.key == "schema_version")
-                     .values(value=str(SCHEMA_VERSION + 98)))
+        conn.execute(
+            sa.update(store_schema._META)
+            .where(store_schema._META.c.key == "schema_version")
+            .values(value=str(SCHEMA_VERSION + 98))
+        )
     with pytest.raises(StoreError) as info:
         Store(db_url)
     message = str(info.value)
@@ -322,9 +331,11 @@ def test_an_older_schema_is_upgraded_step_by_step(make_store, db_url, monkeypatc
 
     def step(n: int):
         def upgrade(conn: sa.Connection) -> None:
-            current = conn.execute(sa.select(store_schema._META.c.value)
-                                   .where(store_schema._META.c.key == "schema_version")).scalar()
+            current = conn.execute(
+                sa.select(store_schema._META.c.value).where(store_schema._META.c.key == "schema_version")
+            ).scalar()
             steps.append((int(current), n))
+
         return upgrade
 
     monkeypatch.setattr(store_schema, "SCHEMA_VERSION", 4)
@@ -357,8 +368,14 @@ def test_timestamps_are_utc_and_aware(make_store):
     info = store.create(load_sample("startup"))
     listed = store.list_scenarios()[0]
     draft = store.get_draft(store.put_draft(load_sample("startup")))
-    for value in (info.created_at, store.load(info.scenario_id).info.created_at, listed.created_at,
-                  listed.updated_at, store.history(info.scenario_id)[0].created_at, draft.updated_at):
+    for value in (
+        info.created_at,
+        store.load(info.scenario_id).info.created_at,
+        listed.created_at,
+        listed.updated_at,
+        store.history(info.scenario_id)[0].created_at,
+        draft.updated_at,
+    ):
         assert _recent(value)
 
 
@@ -388,9 +405,18 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_and_foreign_keys(tmp_path):
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         with pytest.raises(sa.exc.IntegrityError, match="FOREIGN KEY"):
             with store.engine.begin() as conn:
-                conn.execute(sa.insert(store_schema._VERSIONS).values(
-                    scenario_id="orphan", version=1, name="x", note="", created_at=datetime.now(timezone.utc),
-                    body="{}", reps=0, roles=0))
+                conn.execute(
+                    sa.insert(store_schema._VERSIONS).values(
+                        scenario_id="orphan",
+                        version=1,
+                        name="x",
+                        note="",
+                        created_at=datetime.now(timezone.utc),
+                        body="{}",
+                        reps=0,
+                        roles=0,
+                    )
+                )
     finally:
         store.engine.dispose()
     assert (tmp_path / "wal.db").exists()
@@ -473,11 +499,14 @@ def test_from_url_uses_the_environment(monkeypatch, tmp_path):
         default.engine.dispose()
 
 
-@pytest.mark.parametrize("url, words", [
-    ("not a url", ["invalid database URL"]),
-    ("nosuchdb://x/y", ["cannot use database URL", "nosuchdb"]),
-    ("", ["non-blank"]),
-])
+@pytest.mark.parametrize(
+    "url, words",
+    [
+        ("not a url", ["invalid database URL"]),
+        ("nosuchdb://x/y", ["cannot use database URL", "nosuchdb"]),
+        ("", ["non-blank"]),
+    ],
+)
 def test_bad_urls_raise_store_error(url, words):
     with pytest.raises(StoreError) as info:
         Store(url)

@@ -44,8 +44,9 @@ def _run_threads(shared_id: str, store_per_writer: bool, url: str, store: Store)
     results: list[dict | None] = [None] * WRITERS
 
     def run(writer: int) -> None:
-        results[writer] = write_versions(url if store_per_writer else store, shared_id, writer, SAVES,
-                                         CREATE_EVERY, barrier)
+        results[writer] = write_versions(
+            url if store_per_writer else store, shared_id, writer, SAVES, CREATE_EVERY, barrier
+        )
 
     threads = [threading.Thread(target=run, args=(w,), name=f"writer-{w}") for w in range(WRITERS)]
     for t in threads:
@@ -61,10 +62,15 @@ def _run_processes(url: str, shared_id: str) -> list[dict]:
     ctx = multiprocessing.get_context("spawn")  # like separate servers: nothing inherited
     results_queue = ctx.Queue()
     barrier = ctx.Barrier(WRITERS)
-    procs = [ctx.Process(target=write_versions_to_queue,
-                         args=(results_queue, url, shared_id, w, SAVES, CREATE_EVERY, barrier),
-                         name=f"writer-{w}", daemon=True)
-             for w in range(WRITERS)]
+    procs = [
+        ctx.Process(
+            target=write_versions_to_queue,
+            args=(results_queue, url, shared_id, w, SAVES, CREATE_EVERY, barrier),
+            name=f"writer-{w}",
+            daemon=True,
+        )
+        for w in range(WRITERS)
+    ]
     for p in procs:
         p.start()
     results: list[dict] = []
@@ -136,6 +142,8 @@ def _check(store: Store, shared_id: str, results: list[dict], mode: str, elapsed
     conflicts = sum(r["conflicts"] for r in results)
     busy = max(r["seconds"] for r in results)  # from the start barrier to the last writer's end
     with capsys.disabled():
-        print(f"\n  [{store.engine.dialect.name}, {mode}] {len(acks)} shared saves + {len(own)} own in "
-              f"{busy:.1f} s ({elapsed:.1f} s with start-up): {len(acks) / busy:.0f} shared saves/s, "
-              f"{(len(acks) + len(own)) / busy:.0f} saves/s in all, {conflicts} conflicts retried")
+        print(
+            f"\n  [{store.engine.dialect.name}, {mode}] {len(acks)} shared saves + {len(own)} own in "
+            f"{busy:.1f} s ({elapsed:.1f} s with start-up): {len(acks) / busy:.0f} shared saves/s, "
+            f"{(len(acks) + len(own)) / busy:.0f} saves/s in all, {conflicts} conflicts retried"
+        )

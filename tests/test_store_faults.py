@@ -115,8 +115,12 @@ def test_a_deleted_sqlite_file_refuses_every_call_and_acknowledges_nothing(tmp_p
             assert "app.db" in message
             _plain(message, path)
             assert elapsed < 1
-        for read in (lambda: store.load(first.scenario_id), lambda: store.history(first.scenario_id),
-                     lambda: store.get_draft(draft), lambda: store.list_scenarios()):
+        for read in (
+            lambda: store.load(first.scenario_id),
+            lambda: store.history(first.scenario_id),
+            lambda: store.get_draft(draft),
+            lambda: store.list_scenarios(),
+        ):
             error, _ = _timed_error(StoreError, read)
             assert FILE_GONE in str(error) and "nothing was saved" not in str(error)
         assert not path.exists()  # no empty database was created in its place
@@ -215,12 +219,16 @@ def test_a_full_database_fails_the_save_plainly_and_keeps_every_acknowledged_ver
         first = store.create(_named(1))
         acked.append((first.scenario_id, 1, _named(1)))
         for i in (2, 3):
-            acked.append((first.scenario_id, store.save(first.scenario_id, _named(i), base_version=i - 1).version,
-                          _named(i)))
+            acked.append(
+                (first.scenario_id, store.save(first.scenario_id, _named(i), base_version=i - 1).version, _named(i))
+            )
         cap = cap_sqlite_pages(store)
         big = _big()
-        for call in (lambda: store.save(first.scenario_id, big, base_version=3),
-                     lambda: store.create(big), lambda: store.put_draft(big)):
+        for call in (
+            lambda: store.save(first.scenario_id, big, base_version=3),
+            lambda: store.create(big),
+            lambda: store.put_draft(big),
+        ):
             error, elapsed = _timed_error(StoreError, call)
             message = str(error)
             assert "the database or disk is full" in message and "nothing was saved" in message, message
@@ -241,8 +249,9 @@ def small_tmpfs() -> Iterator[Path]:
     if os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip("a real full disk needs root to mount a small tmpfs")
     mount_point = Path(tempfile.mkdtemp(prefix="salesops-full-"))
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", str(mount_point)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", str(mount_point)], capture_output=True, text=True
+    )
     if done.returncode != 0:
         mount_point.rmdir()
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
@@ -315,8 +324,11 @@ def _reads_work_and_writes_are_refused(store: Store, acked, draft: str, path: Pa
     assert [h.version for h in store.history(sid)] == [2, 1]
     assert [s.scenario_id for s in store.list_scenarios()] == [sid]
     assert store.get_draft(draft).scenario == _named(3)
-    for call in (lambda: store.save(sid, _named(4), base_version=2), lambda: store.create(_named(5)),
-                 lambda: store.put_draft(_named(6), draft_id=draft)):
+    for call in (
+        lambda: store.save(sid, _named(4), base_version=2),
+        lambda: store.create(_named(5)),
+        lambda: store.put_draft(_named(6), draft_id=draft),
+    ):
         error, elapsed = _timed_error(ReadOnlyStore, call)
         assert "read-only" in str(error) and "nothing was saved" in str(error), str(error)
         assert elapsed < 1
@@ -429,8 +441,10 @@ def _row_counts(url: str) -> dict[str, int]:
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as conn:
-            return {t: int(conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar())
-                    for t in ("scenarios", "versions", "drafts")}
+            return {
+                t: int(conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar())
+                for t in ("scenarios", "versions", "drafts")
+            }
     finally:
         engine.dispose()
 
@@ -447,8 +461,9 @@ def test_postgres_stopped_mid_session_fails_fast_and_the_next_save_after_a_resta
             first = store.create(_named(1))
             acked = [(first.scenario_id, 1, _named(1))]
             for i in (2, 3):
-                acked.append((first.scenario_id,
-                              store.save(first.scenario_id, _named(i), base_version=i - 1).version, _named(i)))
+                acked.append(
+                    (first.scenario_id, store.save(first.scenario_id, _named(i), base_version=i - 1).version, _named(i))
+                )
             draft = store.put_draft(_named(0))
             before = _row_counts(url)
             try:
@@ -464,8 +479,10 @@ def test_postgres_stopped_mid_session_fails_fast_and_the_next_save_after_a_resta
                     message = str(error)
                     assert "the database server cannot be reached" in message, message
                     assert f":{password}@" not in message and "***" in message and "\n" not in message
-                print(f"\n  [{engine_kind}] server stopped: errors after "
-                      + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
+                print(
+                    f"\n  [{engine_kind}] server stopped: errors after "
+                    + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items())
+                )
             finally:
                 cluster.start()
             # the same Store, no restart of the app: the broken pooled connections are replaced

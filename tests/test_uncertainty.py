@@ -34,9 +34,15 @@ def _variants(name: str):
     for k, plan in enumerate(sc.roles):
         mixed = mixed.with_placement(plan.role.id, ("centralized", "localized", "hybrid")[k % 3])
     yield "mixed", mixed
-    manual = tuple(replace(p, sizing="manual", central_fte=(0.0, 0.5, 2.0, 5.0, 1.3)[k % 5],
-                           local_fte=tuple((r.id, (0.0, 0.7, 2.0)[i % 3]) for i, r in enumerate(sc.regions)))
-                   for k, p in enumerate(sc.roles))
+    manual = tuple(
+        replace(
+            p,
+            sizing="manual",
+            central_fte=(0.0, 0.5, 2.0, 5.0, 1.3)[k % 5],
+            local_fte=tuple((r.id, (0.0, 0.7, 2.0)[i % 3]) for i, r in enumerate(sc.regions)),
+        )
+        for k, p in enumerate(sc.roles)
+    )
     for placement in ("centralized", "localized", "hybrid"):
         yield f"manual {placement}", replace(sc, roles=manual).with_placement("all", placement)
     active = tuple(replace(i, active=True) for i in catalog())
@@ -135,8 +141,13 @@ def test_sensitivity_rows_have_sources_and_columns(name):
     assert list(table.columns) == SENSITIVITY_COLUMNS
     assert (table["source"].str.len() > 0).all()
     assert (table["swing"] >= 0).all() and list(table["swing"]) == sorted(table["swing"], reverse=True)
-    assert {"service_rate_per_fte_week", "demand_per_rep_week", "rep_hours_saved_per_request",
-            "local_knowledge_sensitivity", "standardization_gain"} <= set(table["parameter"])
+    assert {
+        "service_rate_per_fte_week",
+        "demand_per_rep_week",
+        "rep_hours_saved_per_request",
+        "local_knowledge_sensitivity",
+        "standardization_gain",
+    } <= set(table["parameter"])
     assert "horizon_months" not in set(table["parameter"])  # fixed: no range
     assert table.attrs["base_roi"] == evaluate(sc).roi
     row = table.set_index("parameter").loc["gross_margin"]
@@ -191,13 +202,16 @@ def test_cli_sensitivity_json_ranked(capsys):
     assert "ROI at low" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("argv", [
-    ["simulate", "midmarket", "--draws", "0"],
-    ["simulate", "midmarket", "--draws", "many"],
-    ["simulate", "midmarket", "--seed", "-3"],
-    ["simulate", "no_such_sample"],
-    ["sensitivity"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["simulate", "midmarket", "--draws", "0"],
+        ["simulate", "midmarket", "--draws", "many"],
+        ["simulate", "midmarket", "--seed", "-3"],
+        ["simulate", "no_such_sample"],
+        ["sensitivity"],
+    ],
+)
 def test_cli_bad_arguments_one_error_line(argv, capsys):
     code = main(argv)
     err = capsys.readouterr().err

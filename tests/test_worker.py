@@ -21,11 +21,22 @@ def big_org(regions: int = 50, roles: int = 30, reps_per_region: int = 4_000) ->
     """The largest org the limits allow: 50 regions x 30 roles, 200,000 reps."""
     base = synthetic(1_000, 8)
     catalog = list(load_catalog().values())
-    region_objs = tuple(Region(id=f"r{i}", name=f"Region {i}", reps=reps_per_region, managers=500,
-                               tz_offset_hours=(i * 5) % 24 - 11, market_complexity=0.5, cost_index=1.0)
-                        for i in range(regions))
-    plans = tuple(RolePlan(role=replace(catalog[k % 6], id=f"{catalog[k % 6].id}_{k}"), placement="localized")
-                  for k in range(roles))
+    region_objs = tuple(
+        Region(
+            id=f"r{i}",
+            name=f"Region {i}",
+            reps=reps_per_region,
+            managers=500,
+            tz_offset_hours=(i * 5) % 24 - 11,
+            market_complexity=0.5,
+            cost_index=1.0,
+        )
+        for i in range(regions)
+    )
+    plans = tuple(
+        RolePlan(role=replace(catalog[k % 6], id=f"{catalog[k % 6].id}_{k}"), placement="localized")
+        for k in range(roles)
+    )
     return replace(base, name="Largest allowed", regions=region_objs, hq_region="r0", roles=plans)
 
 

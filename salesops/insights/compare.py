@@ -109,8 +109,11 @@ def structural_diff(base: Scenario, other: Scenario) -> list[Change]:
             out.append(Change("reps", a.name, str(a.reps), str(b.reps)))
         if a.managers != b.managers:
             out.append(Change("managers", a.name, str(a.managers), str(b.managers)))
-        for field, label in (("tz_offset_hours", "hours from HQ"), ("market_complexity", "market complexity"),
-                             ("cost_index", "cost index")):
+        for field, label in (
+            ("tz_offset_hours", "hours from HQ"),
+            ("market_complexity", "market complexity"),
+            ("cost_index", "cost index"),
+        ):
             if getattr(a, field) != getattr(b, field):
                 out.append(Change(label, a.name, f"{getattr(a, field):g}", f"{getattr(b, field):g}"))
     if base.hq_region != other.hq_region:

@@ -54,8 +54,23 @@ __all__ = [
 FIRMNESS = ("sourced", "2nd-hand", "unconfirmed", "illustrative")
 STATUSES = ("within", "below", "above", "n/a")
 HEALTH_STATUSES = VERDICTS  # "ok", "warning", or "n/a" (no value, or no health rule for the metric)
-COMPARE_COLUMNS = ["metric", "unit", "this_org", "low", "high", "peer_value", "status", "health", "health_threshold",
-                   "source", "firmness", "metric_id", "format", "peer_firmness", "peer_note"]
+COMPARE_COLUMNS = [
+    "metric",
+    "unit",
+    "this_org",
+    "low",
+    "high",
+    "peer_value",
+    "status",
+    "health",
+    "health_threshold",
+    "source",
+    "firmness",
+    "metric_id",
+    "format",
+    "peer_firmness",
+    "peer_note",
+]
 
 
 @dataclass(frozen=True)
@@ -90,8 +105,10 @@ class Metric:
     def __post_init__(self) -> None:
         unknown = [r for r in self.health_rules if r not in JUDGED_RULES]
         if unknown:
-            raise ValueError(f"metric {self.id!r}: unknown health rule(s) {', '.join(map(repr, unknown))}; "
-                             f"rules: {', '.join(JUDGED_RULES)}")
+            raise ValueError(
+                f"metric {self.id!r}: unknown health rule(s) {', '.join(map(repr, unknown))}; "
+                f"rules: {', '.join(JUDGED_RULES)}"
+            )
 
 
 @dataclass(frozen=True)
@@ -129,8 +146,9 @@ class Benchmark:
 
     def __post_init__(self) -> None:
         if self.firmness not in FIRMNESS:
-            raise ValueError(f"benchmark {self.id!r}: firmness must be one of {', '.join(FIRMNESS)}, "
-                             f"got {self.firmness!r}")
+            raise ValueError(
+                f"benchmark {self.id!r}: firmness must be one of {', '.join(FIRMNESS)}, got {self.firmness!r}"
+            )
         if not self.low <= self.high:
             raise ValueError(f"benchmark {self.id!r}: low {self.low!r} is above high {self.high!r}")
 
@@ -146,8 +164,9 @@ class PeerValue:
 
     def __post_init__(self) -> None:
         if self.firmness not in FIRMNESS:
-            raise ValueError(f"peer value {self.metric!r}: firmness must be one of {', '.join(FIRMNESS)}, "
-                             f"got {self.firmness!r}")
+            raise ValueError(
+                f"peer value {self.metric!r}: firmness must be one of {', '.join(FIRMNESS)}, got {self.firmness!r}"
+            )
 
 
 @dataclass(frozen=True)
@@ -185,8 +204,10 @@ def metrics() -> tuple[Metric, ...]:
     >>> [m.id for m in metrics() if m.compare][:3]
     ['reps_per_ops_fte', 'reps_per_manager', 'attrition']
     """
-    return tuple(Metric(m["id"], m["label"], m["unit"], m["format"], m["compare"], tuple(m.get("health_rules", ())))
-                 for m in _raw()["metrics"])
+    return tuple(
+        Metric(m["id"], m["label"], m["unit"], m["format"], m["compare"], tuple(m.get("health_rules", ())))
+        for m in _raw()["metrics"]
+    )
 
 
 def _metric(metric_id: str) -> Metric:
@@ -206,9 +227,20 @@ def benchmarks() -> tuple[Benchmark, ...]:
     >>> b.figure, b.low, b.source, b.firmness
     ('10:1 target', 10, 'Alexander Group, "Rule of Five" Part V', 'sourced')
     """
-    return tuple(Benchmark(id=b["id"], metric=b["metric"], low=b["low"], high=b["high"], unit=_metric(b["metric"]).unit,
-                           source=b["source"], firmness=b["firmness"], note=b["note"], figure=b["figure"])
-                 for b in _raw()["benchmarks"])
+    return tuple(
+        Benchmark(
+            id=b["id"],
+            metric=b["metric"],
+            low=b["low"],
+            high=b["high"],
+            unit=_metric(b["metric"]).unit,
+            source=b["source"],
+            firmness=b["firmness"],
+            note=b["note"],
+            figure=b["figure"],
+        )
+        for b in _raw()["benchmarks"]
+    )
 
 
 @lru_cache(maxsize=1)
@@ -392,9 +424,23 @@ def compare(scenario: Scenario, results: Results, analytics: OrgAnalytics, profi
         typical = peer.value(m.id)
         judged = _HEALTH_VALUE[m.id](scenario, results, analytics) if m.id in _HEALTH_VALUE else value
         health, health_threshold = _health(m, judged)
-        rows.append({"metric": m.label, "unit": m.unit, "this_org": value, "low": low, "high": high,
-                     "peer_value": typical.value, "status": _status(value, low, high), "health": health,
-                     "health_threshold": health_threshold, "source": source,
-                     "firmness": firmness, "metric_id": m.id, "format": m.format,
-                     "peer_firmness": typical.firmness, "peer_note": typical.note})
+        rows.append(
+            {
+                "metric": m.label,
+                "unit": m.unit,
+                "this_org": value,
+                "low": low,
+                "high": high,
+                "peer_value": typical.value,
+                "status": _status(value, low, high),
+                "health": health,
+                "health_threshold": health_threshold,
+                "source": source,
+                "firmness": firmness,
+                "metric_id": m.id,
+                "format": m.format,
+                "peer_firmness": typical.firmness,
+                "peer_note": typical.note,
+            }
+        )
     return pd.DataFrame(rows, columns=COMPARE_COLUMNS)

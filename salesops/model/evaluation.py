@@ -280,8 +280,16 @@ def _steady_ramp_capacity(a: Assumptions) -> float:
 # --------------------------------------------------------------------------
 # Teams of one role
 # --------------------------------------------------------------------------
-def _team(plan: RolePlan, team: str, location: Region, demand: float, fte_manual: float | None,
-          teams_of_role: int, a: Assumptions, standardized: bool) -> TeamResult:
+def _team(
+    plan: RolePlan,
+    team: str,
+    location: Region,
+    demand: float,
+    fte_manual: float | None,
+    teams_of_role: int,
+    a: Assumptions,
+    standardized: bool,
+) -> TeamResult:
     role = plan.role
     overhead = coordination_overhead(teams_of_role, a)
     mu = role.service_rate_per_fte_week * (1.0 + role.standardization_gain if standardized else 1.0)
@@ -312,26 +320,46 @@ def _team(plan: RolePlan, team: str, location: Region, demand: float, fte_manual
     service_h = a.ops_hours_per_week / mu_server if mu_server > 0 else a.max_response_hours
     cost = fte * role.cost_usd_per_year * location.cost_index
     return TeamResult(
-        role_id=role.id, team=team, location_region=location.id, fte=fte, servers=servers,
-        demand_per_week=demand, capacity_per_week=capacity, utilization=utilization,
-        served_share=served, wait_hours=wait_h, service_hours=min(service_h, a.max_response_hours),
-        coordination_overhead=overhead, cost_usd_per_year=cost, overloaded=overloaded,
+        role_id=role.id,
+        team=team,
+        location_region=location.id,
+        fte=fte,
+        servers=servers,
+        demand_per_week=demand,
+        capacity_per_week=capacity,
+        utilization=utilization,
+        served_share=served,
+        wait_hours=wait_h,
+        service_hours=min(service_h, a.max_response_hours),
+        coordination_overhead=overhead,
+        cost_usd_per_year=cost,
+        overloaded=overloaded,
     )
 
 
-def _service(plan: RolePlan, region: Region, team: TeamResult, share: float, central: bool,
-             a: Assumptions, hq: Region) -> ServiceResult:
+def _service(
+    plan: RolePlan, region: Region, team: TeamResult, share: float, central: bool, a: Assumptions, hq: Region
+) -> ServiceResult:
     role = plan.role
     demand = role.demand_per_rep_week * region.reps * share
     delay = handoff_delay_hours(region, a, hq) if central else 0.0
     response = min(a.max_response_hours, team.wait_hours + team.service_hours + delay)
     effectiveness = centralized_effectiveness(role.local_knowledge_sensitivity, region, a, hq) if central else 1.0
     value = 1.0 / (1.0 + response / role.urgency_hours)
-    saved = role.demand_per_rep_week * share * team.served_share * role.rep_hours_saved_per_request * effectiveness * value
+    saved = (
+        role.demand_per_rep_week * share * team.served_share * role.rep_hours_saved_per_request * effectiveness * value
+    )
     return ServiceResult(
-        role_id=role.id, region_id=region.id, team=team.team, demand_per_week=demand,
-        served_share=team.served_share, response_hours=response, handoff_delay_hours=delay,
-        effectiveness=effectiveness, value_factor=value, hours_saved_per_rep_week=saved,
+        role_id=role.id,
+        region_id=region.id,
+        team=team.team,
+        demand_per_week=demand,
+        served_share=team.served_share,
+        response_hours=response,
+        handoff_delay_hours=delay,
+        effectiveness=effectiveness,
+        value_factor=value,
+        hours_saved_per_rep_week=saved,
     )
 
 
@@ -353,9 +381,11 @@ def _role(plan: RolePlan, scenario: Scenario) -> tuple[list[TeamResult], list[Se
     has_central = plan.placement in ("centralized", "hybrid")
     has_local = plan.placement in ("localized", "hybrid")
     # A hybrid hub sits at HQ and serves the HQ region in full: no spoke next to it.
-    spoke_regions = [r for r in scenario.regions
-                     if (r.reps > 0 or manual_local.get(r.id, 0.0) > 0)
-                     and not (plan.placement == "hybrid" and r.id == hq.id)]
+    spoke_regions = [
+        r
+        for r in scenario.regions
+        if (r.reps > 0 or manual_local.get(r.id, 0.0) > 0) and not (plan.placement == "hybrid" and r.id == hq.id)
+    ]
 
     def hub_share(r: Region) -> float:
         return 1.0 if (plan.placement == "hybrid" and r.id == hq.id) else central_share
@@ -363,8 +393,7 @@ def _role(plan: RolePlan, scenario: Scenario) -> tuple[list[TeamResult], list[Se
     n_teams = (1 if has_central else 0) + (len(spoke_regions) if has_local else 0)
     if has_central:
         demand = sum(role.demand_per_rep_week * r.reps * hub_share(r) for r in scenario.regions)
-        central = _team(plan, CENTRAL, hq, demand, manual_central if manual else None, n_teams, a,
-                        standardized=True)
+        central = _team(plan, CENTRAL, hq, demand, manual_central if manual else None, n_teams, a, standardized=True)
         teams.append(central)
         for r in scenario.regions:
             if r.reps > 0:
@@ -372,8 +401,9 @@ def _role(plan: RolePlan, scenario: Scenario) -> tuple[list[TeamResult], list[Se
     if has_local:
         for r in spoke_regions:
             demand = role.demand_per_rep_week * r.reps * local_share
-            local = _team(plan, r.id, r, demand, manual_local.get(r.id, 0.0) if manual else None, n_teams, a,
-                          standardized=False)
+            local = _team(
+                plan, r.id, r, demand, manual_local.get(r.id, 0.0) if manual else None, n_teams, a, standardized=False
+            )
             teams.append(local)
             if r.reps > 0:
                 services.append(_service(plan, r, local, local_share, False, a, hq))
@@ -419,16 +449,28 @@ def _core(scenario: Scenario, base: Assumptions, extra_hours: float) -> _Core:
                 embedded_by_region[t.team] += t.fte
         weight = sum(s.demand_per_week for s in services)
         mean_resp = (sum(s.response_hours * s.demand_per_week for s in services) / weight) if weight > 0 else 0.0
-        saved = (sum(s.hours_saved_per_rep_week * scenario.region(s.region_id).reps for s in services) / total_reps
-                 if total_reps else 0.0)
-        role_results.append(RoleResult(
-            role_id=plan.role.id, name=plan.role.name, category=plan.role.category,
-            relation=plan.role.relation, placement=plan.placement, sizing=plan.sizing,
-            fte_central=fte_central, fte_local=fte_local, fte=fte_central + fte_local,
-            cost_usd_per_year=sum(t.cost_usd_per_year for t in teams),
-            mean_response_hours=mean_resp, hours_saved_per_rep_week=saved,
-            overloaded=any(t.overloaded for t in teams),
-        ))
+        saved = (
+            sum(s.hours_saved_per_rep_week * scenario.region(s.region_id).reps for s in services) / total_reps
+            if total_reps
+            else 0.0
+        )
+        role_results.append(
+            RoleResult(
+                role_id=plan.role.id,
+                name=plan.role.name,
+                category=plan.role.category,
+                relation=plan.role.relation,
+                placement=plan.placement,
+                sizing=plan.sizing,
+                fte_central=fte_central,
+                fte_local=fte_local,
+                fte=fte_central + fte_local,
+                cost_usd_per_year=sum(t.cost_usd_per_year for t in teams),
+                mean_response_hours=mean_resp,
+                hours_saved_per_rep_week=saved,
+                overloaded=any(t.overloaded for t in teams),
+            )
+        )
 
     s0 = a.baseline_selling_time_share
     p0 = a.quota_usd_per_rep * a.quota_attainment
@@ -439,16 +481,31 @@ def _core(scenario: Scenario, base: Assumptions, extra_hours: float) -> _Core:
         reclaimed = saved_by_region[r.id] + (extra_hours if r.reps > 0 else 0.0)
         share = min(a.max_selling_time_share, s0 + reclaimed / a.rep_hours_per_week)
         productivity = p0 * (share / s0) ** a.productivity_elasticity * cap
-        region_results.append(RegionResult(
-            region_id=r.id, name=r.name, reps=r.reps, managers=r.managers, tz_gap_hours=gap_to_hq(r, scenario.hq),
-            reclaimed_hours_per_rep_week=reclaimed, selling_time_share=share,
-            productivity_per_rep_usd=productivity, baseline_productivity_per_rep_usd=baseline,
-            revenue_usd=productivity * r.reps, baseline_revenue_usd=baseline * r.reps,
-            embedded_ops_fte=embedded_by_region[r.id],
-        ))
-    return _Core(regions=tuple(region_results), roles=tuple(role_results), teams=tuple(all_teams),
-                 services=tuple(all_services), p0=p0, steady_cap=cap,
-                 ops_cost=sum(t.cost_usd_per_year for t in all_teams))
+        region_results.append(
+            RegionResult(
+                region_id=r.id,
+                name=r.name,
+                reps=r.reps,
+                managers=r.managers,
+                tz_gap_hours=gap_to_hq(r, scenario.hq),
+                reclaimed_hours_per_rep_week=reclaimed,
+                selling_time_share=share,
+                productivity_per_rep_usd=productivity,
+                baseline_productivity_per_rep_usd=baseline,
+                revenue_usd=productivity * r.reps,
+                baseline_revenue_usd=baseline * r.reps,
+                embedded_ops_fte=embedded_by_region[r.id],
+            )
+        )
+    return _Core(
+        regions=tuple(region_results),
+        roles=tuple(role_results),
+        teams=tuple(all_teams),
+        services=tuple(all_services),
+        p0=p0,
+        steady_cap=cap,
+        ops_cost=sum(t.cost_usd_per_year for t in all_teams),
+    )
 
 
 def evaluate(scenario: Scenario) -> Results:
@@ -548,25 +605,39 @@ def _projection(scenario: Scenario, active, phase) -> tuple[ProjectionMonth, ...
         started = frozenset(i.id for i in active if i.start_month <= m)
         core = phase(started)
         if started not in capacities:
-            capacities[started] = (base_capacity if not started else
-                                   ramp_capacity(months, _phase_assumptions(core, a, scenario, active, started)))
+            capacities[started] = (
+                base_capacity
+                if not started
+                else ramp_capacity(months, _phase_assumptions(core, a, scenario, active, started))
+            )
         benefit = min(1.0, m / a.ops_benefit_ramp_months)
         cap = capacities[started][m - 1]
         base_cap = base_capacity[m - 1]
         # Lift over this phase's own no-ops level, without the steady ramp factor (ramp applies once).
-        lift = (sum((r.productivity_per_rep_usd / core.steady_cap - core.p0) * r.reps for r in core.regions)
-                if core.steady_cap > 0 else 0.0)
+        lift = (
+            sum((r.productivity_per_rep_usd / core.steady_cap - core.p0) * r.reps for r in core.regions)
+            if core.steady_cap > 0
+            else 0.0
+        )
         baseline_rev = base_p0 * reps * base_cap / 12.0
         revenue = (core.p0 * reps + lift * benefit) * cap / 12.0
         uplift = (revenue - baseline_rev) * a.gross_margin
         cost = (core.ops_cost + sum(i.running_cost_usd_per_year for i in active if i.id in started)) / 12.0
         cost += sum(i.one_off_cost_usd for i in active if i.start_month == m)
         cumulative += uplift - cost
-        out.append(ProjectionMonth(
-            month=m, reps=reps, rep_capacity=cap, ops_benefit=benefit, revenue_usd=revenue,
-            baseline_revenue_usd=baseline_rev, gross_margin_uplift_usd=uplift,
-            sales_ops_cost_usd=cost, cumulative_net_usd=cumulative,
-        ))
+        out.append(
+            ProjectionMonth(
+                month=m,
+                reps=reps,
+                rep_capacity=cap,
+                ops_benefit=benefit,
+                revenue_usd=revenue,
+                baseline_revenue_usd=baseline_rev,
+                gross_margin_uplift_usd=uplift,
+                sales_ops_cost_usd=cost,
+                cumulative_net_usd=cumulative,
+            )
+        )
     return tuple(out)
 
 
@@ -585,8 +656,10 @@ def npv(projection: tuple[ProjectionMonth, ...], discount_rate: float) -> float:
     >>> round(npv(months, 0.0), 6), round(npv(months, 0.1), 2)
     (200.0, 197.63)
     """
-    return sum((p.gross_margin_uplift_usd - p.sales_ops_cost_usd) / (1.0 + discount_rate) ** (p.month / 12.0)
-               for p in projection)
+    return sum(
+        (p.gross_margin_uplift_usd - p.sales_ops_cost_usd) / (1.0 + discount_rate) ** (p.month / 12.0)
+        for p in projection
+    )
 
 
 def _payback(projection: tuple[ProjectionMonth, ...]) -> float | None:

@@ -93,7 +93,7 @@ class History(Generic[T]):
         if value == self._cur.value:
             return False
         self._past.append(self._cur)
-        del self._past[:-self.limit]
+        del self._past[: -self.limit]
         self._future.clear()
         self.before = self._cur.value
         self._cur = _Step(value, label, (value, label) if baseline else self._cur.baseline)
@@ -127,7 +127,7 @@ class History(Generic[T]):
         if not self._future:
             return False
         self._past.append(self._cur)
-        del self._past[:-self.limit]
+        del self._past[: -self.limit]
         self.before = self._cur.value
         self._cur = self._future.pop()
         self.action = f"Redid: {self._cur.label}"

@@ -20,11 +20,33 @@ from salesops.model.paths import DATA_DIR
 from salesops.model.plan_items import Initiative, PlanItemError
 from salesops.model.scenario import Scenario
 
-__all__ = ["RANK_COLUMNS", "ROW_FIELDS", "catalog", "from_rows", "catalog_sources", "effective", "extra_hours", "rank", "with_initiatives"]
+__all__ = [
+    "RANK_COLUMNS",
+    "ROW_FIELDS",
+    "catalog",
+    "from_rows",
+    "catalog_sources",
+    "effective",
+    "extra_hours",
+    "rank",
+    "with_initiatives",
+]
 
 MIN_RAMP_MONTHS = 0.5  # a ramp cannot shrink below two weeks, whatever is stacked on it
-RANK_COLUMNS = ["id", "name", "active", "start_month", "one_off_cost_usd", "running_cost_usd_per_year",
-                "cost_3yr_usd", "return_3yr_usd", "net_3yr_usd", "npv_usd", "roi_3yr", "payback_months"]
+RANK_COLUMNS = [
+    "id",
+    "name",
+    "active",
+    "start_month",
+    "one_off_cost_usd",
+    "running_cost_usd_per_year",
+    "cost_3yr_usd",
+    "return_3yr_usd",
+    "net_3yr_usd",
+    "npv_usd",
+    "roi_3yr",
+    "payback_months",
+]
 
 
 @lru_cache(maxsize=1)
@@ -35,8 +57,10 @@ def _raw() -> dict:
 
 def catalog() -> list[Initiative]:
     """The default initiatives of ``data/initiatives.json`` (inactive until chosen)."""
-    return [Initiative.from_dict({**item, "active": False}, f"initiatives.json[{i}]")
-            for i, item in enumerate(_raw()["initiatives"])]
+    return [
+        Initiative.from_dict({**item, "active": False}, f"initiatives.json[{i}]")
+        for i, item in enumerate(_raw()["initiatives"])
+    ]
 
 
 def catalog_sources() -> dict[str, str]:
@@ -59,13 +83,14 @@ def effective(scenario: Scenario, chosen: Iterable[Initiative]) -> Scenario:
             if plan.role.id in i.roles:
                 factor *= 1.0 + i.service_rate_gain
         if factor != 1.0:
-            plan = replace(plan, role=replace(plan.role, service_rate_per_fte_week=plan.role.service_rate_per_fte_week * factor))
+            plan = replace(
+                plan, role=replace(plan.role, service_rate_per_fte_week=plan.role.service_rate_per_fte_week * factor)
+            )
         roles.append(plan)
     a = scenario.assumptions
     attainment = min(1.0, max(0.0, a.quota_attainment + sum(i.attainment_gain for i in chosen)))
     ramp = max(MIN_RAMP_MONTHS, a.ramp_months - sum(i.ramp_months_saved for i in chosen))
-    return replace(scenario, roles=tuple(roles),
-                   assumptions=replace(a, quota_attainment=attainment, ramp_months=ramp))
+    return replace(scenario, roles=tuple(roles), assumptions=replace(a, quota_attainment=attainment, ramp_months=ramp))
 
 
 def extra_hours(chosen: Iterable[Initiative]) -> float:
@@ -102,8 +127,10 @@ def rank(scenario: Scenario, evaluate_fn: Callable) -> pd.DataFrame:
         diff = [a.cumulative_net_usd - b.cumulative_net_usd for a, b in zip(on.projection, off.projection)]
         net = diff[-1] if diff else 0.0
         rate = scenario.assumptions.discount_rate
-        present = sum((now - before) / (1.0 + rate) ** (month / 12.0)
-                      for month, (before, now) in enumerate(zip([0.0, *diff], diff), start=1))
+        present = sum(
+            (now - before) / (1.0 + rate) ** (month / 12.0)
+            for month, (before, now) in enumerate(zip([0.0, *diff], diff), start=1)
+        )
         gross = net + cost
         payback = None
         previous = 0.0
@@ -114,21 +141,51 @@ def rank(scenario: Scenario, evaluate_fn: Callable) -> pd.DataFrame:
                 payback = max(0.0, (month - 1) + min(1.0, max(0.0, frac)) - (item.start_month - 1))
                 break
             previous = value
-        rows.append({
-            "id": item.id, "name": item.name, "active": item.active, "start_month": item.start_month,
-            "one_off_cost_usd": item.one_off_cost_usd, "running_cost_usd_per_year": item.running_cost_usd_per_year,
-            "cost_3yr_usd": cost, "return_3yr_usd": gross, "net_3yr_usd": net, "npv_usd": present,
-            "roi_3yr": net / cost if cost > 0 else 0.0, "payback_months": payback,
-        })
+        rows.append(
+            {
+                "id": item.id,
+                "name": item.name,
+                "active": item.active,
+                "start_month": item.start_month,
+                "one_off_cost_usd": item.one_off_cost_usd,
+                "running_cost_usd_per_year": item.running_cost_usd_per_year,
+                "cost_3yr_usd": cost,
+                "return_3yr_usd": gross,
+                "net_3yr_usd": net,
+                "npv_usd": present,
+                "roi_3yr": net / cost if cost > 0 else 0.0,
+                "payback_months": payback,
+            }
+        )
     table = pd.DataFrame(rows, columns=RANK_COLUMNS)
     return table.sort_values(["npv_usd", "net_3yr_usd"], ascending=False, ignore_index=True)
 
 
-ROW_FIELDS = ("active", "id", "name", "one_off_cost_usd", "running_cost_usd_per_year", "start_month",
-              "hours_saved_per_rep_week", "service_rate_gain", "roles", "attainment_gain", "ramp_months_saved", "source")
-_ROW_DEFAULTS = (("active", True), ("one_off_cost_usd", 0.0), ("running_cost_usd_per_year", 0.0), ("start_month", 1),
-                 ("hours_saved_per_rep_week", 0.0), ("service_rate_gain", 0.0), ("attainment_gain", 0.0),
-                 ("ramp_months_saved", 0.0), ("source", ""))
+ROW_FIELDS = (
+    "active",
+    "id",
+    "name",
+    "one_off_cost_usd",
+    "running_cost_usd_per_year",
+    "start_month",
+    "hours_saved_per_rep_week",
+    "service_rate_gain",
+    "roles",
+    "attainment_gain",
+    "ramp_months_saved",
+    "source",
+)
+_ROW_DEFAULTS = (
+    ("active", True),
+    ("one_off_cost_usd", 0.0),
+    ("running_cost_usd_per_year", 0.0),
+    ("start_month", 1),
+    ("hours_saved_per_rep_week", 0.0),
+    ("service_rate_gain", 0.0),
+    ("attainment_gain", 0.0),
+    ("ramp_months_saved", 0.0),
+    ("source", ""),
+)
 
 
 def _missing(value) -> bool:
@@ -164,8 +221,9 @@ def from_rows(rows: Sequence[dict], role_ids: Iterable[str]) -> list[Initiative]
             raise PlanItemError(f"row {n} ({values['name']}): {exc}") from None
         unknown = [r for r in item.roles if r not in known]
         if unknown:
-            raise PlanItemError(f"row {n} ({item.name}): unknown role(s) {', '.join(unknown)}; roles: "
-                                f"{', '.join(sorted(known))}")
+            raise PlanItemError(
+                f"row {n} ({item.name}): unknown role(s) {', '.join(unknown)}; roles: {', '.join(sorted(known))}"
+            )
         out.append(item)
     ids = [i.id for i in out]
     dupes = sorted({i for i in ids if ids.count(i) > 1})

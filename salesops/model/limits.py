@@ -63,21 +63,21 @@ MAX_DESCRIPTION_CHARS = 2_000
 # Ranges of each role parameter (inclusive; a lower bound of 0 with "positive" means > 0).
 # Wide enough for any sourced figure, narrow enough that no figure overflows.
 ROLE_RANGES: dict[str, tuple[float, float]] = {
-    "cost_usd_per_year": (0.0, 5_000_000.0),         # fully loaded cost of one FTE
-    "service_rate_per_fte_week": (0.01, 10_000.0),   # requests one FTE completes a week
-    "demand_per_rep_week": (0.0, 100.0),             # requests one rep raises a week
-    "rep_hours_saved_per_request": (0.0, 40.0),      # a week's work at most
+    "cost_usd_per_year": (0.0, 5_000_000.0),  # fully loaded cost of one FTE
+    "service_rate_per_fte_week": (0.01, 10_000.0),  # requests one FTE completes a week
+    "demand_per_rep_week": (0.0, 100.0),  # requests one rep raises a week
+    "rep_hours_saved_per_request": (0.0, 40.0),  # a week's work at most
     "target_answer_hours": (0.01, 2_000.0),
     "urgency_hours": (0.01, 2_000.0),
 }
 
 # ----- Work budgets ---------------------------------------------------------------
 # Wall-clock budgets of work that runs outside the model's fast path (seconds).
-MODEL_SECONDS = 5.0       # one evaluation, in a worker when the org is large
-WHATIF_SECONDS = 20.0     # every one-role what-if of a scenario
+MODEL_SECONDS = 5.0  # one evaluation, in a worker when the org is large
+WHATIF_SECONDS = 20.0  # every one-role what-if of a scenario
 MONTE_CARLO_SECONDS = 120.0  # one Monte Carlo run of a big org (10,000 draws of 50 regions x 30 roles: ~17 s)
-PACK_SECONDS = 120.0      # the stakeholder pack (Excel, HTML, PowerPoint) of a big org
-IMPORT_SECONDS = 30.0     # reading and building an HRIS file over 1 MB (in a worker process)
+PACK_SECONDS = 120.0  # the stakeholder pack (Excel, HTML, PowerPoint) of a big org
+IMPORT_SECONDS = 30.0  # reading and building an HRIS file over 1 MB (in a worker process)
 
 
 # Characters no name may hold: C0/C1 controls (tab and newline are fine in descriptions) and
@@ -109,8 +109,7 @@ def check_text(value: Any, where: str, *, limit: int = MAX_NAME_CHARS, blank_ok:
         raise TextError(f"{where} is {len(value):,} characters; the limit is {limit:,}")
     bad = _BAD_CHARS.search(value)
     if bad:
-        raise TextError(f"{where}: character {bad.start() + 1} is not a printable character "
-                        f"(U+{ord(bad.group()):04X})")
+        raise TextError(f"{where}: character {bad.start() + 1} is not a printable character (U+{ord(bad.group()):04X})")
     return value
 
 
@@ -135,25 +134,37 @@ MAX_CELL_CHARS = 1_000
 MAX_TITLE_CHARS = MAX_NAME_CHARS
 # XLSX, checked on the zip directory (declared sizes) and again on the decompressed stream
 # (a byte counter and an element counter), all before openpyxl parses anything.
-MAX_XLSX_PARTS = 1_000                        # files in the zip; a workbook of a few sheets has about 15
-MAX_XLSX_EXPANDED_BYTES = 200 * _MB           # all parts decompressed (512 MB let a 4 GB host run out)
-MAX_XLSX_SHEET_BYTES = 150 * _MB              # one worksheet: 100,000 rows x 25 inline strings (x 50 shared)
-MAX_XLSX_SHARED_STRINGS_BYTES = 50 * _MB      # the shared-strings part, which openpyxl holds whole
-MAX_XLSX_SHARED_STRINGS = 1_000_000           # distinct strings: 100,000 rows x 10 unique texts
-MAX_XLSX_OTHER_PART_BYTES = 10 * _MB          # styles, workbook, theme ...: parsed whole by openpyxl
-MAX_XLSX_OTHER_PART_ELEMENTS = 100_000        # XML elements of one such part (~1.5 s of openpyxl); Excel
-                                              # itself allows 64,000 cell formats
-MAX_XLSX_COMPRESSION_RATIO = 200              # parts over 1 MB; worksheets compress ~12:1, a bomb ~1000:1
-MAX_XML_TOKEN_BYTES = 1 * _MB                 # between two "<" of a worksheet or shared strings
+MAX_XLSX_PARTS = 1_000  # files in the zip; a workbook of a few sheets has about 15
+MAX_XLSX_EXPANDED_BYTES = 200 * _MB  # all parts decompressed (512 MB let a 4 GB host run out)
+MAX_XLSX_SHEET_BYTES = 150 * _MB  # one worksheet: 100,000 rows x 25 inline strings (x 50 shared)
+MAX_XLSX_SHARED_STRINGS_BYTES = 50 * _MB  # the shared-strings part, which openpyxl holds whole
+MAX_XLSX_SHARED_STRINGS = 1_000_000  # distinct strings: 100,000 rows x 10 unique texts
+MAX_XLSX_OTHER_PART_BYTES = 10 * _MB  # styles, workbook, theme ...: parsed whole by openpyxl
+MAX_XLSX_OTHER_PART_ELEMENTS = 100_000  # XML elements of one such part (~1.5 s of openpyxl); Excel
+# itself allows 64,000 cell formats
+MAX_XLSX_COMPRESSION_RATIO = 200  # parts over 1 MB; worksheets compress ~12:1, a bomb ~1000:1
+MAX_XML_TOKEN_BYTES = 1 * _MB  # between two "<" of a worksheet or shared strings
 # Classification rules (data/classification_rules.csv has 24; the longest pattern has 340 characters).
 MAX_RULES = 200
 MAX_PATTERN_CHARS = 1_000
 
 __all__ += [
-    "MAX_CELL_CHARS", "MAX_IMPORT_BYTES", "MAX_IMPORT_COLUMNS", "MAX_IMPORT_ROWS", "MAX_PATTERN_CHARS",
-    "MAX_RULES", "MAX_TITLE_CHARS", "MAX_XLSX_COMPRESSION_RATIO", "MAX_XLSX_EXPANDED_BYTES",
-    "MAX_XLSX_OTHER_PART_BYTES", "MAX_XLSX_OTHER_PART_ELEMENTS", "MAX_XLSX_PARTS", "MAX_XLSX_SHARED_STRINGS",
-    "MAX_XLSX_SHARED_STRINGS_BYTES", "MAX_XLSX_SHEET_BYTES", "MAX_XML_TOKEN_BYTES",
+    "MAX_CELL_CHARS",
+    "MAX_IMPORT_BYTES",
+    "MAX_IMPORT_COLUMNS",
+    "MAX_IMPORT_ROWS",
+    "MAX_PATTERN_CHARS",
+    "MAX_RULES",
+    "MAX_TITLE_CHARS",
+    "MAX_XLSX_COMPRESSION_RATIO",
+    "MAX_XLSX_EXPANDED_BYTES",
+    "MAX_XLSX_OTHER_PART_BYTES",
+    "MAX_XLSX_OTHER_PART_ELEMENTS",
+    "MAX_XLSX_PARTS",
+    "MAX_XLSX_SHARED_STRINGS",
+    "MAX_XLSX_SHARED_STRINGS_BYTES",
+    "MAX_XLSX_SHEET_BYTES",
+    "MAX_XML_TOKEN_BYTES",
 ]
 
 # What an uploader accepts (HRIS files, scenario files, actuals), in the browser and on the server alike.

@@ -97,32 +97,52 @@ class Metric:
 
 
 HEADLINE: tuple[Metric, ...] = (
-    Metric("roi", "ROI", "percent", True,
-           "Run-rate annual ROI: (gross-margin uplift - sales-ops cost) / sales-ops cost."),
-    Metric("net_value", "Net value per year", "usd", True,
-           "Gross-margin uplift minus sales-ops and initiative cost, per year at run rate: what advice ranks by."),
-    Metric("productivity_per_rep", "Productivity per rep", "usd", True,
-           "Revenue per rep per year, after ramp and attrition."),
-    Metric("sales_ops_cost", "Sales-ops cost", "usd", False,
-           "Fully loaded annual cost of all sales-ops FTE."),
-    Metric("payback_months", "Payback (months)", "months", False,
-           "Months until the cumulative net return turns positive."),
+    Metric(
+        "roi", "ROI", "percent", True, "Run-rate annual ROI: (gross-margin uplift - sales-ops cost) / sales-ops cost."
+    ),
+    Metric(
+        "net_value",
+        "Net value per year",
+        "usd",
+        True,
+        "Gross-margin uplift minus sales-ops and initiative cost, per year at run rate: what advice ranks by.",
+    ),
+    Metric(
+        "productivity_per_rep",
+        "Productivity per rep",
+        "usd",
+        True,
+        "Revenue per rep per year, after ramp and attrition.",
+    ),
+    Metric("sales_ops_cost", "Sales-ops cost", "usd", False, "Fully loaded annual cost of all sales-ops FTE."),
+    Metric(
+        "payback_months", "Payback (months)", "months", False, "Months until the cumulative net return turns positive."
+    ),
 )
 
 COMPARE: tuple[Metric, ...] = HEADLINE + (
-    Metric("npv", "NPV over the horizon", "usd", True,
-           "Every month's net of the projection, discounted at the discount rate (an assumption, 10% a year)."),
+    Metric(
+        "npv",
+        "NPV over the horizon",
+        "usd",
+        True,
+        "Every month's net of the projection, discounted at the discount rate (an assumption, 10% a year).",
+    ),
     Metric("sales_ops_fte", "Sales-ops FTE", "fte", False, "Sales-ops staff, full-time equivalents."),
     Metric("reps", "Reps", "count", True, "Quota-carrying reps."),
-    Metric("reps_per_sales_ops_fte", "Reps per sales-ops FTE", "ratio", True,
-           "Reps served by each sales-ops FTE."),
-    Metric("selling_time_share", "Selling-time share", "percent", True,
-           "Share of a rep's working week spent selling."),
+    Metric("reps_per_sales_ops_fte", "Reps per sales-ops FTE", "ratio", True, "Reps served by each sales-ops FTE."),
+    Metric("selling_time_share", "Selling-time share", "percent", True, "Share of a rep's working week spent selling."),
     Metric("revenue", "Revenue", "usd", True, "Revenue per year of the modelled reps."),
-    Metric("gross_margin_uplift", "Gross-margin uplift", "usd", True,
-           "Gross margin per year that the sales-ops function adds."),
-    Metric("sales_ops_cost_per_rep", "Sales-ops cost per rep", "usd", False,
-           "Sales-ops cost per year divided by the reps."),
+    Metric(
+        "gross_margin_uplift",
+        "Gross-margin uplift",
+        "usd",
+        True,
+        "Gross margin per year that the sales-ops function adds.",
+    ),
+    Metric(
+        "sales_ops_cost_per_rep", "Sales-ops cost per rep", "usd", False, "Sales-ops cost per year divided by the reps."
+    ),
 )
 
 METRIC: Mapping[str, Metric] = {m.key: m for m in COMPARE}

@@ -93,9 +93,18 @@ def org_from_positions(positions: Iterable[Position]) -> nx.DiGraph:
     items = validate_positions(positions)
     graph = nx.DiGraph()
     for p in items:
-        graph.add_node(p.id, name=p.name, title=p.title or p.name, kind=p.kind, region=p.region,
-                       cost_usd_per_year=p.cost_usd_per_year, fte=p.fte, role_id=p.role_id, count=p.count,
-                       department=p.department)
+        graph.add_node(
+            p.id,
+            name=p.name,
+            title=p.title or p.name,
+            kind=p.kind,
+            region=p.region,
+            cost_usd_per_year=p.cost_usd_per_year,
+            fte=p.fte,
+            role_id=p.role_id,
+            count=p.count,
+            department=p.department,
+        )
     graph.add_edges_from((p.manager_id, p.id) for p in items if p.manager_id)
     return graph
 
@@ -105,8 +114,12 @@ def _split(total: int, parts: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(parts)]
 
 
-def build_org(scenario: Scenario, fte_by_team: dict[tuple[str, str], float] | None = None,
-              expand_regions: Iterable[str] | None = None, expand_teams: Iterable[str] = ()) -> nx.DiGraph:
+def build_org(
+    scenario: Scenario,
+    fte_by_team: dict[tuple[str, str], float] | None = None,
+    expand_regions: Iterable[str] | None = None,
+    expand_teams: Iterable[str] = (),
+) -> nx.DiGraph:
     """Draw the org a scenario describes.
 
     Parameters
@@ -141,10 +154,20 @@ def build_org(scenario: Scenario, fte_by_team: dict[tuple[str, str], float] | No
         placement = plan.placement
         if placement in ("centralized", "hybrid"):
             fte = fte_by_team.get((role.id, "central"), scenario.manual_fte(plan)[0])
-            pos.append(Position(f"ops:{role.id}:central", f"{role.name} (central)", "sales_ops", ops_parent,
-                                role.name, hq, cost_usd_per_year=fte * role.cost_usd_per_year * scenario.hq.cost_index,
-                                fte=fte,
-                                role_id=role.id, count=max(1, round(fte))))
+            pos.append(
+                Position(
+                    f"ops:{role.id}:central",
+                    f"{role.name} (central)",
+                    "sales_ops",
+                    ops_parent,
+                    role.name,
+                    hq,
+                    cost_usd_per_year=fte * role.cost_usd_per_year * scenario.hq.cost_index,
+                    fte=fte,
+                    role_id=role.id,
+                    count=max(1, round(fte)),
+                )
+            )
         if placement in ("localized", "hybrid"):
             for rid, region in regions.items():
                 if placement == "hybrid" and rid == hq:
@@ -152,15 +175,26 @@ def build_org(scenario: Scenario, fte_by_team: dict[tuple[str, str], float] | No
                 fte = fte_by_team.get((role.id, rid), scenario.manual_fte(plan)[1].get(rid, 0.0))
                 if fte == 0 and (region.reps == 0 or plan.sizing == "manual"):
                     continue  # no team there (a manual role left without staff in this region)
-                pos.append(Position(f"ops:{role.id}:{rid}", f"{role.name} ({region.name})", "sales_ops",
-                                    region_heads[rid], role.name, rid,
-                                    cost_usd_per_year=fte * role.cost_usd_per_year * region.cost_index,
-                                    fte=fte, role_id=role.id, count=max(1, round(fte))))
+                pos.append(
+                    Position(
+                        f"ops:{role.id}:{rid}",
+                        f"{role.name} ({region.name})",
+                        "sales_ops",
+                        region_heads[rid],
+                        role.name,
+                        rid,
+                        cost_usd_per_year=fte * role.cost_usd_per_year * region.cost_index,
+                        fte=fte,
+                        role_id=role.id,
+                        count=max(1, round(fte)),
+                    )
+                )
     return org_from_positions(pos)
 
 
-def _generated_people(scenario: Scenario, expand_r: set[str], expand_t: set[str]
-                      ) -> tuple[list[Position], str, dict[str, str]]:
+def _generated_people(
+    scenario: Scenario, expand_r: set[str], expand_t: set[str]
+) -> tuple[list[Position], str, dict[str, str]]:
     """Leaders, managers and reps of an org described by its regions alone."""
     hq = scenario.hq_region
     pos: list[Position] = [
@@ -172,14 +206,33 @@ def _generated_people(scenario: Scenario, expand_r: set[str], expand_t: set[str]
         pos.append(Position(head, f"{r.name} sales", "leader", ROOT_ID, "Regional VP", r.id))
         if r.id not in expand_r:
             if r.managers:
-                pos.append(Position(f"mgrs:{r.id}", f"{r.managers} managers", "manager", head,
-                                    "Front-line managers", r.id, count=r.managers))
+                pos.append(
+                    Position(
+                        f"mgrs:{r.id}",
+                        f"{r.managers} managers",
+                        "manager",
+                        head,
+                        "Front-line managers",
+                        r.id,
+                        count=r.managers,
+                    )
+                )
                 if r.reps:
-                    pos.append(Position(f"reps:{r.id}", f"{r.reps} reps", "rep", f"mgrs:{r.id}",
-                                        "Account executives", r.id, count=r.reps))
+                    pos.append(
+                        Position(
+                            f"reps:{r.id}",
+                            f"{r.reps} reps",
+                            "rep",
+                            f"mgrs:{r.id}",
+                            "Account executives",
+                            r.id,
+                            count=r.reps,
+                        )
+                    )
             elif r.reps:
-                pos.append(Position(f"reps:{r.id}", f"{r.reps} reps", "rep", head, "Account executives",
-                                    r.id, count=r.reps))
+                pos.append(
+                    Position(f"reps:{r.id}", f"{r.reps} reps", "rep", head, "Account executives", r.id, count=r.reps)
+                )
             continue
         managers = [f"m:{r.id}:{i + 1}" for i in range(r.managers)]
         for i, mid in enumerate(managers):
@@ -190,16 +243,24 @@ def _generated_people(scenario: Scenario, expand_r: set[str], expand_t: set[str]
                 continue
             if parent in expand_t:
                 for k in range(n):
-                    pos.append(Position(f"rep:{parent}:{k + 1}", f"Account executive {k + 1}", "rep", parent,
-                                        "Account executive", r.id))
+                    pos.append(
+                        Position(
+                            f"rep:{parent}:{k + 1}",
+                            f"Account executive {k + 1}",
+                            "rep",
+                            parent,
+                            "Account executive",
+                            r.id,
+                        )
+                    )
             else:
-                pos.append(Position(f"team:{parent}", f"{n} reps", "rep", parent, "Account executives",
-                                    r.id, count=n))
+                pos.append(Position(f"team:{parent}", f"{n} reps", "rep", parent, "Account executives", r.id, count=n))
     return pos, OPS_HEAD_ID, {r.id: f"rl:{r.id}" for r in scenario.regions}
 
 
-def _imported_people(scenario: Scenario, expand_r: set[str], expand_t: set[str]
-                     ) -> tuple[list[Position], str, dict[str, str]]:
+def _imported_people(
+    scenario: Scenario, expand_r: set[str], expand_t: set[str]
+) -> tuple[list[Position], str, dict[str, str]]:
     """The positions of an imported org, with teams and regions collapsed on request.
 
     Reps reporting to a manager collapse into one team node (``team:<manager>``)
@@ -229,44 +290,74 @@ def _imported_people(scenario: Scenario, expand_r: set[str], expand_t: set[str]
         out.append(p)
         leaf_reps = [k for k in kids if by_id[k].kind == "rep" and k not in children]
         if p.kind == "manager" and node not in expand_t and len(leaf_reps) > 1:
-            out.append(Position(f"team:{node}", f"{len(leaf_reps)} reps", "rep", node, "Reps", p.region,
-                                count=len(leaf_reps)))
+            out.append(
+                Position(f"team:{node}", f"{len(leaf_reps)} reps", "rep", node, "Reps", p.region, count=len(leaf_reps))
+            )
             kids = [k for k in kids if k not in set(leaf_reps)]
         stack.extend((k, None) for k in reversed(kids))
     names = {r.id: r.name for r in scenario.regions}
     for (parent, region), counts in groups.items():
         gid = f"mgrs:{parent}:{region}"
-        out.append(Position(gid, f"{counts['manager']} managers ({names.get(region, region)})", "manager", parent,
-                            "Managers", region, count=max(1, counts["manager"])))
+        out.append(
+            Position(
+                gid,
+                f"{counts['manager']} managers ({names.get(region, region)})",
+                "manager",
+                parent,
+                "Managers",
+                region,
+                count=max(1, counts["manager"]),
+            )
+        )
         if counts["rep"]:
-            out.append(Position(f"reps:{parent}:{region}", f"{counts['rep']} reps", "rep", gid, "Reps", region,
-                                count=counts["rep"]))
+            out.append(
+                Position(
+                    f"reps:{parent}:{region}", f"{counts['rep']} reps", "rep", gid, "Reps", region, count=counts["rep"]
+                )
+            )
         others = counts["other"] + counts["leader"] + counts["sales_ops"]
         if others:
-            out.append(Position(f"others:{parent}:{region}", f"{others} others", "other", gid, "Other staff",
-                                region, count=others))
+            out.append(
+                Position(
+                    f"others:{parent}:{region}", f"{others} others", "other", gid, "Other staff", region, count=others
+                )
+            )
     # Central sales-ops teams report to the head of sales ops if the org has one.
     ops_head = next((p.id for p in out if p.kind == "leader" and _is_ops_title(p)), None)
     if ops_head is None:
         ops_head = OPS_HEAD_ID
         while ops_head in by_id:  # never collide with a real position's id
             ops_head += "-"
-        out.append(Position(ops_head, "Head of Sales Operations", "sales_ops", root, "Sales operations",
-                            scenario.hq_region))
+        out.append(
+            Position(ops_head, "Head of Sales Operations", "sales_ops", root, "Sales operations", scenario.hq_region)
+        )
     depth = _depths(scenario.positions, root)
     heads = {}
     for r in scenario.regions:
         in_region = [p for p in scenario.positions if p.region == r.id and p.kind in ("leader", "manager")]
         top = min(in_region, key=lambda p: (depth[p.id], p.kind != "leader", p.id), default=None)
-        heads[r.id] = top.id if top is not None and top.id in {q.id for q in out} else (
-            top.manager_id if top is not None and top.manager_id else root)
+        heads[r.id] = (
+            top.id
+            if top is not None and top.id in {q.id for q in out}
+            else (top.manager_id if top is not None and top.manager_id else root)
+        )
     return out, ops_head, heads
 
 
 def _is_ops_title(p: Position) -> bool:
     text = f"{p.title} {p.department}".lower()
-    return any(w in text for w in ("sales operations", "sales ops", "revenue operations", "revops", "rev ops",
-                                    "gtm operations", "go-to-market operations"))
+    return any(
+        w in text
+        for w in (
+            "sales operations",
+            "sales ops",
+            "revenue operations",
+            "revops",
+            "rev ops",
+            "gtm operations",
+            "go-to-market operations",
+        )
+    )
 
 
 def _depths(positions: tuple[Position, ...], root: str) -> dict[str, int]:
@@ -288,8 +379,7 @@ def _depths(positions: tuple[Position, ...], root: str) -> dict[str, int]:
     return depth
 
 
-def adjust_headcount(positions: tuple[Position, ...], region_id: str, reps: int, managers: int
-                     ) -> tuple[Position, ...]:
+def adjust_headcount(positions: tuple[Position, ...], region_id: str, reps: int, managers: int) -> tuple[Position, ...]:
     """Add or remove planned reps and managers of one region of an imported org.
 
     New reps go under the region's managers in turn (or its top leader); new
@@ -326,19 +416,38 @@ def adjust_headcount(positions: tuple[Position, ...], region_id: str, reps: int,
     if managers > have:
         for _ in range(managers - have):
             pid = fresh(f"planned-mgr-{region_id}")
-            items.append(Position(pid, f"Planned manager ({pid.rsplit('-', 1)[-1]})", "manager", top_leader(),
-                                  "Sales manager (planned)", region_id))
+            items.append(
+                Position(
+                    pid,
+                    f"Planned manager ({pid.rsplit('-', 1)[-1]})",
+                    "manager",
+                    top_leader(),
+                    "Sales manager (planned)",
+                    region_id,
+                )
+            )
     elif managers < have:
         for gone in removal_order(region_of("manager"), "planned-mgr-")[: have - managers]:
-            items = [replace(p, manager_id=gone.manager_id) if p.manager_id == gone.id else p
-                     for p in items if p.id != gone.id]
+            items = [
+                replace(p, manager_id=gone.manager_id) if p.manager_id == gone.id else p
+                for p in items
+                if p.id != gone.id
+            ]
     have = len(region_of("rep"))
     if reps > have:
         parents = sorted(p.id for p in region_of("manager")) or [top_leader()]
         for i in range(reps - have):
             pid = fresh(f"planned-rep-{region_id}")
-            items.append(Position(pid, f"Planned rep ({pid.rsplit('-', 1)[-1]})", "rep", parents[i % len(parents)],
-                                  "Account executive (planned)", region_id))
+            items.append(
+                Position(
+                    pid,
+                    f"Planned rep ({pid.rsplit('-', 1)[-1]})",
+                    "rep",
+                    parents[i % len(parents)],
+                    "Account executive (planned)",
+                    region_id,
+                )
+            )
     elif reps < have:
         with_reports = {p.manager_id for p in items}
         removable = [p for p in region_of("rep") if p.id not in with_reports]

@@ -26,8 +26,16 @@ __all__ = [
 
 # The functions a sales-ops charter decides about.
 FUNCTIONS = (
-    "forecasting", "CRM and systems", "territory and quota", "compensation administration", "enablement",
-    "deal desk", "pricing support", "lead management", "reporting and BI", "hiring support",
+    "forecasting",
+    "CRM and systems",
+    "territory and quota",
+    "compensation administration",
+    "enablement",
+    "deal desk",
+    "pricing support",
+    "lead management",
+    "reporting and BI",
+    "hiring support",
 )
 CHARTER_RELATIONS = ("leads", "supports", "not ours")
 # KPI id -> (label, unit, higher is better)
@@ -70,8 +78,7 @@ def _text(value: Any, where: str, blank_ok: bool = False, limit: int = 200) -> s
 
 class _Record:
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v)
-                for f in fields(self)}  # type: ignore[arg-type]  # subclasses are dataclasses
+        return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v) for f in fields(self)}  # type: ignore[arg-type]  # subclasses are dataclasses
 
     @classmethod
     def from_dict(cls, data: Any, where: str = ""):
@@ -100,8 +107,10 @@ class CharterEntry(_Record):
         if self.function not in FUNCTIONS:
             raise PlanItemError(f"charter: unknown function {self.function!r}; functions: {', '.join(FUNCTIONS)}")
         if self.relation not in CHARTER_RELATIONS:
-            raise PlanItemError(f"charter[{self.function}]: relation must be one of "
-                                f"{', '.join(CHARTER_RELATIONS)}, got {self.relation!r}")
+            raise PlanItemError(
+                f"charter[{self.function}]: relation must be one of "
+                f"{', '.join(CHARTER_RELATIONS)}, got {self.relation!r}"
+            )
 
 
 @dataclass(frozen=True)
@@ -193,18 +202,25 @@ class Initiative(_Record):
         object.__setattr__(self, "id", _text(self.id, "initiative id", limit=60))
         object.__setattr__(self, "name", _text(self.name, f"{where}: name"))
         object.__setattr__(self, "one_off_cost_usd", _num(self.one_off_cost_usd, f"{where}: one_off_cost_usd", 0, 1e10))
-        object.__setattr__(self, "running_cost_usd_per_year",
-                           _num(self.running_cost_usd_per_year, f"{where}: running_cost_usd_per_year", 0, 1e10))
+        object.__setattr__(
+            self,
+            "running_cost_usd_per_year",
+            _num(self.running_cost_usd_per_year, f"{where}: running_cost_usd_per_year", 0, 1e10),
+        )
         start = _num(self.start_month, f"{where}: start_month", 1, 120)
         if start != int(start):
             raise PlanItemError(f"{where}: start_month must be a whole month, got {self.start_month!r}")
         object.__setattr__(self, "start_month", int(start))
-        object.__setattr__(self, "hours_saved_per_rep_week",
-                           _num(self.hours_saved_per_rep_week, f"{where}: hours_saved_per_rep_week", 0, 20))
+        object.__setattr__(
+            self,
+            "hours_saved_per_rep_week",
+            _num(self.hours_saved_per_rep_week, f"{where}: hours_saved_per_rep_week", 0, 20),
+        )
         object.__setattr__(self, "service_rate_gain", _num(self.service_rate_gain, f"{where}: service_rate_gain", 0, 5))
         object.__setattr__(self, "attainment_gain", _num(self.attainment_gain, f"{where}: attainment_gain", -0.5, 0.5))
-        object.__setattr__(self, "ramp_months_saved",
-                           _num(self.ramp_months_saved, f"{where}: ramp_months_saved", 0, 12))
+        object.__setattr__(
+            self, "ramp_months_saved", _num(self.ramp_months_saved, f"{where}: ramp_months_saved", 0, 12)
+        )
         if not isinstance(self.active, bool):
             raise PlanItemError(f"{where}: active must be true or false, got {self.active!r}")
         roles = tuple(self.roles)

@@ -127,8 +127,9 @@ def service_level(c: int, lam: float, mu: float, t: float) -> float:
     return 1.0 - erlang_c(c, lam / mu) * math.exp(-(c * mu - lam) * t)
 
 
-def servers_for_target(lam: float, mu: float, t: float, target: float, max_utilization: float,
-                       max_servers: int = 10_000_000) -> int:
+def servers_for_target(
+    lam: float, mu: float, t: float, target: float, max_utilization: float, max_servers: int = 10_000_000
+) -> int:
     """Fewest servers meeting both a service level and a utilisation ceiling.
 
     The smallest ``c`` with ``service_level(c, lam, mu, t) >= target`` and

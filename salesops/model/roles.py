@@ -98,9 +98,7 @@ class RoleSpec:
         if not isinstance(self.id, str) or not self.id.strip():
             raise ValueError("role id must not be blank")
         if self.relation not in RELATIONS:
-            raise ValueError(
-                f"role {self.id!r}: relation must be one of {RELATIONS}, got {self.relation!r}"
-            )
+            raise ValueError(f"role {self.id!r}: relation must be one of {RELATIONS}, got {self.relation!r}")
         for name in _UNIT_FIELDS + _POSITIVE_FIELDS + _NON_NEGATIVE_FIELDS:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):

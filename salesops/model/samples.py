@@ -65,8 +65,16 @@ def list_samples() -> list[SampleInfo]:
     for name in _names():
         s = load_sample(name)
         title = f"{s.name} ({s.total_reps:,} reps, {len(s.regions)} region{'' if len(s.regions) == 1 else 's'})"
-        out.append(SampleInfo(name=name, title=title, reps=s.total_reps, regions=len(s.regions),
-                              roles=len(s.roles), description=s.description))
+        out.append(
+            SampleInfo(
+                name=name,
+                title=title,
+                reps=s.total_reps,
+                regions=len(s.regions),
+                roles=len(s.roles),
+                description=s.description,
+            )
+        )
     return out
 
 
@@ -93,8 +101,17 @@ def synthetic(reps: int, regions: int, placement: str = "centralized", name: str
     counts[0] += reps - sum(counts)
     region_objs = []
     for (rid, rname, tz, k, cost), n in zip(_SYNTH_REGIONS, counts):
-        region_objs.append(Region(id=rid, name=rname, reps=n, managers=max(1, round(n / 8)),
-                                  tz_offset_hours=tz, market_complexity=k, cost_index=cost))
+        region_objs.append(
+            Region(
+                id=rid,
+                name=rname,
+                reps=n,
+                managers=max(1, round(n / 8)),
+                tz_offset_hours=tz,
+                market_complexity=k,
+                cost_index=cost,
+            )
+        )
     roles = tuple(RolePlan(role=spec, placement=placement) for spec in load_catalog().values())
     return Scenario(
         name=name or f"Synthetic {reps:,} reps / {regions} regions",

@@ -59,11 +59,15 @@ __all__ = [
 BATCH = 2_000
 MAX_DRAWS = 1_000_000
 FIXED_ASSUMPTIONS = ("horizon_months", "company_revenue_usd", "discount_rate")
-ROLE_PARAMETERS = ("service_rate_per_fte_week", "demand_per_rep_week", "rep_hours_saved_per_request",
-                   "local_knowledge_sensitivity", "standardization_gain")
+ROLE_PARAMETERS = (
+    "service_rate_per_fte_week",
+    "demand_per_rep_week",
+    "rep_hours_saved_per_request",
+    "local_knowledge_sensitivity",
+    "standardization_gain",
+)
 _ROLE_SHARES = ("local_knowledge_sensitivity", "standardization_gain")
-SENSITIVITY_COLUMNS = ["parameter", "label", "low", "likely", "high", "roi_low", "roi_high", "swing", "source",
-                       "unit"]
+SENSITIVITY_COLUMNS = ["parameter", "label", "low", "likely", "high", "roi_low", "roi_high", "swing", "source", "unit"]
 
 
 # --------------------------------------------------------------------------
@@ -136,8 +140,11 @@ def ranges(scenario: Scenario, scale: float = 1.0, relative: float | None = None
             high = max(float(meta.get("high", likely)), likely)
             clip = (0.0, 1.0) if f.name in Assumptions._SHARES else None
             low, high = spread(likely, low, high, clip)
-        out.append(Range(f.name, _label(f.name), low, likely, high, str(meta.get("unit", "")),
-                         str(meta.get("source", "")), None))
+        out.append(
+            Range(
+                f.name, _label(f.name), low, likely, high, str(meta.get("unit", "")), str(meta.get("source", "")), None
+            )
+        )
     raw = _bands_raw()
     for name, spec in raw["role_bands"].items():
         band = float(spec["band"])
@@ -145,8 +152,18 @@ def ranges(scenario: Scenario, scale: float = 1.0, relative: float | None = None
             likely = float(getattr(plan.role, name))
             clip = (0.0, 1.0) if name in _ROLE_SHARES else (0.0, math.inf)
             low, high = spread(likely, likely * (1.0 - band), likely * (1.0 + band), clip)
-            out.append(Range(name, f"{spec['label'].split(' (')[0]}: {plan.role.name}", low, likely, high,
-                             spec.get("unit", ""), raw["source"], plan.role.id))
+            out.append(
+                Range(
+                    name,
+                    f"{spec['label'].split(' (')[0]}: {plan.role.name}",
+                    low,
+                    likely,
+                    high,
+                    spec.get("unit", ""),
+                    raw["source"],
+                    plan.role.id,
+                )
+            )
     return tuple(out)
 
 
@@ -216,9 +233,11 @@ def _phase(scenario: Scenario, active, started: frozenset) -> _Phase:
             local_share = 1.0 - central_share
         has_central = plan.placement in ("centralized", "hybrid")
         has_local = plan.placement in ("localized", "hybrid")
-        spokes = [r for r in scenario.regions
-                  if (r.reps > 0 or manual_local.get(r.id, 0.0) > 0)
-                  and not (plan.placement == "hybrid" and r.id == hq.id)]
+        spokes = [
+            r
+            for r in scenario.regions
+            if (r.reps > 0 or manual_local.get(r.id, 0.0) > 0) and not (plan.placement == "hybrid" and r.id == hq.id)
+        ]
 
         def hub_share(r, central_share=central_share, placement=plan.placement) -> float:
             return 1.0 if (placement == "hybrid" and r.id == hq.id) else central_share
@@ -233,8 +252,9 @@ def _phase(scenario: Scenario, active, started: frozenset) -> _Phase:
             return len(t_rows) - 1
 
         if has_central:
-            t = add_team(by_key[(plan.role.id, model.CENTRAL)],
-                         sum(r.reps * hub_share(r) for r in scenario.regions), True)
+            t = add_team(
+                by_key[(plan.role.id, model.CENTRAL)], sum(r.reps * hub_share(r) for r in scenario.regions), True
+            )
             for r in scenario.regions:
                 if r.reps > 0:
                     s_rows.append((t, region_index[r.id], hub_share(r), True, r.id == hq.id))
@@ -246,16 +266,25 @@ def _phase(scenario: Scenario, active, started: frozenset) -> _Phase:
     tcols = list(zip(*t_rows)) if t_rows else [()] * 6
     scols = list(zip(*s_rows)) if s_rows else [()] * 5
     return _Phase(
-        started=started, svc_factor=np.array(factors, dtype=float),
-        attainment_gain=sum(i.attainment_gain for i in chosen), ramp_saved=sum(i.ramp_months_saved for i in chosen),
-        has_levers=bool(chosen), extra_hours=levers.extra_hours(chosen),
-        t_role=np.array(tcols[0], dtype=int), t_servers=np.array(tcols[1], dtype=int),
-        t_fte_ratio=np.array(tcols[2], dtype=float), t_weight=np.array(tcols[3], dtype=float),
-        t_std=np.array(tcols[4], dtype=bool), t_nteams=np.array(tcols[5], dtype=float),
-        s_team=np.array(scols[0], dtype=int), s_region=np.array(scols[1], dtype=int),
-        s_share=np.array(scols[2], dtype=float), s_central=np.array(scols[3], dtype=bool),
+        started=started,
+        svc_factor=np.array(factors, dtype=float),
+        attainment_gain=sum(i.attainment_gain for i in chosen),
+        ramp_saved=sum(i.ramp_months_saved for i in chosen),
+        has_levers=bool(chosen),
+        extra_hours=levers.extra_hours(chosen),
+        t_role=np.array(tcols[0], dtype=int),
+        t_servers=np.array(tcols[1], dtype=int),
+        t_fte_ratio=np.array(tcols[2], dtype=float),
+        t_weight=np.array(tcols[3], dtype=float),
+        t_std=np.array(tcols[4], dtype=bool),
+        t_nteams=np.array(tcols[5], dtype=float),
+        s_team=np.array(scols[0], dtype=int),
+        s_region=np.array(scols[1], dtype=int),
+        s_share=np.array(scols[2], dtype=float),
+        s_central=np.array(scols[3], dtype=bool),
         s_at_hq=np.array(scols[4], dtype=bool),
-        ops_cost=core.ops_cost, running=sum(i.running_cost_usd_per_year for i in chosen),
+        ops_cost=core.ops_cost,
+        running=sum(i.running_cost_usd_per_year for i in chosen),
     )
 
 
@@ -309,8 +338,10 @@ def _steady(ph: _Phase, a: dict[str, np.ndarray], roles: dict[str, np.ndarray], 
     saved_by_region = np.zeros((n, n_regions))
     if ph.t_role.size:
         j = ph.t_role
-        overhead = np.minimum(a["max_coordination_overhead"][:, None],
-                              a["coordination_overhead_per_channel"][:, None] * np.maximum(0.0, ph.t_nteams - 1)[None, :])
+        overhead = np.minimum(
+            a["max_coordination_overhead"][:, None],
+            a["coordination_overhead_per_channel"][:, None] * np.maximum(0.0, ph.t_nteams - 1)[None, :],
+        )
         svc = roles["service_rate_per_fte_week"][:, j] * ph.svc_factor[j][None, :]
         mu = svc * np.where(ph.t_std[None, :], 1.0 + roles["standardization_gain"][:, j], 1.0)
         mu = mu * (1.0 - overhead)
@@ -344,8 +375,14 @@ def _steady(ph: _Phase, a: dict[str, np.ndarray], roles: dict[str, np.ndarray], 
             eff = 1.0 - roles["local_knowledge_sensitivity"][:, jr] * complexity[r][None, :] * distance
             eff = np.where(ph.s_central[None, :] & ~ph.s_at_hq[None, :], eff, 1.0)
             value = 1.0 / (1.0 + response / roles["_urgency"][jr][None, :])
-            saved = (roles["demand_per_rep_week"][:, jr] * ph.s_share[None, :] * served[:, t]
-                     * roles["rep_hours_saved_per_request"][:, jr] * eff * value)
+            saved = (
+                roles["demand_per_rep_week"][:, jr]
+                * ph.s_share[None, :]
+                * served[:, t]
+                * roles["rep_hours_saved_per_request"][:, jr]
+                * eff
+                * value
+            )
             for k in range(n_regions):  # few regions: a sum per region keeps the model's order
                 mask = r == k
                 if mask.any():
@@ -360,8 +397,9 @@ def _steady(ph: _Phase, a: dict[str, np.ndarray], roles: dict[str, np.ndarray], 
     return {"productivity": productivity, "p0": p0, "cap": cap, "ramp": ramp}
 
 
-def _batch(scenario: Scenario, active, phases: dict, a: dict[str, np.ndarray], roles: dict[str, np.ndarray],
-           consts) -> dict[str, np.ndarray]:
+def _batch(
+    scenario: Scenario, active, phases: dict, a: dict[str, np.ndarray], roles: dict[str, np.ndarray], consts
+) -> dict[str, np.ndarray]:
     gaps, complexity, reps = consts
     total_reps = float(reps.sum())
     months = int(scenario.assumptions.horizon_months)
@@ -390,8 +428,9 @@ def _batch(scenario: Scenario, active, phases: dict, a: dict[str, np.ndarray], r
         started = frozenset(i.id for i in active if i.start_month <= m)
         core = steady[started]
         if started not in capacities:
-            capacities[started] = (base_capacity if not started else
-                                   _ramp_capacity(months, a["attrition_per_year"], core["ramp"]))
+            capacities[started] = (
+                base_capacity if not started else _ramp_capacity(months, a["attrition_per_year"], core["ramp"])
+            )
         benefit = np.minimum(1.0, m / a["ops_benefit_ramp_months"])
         cap = capacities[started][:, m - 1]
         base_cap = base_capacity[:, m - 1]
@@ -407,8 +446,14 @@ def _batch(scenario: Scenario, active, phases: dict, a: dict[str, np.ndarray], r
         running_total = running_total + (month_uplift - cost)
         cumulative[:, m - 1] = running_total
     payback = _payback(cumulative, month_cost, month_uplift)
-    return {"roi": roi, "productivity_per_rep": productivity, "revenue": revenue, "payback_months": payback,
-            "cumulative_net": cumulative, "net_value": uplift - spend}
+    return {
+        "roi": roi,
+        "productivity_per_rep": productivity,
+        "revenue": revenue,
+        "payback_months": payback,
+        "cumulative_net": cumulative,
+        "net_value": uplift - spend,
+    }
 
 
 def _payback(cumulative: np.ndarray, cost: np.ndarray, last_uplift: np.ndarray) -> np.ndarray:
@@ -459,21 +504,25 @@ class Simulation:
         paid = self.payback_months[~np.isnan(self.payback_months)]
         payback = pct(paid)
         payback["never_share"] = float(np.isnan(self.payback_months).sum() / self.draws) if self.draws else 0.0
-        return {"roi": pct(self.roi), "payback_months": payback,
-                "productivity_per_rep": pct(self.productivity_per_rep)}
+        return {"roi": pct(self.roi), "payback_months": payback, "productivity_per_rep": pct(self.productivity_per_rep)}
 
     def fan(self) -> pd.DataFrame:
         """Per month: P10, P25, P50, P75, P90 of cumulative net and the deterministic value."""
         q = np.percentile(self.cumulative_net, [10, 25, 50, 75, 90], axis=0)
         months = np.arange(1, self.cumulative_net.shape[1] + 1)
         det = [p.cumulative_net_usd for p in self.deterministic.projection]
-        return pd.DataFrame({"month": months, "p10": q[0], "p25": q[1], "p50": q[2], "p75": q[3], "p90": q[4],
-                             "deterministic": det})
+        return pd.DataFrame(
+            {"month": months, "p10": q[0], "p25": q[1], "p50": q[2], "p75": q[3], "p90": q[4], "deterministic": det}
+        )
 
 
-def simulate(scenario: Scenario, draws: int = 10_000, seed: int = 0,
-             progress: Callable[[float], Any] | None = None,
-             ranges: tuple[Range, ...] | None = None) -> Simulation:
+def simulate(
+    scenario: Scenario,
+    draws: int = 10_000,
+    seed: int = 0,
+    progress: Callable[[float], Any] | None = None,
+    ranges: tuple[Range, ...] | None = None,
+) -> Simulation:
     """Monte Carlo of ``scenario``: ``draws`` triangular draws of every uncertain parameter.
 
     Parameters
@@ -516,14 +565,17 @@ def simulate(scenario: Scenario, draws: int = 10_000, seed: int = 0,
     urgency = np.array([p.role.urgency_hours for p in scenario.roles], dtype=float)
 
     active = tuple(i for i in scenario.initiatives if i.active)
-    keys = {frozenset(i.id for i in active if i.start_month <= m)
-            for m in range(1, scenario.assumptions.horizon_months + 1)}
+    keys = {
+        frozenset(i.id for i in active if i.start_month <= m) for m in range(1, scenario.assumptions.horizon_months + 1)
+    }
     keys.add(frozenset(i.id for i in active))
     phases = {k: _phase(scenario, active, k) for k in keys}
     hq = scenario.hq
-    consts = (np.array([model.gap_to_hq(r, hq) for r in scenario.regions], dtype=float),
-              np.array([r.market_complexity for r in scenario.regions], dtype=float),
-              np.array([r.reps for r in scenario.regions], dtype=float))
+    consts = (
+        np.array([model.gap_to_hq(r, hq) for r in scenario.regions], dtype=float),
+        np.array([r.market_complexity for r in scenario.regions], dtype=float),
+        np.array([r.reps for r in scenario.regions], dtype=float),
+    )
 
     parts: list[dict[str, np.ndarray]] = []
     for start in range(0, draws, BATCH):
@@ -535,20 +587,31 @@ def simulate(scenario: Scenario, draws: int = 10_000, seed: int = 0,
         if progress is not None:
             progress(stop / draws)
     joined = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-    return Simulation(scenario_name=scenario.name, draws=draws, seed=seed, roi=joined["roi"],
-                      payback_months=joined["payback_months"], productivity_per_rep=joined["productivity_per_rep"],
-                      revenue=joined["revenue"], cumulative_net=joined["cumulative_net"],
-                      net_value=joined["net_value"],
-                      deterministic=model.evaluate(scenario))
+    return Simulation(
+        scenario_name=scenario.name,
+        draws=draws,
+        seed=seed,
+        roi=joined["roi"],
+        payback_months=joined["payback_months"],
+        productivity_per_rep=joined["productivity_per_rep"],
+        revenue=joined["revenue"],
+        cumulative_net=joined["cumulative_net"],
+        net_value=joined["net_value"],
+        deterministic=model.evaluate(scenario),
+    )
 
 
 _CACHE: OrderedDict = OrderedDict()
 _CACHE_SIZE = 16
 
 
-def simulate_cached(scenario: Scenario, draws: int = 10_000, seed: int = 0,
-                    progress: Callable[[float], Any] | None = None,
-                    runner: Callable[..., Simulation] | None = None) -> Simulation:
+def simulate_cached(
+    scenario: Scenario,
+    draws: int = 10_000,
+    seed: int = 0,
+    progress: Callable[[float], Any] | None = None,
+    runner: Callable[..., Simulation] | None = None,
+) -> Simulation:
     """:func:`simulate` memoised on (scenario, draws, seed); ``progress`` is called only on a miss.
 
     ``runner``, if given, computes a miss instead (``runner(simulate, scenario, draws, seed)``): the app
@@ -558,8 +621,11 @@ def simulate_cached(scenario: Scenario, draws: int = 10_000, seed: int = 0,
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    result = (simulate(scenario, draws, seed, progress) if runner is None
-              else runner(simulate, scenario, int(draws), int(seed)))
+    result = (
+        simulate(scenario, draws, seed, progress)
+        if runner is None
+        else runner(simulate, scenario, int(draws), int(seed))
+    )
     _CACHE[key] = result
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
@@ -579,8 +645,10 @@ def _with_value(scenario: Scenario, r: list[Range], which: str) -> Scenario:
             value = int(round(value))
         return scenario.with_assumptions(**{first.name: value})
     values = {x.role_id: getattr(x, which) for x in r}
-    plans = tuple(replace(p, role=replace(p.role, **{first.name: values[p.role.id]})) if p.role.id in values else p
-                  for p in scenario.roles)
+    plans = tuple(
+        replace(p, role=replace(p.role, **{first.name: values[p.role.id]})) if p.role.id in values else p
+        for p in scenario.roles
+    )
     return replace(scenario, roles=plans)
 
 
@@ -612,9 +680,20 @@ def sensitivity(scenario: Scenario, ranges: tuple[Range, ...] | None = None) -> 
             low = ref.low / ref.likely if ref.likely else 1.0
             high = ref.high / ref.likely if ref.likely else 1.0
             likely, unit = 1.0, "x each role's value"
-        rows.append({"parameter": name, "label": label, "low": low, "likely": likely, "high": high,
-                     "roi_low": roi_low, "roi_high": roi_high, "swing": abs(roi_high - roi_low),
-                     "source": first.source, "unit": unit})
+        rows.append(
+            {
+                "parameter": name,
+                "label": label,
+                "low": low,
+                "likely": likely,
+                "high": high,
+                "roi_low": roi_low,
+                "roi_high": roi_high,
+                "swing": abs(roi_high - roi_low),
+                "source": first.source,
+                "unit": unit,
+            }
+        )
     table = pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
     table = table.sort_values("swing", ascending=False, kind="stable", ignore_index=True)
     table.attrs["base_roi"] = model.evaluate(scenario).roi

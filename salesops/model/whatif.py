@@ -15,8 +15,19 @@ from salesops.model.worker import needs_worker, run_bounded
 __all__ = ["bounded", "evaluate_cached", "placement_whatifs", "whatifs_cached"]
 
 WHATIF_COLUMNS = [
-    "role_id", "role", "current", "alternative", "delta_net_usd", "delta_npv_usd", "net_value_usd", "roi",
-    "delta_roi_pp", "delta_productivity_usd", "delta_cost_usd", "delta_fte", "delta_response_hours",
+    "role_id",
+    "role",
+    "current",
+    "alternative",
+    "delta_net_usd",
+    "delta_npv_usd",
+    "net_value_usd",
+    "roi",
+    "delta_roi_pp",
+    "delta_productivity_usd",
+    "delta_cost_usd",
+    "delta_fte",
+    "delta_response_hours",
 ]
 RANKED_BY = "delta_net_usd"
 RANKED_BY_TEXT = "change in net value per year (gross-margin uplift minus cost)"
@@ -32,8 +43,11 @@ def evaluate_cached(scenario: Scenario) -> Results:
     return evaluate(scenario)
 
 
-def placement_whatifs(scenario: Scenario, evaluate_fn: Callable[[Scenario], Results] = evaluate_cached,
-                      placements: tuple[str, ...] = PLACEMENTS) -> pd.DataFrame:
+def placement_whatifs(
+    scenario: Scenario,
+    evaluate_fn: Callable[[Scenario], Results] = evaluate_cached,
+    placements: tuple[str, ...] = PLACEMENTS,
+) -> pd.DataFrame:
     """For every role and every other placement, the change from switching that role alone.
 
     Returns
@@ -55,21 +69,23 @@ def placement_whatifs(scenario: Scenario, evaluate_fn: Callable[[Scenario], Resu
             res = evaluate_fn(scenario.with_placement(plan.role.id, alternative))
             role_now = base_roles[plan.role.id]
             role_alt = next(r for r in res.roles if r.role_id == plan.role.id)
-            rows.append({
-                "role_id": plan.role.id,
-                "role": plan.role.name,
-                "current": plan.placement,
-                "alternative": alternative,
-                "delta_net_usd": res.net_value_usd - base.net_value_usd,
-                "delta_npv_usd": res.npv_usd - base.npv_usd,
-                "net_value_usd": res.net_value_usd,
-                "roi": res.roi,
-                "delta_roi_pp": (res.roi - base.roi) * 100.0,
-                "delta_productivity_usd": res.productivity_per_rep_usd - base.productivity_per_rep_usd,
-                "delta_cost_usd": res.sales_ops_cost_usd - base.sales_ops_cost_usd,
-                "delta_fte": res.sales_ops_fte - base.sales_ops_fte,
-                "delta_response_hours": role_alt.mean_response_hours - role_now.mean_response_hours,
-            })
+            rows.append(
+                {
+                    "role_id": plan.role.id,
+                    "role": plan.role.name,
+                    "current": plan.placement,
+                    "alternative": alternative,
+                    "delta_net_usd": res.net_value_usd - base.net_value_usd,
+                    "delta_npv_usd": res.npv_usd - base.npv_usd,
+                    "net_value_usd": res.net_value_usd,
+                    "roi": res.roi,
+                    "delta_roi_pp": (res.roi - base.roi) * 100.0,
+                    "delta_productivity_usd": res.productivity_per_rep_usd - base.productivity_per_rep_usd,
+                    "delta_cost_usd": res.sales_ops_cost_usd - base.sales_ops_cost_usd,
+                    "delta_fte": res.sales_ops_fte - base.sales_ops_fte,
+                    "delta_response_hours": role_alt.mean_response_hours - role_now.mean_response_hours,
+                }
+            )
     table = pd.DataFrame(rows, columns=WHATIF_COLUMNS)
     return table.sort_values(RANKED_BY, ascending=False, kind="stable", ignore_index=True)
 

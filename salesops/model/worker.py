@@ -32,9 +32,16 @@ __all__ = ["BudgetExceeded", "DEFAULT_MEMORY_MB", "needs_worker", "run_bounded",
 
 _LOG = logging.getLogger(__name__)
 
-DEFAULT_MEMORY_MB = 1_500   # address space of one worker: a 4 GB host can run two and the app
+DEFAULT_MEMORY_MB = 1_500  # address space of one worker: a 4 GB host can run two and the app
 WORK_UNITS_IN_PROCESS = 5_000  # what-ifs of up to about 12 roles x 30 regions run in the app process
-_PRELOAD = ["salesops.model", "salesops.model.whatif", "salesops.model.uncertainty", "salesops.readwrite.hris", "pandas", "numpy"]
+_PRELOAD = [
+    "salesops.model",
+    "salesops.model.whatif",
+    "salesops.model.uncertainty",
+    "salesops.readwrite.hris",
+    "pandas",
+    "numpy",
+]
 _CONTEXT: Any = None
 
 
@@ -73,8 +80,9 @@ def _child(conn, fn: Callable[..., Any], args: tuple, kwargs: dict, memory_mb: i
         conn.close()
 
 
-def run_bounded(fn: Callable[..., Any], *args: Any, seconds: float, memory_mb: int = DEFAULT_MEMORY_MB,
-                **kwargs: Any) -> Any:
+def run_bounded(
+    fn: Callable[..., Any], *args: Any, seconds: float, memory_mb: int = DEFAULT_MEMORY_MB, **kwargs: Any
+) -> Any:
     """``fn(*args, **kwargs)`` in a child process with a time and memory budget.
 
     ``fn`` and its arguments must be picklable (a module-level function).

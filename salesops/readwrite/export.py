@@ -45,8 +45,19 @@ if TYPE_CHECKING:
 __all__ = ["CSV_COLUMNS", "export_rows", "neutralize", "redact_people", "to_csv", "to_graphml"]
 
 CSV_COLUMNS = (
-    "employee_id", "name", "title", "manager_id", "department", "region", "kind", "role_id", "fte",
-    "cost_usd_per_year", "tz_offset_hours", "market_complexity", "cost_index",
+    "employee_id",
+    "name",
+    "title",
+    "manager_id",
+    "department",
+    "region",
+    "kind",
+    "role_id",
+    "fte",
+    "cost_usd_per_year",
+    "tz_offset_hours",
+    "market_complexity",
+    "cost_index",
 )
 # Departments of exported sales-ops staff: salesops.readwrite.hris reads "embedded" (a team in a
 # region, even at HQ) and "hybrid" (a hub and spokes, even when one side has no staff).
@@ -124,18 +135,36 @@ def export_rows(scenario: Scenario, results: Results | None = None) -> list[dict
         expand = {p.id for p in scenario.positions}
     else:
         first = build_org(scenario, fte_by_team, expand_regions=None)
-        expand = {n[len("team:"):] for n in first.nodes if n.startswith("team:")}
+        expand = {n[len("team:") :] for n in first.nodes if n.startswith("team:")}
     graph = build_org(scenario, fte_by_team, expand_regions=None, expand_teams=expand)
     regions = {r.id: r for r in scenario.regions}
     root = next(n for n, d in graph.in_degree() if d == 0)
 
-    def record(pid: str, name: str, title: str, manager: str | None, department: str, region: str, kind: str,
-               role_id: str, fte: float, cost: float) -> dict[str, Any]:
+    def record(
+        pid: str,
+        name: str,
+        title: str,
+        manager: str | None,
+        department: str,
+        region: str,
+        kind: str,
+        role_id: str,
+        fte: float,
+        cost: float,
+    ) -> dict[str, Any]:
         r = regions.get(region)
         return {
-            "employee_id": pid, "name": name, "title": title, "manager_id": manager or "",
-            "department": department, "region": r.name if r is not None else region, "region_id": region,
-            "kind": kind, "role_id": role_id, "fte": fte, "cost_usd_per_year": cost,
+            "employee_id": pid,
+            "name": name,
+            "title": title,
+            "manager_id": manager or "",
+            "department": department,
+            "region": r.name if r is not None else region,
+            "region_id": region,
+            "kind": kind,
+            "role_id": role_id,
+            "fte": fte,
+            "cost_usd_per_year": cost,
             "tz_offset_hours": r.tz_offset_hours if r is not None else 0.0,
             "market_complexity": r.market_complexity if r is not None else 0.0,
             "cost_index": r.cost_index if r is not None else 1.0,
@@ -148,8 +177,20 @@ def export_rows(scenario: Scenario, results: Results | None = None) -> list[dict
             copies = max(1, p.count)
             for k in range(copies):  # a collapsed team stored in a scenario file becomes its people
                 pid = p.id if k == 0 else f"{p.id}#{k + 1}"
-                rows.append(record(pid, p.name, p.title, p.manager_id, p.department, p.region, p.kind, p.role_id,
-                                   p.fte, p.cost_usd_per_year))
+                rows.append(
+                    record(
+                        pid,
+                        p.name,
+                        p.title,
+                        p.manager_id,
+                        p.department,
+                        p.region,
+                        p.kind,
+                        p.role_id,
+                        p.fte,
+                        p.cost_usd_per_year,
+                    )
+                )
     synthetic_head = OPS_HEAD_ID in graph and OPS_HEAD_ID not in position_ids
     plans = {p.role.id: p for p in scenario.roles}
     for node, data in graph.nodes(data=True):
@@ -159,8 +200,20 @@ def export_rows(scenario: Scenario, results: Results | None = None) -> list[dict
         if node == OPS_HEAD_ID and synthetic_head:
             if imported:
                 continue  # an imported org without a head of sales ops: central teams report to the root
-            rows.append(record(node, data["name"], "Head of Sales Operations", manager, data["title"],
-                               data["region"], "leader", "", 1.0, 0.0))
+            rows.append(
+                record(
+                    node,
+                    data["name"],
+                    "Head of Sales Operations",
+                    manager,
+                    data["title"],
+                    data["region"],
+                    "leader",
+                    "",
+                    1.0,
+                    0.0,
+                )
+            )
             continue
         role_id = data.get("role_id", "")
         if role_id and node.startswith("ops:") and role_id in plans:
@@ -172,12 +225,35 @@ def export_rows(scenario: Scenario, results: Results | None = None) -> list[dict
             cost_index = regions[region].cost_index if region in regions else 1.0
             where = "central" if central else (regions[region].name if region in regions else region)
             for k, fte in enumerate(_split_fte(float(data.get("fte", 0.0))), start=1):
-                rows.append(record(f"{node}:{k}", f"{role.name} ({where}) {k}", role.name, manager,
-                                   DEPARTMENTS[central, plans[role_id].placement == "hybrid"], region, "sales_ops",
-                                   role_id, fte, fte * role.cost_usd_per_year * cost_index))
+                rows.append(
+                    record(
+                        f"{node}:{k}",
+                        f"{role.name} ({where}) {k}",
+                        role.name,
+                        manager,
+                        DEPARTMENTS[central, plans[role_id].placement == "hybrid"],
+                        region,
+                        "sales_ops",
+                        role_id,
+                        fte,
+                        fte * role.cost_usd_per_year * cost_index,
+                    )
+                )
             continue
-        rows.append(record(node, data["name"], data["title"], manager, data.get("department", ""), data["region"],
-                           data["kind"], "", float(data.get("fte", 1.0)), float(data.get("cost_usd_per_year", 0.0))))
+        rows.append(
+            record(
+                node,
+                data["name"],
+                data["title"],
+                manager,
+                data.get("department", ""),
+                data["region"],
+                data["kind"],
+                "",
+                float(data.get("fte", 1.0)),
+                float(data.get("cost_usd_per_year", 0.0)),
+            )
+        )
     return rows
 
 
@@ -233,7 +309,7 @@ def to_csv(scenario: Scenario, results: Results | None = None, *, people: bool =
     writer.writerow(CSV_COLUMNS)
     numeric = {"fte", "cost_usd_per_year", "tz_offset_hours", "market_complexity", "cost_index"}
     rows = export_rows(scenario, results)
-    for rec in (rows if people else redact_people(scenario, rows)):
+    for rec in rows if people else redact_people(scenario, rows):
         # Numbers are written as numbers (a negative offset stays -3); only text can start a formula.
         writer.writerow([_number(rec[c]) if c in numeric else neutralize(str(rec[c])) for c in CSV_COLUMNS])
     return out.getvalue()
@@ -258,9 +334,18 @@ def to_graphml(scenario: Scenario, results: Results | None = None, *, people: bo
     if not people:
         rows = redact_people(scenario, rows)
     for rec in rows:
-        graph.add_node(rec["employee_id"], name=rec["name"], title=rec["title"], department=rec["department"],
-                       kind=rec["kind"], role_id=rec["role_id"], region=rec["region_id"], region_name=rec["region"],
-                       fte=float(rec["fte"]), cost_usd_per_year=float(rec["cost_usd_per_year"]))
+        graph.add_node(
+            rec["employee_id"],
+            name=rec["name"],
+            title=rec["title"],
+            department=rec["department"],
+            kind=rec["kind"],
+            role_id=rec["role_id"],
+            region=rec["region_id"],
+            region_name=rec["region"],
+            fte=float(rec["fte"]),
+            cost_usd_per_year=float(rec["cost_usd_per_year"]),
+        )
     graph.add_edges_from((rec["manager_id"], rec["employee_id"]) for rec in rows if rec["manager_id"])
     buffer = io.BytesIO()
     nx.write_graphml(graph, buffer, encoding="utf-8")

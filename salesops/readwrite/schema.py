@@ -51,7 +51,7 @@ __all__ = [
 
 SCHEMA_PATH = DATA_DIR / "scenario.schema.json"
 MAX_LISTED_PROBLEMS = 10  # problems named in the message
-_MAX_COLLECTED = 1_000    # problems kept on the exception (a 10,000-row file can have one per row)
+_MAX_COLLECTED = 1_000  # problems kept on the exception (a 10,000-row file can have one per row)
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -127,8 +127,15 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-_TYPE_NAMES = {"integer": "a whole number", "number": "a number", "string": "a string", "object": "an object",
-               "array": "a list", "boolean": "true or false", "null": "null"}
+_TYPE_NAMES = {
+    "integer": "a whole number",
+    "number": "a number",
+    "string": "a string",
+    "object": "an object",
+    "array": "a list",
+    "boolean": "true or false",
+    "null": "null",
+}
 
 
 def _message(error: ValidationError) -> str:
@@ -253,8 +260,11 @@ def _check_sizes(data: object) -> None:
     """Refuse an oversized document before the schema walks every item of it."""
     if not isinstance(data, dict):
         return
-    for key, limit, what in (("regions", MAX_REGIONS, "regions"), ("roles", MAX_ROLES, "sales-ops roles"),
-                             ("positions", MAX_POSITIONS, "people")):
+    for key, limit, what in (
+        ("regions", MAX_REGIONS, "regions"),
+        ("roles", MAX_ROLES, "sales-ops roles"),
+        ("positions", MAX_POSITIONS, "people"),
+    ):
         items = data.get(key)
         if isinstance(items, list) and len(items) > limit:
             raise ScenarioError(f"the scenario has {len(items):,} {what}; the limit is {limit:,}")

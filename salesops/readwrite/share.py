@@ -381,7 +381,8 @@ def decode(token: str) -> Scenario:
     >>> decode("9.abcdef12.xyz")
     Traceback (most recent call last):
     ...
-    salesops.readwrite.share.ShareError: this link was made by a newer version of the app (link format 9; this version reads format 2); open it with the newer version
+    salesops.readwrite.share.ShareError: this link was made by a newer version of the app (link format 9;
+    this version reads format 2); open it with the newer version
     """
     raw = _unpack(token)
     try:

@@ -30,8 +30,18 @@ import streamlit as st
 
 from salesops.ui.text import md
 
-__all__ = ["README_SECTION", "allow_anonymous_editing", "can_edit", "config_problem", "guard_start", "mode",
-           "providers", "render_account", "signed_in", "user"]
+__all__ = [
+    "README_SECTION",
+    "allow_anonymous_editing",
+    "can_edit",
+    "config_problem",
+    "guard_start",
+    "mode",
+    "providers",
+    "render_account",
+    "signed_in",
+    "user",
+]
 
 _LOG = logging.getLogger(__name__)
 
@@ -42,6 +52,7 @@ _TRUE = {"1", "true", "yes", "on"}
 
 
 # ----------------------------------------------------------------------------------- configuration
+
 
 def _secrets() -> tuple[dict[str, Any], str | None]:
     """The secrets as a plain dict, and a problem when a secrets file exists but cannot be read.
@@ -54,8 +65,10 @@ def _secrets() -> tuple[dict[str, Any], str | None]:
         if getattr(exc, "error_id", None) == "no-secrets-found":
             return {}, None
         _LOG.error("secrets could not be read: %s", exc)  # the server's log has the path and the parse error
-        return {}, ("The secrets file (secrets.toml) exists but could not be read: check its TOML syntax "
-                    "(the server's log names the line).")
+        return {}, (
+            "The secrets file (secrets.toml) exists but could not be read: check its TOML syntax "
+            "(the server's log names the line)."
+        )
     except Exception as exc:  # noqa: BLE001 (an unreadable secrets source must not take the app down unexplained)
         _LOG.exception("secrets could not be read")
         return {}, f"The secrets could not be read ({type(exc).__name__})."
@@ -79,7 +92,7 @@ def _mode_setting(secrets: Mapping[str, Any]) -> str:
 
 
 def mode() -> Mode:
-    """"hosted" with an ``[auth]`` section, ``SALESOPS_MODE=hosted`` or ``[salesops] mode = "hosted"``.
+    """ "hosted" with an ``[auth]`` section, ``SALESOPS_MODE=hosted`` or ``[salesops] mode = "hosted"``.
 
     Any mode setting other than "local" counts as hosted (a typo fails closed), and
     :func:`config_problem` names it.
@@ -105,8 +118,7 @@ def providers() -> list[str | None]:
 
 
 def _providers(auth: Mapping[str, Any]) -> list[str | None]:
-    named = [name for name, value in auth.items()
-             if isinstance(value, Mapping) and name != "client_kwargs"]
+    named = [name for name, value in auth.items() if isinstance(value, Mapping) and name != "client_kwargs"]
     default: list[str | None] = [None] if any(key in auth for key in _PROVIDER_KEYS) else []
     return default + sorted(named)
 
@@ -122,8 +134,10 @@ def _auth_problems(auth: Mapping[str, Any]) -> list[str]:
         problems.append("[auth] redirect_uri must be the app's own address ending in /oauth2callback")
     found = _providers(auth)
     if not found:
-        problems.append("[auth] names no provider (client_id, client_secret and server_metadata_url, in [auth] "
-                        "or in an [auth.NAME] section per provider)")
+        problems.append(
+            "[auth] names no provider (client_id, client_secret and server_metadata_url, in [auth] "
+            "or in an [auth.NAME] section per provider)"
+        )
     for name in found:
         section = auth if name is None else auth[name]
         where = "[auth]" if name is None else f"[auth.{name}]"
@@ -147,25 +161,28 @@ def config_problem() -> str | None:
         return unreadable
     setting = _mode_setting(secrets)
     if setting not in ("", "local", "hosted"):
-        return (f'The mode setting (SALESOPS_MODE or [salesops] mode) is "{setting}": it must be "local" or '
-                '"hosted".')
+        return f'The mode setting (SALESOPS_MODE or [salesops] mode) is "{setting}": it must be "local" or "hosted".'
     auth = _section(secrets, "auth")
     if auth:
         problems = _auth_problems(auth)
         if problems:
-            return ("Sign-in is configured but incomplete: " + "; ".join(problems) + ". Fix the [auth] section "
-                    "of .streamlit/secrets.toml (or the app's secrets).")
+            return (
+                "Sign-in is configured but incomplete: " + "; ".join(problems) + ". Fix the [auth] section "
+                "of .streamlit/secrets.toml (or the app's secrets)."
+            )
         from streamlit.auth_util import is_authlib_installed  # noqa: PLC0415
 
         if not is_authlib_installed():
             return "Sign-in needs the Authlib package: install requirements.txt (Authlib and httpx)."
         return None
     if mode() == "hosted" and not allow_anonymous_editing():
-        return ("This app runs in hosted mode, where editing needs a sign-in, but no sign-in is configured. "
-                "Add an [auth] section to .streamlit/secrets.toml (or the app's secrets) with redirect_uri, "
-                "cookie_secret, client_id, client_secret and server_metadata_url of an OpenID Connect provider; "
-                "or, to let anyone who can reach the app edit, set allow_anonymous_editing = true under "
-                "[salesops] (or SALESOPS_ALLOW_ANONYMOUS_EDITING=1).")
+        return (
+            "This app runs in hosted mode, where editing needs a sign-in, but no sign-in is configured. "
+            "Add an [auth] section to .streamlit/secrets.toml (or the app's secrets) with redirect_uri, "
+            "cookie_secret, client_id, client_secret and server_metadata_url of an OpenID Connect provider; "
+            "or, to let anyone who can reach the app edit, set allow_anonymous_editing = true under "
+            "[salesops] (or SALESOPS_ALLOW_ANONYMOUS_EDITING=1)."
+        )
     return None
 
 
@@ -175,8 +192,9 @@ def guard_start() -> None:
     if problem is None:
         return
     _LOG.error("the app will not start: %s", problem)
-    st.error(f"**The app cannot start.** {md(problem)}\n\nSee “{README_SECTION}” in the README.",
-             icon=":material/lock:")
+    st.error(
+        f"**The app cannot start.** {md(problem)}\n\nSee “{README_SECTION}” in the README.", icon=":material/lock:"
+    )
     # A navigation of one hidden page: without any, Streamlit would list the files in pages/ in the sidebar.
     st.navigation([st.Page(_not_started, title="Sales-ops org designer", default=True)], position="hidden")
     st.stop()
@@ -187,6 +205,7 @@ def _not_started() -> None:
 
 
 # ------------------------------------------------------------------------------------ the visitor
+
 
 def _user_info() -> dict[str, Any]:
     try:
@@ -234,10 +253,12 @@ def _sign_in_label(name: str | None, count: int) -> str:
 def render_account() -> None:
     """The mode and the visitor's account, for the top of the sidebar."""
     if mode() == "local":
-        st.caption("Local mode: saved on this machine",
-                   help="Nothing is configured for hosting, so the app runs for the person who started it: "
-                        "no sign-in, and scenarios are saved in the database on this machine. Hosting for "
-                        f"others (with sign-in) is described under “{README_SECTION}” in the README.")
+        st.caption(
+            "Local mode: saved on this machine",
+            help="Nothing is configured for hosting, so the app runs for the person who started it: "
+            "no sign-in, and scenarios are saved in the database on this machine. Hosting for "
+            f"others (with sign-in) is described under “{README_SECTION}” in the README.",
+        )
         return
     anonymous = allow_anonymous_editing()
     if signed_in():
@@ -251,13 +272,21 @@ def render_account() -> None:
             st.logout()
         return
     if anonymous:
-        st.caption("Hosted mode · anonymous editing is on",
-                   help="allow_anonymous_editing is set: anyone who can reach this app can edit and save.")
+        st.caption(
+            "Hosted mode · anonymous editing is on",
+            help="allow_anonymous_editing is set: anyone who can reach this app can edit and save.",
+        )
     else:
-        st.caption("Hosted mode: sign in to edit",
-                   help="This app is shared: looking around needs no account, changes need a sign-in.")
+        st.caption(
+            "Hosted mode: sign in to edit",
+            help="This app is shared: looking around needs no account, changes need a sign-in.",
+        )
     names = providers() if not config_problem() else []
     for name in names:
-        if st.button(_sign_in_label(name, len(names)), key=f"account:sign_in:{name or 'default'}",
-                     icon=":material/login:", width="stretch"):
+        if st.button(
+            _sign_in_label(name, len(names)),
+            key=f"account:sign_in:{name or 'default'}",
+            icon=":material/login:",
+            width="stretch",
+        ):
             st.login(name)

@@ -42,18 +42,33 @@ _PACK_KEY = "downloads:pack"
 
 # name -> (label, file name, MIME type, icon, help)
 PACK: dict[str, tuple[str, str, str, str, str]] = {
-    "xlsx": ("Excel workbook", "scenario.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             ":material/grid_on:", "Summary, assumptions with sources, regions, roles, service, projection, org."),
-    "html": ("HTML report", "scenario-report.html", "text/html", ":material/description:",
-             "One self-contained file: headline figures, charts, tables, assumptions."),
-    "pptx": ("PowerPoint deck", "scenario.pptx",
-             "application/vnd.openxmlformats-officedocument.presentationml.presentation", ":material/slideshow:",
-             "Headline figures, charts, roles and placements, what-ifs and assumptions, a slide each."),
+    "xlsx": (
+        "Excel workbook",
+        "scenario.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ":material/grid_on:",
+        "Summary, assumptions with sources, regions, roles, service, projection, org.",
+    ),
+    "html": (
+        "HTML report",
+        "scenario-report.html",
+        "text/html",
+        ":material/description:",
+        "One self-contained file: headline figures, charts, tables, assumptions.",
+    ),
+    "pptx": (
+        "PowerPoint deck",
+        "scenario.pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ":material/slideshow:",
+        "Headline figures, charts, roles and placements, what-ifs and assumptions, a slide each.",
+    ),
 }
 
 
-def _recorded(kind: str, scenario: Scenario, results: Results, people: bool,
-              on_export: Callable[[str], None] | None) -> str:
+def _recorded(
+    kind: str, scenario: Scenario, results: Results, people: bool, on_export: Callable[[str], None] | None
+) -> str:
     """:func:`data_file`, then ``on_export(kind)`` (the audit trail of a hosted app). Runs outside the session."""
     text = data_file(kind, scenario, results, people)
     if on_export is not None:
@@ -93,8 +108,9 @@ class Pack:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def build_pack(scenario: Scenario, results: Results,
-               progress: Callable[[str], None] = lambda _msg: None, people: bool = True) -> Pack:
+def build_pack(
+    scenario: Scenario, results: Results, progress: Callable[[str], None] = lambda _msg: None, people: bool = True
+) -> Pack:
     """Build the Excel workbook, HTML report and PowerPoint deck of ``scenario``.
 
     The charts and what-ifs are computed once for all three. A file whose
@@ -134,39 +150,69 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def render(scenario: Scenario, results: Results, people: bool = True,
-           on_export: Callable[[str], None] | None = None) -> None:
+def render(
+    scenario: Scenario, results: Results, people: bool = True, on_export: Callable[[str], None] | None = None
+) -> None:
     """Draw the downloads of ``scenario`` (inside the sidebar's Download expander).
 
     ``people=False`` (a shared link whose owner did not allow it) leaves names, salaries and
     employee ids out of every file; the figures are the same. ``on_export(kind)``, bound to its values
     when the page is drawn (never reading the session later), records each download.
     """
-    st.download_button("Scenario (JSON)", data=functools.partial(_recorded, "json", scenario, results, people, on_export),
-                       file_name="scenario.json", mime="application/json", key="sidebar:download",
-                       icon=":material/data_object:", width="stretch", on_click="ignore")
-    st.download_button("Org as CSV", data=functools.partial(_recorded, "csv", scenario, results, people, on_export),
-                       file_name="org.csv", mime="text/csv", key="sidebar:download_csv",
-                       icon=":material/table:", width="stretch", on_click="ignore",
-                       help="One row per person; re-imports on the Import org page to the same org.")
-    st.download_button("Org as GraphML", data=functools.partial(_recorded, "graphml", scenario, results, people, on_export),
-                       file_name="org.graphml", mime="application/xml", key="sidebar:download_graphml",
-                       icon=":material/account_tree:", width="stretch", on_click="ignore",
-                       help="The org graph for network tools (Gephi, yEd, networkx).")
+    st.download_button(
+        "Scenario (JSON)",
+        data=functools.partial(_recorded, "json", scenario, results, people, on_export),
+        file_name="scenario.json",
+        mime="application/json",
+        key="sidebar:download",
+        icon=":material/data_object:",
+        width="stretch",
+        on_click="ignore",
+    )
+    st.download_button(
+        "Org as CSV",
+        data=functools.partial(_recorded, "csv", scenario, results, people, on_export),
+        file_name="org.csv",
+        mime="text/csv",
+        key="sidebar:download_csv",
+        icon=":material/table:",
+        width="stretch",
+        on_click="ignore",
+        help="One row per person; re-imports on the Import org page to the same org.",
+    )
+    st.download_button(
+        "Org as GraphML",
+        data=functools.partial(_recorded, "graphml", scenario, results, people, on_export),
+        file_name="org.graphml",
+        mime="application/xml",
+        key="sidebar:download_graphml",
+        icon=":material/account_tree:",
+        width="stretch",
+        on_click="ignore",
+        help="The org graph for network tools (Gephi, yEd, networkx).",
+    )
 
     if not people:
-        st.caption("People-level data (names, salaries, employee ids) is left out of these files: the owner of "
-                   "this link did not share it.")
-    st.caption("Stakeholder pack: an Excel workbook, an HTML report and a PowerPoint deck of the scenario on the "
-               "screen.")
+        st.caption(
+            "People-level data (names, salaries, employee ids) is left out of these files: the owner of "
+            "this link did not share it."
+        )
+    st.caption(
+        "Stakeholder pack: an Excel workbook, an HTML report and a PowerPoint deck of the scenario on the screen."
+    )
     pack: Pack | None = st.session_state.get(_PACK_KEY)
     if pack is not None and (pack.scenario is not scenario or pack.people != people):
         st.session_state.pop(_PACK_KEY, None)  # built for an earlier scenario: never offer it for this one
         pack = None
     if pack is None:
         slot = st.empty()  # the button goes once the pack is built, in the same run
-        if slot.button("Prepare the stakeholder pack", key="sidebar:prepare_pack", icon=":material/inventory_2:",
-                       width="stretch", help="Builds the three files for the scenario as it is now (a few seconds)."):
+        if slot.button(
+            "Prepare the stakeholder pack",
+            key="sidebar:prepare_pack",
+            icon=":material/inventory_2:",
+            width="stretch",
+            help="Builds the three files for the scenario as it is now (a few seconds).",
+        ):
             slot.empty()
             with st.status("Preparing the stakeholder pack", expanded=False) as status:
                 if needs_worker(len(scenario.regions), len(scenario.roles)):  # a big org: in a worker, bounded
@@ -178,8 +224,10 @@ def render(scenario: Scenario, results: Results, people: bool = True,
                     pack.scenario = scenario  # the one on the screen, not the worker's copy
                 else:
                     pack = build_pack(scenario, results, progress=lambda msg: status.update(label=msg), people=people)
-                status.update(label="Stakeholder pack ready" if not pack.errors else "Stakeholder pack: see below",
-                              state="complete" if not pack.errors else "error")
+                status.update(
+                    label="Stakeholder pack ready" if not pack.errors else "Stakeholder pack: see below",
+                    state="complete" if not pack.errors else "error",
+                )
             st.session_state[_PACK_KEY] = pack
             if on_export is not None and pack.files:
                 on_export("stakeholder pack")
@@ -187,9 +235,19 @@ def render(scenario: Scenario, results: Results, people: bool = True,
         return
     for kind, (label, file_name, mime, icon, help_text) in PACK.items():
         if kind in pack.files:
-            st.download_button(label, data=pack.files[kind], file_name=file_name, mime=mime,
-                               key=f"sidebar:download_{kind}", icon=icon, width="stretch", on_click="ignore",
-                               help=help_text)
+            st.download_button(
+                label,
+                data=pack.files[kind],
+                file_name=file_name,
+                mime=mime,
+                key=f"sidebar:download_{kind}",
+                icon=icon,
+                width="stretch",
+                on_click="ignore",
+                help=help_text,
+            )
         else:
-            st.error(f"The {label} could not be built: {md(pack.errors.get(kind, 'unknown error'))}. The other files "
-                     "are fine; the problem is logged on the server.")
+            st.error(
+                f"The {label} could not be built: {md(pack.errors.get(kind, 'unknown error'))}. The other files "
+                "are fine; the problem is logged on the server."
+            )

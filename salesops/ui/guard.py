@@ -44,7 +44,10 @@ def run_page(page) -> bool:
     except Exception as exc:  # noqa: BLE001 (the one place every page error is caught, logged and explained)
         _LOG.exception("page %r failed", getattr(page, "title", page))
         reason = " ".join(str(exc).split())[:300] or type(exc).__name__
-        st.error(f"This page could not be drawn for the working scenario ({md(type(exc).__name__)}: "
-                 f"{md(reason)}). Your scenario is unchanged: Undo in the sidebar goes back to the one before "
-                 "your last edit, and the other pages still work.", icon=":material/error:")
+        st.error(
+            f"This page could not be drawn for the working scenario ({md(type(exc).__name__)}: "
+            f"{md(reason)}). Your scenario is unchanged: Undo in the sidebar goes back to the one before "
+            "your last edit, and the other pages still work.",
+            icon=":material/error:",
+        )
         return False

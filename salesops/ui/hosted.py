@@ -66,16 +66,19 @@ class ScopedStore:
         return self.access.create_scenario(self.workspace_id, scenario, actor=actor, name=name, note=note)
 
     def save(self, scenario_id: str, scenario: Scenario, *, base_version: int, note: str = "") -> VersionInfo:
-        return self.access.save_version(scenario_id, scenario, base_version=base_version,
-                                        actor=self._who("save"), note=note)
+        return self.access.save_version(
+            scenario_id, scenario, base_version=base_version, actor=self._who("save"), note=note
+        )
 
-    def branch(self, scenario_id: str, scenario: Scenario, *, from_version: int, name: str,
-               note: str = "") -> VersionInfo:
+    def branch(
+        self, scenario_id: str, scenario: Scenario, *, from_version: int, name: str, note: str = ""
+    ) -> VersionInfo:
         workspace_id = self.access.workspace_of(scenario_id) or self.workspace_id
         if workspace_id is None:
             raise PermissionDenied("choose or create a workspace (Save & share) to save in")
-        return self.access.create_scenario(workspace_id, scenario, actor=self._who("save"), name=name,
-                                           note=note or f"branch of version {from_version}")
+        return self.access.create_scenario(
+            workspace_id, scenario, actor=self._who("save"), name=name, note=note or f"branch of version {from_version}"
+        )
 
     def load(self, scenario_id: str, version: int | None = None) -> SavedVersion:
         return self.access.load(scenario_id, version, actor=self._who("open saved scenarios"))
@@ -111,8 +114,13 @@ def workspace_picker(store: Store) -> None:
         names = {w.workspace_id: f"{w.name} ({role})" for w, role in mine}
         if st.session_state.get(_WORKSPACE) not in ids:
             st.session_state[_WORKSPACE] = ids[0]
-        st.selectbox("Workspace", options=ids, format_func=names.get, key=_WORKSPACE,
-                     help="A client engagement: its members see its scenarios; nobody else does.")
+        st.selectbox(
+            "Workspace",
+            options=ids,
+            format_func=names.get,
+            key=_WORKSPACE,
+            help="A client engagement: its members see its scenarios; nobody else does.",
+        )
     with st.popover("New workspace", icon=":material/add:", width="stretch"):
         st.text_input("Name of the engagement", key="hosted:new_workspace", max_chars=120)
         if st.button("Create", key="hosted:create_workspace"):
@@ -136,17 +144,28 @@ def links_panel(store: Store, scenario_id: str, version: int) -> None:
     except Exception:  # no request context (tests)
         base = ""
     with st.popover("Share a read-only link", icon=":material/link:", width="stretch"):
-        which = st.radio("The link opens", ["this version", "the latest version, whenever it is opened"],
-                         key="hosted:link_which")
-        days = st.number_input("Expires after (days; 0 = never)", min_value=0, max_value=3650, value=30,
-                               key="hosted:link_days")
-        people = st.toggle("Let its visitors download names and salaries", value=False, key="hosted:link_people",
-                           help="Off: the link's downloads leave people-level data out.")
+        which = st.radio(
+            "The link opens", ["this version", "the latest version, whenever it is opened"], key="hosted:link_which"
+        )
+        days = st.number_input(
+            "Expires after (days; 0 = never)", min_value=0, max_value=3650, value=30, key="hosted:link_days"
+        )
+        people = st.toggle(
+            "Let its visitors download names and salaries",
+            value=False,
+            key="hosted:link_people",
+            help="Off: the link's downloads leave people-level data out.",
+        )
         if st.button("Create link", key="hosted:create_link", type="primary"):
             expires = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=int(days))) if days else None
             try:
-                access.create_link(scenario_id, actor=actor, version=version if which == "this version" else None,
-                                   expires_at=expires, include_people=bool(people))
+                access.create_link(
+                    scenario_id,
+                    actor=actor,
+                    version=version if which == "this version" else None,
+                    expires_at=expires,
+                    include_people=bool(people),
+                )
             except PermissionDenied as exc:
                 st.error(md(exc))
     try:
@@ -159,8 +178,9 @@ def links_panel(store: Store, scenario_id: str, version: int) -> None:
         st.caption(f"Link to the {what} ({link.state}{until}{', with people data' if link.include_people else ''})")
         if link.state == "active":
             st.code(f"{base}?s={link.token}", language=None, wrap_lines=True)
-            st.button("Revoke", key=f"hosted:revoke:{link.token}", on_click=_revoke, args=(store, link.token),
-                      width="stretch")
+            st.button(
+                "Revoke", key=f"hosted:revoke:{link.token}", on_click=_revoke, args=(store, link.token), width="stretch"
+            )
 
 
 def _revoke(store: Store, token: str) -> None:
@@ -183,8 +203,11 @@ def audit_panel(store: Store) -> None:
         return
     st.subheader("Members and audit trail")
     members = access.members(ws, actor=actor)
-    st.dataframe([{"E-mail": m.email, "Role": m.role, "Added": f"{m.added_at:%Y-%m-%d}"} for m in members],
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        [{"E-mail": m.email, "Role": m.role, "Added": f"{m.added_at:%Y-%m-%d}"} for m in members],
+        hide_index=True,
+        width="stretch",
+    )
     left, mid, right = st.columns([3, 2, 1], vertical_alignment="bottom")
     email = left.text_input("Add a member by e-mail", key="hosted:member_email", max_chars=200)
     role = mid.selectbox("Role", ["viewer", "editor", "owner"], key="hosted:member_role")
@@ -195,5 +218,17 @@ def audit_panel(store: Store) -> None:
         except Exception as exc:  # a bad address or a refused change: say which
             st.error(md(exc))
     events = access.audit_log(ws, actor=actor, limit=200)
-    st.dataframe([{"When (UTC)": f"{e.at:%Y-%m-%d %H:%M}", "Who": e.actor, "What": e.action,
-                   "Version": e.version, "Detail": e.detail} for e in events], hide_index=True, width="stretch")
+    st.dataframe(
+        [
+            {
+                "When (UTC)": f"{e.at:%Y-%m-%d %H:%M}",
+                "Who": e.actor,
+                "What": e.action,
+                "Version": e.version,
+                "Detail": e.detail,
+            }
+            for e in events
+        ],
+        hide_index=True,
+        width="stretch",
+    )

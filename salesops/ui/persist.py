@@ -224,28 +224,40 @@ def init_session() -> None:
             return
         state.reset(scenario, "Opened a shared link")
         st.session_state[state.READONLY] = True
-        _notify("info", f"You are viewing **{md(scenario.name)}** from a shared link, read-only. Make an editable "
-                        "copy in the sidebar (Save & share) to change it.")
+        _notify(
+            "info",
+            f"You are viewing **{md(scenario.name)}** from a shared link, read-only. Make an editable "
+            "copy in the sidebar (Save & share) to change it.",
+        )
     elif _param("w"):
         db = store()
         try:
             draft = db.get_draft(_param("w")) if db is not None else None
         except Exception as exc:  # the link stays, so that a refresh retries once the database is back
             log.exception("cannot read the working copy of a ?w= link")
-            _notify("error", f"Your working copy could not be read ({_short(exc)}). Showing the default "
-                             "scenario; reload the page to try again.")
+            _notify(
+                "error",
+                f"Your working copy could not be read ({_short(exc)}). Showing the default "
+                "scenario; reload the page to try again.",
+            )
             return
         if draft is None:
-            _notify("warning", "The working copy in this link was not found (or saving is off); starting from "
-                               "the default scenario.")
+            _notify(
+                "warning",
+                "The working copy in this link was not found (or saving is off); starting from the default scenario.",
+            )
             _clear_params("w")
             return
-        if hosted.active() and (hosted_user() is None
-                                or (draft.writer or "").split(".", 1)[0] != _owner_tag(hosted_user())):
+        if hosted.active() and (
+            hosted_user() is None or (draft.writer or "").split(".", 1)[0] != _owner_tag(hosted_user())
+        ):
             # A working copy is its writer's: another user (or a visitor who has not signed in) with the
             # same link sees nothing of it and cannot take it over.
-            _notify("error", "This working copy belongs to another user (or you are signed out): it opens only "
-                             "for the user who made it. Showing the default scenario instead.")
+            _notify(
+                "error",
+                "This working copy belongs to another user (or you are signed out): it opens only "
+                "for the user who made it. Showing the default scenario instead.",
+            )
             _clear_params("w")
             return
         state.reset(draft.scenario, "Restored your working copy")
@@ -264,8 +276,11 @@ def init_session() -> None:
 def _open_shared(scenario_id: str, version: str | None) -> None:
     db = store()
     if db is None:
-        _notify("error", "This link points to a saved scenario, but the database cannot be reached. Showing the "
-                         "default scenario instead.")
+        _notify(
+            "error",
+            "This link points to a saved scenario, but the database cannot be reached. Showing the "
+            "default scenario instead.",
+        )
         return
     if hosted.active() and version is None:  # a share link's token: one version, read-only
         _open_link(db, scenario_id)
@@ -273,8 +288,10 @@ def _open_shared(scenario_id: str, version: str | None) -> None:
     number: int | None = None
     if version is not None:
         if not version.isdigit() or not 0 < int(version) < 10**9:
-            _notify("error", f"The link's version {version[:20]!r} is not a version number. Showing the default "
-                             "scenario instead.")
+            _notify(
+                "error",
+                f"The link's version {version[:20]!r} is not a version number. Showing the default scenario instead.",
+            )
             _clear_params("s", "v")
             return
         number = int(version)
@@ -286,15 +303,21 @@ def _open_shared(scenario_id: str, version: str | None) -> None:
         return
     except Exception as exc:  # the link stays, so that a refresh retries once the database is back
         log.exception("cannot open the saved scenario of a ?s= link")
-        _notify("error", f"The saved scenario could not be read ({_short(exc)}). Showing the default "
-                         "scenario instead; reload the page to try again.")
+        _notify(
+            "error",
+            f"The saved scenario could not be read ({_short(exc)}). Showing the default "
+            "scenario instead; reload the page to try again.",
+        )
         return
     state.reset(saved.scenario, f"Opened version {saved.info.version} of '{saved.info.name}'")
     st.session_state[state.READONLY] = True
     st.session_state[_REF] = (saved.info.scenario_id, saved.info.version)
-    _notify("info", f"You are viewing **{md(saved.info.name)}**, version {saved.info.version} "
-                    f"({saved.info.created_at:%Y-%m-%d %H:%M} UTC), read-only. Make an editable copy in the sidebar "
-                    "(Save & share) to change it.")
+    _notify(
+        "info",
+        f"You are viewing **{md(saved.info.name)}**, version {saved.info.version} "
+        f"({saved.info.created_at:%Y-%m-%d %H:%M} UTC), read-only. Make an editable copy in the sidebar "
+        "(Save & share) to change it.",
+    )
 
 
 def _open_link(db: Any, token: str) -> None:
@@ -306,16 +329,22 @@ def _open_link(db: Any, token: str) -> None:
         return
     except Exception as exc:
         log.exception("cannot open a share link")
-        _notify("error", f"The shared scenario could not be read ({_short(exc)}). Showing the default "
-                         "scenario instead; reload the page to try again.")
+        _notify(
+            "error",
+            f"The shared scenario could not be read ({_short(exc)}). Showing the default "
+            "scenario instead; reload the page to try again.",
+        )
         return
     state.reset(saved.scenario, f"Opened a shared link to '{saved.info.name}'")
     st.session_state[state.READONLY] = True
     st.session_state[_REF] = None  # a link never names a scenario its visitor could save onto
     st.session_state[LINK_PEOPLE] = bool(link.include_people)
     st.session_state[_LINKED] = (saved.info.scenario_id, saved.info.version)  # for the audit trail only
-    _notify("info", f"You are viewing **{md(saved.info.name)}**, version {saved.info.version}, from a shared "
-                    "link, read-only. Make an editable copy in the sidebar (Save & share) to work on it.")
+    _notify(
+        "info",
+        f"You are viewing **{md(saved.info.name)}**, version {saved.info.version}, from a shared "
+        "link, read-only. Make an editable copy in the sidebar (Save & share) to work on it.",
+    )
 
 
 def hosted_user() -> str | None:
@@ -339,8 +368,10 @@ def fork() -> None:
     st.session_state.pop(_CONFLICT, None)
     st.session_state[_DRAFT] = None
     st.session_state[_SYNCED] = -1  # write a draft now
-    _notify("success", "This is now your own editable copy; saving it creates a new scenario and the shared "
-                       "version is unchanged.")
+    _notify(
+        "success",
+        "This is now your own editable copy; saving it creates a new scenario and the shared version is unchanged.",
+    )
 
 
 def export_recorder():
@@ -351,8 +382,9 @@ def export_recorder():
     if db is None:
         return None
     current = ref() or st.session_state.get(_LINKED)  # a saved version, or the one a link opened
-    return functools.partial(_record_export, _raw(db), hosted_user(), current[0] if current else None,
-                             current[1] if current else None)
+    return functools.partial(
+        _record_export, _raw(db), hosted_user(), current[0] if current else None, current[1] if current else None
+    )
 
 
 def _record_export(db: Store, actor: str | None, scenario_id: str | None, version: int | None, kind: str) -> None:
@@ -434,8 +466,9 @@ def sync() -> None:
     if in_use() is not None:  # another tab writes this working copy: the panel offers a copy or a take-over
         return
     try:
-        draft_id = Access(_raw(db)).put_draft(state.current(), writer=writer(), draft_id=st.session_state.get(_DRAFT),
-                                        base=ref())
+        draft_id = Access(_raw(db)).put_draft(
+            state.current(), writer=writer(), draft_id=st.session_state.get(_DRAFT), base=ref()
+        )
     except DraftInUse as exc:
         st.session_state[_IN_USE] = exc.seen_at
         return
@@ -506,8 +539,7 @@ def save_branch(name: str, note: str) -> VersionInfo | None:
     return info
 
 
-def open_version(scenario_id: str, version: int, *, as_latest: bool = False,
-                 stop_on_error: bool = True) -> bool:
+def open_version(scenario_id: str, version: int, *, as_latest: bool = False, stop_on_error: bool = True) -> bool:
     """Load a saved version into the working copy (undoable); True when it was loaded.
 
     With ``as_latest`` the next save goes on top of the newest version, so an old
@@ -563,4 +595,3 @@ def share_links() -> dict[str, Any]:
     else:
         out["compact_error"] = error
     return out
-

@@ -19,21 +19,21 @@ def _save() -> None:
     info = persist.save(st.session_state.get("save:name", ""), st.session_state.get("save:note", ""))
     if info is not None:
         st.session_state["save:note"] = ""
-        st.session_state["persist:notice"] = (
-            "success", f"Saved **{md(info.name)}** as version {info.version}.")
+        st.session_state["persist:notice"] = ("success", f"Saved **{md(info.name)}** as version {info.version}.")
 
 
 def _branch() -> None:
     info = persist.save_branch(st.session_state.get("save:name", ""), st.session_state.get("save:note", ""))
     if info is not None:
         st.session_state["persist:notice"] = (
-            "success", f"Saved as a new scenario **{md(info.name)}** (branch of the version you started from).")
+            "success",
+            f"Saved as a new scenario **{md(info.name)}** (branch of the version you started from).",
+        )
 
 
 def _reload(scenario_id: str, version: int) -> None:
     if persist.open_version(scenario_id, version, stop_on_error=False):
-        st.session_state["persist:notice"] = (
-            "info", f"Loaded version {version}; your edits are one Undo away.")
+        st.session_state["persist:notice"] = ("info", f"Loaded version {version}; your edits are one Undo away.")
 
 
 def _failure() -> None:
@@ -41,8 +41,10 @@ def _failure() -> None:
     text = persist.save_error()
     if text is None:
         return
-    st.error(f"{md(text)} Your work is still here in this tab; to keep a copy, download it as JSON "
-             "(Download, below).", icon=":material/error:")
+    st.error(
+        f"{md(text)} Your work is still here in this tab; to keep a copy, download it as JSON (Download, below).",
+        icon=":material/error:",
+    )
     if persist.take_new_error() is not None:  # once per failure, wherever the reader is looking
         st.toast(f"{md(text.split(':', 1)[0])}: see Save & share in the sidebar.", icon=":material/error:")
 
@@ -51,39 +53,55 @@ def render() -> None:
     """Draw the panel (inside the sidebar expander)."""
     db = persist.store()
     if db is None:
-        st.warning(f"Saving is off: the database cannot be opened ({persist.store_error()}). Download the "
-                   "scenario as JSON to keep it.")
+        st.warning(
+            f"Saving is off: the database cannot be opened ({persist.store_error()}). Download the "
+            "scenario as JSON to keep it."
+        )
         return
     off = persist.saving_off()
     if hosted.active() and not auth.can_edit():
-        st.info("Read-only shared view. Sign in (top of the sidebar) to make an editable copy."
-                if st.session_state.get(state.READONLY) else "Sign in (top of the sidebar) to save and share.")
+        st.info(
+            "Read-only shared view. Sign in (top of the sidebar) to make an editable copy."
+            if st.session_state.get(state.READONLY)
+            else "Sign in (top of the sidebar) to save and share."
+        )
         return
     if state.readonly():
         st.info("Read-only shared view.")
         if off:
-            st.caption(f"Saving is off: the database is read-only ({off}). An editable copy stays in this "
-                       "browser tab only.")
-        st.button("Make an editable copy", key="save:fork", on_click=persist.fork, type="primary",
-                  icon=":material/edit:", width="stretch")
+            st.caption(
+                f"Saving is off: the database is read-only ({off}). An editable copy stays in this browser tab only."
+            )
+        st.button(
+            "Make an editable copy",
+            key="save:fork",
+            on_click=persist.fork,
+            type="primary",
+            icon=":material/edit:",
+            width="stretch",
+        )
         _failure()
         _links()
         return
     if off:
-        st.warning(f"Saving is off: the database is read-only ({off}). Saved links still open; download the "
-                   "scenario as JSON to keep your changes.", icon=":material/lock:")
+        st.warning(
+            f"Saving is off: the database is read-only ({off}). Saved links still open; download the "
+            "scenario as JSON to keep your changes.",
+            icon=":material/lock:",
+        )
         _failure()
         _links()
         return
     seen = persist.in_use()
     if seen is not None:
-        st.warning(f"This working copy is open in another tab or window (last saved there "
-                   f"{seen:%H:%M} UTC). To keep both sets of edits, continue here as a copy; or take over, "
-                   "and the other tab is told when it next saves. Nothing is auto-saved here until you choose.",
-                   icon=":material/tab_duplicate:")
+        st.warning(
+            f"This working copy is open in another tab or window (last saved there "
+            f"{seen:%H:%M} UTC). To keep both sets of edits, continue here as a copy; or take over, "
+            "and the other tab is told when it next saves. Nothing is auto-saved here until you choose.",
+            icon=":material/tab_duplicate:",
+        )
         left, right = st.columns(2)
-        left.button("Continue as a copy", key="save:as_copy", on_click=persist.continue_as_copy,
-                    width="stretch")
+        left.button("Continue as a copy", key="save:as_copy", on_click=persist.continue_as_copy, width="stretch")
         right.button("Take over", key="save:take_over", on_click=persist.take_over, width="stretch")
     scenario = state.current()
     ref = persist.ref()
@@ -101,13 +119,22 @@ def render() -> None:
         st.caption(f"Saved as version {ref[1]}; edits since then are auto-saved as a working copy.")
     latest = persist.conflict()
     if latest is not None and ref is not None:
-        st.warning(f"Someone saved version {latest.version} of this scenario "
-                   f"({latest.created_at:%H:%M} UTC{', ' + md(latest.note) if latest.note else ''}) since you "
-                   f"started from version {ref[1]}. Nothing was overwritten.")
-        st.button("Save mine as a branch", key="save:branch", on_click=_branch, icon=":material/call_split:",
-                  width="stretch")
-        st.button(f"Load version {latest.version} instead", key="save:reload", on_click=_reload,
-                  args=(latest.scenario_id, latest.version), icon=":material/sync:", width="stretch")
+        st.warning(
+            f"Someone saved version {latest.version} of this scenario "
+            f"({latest.created_at:%H:%M} UTC{', ' + md(latest.note) if latest.note else ''}) since you "
+            f"started from version {ref[1]}. Nothing was overwritten."
+        )
+        st.button(
+            "Save mine as a branch", key="save:branch", on_click=_branch, icon=":material/call_split:", width="stretch"
+        )
+        st.button(
+            f"Load version {latest.version} instead",
+            key="save:reload",
+            on_click=_reload,
+            args=(latest.scenario_id, latest.version),
+            icon=":material/sync:",
+            width="stretch",
+        )
     _links()
 
 
@@ -127,8 +154,9 @@ def _links() -> None:
     else:
         st.caption("Save to get a link that opens this exact version.")
     if "compact" in links:
-        st.caption("Link that carries the scenario itself (works without the database; copy it with the "
-                   "button on the right):")
+        st.caption(
+            "Link that carries the scenario itself (works without the database; copy it with the button on the right):"
+        )
         st.code(links["compact"], language=None, wrap_lines=False)
     elif "compact_error" in links:
         st.caption(f"No self-contained link: {links['compact_error']}")

@@ -12,12 +12,24 @@ from salesops.ui import state
 from salesops.model.whatif import evaluate_cached
 from salesops.ui.text import md
 
-__all__ = ["TZ_GAP_HELP", "TZ_OFFSET_HELP", "PLACEMENT_LABELS", "headline_metrics", "headline_strip", "placement_control", "placement_controls", "placement_key"]
+__all__ = [
+    "TZ_GAP_HELP",
+    "TZ_OFFSET_HELP",
+    "PLACEMENT_LABELS",
+    "headline_metrics",
+    "headline_strip",
+    "placement_control",
+    "placement_controls",
+    "placement_key",
+]
 
-TZ_OFFSET_HELP = ("Clock offset of the region from HQ in hours, signed: +9 means the region's clock is 9 hours "
-                  "ahead of HQ.")
-TZ_GAP_HELP = ("Hours between the region's and HQ's clocks the short way round the world, which is what limits "
-               "shared business hours: an offset of +14 is a 10-hour gap.")
+TZ_OFFSET_HELP = (
+    "Clock offset of the region from HQ in hours, signed: +9 means the region's clock is 9 hours ahead of HQ."
+)
+TZ_GAP_HELP = (
+    "Hours between the region's and HQ's clocks the short way round the world, which is what limits "
+    "shared business hours: an offset of +14 is a 10-hour gap."
+)
 PLACEMENT_LABELS = {p: p.capitalize() for p in PLACEMENTS}
 _FROM_LABEL = {v: k for k, v in PLACEMENT_LABELS.items()}
 PLACEMENT_HELP = {
@@ -66,8 +78,13 @@ def headline_metrics(res: Results, before: Results | None = None, against: str |
     for col, metric in zip(cols, HEADLINE):
         diff = None if then is None else delta(now[metric.key], then[metric.key])
         shown = None if diff is None or abs(diff) < 1e-9 else metric.delta_text(diff)
-        col.metric(metric.label, metric.text(now[metric.key]), delta=shown,
-                   delta_color="normal" if metric.higher_is_better else "inverse", help=metric.help)
+        col.metric(
+            metric.label,
+            metric.text(now[metric.key]),
+            delta=shown,
+            delta_color="normal" if metric.higher_is_better else "inverse",
+            help=metric.help,
+        )
     if against:
         st.caption(md(against))
 
