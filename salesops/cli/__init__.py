@@ -2,9 +2,7 @@
 
 May import every layer except :mod:`salesops.ui`.
 
-Command line for the sales-ops org-design model: ``python -m salesops``.
-
-Seven subcommands (``scenarios`` has four actions):
+Ten subcommands (``scenarios`` has four actions):
 
 ``samples``
     List the shipped sample scenarios as an aligned table.
@@ -33,6 +31,11 @@ Seven subcommands (``scenarios`` has four actions):
 ``compare A B ... [--json] [--user EMAIL [--workspace ID]]``
     Headline figures of several scenarios side by side (samples, JSON files or
     saved ids, ``ID@V`` for a given version) with the difference from the first.
+``simulate SCENARIO [--draws N] [--seed S] [--json]``, ``sensitivity SCENARIO [--json]``
+    Monte Carlo P10/P50/P90 over the assumption ranges; the tornado of one-at-a-time swings.
+``optimize SCENARIO [--objective net|npv|roi] [--draws N] [--seed S] [--json]``
+    The recommended placement of every role by net value, its runner-up, its odds of
+    winning over the Monte Carlo draws, the assumptions that flip it, and the reasons.
 
 The database commands take ``--db URL`` (a SQLAlchemy URL); without it they use
 ``$SALESOPS_DATABASE_URL``, else ``sqlite:///salesops.db`` in the working directory.
