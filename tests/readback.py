@@ -21,13 +21,23 @@ from salesops.model.metrics import METRIC
 from salesops.model import Results
 from salesops.model.scenario import Scenario
 
-__all__ = ["Facts", "assert_agree", "expected", "read_csv", "read_graphml", "read_html", "read_pptx", "read_xlsx", "screen_text"]
+__all__ = [
+    "Facts",
+    "assert_agree",
+    "expected",
+    "read_csv",
+    "read_graphml",
+    "read_html",
+    "read_pptx",
+    "read_xlsx",
+    "screen_text",
+]
 
 
 @dataclass
 class Facts:
-    roi: float | None = None              # exact where the file holds a number
-    roi_text: str | None = None           # as formatted for a reader ("141.8%")
+    roi: float | None = None  # exact where the file holds a number
+    roi_text: str | None = None  # as formatted for a reader ("141.8%")
     cost: float | None = None
     cost_text: str | None = None
     fte: float | None = None
@@ -38,16 +48,24 @@ class Facts:
 def screen_text(results: Results) -> dict[str, str]:
     """The four headline figures as the app's headline strip shows them."""
     head = results.headline()
-    return {m.key: m.text(head[m.key]) for m in (METRIC["roi"], METRIC["productivity_per_rep"],
-                                                  METRIC["sales_ops_cost"], METRIC["payback_months"])}
+    return {
+        m.key: m.text(head[m.key])
+        for m in (METRIC["roi"], METRIC["productivity_per_rep"], METRIC["sales_ops_cost"], METRIC["payback_months"])
+    }
 
 
 def expected(scenario: Scenario, results: Results) -> Facts:
     """What every file must say for ``scenario``."""
     text = screen_text(results)
-    return Facts(roi=results.roi, roi_text=text["roi"], cost=results.sales_ops_cost_usd,
-                 cost_text=text["sales_ops_cost"], fte=results.sales_ops_fte, reps=results.reps,
-                 placements={p.role.id: p.placement for p in scenario.roles})
+    return Facts(
+        roi=results.roi,
+        roi_text=text["roi"],
+        cost=results.sales_ops_cost_usd,
+        cost_text=text["sales_ops_cost"],
+        fte=results.sales_ops_fte,
+        reps=results.reps,
+        placements={p.role.id: p.placement for p in scenario.roles},
+    )
 
 
 def read_xlsx(data: bytes) -> Facts:
@@ -58,21 +76,32 @@ def read_xlsx(data: bytes) -> Facts:
     roles = list(wb["Roles"].iter_rows(values_only=True))
     header = roles[0]
     rid, placement = header.index("Id"), header.index("Placement")
-    return Facts(roi=summary["ROI"], cost=summary["Sales-ops cost"], fte=summary["Sales-ops FTE"],
-                 reps=summary["Reps"], placements={r[rid]: r[placement] for r in roles[1:]})
+    return Facts(
+        roi=summary["ROI"],
+        cost=summary["Sales-ops cost"],
+        fte=summary["Sales-ops FTE"],
+        reps=summary["Reps"],
+        placements={r[rid]: r[placement] for r in roles[1:]},
+    )
 
 
 def read_html(text: str, scenario: Scenario) -> Facts:
-    cards = {m.group(1): (m.group(2), html.unescape(m.group(3))) for m in re.finditer(
-        r'<div class="card" data-metric="([a-z_]+)" data-value="([^"]*)"><div class="label">[^<]*</div>'
-        r'<div class="value">([^<]*)', text)}
+    cards = {
+        m.group(1): (m.group(2), html.unescape(m.group(3)))
+        for m in re.finditer(
+            r'<div class="card" data-metric="([a-z_]+)" data-value="([^"]*)"><div class="label">[^<]*</div>'
+            r'<div class="value">([^<]*)',
+            text,
+        )
+    }
     facts = Facts()
     if "roi" in cards:
         facts.roi, facts.roi_text = float(cards["roi"][0]), cards["roi"][1]
     if "sales_ops_cost" in cards:
         facts.cost, facts.cost_text = float(cards["sales_ops_cost"][0]), cards["sales_ops_cost"][1]
-    m = re.search(r'<p class="facts">([\d,]+) reps and [\d,]+ managers in \d+ region\(s\); ([\d,.]+) sales-ops FTE',
-                  text)
+    m = re.search(
+        r'<p class="facts">([\d,]+) reps and [\d,]+ managers in \d+ region\(s\); ([\d,.]+) sales-ops FTE', text
+    )
     if m:
         facts.reps, facts.fte = int(m.group(1).replace(",", "")), float(m.group(2).replace(",", ""))
     section = re.search(r'<section id="roles">(.*?)</section>', text, re.S)
@@ -101,8 +130,7 @@ def read_pptx(data: bytes, scenario: Scenario) -> Facts:
                     facts.roi_text = lines[1]
                 elif len(lines) >= 2 and lines[0] == METRIC["sales_ops_cost"].label:
                     facts.cost_text = lines[1]
-                m = re.match(r"([\d,]+) reps and [\d,]+ managers in \d+ region\(s\); ([\d,.]+) sales-ops FTE",
-                             lines[0])
+                m = re.match(r"([\d,]+) reps and [\d,]+ managers in \d+ region\(s\); ([\d,.]+) sales-ops FTE", lines[0])
                 if m:
                     facts.reps, facts.fte = int(m.group(1).replace(",", "")), float(m.group(2).replace(",", ""))
             if shape.has_table:
@@ -145,8 +173,15 @@ def read_csv(text: str) -> Facts:
 
 def read_graphml(text: str) -> Facts:
     graph = nx.read_graphml(io.StringIO(text))
-    rows = [{"kind": d.get("kind", ""), "role_id": d.get("role_id", ""), "department": d.get("department", ""),
-             "fte": d.get("fte", 0.0)} for _, d in graph.nodes(data=True)]
+    rows = [
+        {
+            "kind": d.get("kind", ""),
+            "role_id": d.get("role_id", ""),
+            "department": d.get("department", ""),
+            "fte": d.get("fte", 0.0),
+        }
+        for _, d in graph.nodes(data=True)
+    ]
     return _facts_of_rows(rows)
 
 

@@ -13,8 +13,14 @@ from salesops.model import evaluate
 from salesops.model.samples import load_sample
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
-PAGES = ("pages/home.py", "pages/import_org.py", "pages/org_designer.py", "pages/roi.py",
-         "pages/org_analytics.py", "pages/peers.py")
+PAGES = (
+    "pages/home.py",
+    "pages/import_org.py",
+    "pages/org_designer.py",
+    "pages/roi.py",
+    "pages/org_analytics.py",
+    "pages/peers.py",
+)
 CORPUS = Path(__file__).resolve().parent / "import_corpus"
 HEADLINES = ("ROI", "Productivity per rep", "Sales-ops cost", "Payback (months)")
 
@@ -197,8 +203,10 @@ def test_import_page_good_file_becomes_the_working_scenario():
     assert at.session_state["scenario"] == load_sample("midmarket")
 
 
-@pytest.mark.parametrize("name", ["cycle.csv", "duplicate_id.csv", "unknown_manager.csv", "empty.csv",
-                                  "cost_not_number.csv", "nul_bytes.csv"])
+@pytest.mark.parametrize(
+    "name",
+    ["cycle.csv", "duplicate_id.csv", "unknown_manager.csv", "empty.csv", "cost_not_number.csv", "nul_bytes.csv"],
+)
 def test_import_page_bad_file_shows_the_problem_and_keeps_the_scenario(name):
     import json
 
@@ -215,8 +223,10 @@ def test_import_page_bad_file_shows_the_problem_and_keeps_the_scenario(name):
 
 
 def test_import_page_column_mapping_can_be_corrected():
-    data = (b"Worker,Boss,Full Name,Job Title,Office\n1,,Ann,CRO,London\n2,1,Bob,Sales Manager,London\n"
-            b"3,2,Cy,Account Executive,London\n4,2,Di,Account Executive,Paris\n")
+    data = (
+        b"Worker,Boss,Full Name,Job Title,Office\n1,,Ann,CRO,London\n2,1,Bob,Sales Manager,London\n"
+        b"3,2,Cy,Account Executive,London\n4,2,Di,Account Executive,Paris\n"
+    )
     at = _goto(_app(), "pages/import_org.py")
     _upload(at, "odd.csv", data)
     if at.selectbox(key="import:map:id").value != "Worker":
@@ -228,15 +238,20 @@ def test_import_page_column_mapping_can_be_corrected():
 
 
 def test_import_page_classification_can_be_corrected_before_accepting():
-    data = (b"Employee ID,Manager ID,Name,Job Title,Location\n1,,Ann,CRO,London\n2,1,Bob,Sales Manager,London\n"
-            b"3,2,Cy,Account Executive,London\n4,2,Di,Marketing Representative,London\n")
+    data = (
+        b"Employee ID,Manager ID,Name,Job Title,Location\n1,,Ann,CRO,London\n2,1,Bob,Sales Manager,London\n"
+        b"3,2,Cy,Account Executive,London\n4,2,Di,Marketing Representative,London\n"
+    )
     at = _goto(_app(), "pages/import_org.py")
     _upload(at, "small.csv", data)
     table = _editor(at, "import:classification:0").value
     row = int(table.index[table["id"] == "4"][0])
     assert table.loc[row, "kind"] == "other"  # a marketing representative is not a sales rep
     at.session_state["import:classification:0"] = {
-        "edited_rows": {row: {"kind": "rep"}}, "added_rows": [], "deleted_rows": []}
+        "edited_rows": {row: {"kind": "rep"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     assert not at.exception and not at.error, [plain(e.value) for e in at.error]
     assert at.session_state["import:overrides"] == {"4": ("rep", "")}
@@ -245,17 +260,29 @@ def test_import_page_classification_can_be_corrected_before_accepting():
 
 
 def test_import_page_rules_can_be_edited():
-    data = (b"Employee ID,Manager ID,Name,Job Title,Location\n1,,Ann,CRO,London\n2,1,Bob,Sales Manager,London\n"
-            b"3,2,Cy,Account Executive,London\n4,2,Di,Growth Partner,London\n")
+    data = (
+        b"Employee ID,Manager ID,Name,Job Title,Location\n1,,Ann,CRO,London\n2,1,Bob,Sales Manager,London\n"
+        b"3,2,Cy,Account Executive,London\n4,2,Di,Growth Partner,London\n"
+    )
     at = _goto(_app(), "pages/import_org.py")
     _upload(at, "rules.csv", data)
     table = _editor(at, "import:classification:0").value
     kinds = dict(zip(table["id"], table["kind"]))
     assert kinds["4"] == "other"
     at.session_state["import:rules"] = {
-        "edited_rows": {}, "deleted_rows": [],
-        "added_rows": [{"priority": 1, "field": "title", "pattern": "growth partner", "kind": "rep",
-                        "role_id": "", "note": "our AE title"}]}
+        "edited_rows": {},
+        "deleted_rows": [],
+        "added_rows": [
+            {
+                "priority": 1,
+                "field": "title",
+                "pattern": "growth partner",
+                "kind": "rep",
+                "role_id": "",
+                "note": "our AE title",
+            }
+        ],
+    }
     at.run()
     assert not at.exception and not [plain(e.value) for e in at.error]
     table = _editor(at, "import:classification:0").value
@@ -298,5 +325,7 @@ def test_levers_page_refuses_a_bad_row_and_keeps_the_scenario():
     key = f"levers:table:{at.session_state['scenario:revision']}"
     at.session_state[key] = {"edited_rows": {0: {"roles": "deal_desk, nope"}}, "added_rows": [], "deleted_rows": []}
     at.run()
-    assert any("row 1" in plain(e.value) and "unknown role(s) nope" in plain(e.value) for e in at.error), [plain(e.value) for e in at.error]
+    assert any("row 1" in plain(e.value) and "unknown role(s) nope" in plain(e.value) for e in at.error), [
+        plain(e.value) for e in at.error
+    ]
     assert at.session_state["scenario"] == before

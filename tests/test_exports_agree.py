@@ -28,6 +28,7 @@ SHAPES = shapes()
 
 _agree = assert_agree  # tests/readback.py
 
+
 @pytest.fixture(scope="module", params=list(SHAPES))
 def built(request):
     scenario = SHAPES[request.param]
@@ -99,8 +100,9 @@ def test_the_cli_the_exports_and_the_screen_agree_to_the_cent(tmp_path):
     scenario = SHAPES["imported 300 people, 10 cities"]
     path = tmp_path / "imported.json"
     path.write_text(scenario.to_json(), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "salesops", "evaluate", str(path), "--json"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "salesops", "evaluate", str(path), "--json"], capture_output=True, text=True, check=True
+    )
     cli = json.loads(done.stdout)
     results = evaluate(scenario)
     assert cli["roi"] == pytest.approx(results.roi, abs=1e-12)
@@ -110,6 +112,7 @@ def test_the_cli_the_exports_and_the_screen_agree_to_the_cent(tmp_path):
     xlsx = read_xlsx(to_excel(scenario, results, whatifs=whatifs))
     assert xlsx.roi == pytest.approx(cli["roi"], abs=1e-12)
     assert xlsx.cost == pytest.approx(cli["sales_ops_cost"], abs=0.005)
-    html_facts = read_html(to_html(scenario, results, charts=render_charts(results, whatifs), whatifs=whatifs),
-                           scenario)
+    html_facts = read_html(
+        to_html(scenario, results, charts=render_charts(results, whatifs), whatifs=whatifs), scenario
+    )
     assert html_facts.roi == pytest.approx(cli["roi"], abs=1e-12)

@@ -61,8 +61,11 @@ def hostile():
     region = replace(base.regions[1], name=FORMULA)
     scenario = replace(
         base.with_region(region).with_plan(
-            RolePlan(role=replace(catalog["deal_desk"], name=f"{SCRIPT} desk", category="+SUM(A1)"))),
-        name=FORMULA + " " + SCRIPT, description=f"@risk \t {SCRIPT} \"quoted\" & 'single'")
+            RolePlan(role=replace(catalog["deal_desk"], name=f"{SCRIPT} desk", category="+SUM(A1)"))
+        ),
+        name=FORMULA + " " + SCRIPT,
+        description=f"@risk \t {SCRIPT} \"quoted\" & 'single'",
+    )
     results = evaluate(scenario)
     whatifs = placement_whatifs(scenario)
     return scenario, results, whatifs, render_charts(results, whatifs)
@@ -161,26 +164,35 @@ def test_workbook_sheets_and_values(mid):
     for key, meta in assumption_info().items():
         row = assumptions[key]
         assert row["Value"] == pytest.approx(getattr(scenario.assumptions, key), rel=EXCEL)
-        assert (row["Low"], row["High"], row["Unit"] or "", row["Source"]) == (meta["low"], meta["high"], meta["unit"],
-                                                                         meta["source"])
+        assert (row["Low"], row["High"], row["Unit"] or "", row["Source"]) == (
+            meta["low"],
+            meta["high"],
+            meta["unit"],
+            meta["source"],
+        )
 
     regions = _rows(wb["Regions"])
     assert [(r["Region"], r["Reps"], r["Managers"]) for r in regions] == [
-        (x.name, x.reps, x.managers) for x in results.regions]
+        (x.name, x.reps, x.managers) for x in results.regions
+    ]
     assert [r["Productivity per rep"] for r in regions] == pytest.approx(
-        [x.productivity_per_rep_usd for x in results.regions], rel=EXCEL)
+        [x.productivity_per_rep_usd for x in results.regions], rel=EXCEL
+    )
 
     roles = _rows(wb["Roles"])
     assert [(r["Id"], r["Placement"], r["Sizing"]) for r in roles] == [
-        (x.role_id, x.placement, x.sizing) for x in results.roles]
+        (x.role_id, x.placement, x.sizing) for x in results.roles
+    ]
     for row, role in zip(roles, results.roles):
         assert [row["FTE"], row["Cost per year"], row["Mean response (h)"]] == pytest.approx(
-            [role.fte, role.cost_usd_per_year, role.mean_response_hours], rel=EXCEL)
+            [role.fte, role.cost_usd_per_year, role.mean_response_hours], rel=EXCEL
+        )
 
     service = _rows(wb["Service"])
     assert len(service) == len(results.services)
     assert sum(r["Requests per week"] for r in service) == pytest.approx(
-        sum(s.demand_per_week for s in results.services))
+        sum(s.demand_per_week for s in results.services)
+    )
 
     projection = _rows(wb["Projection"])
     assert len(projection) == 36 and [r["Month"] for r in projection] == list(range(1, 37))
@@ -332,11 +344,11 @@ def test_deck_has_the_expected_slides(mid):
     headline = _slide_text(slides[1])
     for label, value in ((m.label, m.text(results.headline()[m.key])) for m in HEADLINE):
         assert label in headline and value in headline, (label, value)
-    assert titles[2:2 + len(CHART_NAMES)] == [CHART_TITLES[n] for n in CHART_NAMES]
-    for slide in slides[2:2 + len(CHART_NAMES)]:
+    assert titles[2 : 2 + len(CHART_NAMES)] == [CHART_TITLES[n] for n in CHART_NAMES]
+    for slide in slides[2 : 2 + len(CHART_NAMES)]:
         pictures = [s for s in slide.shapes if s.shape_type == 13]
         assert len(pictures) == 1 and pictures[0].image.blob.startswith(PNG_SIGNATURE)
-    rest = titles[2 + len(CHART_NAMES):]
+    rest = titles[2 + len(CHART_NAMES) :]
     assert rest[0] == "Sales-ops roles" and rest[1] == "What switching one role would do"
     assert all(t.startswith("Assumptions that move ROI most") for t in rest[2:])
     assert len(rest[2:]) == 2  # 12 assumptions, 6 a slide
