@@ -97,6 +97,23 @@ _POSITION_DEFAULTS: dict[str, Any] = {
 }
 
 
+# The assumptions each codec knows. A link's ``ref`` fingerprints the default values it left
+# out; a decoder checks only the assumptions the link's own codec knew, so adding an assumption
+# (which needs a new codec: tests/test_share.py checks the last entry lists them all) does not
+# break older links. Assumptions an old link does not know take their defaults.
+_CODEC_1_ASSUMPTIONS = (
+    "rep_hours_per_week", "ops_hours_per_week", "baseline_selling_time_share", "max_selling_time_share",
+    "productivity_elasticity", "quota_usd_per_rep", "quota_attainment", "gross_margin", "attrition_per_year",
+    "ramp_months", "ops_benefit_ramp_months", "shared_business_hours", "handoff_delay_hours",
+    "distance_knowledge_floor", "coordination_overhead_per_channel", "max_coordination_overhead",
+    "service_level_target", "max_utilization", "max_response_hours", "horizon_months", "company_revenue_usd",
+)  # fmt: skip
+ASSUMPTIONS_BY_CODEC: dict[int, frozenset[str]] = {
+    1: frozenset(_CODEC_1_ASSUMPTIONS),
+    2: frozenset(_CODEC_1_ASSUMPTIONS) | {"discount_rate"},
+}
+
+
 class ShareError(ValueError):
     """A scenario cannot be put in a link, or a link cannot be opened; the message says why."""
 
@@ -297,7 +314,7 @@ def _unpack(token: Any) -> bytes:
     return raw
 
 
-def _expand(data: Any) -> tuple[dict[str, Any], str | None]:
+def _expand(data: Any, codec: int = CODEC_VERSION) -> tuple[dict[str, Any], str | None]:
     """Fill the left-out defaults back in: the :meth:`Scenario.to_dict` document.
 
     Also returns why the ``ref`` fingerprint does not match (None when it does);
@@ -331,7 +348,8 @@ def _expand(data: Any) -> tuple[dict[str, Any], str | None]:
         out["roles"] = expanded
     assumptions = data.get("assumptions", {})
     if isinstance(assumptions, dict):
-        reference["assumptions"] = {k: v for k, v in defaults.items() if k not in assumptions}
+        known = ASSUMPTIONS_BY_CODEC[codec]
+        reference["assumptions"] = {k: v for k, v in defaults.items() if k not in assumptions and k in known}
         out["assumptions"] = {**defaults, **assumptions}
     positions = data.get("positions")
     if isinstance(positions, list):
@@ -390,7 +408,7 @@ def decode(token: str) -> Scenario:
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ShareError(f"the link does not hold valid JSON ({type(exc).__name__})") from None
     try:
-        document, problem = _expand(data)
+        document, problem = _expand(data, int(token.partition(".")[0]))
         scenario = Scenario.from_dict(document)
     except ScenarioError as exc:
         raise ShareError(f"the link holds an invalid scenario: {exc}") from None
