@@ -1,8 +1,10 @@
 """Read an exported file back the way its reader would, into the figures it states.
 
 Each reader returns a :class:`Facts` with what that file says about the
-scenario: ROI, sales-ops cost, sales-ops FTE, reps and the placement of each
-role (by role id). A figure a file does not carry is None. Files are parsed
+scenario: ROI, sales-ops cost, sales-ops FTE, reps, the placement of each
+role (by role id) and, for the reports, the what-if table (:class:`WhatIf`, in
+the file's order: its first figure is the change in net value per year). A
+figure a file does not carry is None. Files are parsed
 with the tools a client would open them with (openpyxl, python-pptx, the CSV
 module, networkx), not with the code that wrote them.
 """
@@ -15,6 +17,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 import networkx as nx
 
 from salesops.model.metrics import METRIC
@@ -22,7 +26,9 @@ from salesops.model import Results
 from salesops.model.scenario import Scenario
 
 __all__ = [
+    "WHATIF_NET",
     "Facts",
+    "WhatIf",
     "assert_agree",
     "expected",
     "read_csv",
@@ -34,6 +40,22 @@ __all__ = [
 ]
 
 
+WHATIF_NET = "Net value change / year"  # the first figure column of every report's what-if table
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """One row of a what-if table: one role switched alone."""
+
+    role: str
+    current: str
+    alternative: str
+    net: float | None = None  # change in net value per year, exact where the file holds the number
+    net_text: str | None = None  # as formatted for a reader ("+$1.1M")
+    roi_pp: float | None = None  # change in ROI, percentage points, exact where the file holds the number
+    roi_text: str | None = None  # as formatted for a reader ("+1.4 pp")
+
+
 @dataclass
 class Facts:
     roi: float | None = None  # exact where the file holds a number
@@ -43,6 +65,8 @@ class Facts:
     fte: float | None = None
     reps: int | None = None
     placements: dict[str, str] = field(default_factory=dict)
+    whatifs: list[WhatIf] | None = None  # rows in the file's order
+    whatif_columns: list[str] | None = None  # the what-if table's header
 
 
 def screen_text(results: Results) -> dict[str, str]:
@@ -54,10 +78,26 @@ def screen_text(results: Results) -> dict[str, str]:
     }
 
 
-def expected(scenario: Scenario, results: Results) -> Facts:
-    """What every file must say for ``scenario``."""
+def expected(scenario: Scenario, results: Results, whatifs: pd.DataFrame | None = None) -> Facts:
+    """What every file must say for ``scenario``; with ``whatifs`` (from ``placement_whatifs``), its what-if rows."""
     text = screen_text(results)
+    rows = None
+    if whatifs is not None:
+        net = METRIC["net_value"]
+        rows = [
+            WhatIf(
+                w["role"],
+                w["current"],
+                w["alternative"],
+                float(w["delta_net_usd"]),
+                net.delta_text(w["delta_net_usd"]),
+                float(w["delta_roi_pp"]),
+                f"{w['delta_roi_pp']:+.1f} pp",
+            )
+            for w in whatifs.to_dict(orient="records")
+        ]
     return Facts(
+        whatifs=rows,
         roi=results.roi,
         roi_text=text["roi"],
         cost=results.sales_ops_cost_usd,
@@ -76,13 +116,29 @@ def read_xlsx(data: bytes) -> Facts:
     roles = list(wb["Roles"].iter_rows(values_only=True))
     header = roles[0]
     rid, placement = header.index("Id"), header.index("Placement")
-    return Facts(
+    facts = Facts(
         roi=summary["ROI"],
         cost=summary["Sales-ops cost"],
         fte=summary["Sales-ops FTE"],
         reps=summary["Reps"],
         placements={r[rid]: r[placement] for r in roles[1:]},
     )
+    table = list(wb["What-if"].iter_rows(values_only=True))
+    if table:
+        head = list(table[0])
+        at = {name: head.index(name) for name in ("Role", "Now", "Switched to", WHATIF_NET, "ROI change (pp)")}
+        facts.whatif_columns = head
+        facts.whatifs = [
+            WhatIf(
+                r[at["Role"]],
+                r[at["Now"]],
+                r[at["Switched to"]],
+                net=r[at[WHATIF_NET]],
+                roi_pp=r[at["ROI change (pp)"]],
+            )
+            for r in table[1:]
+        ]
+    return facts
 
 
 def read_html(text: str, scenario: Scenario) -> Facts:
@@ -113,6 +169,26 @@ def read_html(text: str, scenario: Scenario) -> Facts:
                 name = re.sub(r" <strong>\(overloaded\)</strong>$", "", cells[0])
                 if name in by_name:
                     facts.placements[by_name[name]] = html.unescape(cells[3])
+    section = re.search(r'<section id="whatif">(.*?)</section>', text, re.S)
+    if section and "<table>" in section.group(1):
+        head = [html.unescape(h) for h in re.findall(r"<th(?: [^>]*)?>(.*?)</th>", section.group(1), re.S)]
+        at = {name: head.index(name) for name in ("Role", "Now", "Switched to", WHATIF_NET, "ROI change")}
+        facts.whatif_columns, facts.whatifs = head, []
+        for row in re.findall(r"<tr>(.*?)</tr>", section.group(1), re.S):
+            cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            if not cells:
+                continue
+            exact = re.fullmatch(r'<data value="([^"]+)">(.*)</data>', cells[at[WHATIF_NET]], re.S)
+            facts.whatifs.append(
+                WhatIf(
+                    html.unescape(cells[at["Role"]]),
+                    html.unescape(cells[at["Now"]]),
+                    html.unescape(cells[at["Switched to"]]),
+                    net=float(exact.group(1)) if exact else None,
+                    net_text=html.unescape(exact.group(2) if exact else cells[at[WHATIF_NET]]),
+                    roi_text=html.unescape(cells[at["ROI change"]]),
+                )
+            )
     return facts
 
 
@@ -139,6 +215,14 @@ def read_pptx(data: bytes, scenario: Scenario) -> Facts:
                     for row in rows[1:]:
                         if row[0] in by_name:
                             facts.placements[by_name[row[0]]] = row[1]
+                if rows and rows[0][:2] == ["Role", "Switch"]:  # the what-ifs, continued over slides
+                    head = rows[0]
+                    net, roi = head.index(WHATIF_NET), head.index("ROI change")
+                    facts.whatif_columns = head
+                    facts.whatifs = facts.whatifs or []
+                    for row in rows[1:]:
+                        current, _, alternative = row[1].partition(" → ")
+                        facts.whatifs.append(WhatIf(row[0], current, alternative, net_text=row[net], roi_text=row[roi]))
     return facts
 
 
@@ -186,8 +270,10 @@ def read_graphml(text: str) -> Facts:
 
 
 def assert_agree(got: Facts, want: Facts, what: str, *, exact: bool = True, placements: bool = True) -> None:
-    """Every figure a file carries equals the model's: ROI and cost to the cent (and as shown), FTE, reps and
-    the placement of every role the file lists. ``exact=False`` for FTE read from rounded text."""
+    """Every figure a file carries equals the model's: ROI and cost to the cent (and as shown), FTE, reps,
+    the placement of every role the file lists and, when ``want`` has them, the what-ifs: the same rows in
+    the same order (best net value first), the net value change to the dollar (and as shown) and the ROI
+    change. ``exact=False`` for FTE read from rounded text."""
     import pytest
 
     if got.roi is not None:
@@ -202,6 +288,29 @@ def assert_agree(got: Facts, want: Facts, what: str, *, exact: bool = True, plac
         assert got.fte == pytest.approx(want.fte, abs=1e-6 if exact else 0.05), f"{what}: FTE"
     if got.reps is not None:
         assert got.reps == want.reps, f"{what}: reps"
+    if got.whatifs is not None and want.whatifs is not None:
+        _agree_whatifs(got, want, what)
     if placements:
         staffed = {k: v for k, v in want.placements.items() if k in got.placements}
         assert got.placements == staffed, f"{what}: placements"
+
+
+def _agree_whatifs(got: Facts, want: Facts, what: str) -> None:
+    import pytest
+
+    if got.whatif_columns is not None:
+        first = got.whatif_columns.index(WHATIF_NET)
+        assert got.whatif_columns[first - 1] in ("Switched to", "Switch"), f"{what}: net value is the first figure"
+        assert got.whatif_columns[first + 1].startswith("ROI change"), f"{what}: ROI change beside net value"
+    assert len(got.whatifs) == len(want.whatifs), f"{what}: what-if rows"
+    for k, (g, w) in enumerate(zip(got.whatifs, want.whatifs)):
+        row = f"{what}: what-if row {k + 1}"
+        assert (g.role, g.current, g.alternative) == (w.role, w.current, w.alternative), f"{row}: order"
+        if g.net is not None:
+            assert g.net == pytest.approx(w.net, abs=0.5), f"{row}: net value change"
+        if g.net_text is not None:
+            assert g.net_text == w.net_text, f"{row}: net value change as shown"
+        if g.roi_pp is not None:
+            assert g.roi_pp == pytest.approx(w.roi_pp, abs=1e-9), f"{row}: ROI change"
+        if g.roi_text is not None:
+            assert g.roi_text == w.roi_text, f"{row}: ROI change as shown"

@@ -21,7 +21,7 @@ from salesops.report import render_charts, to_excel, to_html, to_pptx
 from salesops.ui.downloads import PACK, build_pack, data_file
 from salesops.model.whatif import placement_whatifs
 from tests.orgfiles import shapes
-from tests.readback import assert_agree, expected, read_csv, read_graphml, read_html, read_pptx, read_xlsx
+from tests.readback import WHATIF_NET, assert_agree, expected, read_csv, read_graphml, read_html, read_pptx, read_xlsx
 
 SHAPES = shapes()
 
@@ -45,7 +45,7 @@ def test_every_file_of_the_pack_is_built(built):
 
 def test_pack_files_agree_with_the_model(built):
     name, scenario, results, pack = built
-    want = expected(scenario, results)
+    want = expected(scenario, results, placement_whatifs(scenario))
     xlsx = read_xlsx(pack.files["xlsx"])
     _agree(xlsx, want, f"{name} Excel")
     assert xlsx.placements == want.placements  # the Roles sheet lists every role, staffed or not
@@ -57,6 +57,15 @@ def test_pack_files_agree_with_the_model(built):
     assert deck.roi_text is not None and deck.cost_text is not None and deck.reps is not None
     _agree(deck, want, f"{name} PowerPoint", exact=False)
     assert deck.placements == want.placements
+    # The what-ifs: every report lists every row of placement_whatifs, best net value first.
+    assert xlsx.whatifs is not None and xlsx.whatif_columns[3] == WHATIF_NET
+    assert all(w.net is not None for w in xlsx.whatifs)
+    if scenario.roles:
+        assert html_facts.whatifs is not None and deck.whatifs is not None
+        assert all(w.net is not None and w.net_text is not None for w in html_facts.whatifs)
+        assert all(w.net_text is not None for w in deck.whatifs)
+        nets = [w.net for w in xlsx.whatifs]
+        assert nets == sorted(nets, reverse=True)
 
 
 def test_data_files_agree_with_the_model(built):
@@ -116,3 +125,7 @@ def test_the_cli_the_exports_and_the_screen_agree_to_the_cent(tmp_path):
         to_html(scenario, results, charts=render_charts(results, whatifs), whatifs=whatifs), scenario
     )
     assert html_facts.roi == pytest.approx(cli["roi"], abs=1e-12)
+    want = expected(scenario, results, whatifs)
+    assert xlsx.whatifs and html_facts.whatifs
+    _agree(xlsx, want, "imported Excel")
+    _agree(html_facts, want, "imported HTML", exact=False)

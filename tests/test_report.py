@@ -18,7 +18,7 @@ from pptx.util import Inches
 
 from salesops.readwrite.export import CSV_COLUMNS, export_rows
 from salesops.readwrite.hris import build_import, example_csv, guess_mapping, read_table
-from salesops.model.metrics import HEADLINE
+from salesops.model.metrics import HEADLINE, METRIC
 from salesops.model import evaluate
 from salesops.report import (
     CHART_NAMES,
@@ -36,6 +36,7 @@ from salesops.model.roles import load_catalog
 from salesops.model.samples import load_sample
 from salesops.model.scenario import Region, RolePlan, Scenario, ScenarioError, assumption_info
 from salesops.model.whatif import placement_whatifs
+from tests.readback import WHATIF_NET, assert_agree, expected, read_html, read_pptx, read_xlsx
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SHEETS = ["Summary", "Assumptions", "Regions", "Roles", "Service", "Projection", "What-if", "Org"]
@@ -199,6 +200,16 @@ def test_workbook_sheets_and_values(mid):
     assert projection[-1]["Cumulative net"] == pytest.approx(results.projection[-1].cumulative_net_usd, rel=EXCEL)
 
     assert len(_rows(wb["What-if"])) == len(whatifs)
+    what = _rows(wb["What-if"])
+    assert list(what[0])[:5] == ["Role", "Now", "Switched to", "Net value change / year", "ROI change (pp)"]
+    assert [(r["Role"], r["Switched to"]) for r in what] == list(zip(whatifs["role"], whatifs["alternative"]))
+    assert [r["Net value change / year"] for r in what] == pytest.approx(list(whatifs["delta_net_usd"]), abs=0.5)
+    assert [r["ROI change (pp)"] for r in what] == pytest.approx(list(whatifs["delta_roi_pp"]), rel=EXCEL)
+    net_format = wb["What-if"].cell(2, 4).number_format
+    assert "$" in net_format and net_format.startswith("+")
+    assert summary["Net value per year"]["Value"] == pytest.approx(results.net_value_usd, rel=EXCEL)
+    assert summary["NPV over the horizon"]["Value"] == pytest.approx(results.npv_usd, rel=EXCEL)
+    assert "10.0%" in summary["NPV over the horizon"]["Unit"]
     org = list(wb["Org"].iter_rows(values_only=True))
     assert org[0] == CSV_COLUMNS
     assert len(org) - 1 == len(export_rows(scenario, results))
@@ -301,6 +312,26 @@ def test_html_renders_its_own_charts_when_not_given():
     scenario = load_sample("startup")
     page = to_html(scenario, evaluate(scenario))
     assert page.count("data:image/png;base64,") == len(CHART_NAMES)
+
+
+def test_every_report_lists_the_whatifs_best_net_value_first_to_the_dollar(mid):
+    scenario, results, whatifs, _ = mid
+    shuffled = whatifs.sample(frac=1.0, random_state=3, ignore_index=True)
+    assert list(shuffled["delta_net_usd"]) != list(whatifs["delta_net_usd"])
+    want = expected(scenario, results, whatifs)
+    files = {
+        "Excel": read_xlsx(to_excel(scenario, results, whatifs=shuffled)),
+        "HTML": read_html(to_html(scenario, results, charts={}, whatifs=shuffled), scenario),
+        "PowerPoint": read_pptx(to_pptx(scenario, results, charts={}, whatifs=shuffled), scenario),
+    }
+    for what, got in files.items():
+        assert got.whatifs is not None and len(got.whatifs) == len(whatifs), what
+        assert WHATIF_NET in got.whatif_columns, what
+        assert_agree(got, want, what, exact=False)
+    assert all(w.net is not None for w in files["Excel"].whatifs + files["HTML"].whatifs)
+    assert all(w.net_text is not None for w in files["HTML"].whatifs + files["PowerPoint"].whatifs)
+    best = whatifs.iloc[0]
+    assert files["PowerPoint"].whatifs[0].net_text == METRIC["net_value"].delta_text(best["delta_net_usd"])
 
 
 def test_html_escapes_user_text(hostile):

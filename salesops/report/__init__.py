@@ -3,7 +3,7 @@
 May import :mod:`salesops.model`, :mod:`salesops.readwrite`, :mod:`salesops.charts` and :mod:`salesops.insights`.
 """
 
-from salesops.report.common import CHART_NAMES, CHART_TITLES, AssumptionRow, assumption_rows
+from salesops.report.common import CHART_NAMES, CHART_TITLES, WHATIF_NET_LABEL, AssumptionRow, assumption_rows
 from salesops.report.common import _clean  # noqa: F401 (tests import it from here)
 from salesops.report.excel import to_excel
 from salesops.report.html import to_html
@@ -15,6 +15,7 @@ __all__ = [
     "CHART_NAMES",
     "CHART_TITLES",
     "TOP_ASSUMPTIONS",
+    "WHATIF_NET_LABEL",
     "AssumptionRow",
     "assumption_rows",
     "recompress_png",

@@ -43,7 +43,7 @@ CHART_TITLES = {
     "cost_by_role": "Sales-ops cost by role and placement",
     "projection": "Three-year projection, month by month",
     "cumulative": "Cumulative net return and payback",
-    "whatif": "What switching one role would do to ROI",
+    "whatif": "What switching one role would do to net value per year",
 }
 CHART_WIDTH_PX = 640  # Vega-Lite width before the 2x scale: sharp on screen and in print
 CHART_SCALE = 2
@@ -65,12 +65,17 @@ def _date_text(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _whatifs(scenario: Scenario, whatifs: pd.DataFrame | None) -> pd.DataFrame:
-    if whatifs is not None:
-        return whatifs
-    from salesops.model.whatif import placement_whatifs  # evaluates every alternative placement
+# The what-if tables of every report: the change in net value per year first, best first.
+WHATIF_NET_LABEL = "Net value change / year"
 
-    return placement_whatifs(scenario)
+
+def _whatifs(scenario: Scenario, whatifs: pd.DataFrame | None) -> pd.DataFrame:
+    """The what-ifs in their ranking order (:data:`salesops.model.whatif.RANKED_BY`, best first)."""
+    from salesops.model.whatif import RANKED_BY, placement_whatifs  # evaluates every alternative placement
+
+    if whatifs is None:
+        return placement_whatifs(scenario)
+    return whatifs.sort_values(RANKED_BY, ascending=False, kind="stable", ignore_index=True)
 
 
 # --------------------------------------------------------------------------
@@ -175,11 +180,13 @@ def _assumption_value_text(value: float, unit: str) -> str:
 
 
 def _headline_cards(results: Results) -> list[tuple[str, str, str, str]]:
-    """(label, value, unit after the value, note) of the four headline figures, as the app's headline strip."""
+    """(label, value, unit after the value, note) of the headline figures, as the app's headline strip."""
     r = results
     head = r.headline()
     notes = {
         "roi": f"annual, steady state; {METRIC['roi'].text(r.roi_3yr)} over {len(r.projection)} months",
+        "net_value": f"uplift minus cost, per year; NPV {METRIC['npv'].text(r.npv_usd)} over {len(r.projection)} "
+        "months",
         "productivity_per_rep": f"per year; {fmt_usd(r.baseline_productivity_per_rep_usd)} without sales ops",
         "sales_ops_cost": f"per year; {METRIC['sales_ops_fte'].text(r.sales_ops_fte)} FTE",
         "payback_months": "from the start, ramps included",

@@ -21,12 +21,13 @@ import pandas as pd
 
 from salesops.model import Results
 from salesops.model.scenario import Scenario
-from salesops.report.common import _clean, _today, _whatifs, assumption_rows
+from salesops.report.common import WHATIF_NET_LABEL, _clean, _today, _whatifs, assumption_rows
 
 # Cells a spreadsheet might run as a formula once edited (OWASP CSV injection list).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 _USD_FORMAT = '"$"#,##0;-"$"#,##0'
+_SIGNED_USD_FORMAT = '+"$"#,##0;-"$"#,##0;"$"0'
 _PCT_FORMAT = "0.0%"
 _HOURS_FORMAT = "0.0"
 _FTE_FORMAT = "0.00"
@@ -142,6 +143,13 @@ def to_excel(
         ("Report date", day, "", "yyyy-mm-dd"),
         ("ROI", h.roi, "annual, steady state", _PCT_FORMAT),
         ("ROI over the projection", h.roi_3yr, f"{len(h.projection)} months", _PCT_FORMAT),
+        ("Net value per year", h.net_value_usd, "USD per year, gross-margin uplift minus cost", _USD_FORMAT),
+        (
+            "NPV over the horizon",
+            h.npv_usd,
+            f"USD, {len(h.projection)} months discounted at {scenario.assumptions.discount_rate:.1%} a year",
+            _USD_FORMAT,
+        ),
         ("Payback", h.payback_months if h.payback_months is not None else "never", "months", "0.0"),
         ("Productivity per rep", h.productivity_per_rep_usd, "USD per rep per year", _USD_FORMAT),
         (
@@ -302,8 +310,10 @@ def to_excel(
             _Col("Role", lambda w: w["role"]),
             _Col("Now", lambda w: w["current"]),
             _Col("Switched to", lambda w: w["alternative"]),
-            _Col("ROI", lambda w: w["roi"], _PCT_FORMAT),
+            _Col(WHATIF_NET_LABEL, lambda w: w["delta_net_usd"], _SIGNED_USD_FORMAT),
             _Col("ROI change (pp)", lambda w: w["delta_roi_pp"], "+0.0;-0.0;0.0"),
+            _Col("NPV change", lambda w: w["delta_npv_usd"], _SIGNED_USD_FORMAT),
+            _Col("ROI", lambda w: w["roi"], _PCT_FORMAT),
             _Col("Productivity per rep change", lambda w: w["delta_productivity_usd"], _USD_FORMAT),
             _Col("Cost change", lambda w: w["delta_cost_usd"], _USD_FORMAT),
             _Col("FTE change", lambda w: w["delta_fte"], "+0.00;-0.00;0.00"),

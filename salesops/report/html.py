@@ -10,13 +10,14 @@ from typing import Any, Iterable, Mapping, Sequence
 import pandas as pd
 
 from salesops.model.format import fmt_pct, fmt_ratio, fmt_usd
-from salesops.model.metrics import HEADLINE
+from salesops.model.metrics import HEADLINE, METRIC
 from salesops.model import Results
 from salesops.model.scenario import Scenario
 from salesops.report.common import (
     CHART_NAMES,
     CHART_SCALE,
     CHART_TITLES,
+    WHATIF_NET_LABEL,
     _assumption_value_text,
     _clean,
     _date_text,
@@ -38,10 +39,10 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Ari
 h1 { font-size: 1.9rem; margin: 0 0 .2rem; }
 h2 { font-size: 1.3rem; margin: 2.2rem 0 .6rem; border-bottom: 2px solid var(--line); padding-bottom: .2rem; }
 .meta { color: var(--muted); margin: 0 0 1rem; }
-.cards { display: grid; grid-template-columns: repeat(4, 1fr); gap: .8rem; margin: 1rem 0; }
+.cards { display: grid; grid-template-columns: repeat(5, 1fr); gap: .8rem; margin: 1rem 0; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: .8rem 1rem; }
 .card .label { color: var(--muted); font-size: .85rem; }
-.card .value { font-size: 1.8rem; font-weight: 650; color: var(--accent); }
+.card .value { font-size: 1.6rem; font-weight: 650; color: var(--accent); }
 .card .value small { font-size: 1rem; font-weight: 500; }
 .card .note { color: var(--muted); font-size: .8rem; }
 .facts { color: var(--muted); font-size: .92rem; }
@@ -68,6 +69,9 @@ footer { color: var(--muted); font-size: .8rem; margin-top: 2.5rem; border-top: 
 """  # noqa: E501 (the stylesheet as the report carries it, byte for byte)
 
 
+NET = METRIC["net_value"]  # the what-ifs' first figure is its change, written as the screen writes it
+
+
 def _e(value: Any) -> str:
     return html.escape(_clean(value), quote=True)
 
@@ -84,6 +88,12 @@ def _table(headers: Sequence[tuple[str, bool]], rows: Iterable[Sequence[tuple[st
 
 def _signed(value: float, text: str) -> tuple[str, str]:
     return _e(text), "num up" if value > 1e-9 else "num down" if value < -1e-9 else "num"
+
+
+def _exact(cell: tuple[str, str], value: float) -> tuple[str, str]:
+    """A cell whose rounded text carries the exact figure for machines (``<data value="...">``)."""
+    text, cls = cell
+    return f'<data value="{float(value)!r}">{text}</data>', cls
 
 
 def to_html(
@@ -163,7 +173,8 @@ def to_html(
         "reclaimed hours raise the share of time reps spend selling and so their productivity. <strong>ROI</strong> "
         "is the yearly gross-margin uplift minus the sales-ops cost, divided by that cost, once the teams are up to "
         "speed; <strong>payback</strong> counts months from the start, with rep ramp, attrition and the sales-ops "
-        "set-up ramp included. The what-if table switches one role at a time and keeps everything else as it is. "
+        "set-up ramp included. The what-if table switches one role at a time and keeps everything else as it is, "
+        "best first by the change in <strong>net value per year</strong> (gross-margin uplift minus cost). "
         "Every assumption has a plausible low and high value and a source (last section); the ROI at both ends "
         "shows which assumptions the answer depends on. The equations are written out in docs/MODEL.md.</p>"
         "</section>"
@@ -260,8 +271,9 @@ def to_html(
                     ("Role", False),
                     ("Now", False),
                     ("Switched to", False),
-                    ("ROI", True),
+                    (WHATIF_NET_LABEL, True),
                     ("ROI change", True),
+                    ("ROI", True),
                     ("Productivity per rep", True),
                     ("Cost", True),
                     ("FTE", True),
@@ -272,8 +284,9 @@ def to_html(
                         (_e(w["role"]), ""),
                         (_e(w["current"]), ""),
                         (_e(w["alternative"]), ""),
-                        (_e(fmt_pct(w["roi"])), "num"),
+                        _exact(_signed(w["delta_net_usd"], NET.delta_text(w["delta_net_usd"])), w["delta_net_usd"]),
                         _signed(w["delta_roi_pp"], f"{w['delta_roi_pp']:+.1f} pp"),
+                        (_e(fmt_pct(w["roi"])), "num"),
                         _signed(w["delta_productivity_usd"], _signed_usd(w["delta_productivity_usd"])),
                         _signed(-w["delta_cost_usd"], _signed_usd(w["delta_cost_usd"])),
                         (f"{w['delta_fte']:+,.1f}", "num"),
@@ -284,8 +297,9 @@ def to_html(
             )
         )
         add(
-            '<p class="facts">Green is better for the business: more ROI or productivity, less cost, faster '
-            "response.</p>"
+            '<p class="facts">Best first by the change in net value per year (gross-margin uplift minus cost), '
+            "not by ROI: a ratio favours the cheapest design. Green is better for the business: more net value, "
+            "ROI or productivity, less cost, faster response.</p>"
         )
     else:
         add("<p>No roles to switch.</p>")

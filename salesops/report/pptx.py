@@ -9,11 +9,13 @@ from typing import Any, Iterable, Mapping, Sequence
 import pandas as pd
 
 from salesops.model.format import fmt_pct, fmt_ratio, fmt_usd
+from salesops.model.metrics import METRIC
 from salesops.model import Results
 from salesops.model.scenario import Scenario
 from salesops.report.common import (
     CHART_NAMES,
     CHART_TITLES,
+    WHATIF_NET_LABEL,
     _assumption_value_text,
     _clean,
     _date_text,
@@ -61,8 +63,9 @@ def to_pptx(
     Returns
     -------
     bytes
-        A .pptx deck: a title slide (scenario name, date), the four headline
-        figures (ROI, productivity per rep, sales-ops cost, payback), one slide
+        A .pptx deck: a title slide (scenario name, date), the five headline
+        figures (ROI, net value per year, productivity per rep, sales-ops cost,
+        payback), one slide
         per chart, the roles table, the what-if table and the
         :data:`TOP_ASSUMPTIONS` assumptions that move ROI most, with their
         sources (tables longer than a slide continue on the next).
@@ -164,7 +167,7 @@ def to_pptx(
             Inches(2.15),
             card_width - Inches(0.3),
             Inches(2.3),
-            [(label, 16, False, muted), (value, 40, True, accent), (note, 12, False, muted)],
+            [(label, 16, False, muted), (value, 40 if len(cards) <= 4 else 32, True, accent), (note, 12, False, muted)],
         )
     r = results
     text_box(
@@ -231,8 +234,9 @@ def to_pptx(
         [
             w["role"],
             f"{w['current']} → {w['alternative']}",
-            fmt_pct(w["roi"]),
+            METRIC["net_value"].delta_text(w["delta_net_usd"]),
             f"{w['delta_roi_pp']:+.1f} pp",
+            fmt_pct(w["roi"]),
             _signed_usd(w["delta_productivity_usd"]),
             _signed_usd(w["delta_cost_usd"]),
             f"{w['delta_fte']:+,.1f}",
@@ -245,11 +249,11 @@ def to_pptx(
         if page:
             table(
                 slide,
-                ["Role", "Switch", "ROI", "ROI change", "Productivity per rep", "Cost", "FTE"],
+                ["Role", "Switch", WHATIF_NET_LABEL, "ROI change", "ROI", "Productivity per rep", "Cost", "FTE"],
                 page,
-                [4.0, 2.6, 1.0, 1.3, 1.9, 1.4, 0.9],
+                [3.3, 2.4, 1.7, 1.2, 0.9, 1.7, 1.2, 0.8],
                 font=11,
-                numeric=(2, 3, 4, 5, 6),
+                numeric=(2, 3, 4, 5, 6, 7),
             )
         else:
             text_box(slide, margin, content_top, content_width, Inches(1), [("No roles to switch.", 18, False, None)])
