@@ -6,19 +6,24 @@ from salesops import charts
 from salesops.model.format import fmt_pct, fmt_ratio, fmt_usd
 from salesops.ui import state
 from salesops.ui.widgets import headline_strip, placement_controls
-from salesops.model.whatif import whatifs_cached
+from salesops.model.metrics import METRIC
+from salesops.model.whatif import RANKED_BY, whatifs_cached
 from salesops.model.worker import BudgetExceeded
 from salesops.ui.boot import ensure_app_navigation
 from salesops.ui.text import md
 
 ensure_app_navigation()
 
+GAIN_WORTH_SAYING_USD = 1_000.0  # a switch adding less net value a year than this is not called a gain
+
 scenario = state.current()
 res = state.results()
 
 st.title("Productivity & ROI")
-st.caption(f"{md(scenario.name)} · {res.reps:,} reps · {res.sales_ops_fte:,.1f} sales-ops FTE "
-           f"({fmt_ratio(res.reps_per_ops_fte)} reps per FTE) · {fmt_usd(res.ops_cost_per_rep_usd)} per rep")
+st.caption(
+    f"{md(scenario.name)} · {res.reps:,} reps · {res.sales_ops_fte:,.1f} sales-ops FTE "
+    f"({fmt_ratio(res.reps_per_ops_fte)} reps per FTE) · {fmt_usd(res.ops_cost_per_rep_usd)} per rep"
+)
 headline_strip()
 
 with st.container(border=True):
@@ -34,6 +39,10 @@ right.vega_lite_chart(spec=charts.results_spec("cumulative", res), width="stretc
 st.vega_lite_chart(spec=charts.results_spec("projection", res), width="stretch", height=280)
 
 st.subheader("What would switching one role do?")
+st.caption(
+    "Ranked by the change in net value per year (gross-margin uplift minus cost), not by ROI: a ratio "
+    "favours the cheapest design."
+)
 try:
     whatifs = whatifs_cached(scenario)
 except BudgetExceeded as exc:
@@ -49,33 +58,65 @@ else:
         st.dataframe(
             whatifs.drop(columns=["role_id"]),
             column_config={
-                "role": "Role", "current": "Now", "alternative": "Switch to",
+                "role": "Role",
+                "current": "Now",
+                "alternative": "Switch to",
+                "delta_net_usd": st.column_config.NumberColumn("Net value change / year", format="$%+,.0f"),
+                "delta_npv_usd": st.column_config.NumberColumn("NPV change", format="$%+,.0f"),
+                "net_value_usd": st.column_config.NumberColumn("New net value / year", format="$%,.0f"),
                 "roi": st.column_config.NumberColumn("New ROI", format="percent"),
                 "delta_roi_pp": st.column_config.NumberColumn("ROI change (pp)", format="%+.1f"),
-                "delta_productivity_usd": st.column_config.NumberColumn("Productivity per rep change",
-                                                                        format="$%+,.0f"),
+                "delta_productivity_usd": st.column_config.NumberColumn(
+                    "Productivity per rep change", format="$%+,.0f"
+                ),
                 "delta_cost_usd": st.column_config.NumberColumn("Cost change", format="$%+,.0f"),
                 "delta_fte": st.column_config.NumberColumn("FTE change", format="%+.1f"),
                 "delta_response_hours": st.column_config.NumberColumn("Response change (h)", format="%+.1f"),
             },
-            hide_index=True, width="stretch",
+            hide_index=True,
+            width="stretch",
         )
-    best = whatifs.loc[whatifs["delta_roi_pp"].idxmax()]
-    if best["delta_roi_pp"] > 0.05:
-        st.success(f"Largest single gain: move **{md(best['role'])}** to **{best['alternative']}** "
-                   f"({best['delta_roi_pp']:+.1f} pp ROI, {fmt_usd(best['delta_cost_usd'])} cost).")
+    best = whatifs.loc[whatifs[RANKED_BY].idxmax()]
+    if best[RANKED_BY] > GAIN_WORTH_SAYING_USD:
+        st.success(
+            f"Largest single gain: move **{md(best['role'])}** to **{best['alternative']}**: "
+            f"{md(METRIC['net_value'].delta_text(best[RANKED_BY]))} net value a year "
+            f"({md(METRIC['roi'].delta_text(best['delta_roi_pp'] / 100.0))} ROI, "
+            f"{md(METRIC['sales_ops_cost'].delta_text(best['delta_cost_usd']))} cost)."
+        )
     else:
-        st.info("No single switch raises ROI: every role already sits in its best placement for ROI.")
+        st.info(
+            "No single switch adds net value: every role already sits in its best placement when it moves "
+            "alone. Moving two or more together may still help: see the recommended design."
+        )
+st.page_link(
+    "pages/recommend.py",
+    label="Recommended design: the best placement of every role at once, and its odds",
+    icon=":material/recommend:",
+)
 
 with st.expander("Service by role and region (how the figures arise)"):
     services = res.services_frame()
     names = {r.id: r.name for r in scenario.regions}
     services = services.assign(region=services["region_id"].map(names))
     st.dataframe(
-        services[["role_id", "region", "team", "response_hours", "handoff_delay_hours", "effectiveness",
-                  "value_factor", "served_share", "hours_saved_per_rep_week"]],
+        services[
+            [
+                "role_id",
+                "region",
+                "team",
+                "response_hours",
+                "handoff_delay_hours",
+                "effectiveness",
+                "value_factor",
+                "served_share",
+                "hours_saved_per_rep_week",
+            ]
+        ],
         column_config={
-            "role_id": "Role", "region": "Region", "team": "Served by",
+            "role_id": "Role",
+            "region": "Region",
+            "team": "Served by",
             "response_hours": st.column_config.NumberColumn("Response (h)", format="%.1f"),
             "handoff_delay_hours": st.column_config.NumberColumn("Time-zone delay (h)", format="%.1f"),
             "effectiveness": st.column_config.NumberColumn("Local-knowledge effectiveness", format="percent"),
@@ -83,8 +124,11 @@ with st.expander("Service by role and region (how the figures arise)"):
             "served_share": st.column_config.NumberColumn("Demand served", format="percent"),
             "hours_saved_per_rep_week": st.column_config.NumberColumn("Rep hours saved / week", format="%.2f"),
         },
-        hide_index=True, width="stretch",
+        hide_index=True,
+        width="stretch",
     )
-    st.caption(f"Gross-margin uplift {fmt_usd(res.gross_margin_uplift_usd)} per year against "
-               f"{fmt_usd(res.sales_ops_cost_usd)} cost; 3-year ROI {fmt_pct(res.roi_3yr)}. "
-               "Every equation is in docs/MODEL.md.")
+    st.caption(
+        f"Gross-margin uplift {fmt_usd(res.gross_margin_uplift_usd)} per year against "
+        f"{fmt_usd(res.sales_ops_cost_usd)} cost; 3-year ROI {fmt_pct(res.roi_3yr)}. "
+        "Every equation is in docs/MODEL.md."
+    )

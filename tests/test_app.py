@@ -11,6 +11,7 @@ from salesops.model.metrics import METRIC
 from salesops.ui.text import plain
 from salesops.model import evaluate
 from salesops.model.samples import load_sample
+from salesops.model.whatif import placement_whatifs
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 PAGES = (
@@ -70,6 +71,36 @@ def test_roi_page_has_the_four_headlines():
     at = _goto(_app(), "pages/roi.py")
     for label in HEADLINES:
         _metric(at, label)
+
+
+def test_roi_page_names_the_largest_single_gain_in_net_value_not_roi():
+    at = _app()
+    at.selectbox(key="scenario:sample").set_value("enterprise").run()
+    _goto(at, "pages/roi.py")
+    table = placement_whatifs(load_sample("enterprise"))
+    best = table.loc[table["delta_net_usd"].idxmax()]
+    by_roi = table.loc[table["delta_roi_pp"].idxmax()]
+    assert (best.role_id, best.alternative) != (by_roi.role_id, by_roi.alternative)  # the two rankings differ
+    gains = [plain(s.value) for s in at.success if "Largest single gain" in plain(s.value)]
+    assert len(gains) == 1, [plain(s.value) for s in at.success]
+    assert f"move **{best.role}** to **{best.alternative}**" in gains[0]
+    assert f"{METRIC['net_value'].delta_text(best.delta_net_usd)} net value a year" in gains[0]
+    assert f"{METRIC['roi'].delta_text(best.delta_roi_pp / 100)} ROI" in gains[0]
+    assert by_roi.role not in gains[0]
+    assert any("Ranked by the change in net value per year" in plain(c.value) for c in at.caption)
+
+
+def test_roi_page_says_when_no_single_switch_adds_net_value():
+    from salesops.model.optimize import optimize
+
+    scenario = load_sample("enterprise")
+    best = optimize(scenario).best.apply(scenario)  # every role where net value is highest
+    at = _app()
+    at.session_state["scenario"] = best
+    _goto(at, "pages/roi.py")
+    assert (placement_whatifs(best)["delta_net_usd"] <= 1_000).all()
+    assert not any("Largest single gain" in plain(s.value) for s in at.success)
+    assert any("No single switch adds net value" in plain(i.value) for i in at.info)
 
 
 def test_changing_a_placement_changes_roi_and_changing_back_restores_it():
