@@ -18,6 +18,7 @@ pages = [
     st.Page("pages/import_org.py", title="Import org", icon=":material/upload_file:"),
     st.Page("pages/org_designer.py", title="Org designer", icon=":material/account_tree:"),
     st.Page("pages/roi.py", title="Productivity & ROI", icon=":material/trending_up:"),
+    st.Page("pages/recommend.py", title="Recommended design", icon=":material/recommend:"),
     st.Page("pages/uncertainty.py", title="Uncertainty", icon=":material/ssid_chart:"),
     st.Page("pages/levers.py", title="ROI levers", icon=":material/savings:"),
     st.Page("pages/org_analytics.py", title="Org analytics", icon=":material/monitoring:"),

@@ -117,3 +117,23 @@ def test_peer_chart_colours_the_health_verdict_of_org_analytics():
     assert rows["Rep attrition per year"] == "warning"  # 25.8%: among published figures, and a warning
     assert rows["Reps per sales-ops FTE"] == "healthy"
     assert rows["Quota attainment"] == "no health rule"
+
+
+@pytest.mark.parametrize("objective", ["net", "roi"])
+def test_decision_chart_marks_the_assumptions_that_would_hand_the_win_to_the_runner_up(objective):
+    from salesops.model.optimize import decision_tornado, optimize
+
+    scenario = load_sample("enterprise")
+    rec = optimize(scenario, objective)
+    table = decision_tornado(scenario, rec)
+    name = "decision_pp" if objective == "roi" else "decision_usd"
+    spec = charts.chart_spec(name, (table, rec.margin))
+    assert charts.common._top_level(spec).to_dict()["$schema"]  # a valid spec
+    scale = 100.0 if objective == "roi" else 1.0
+    rows = _rows_with(spec, "verdict")
+    assert [r["label"] for r in rows] == list(table["label"])
+    assert [r["margin_low"] for r in rows] == pytest.approx(list(table["margin_low"] * scale))
+    flips = {r["label"] for r in rows if r["verdict"] == "the runner-up would win"}
+    assert flips == set(table.loc[table["flips"], "label"]) and flips
+    assert all(r["lo"] <= r["hi"] for r in rows)
+    assert _rows_with(spec, "x") == [{"x": 0.0}, {"x": pytest.approx(rec.margin * scale)}]

@@ -1,4 +1,5 @@
-"""ROI and productivity charts: one Results by region and month, what-ifs, scenarios side by side, initiatives."""
+"""ROI and productivity charts: one Results by region and month, what-ifs, scenarios side by side, initiatives,
+and the assumptions that would flip the recommended design."""
 
 from __future__ import annotations
 
@@ -427,3 +428,84 @@ def _portfolio_data(ranked) -> dict[str, list[dict]]:
 
 
 _CHARTS.update({"portfolio": (_portfolio_structure, _portfolio_data)})
+
+
+# --------------------------------------------------------------------------
+# The recommended design: which assumptions would hand the win to the runner-up.
+# Data: (decision tornado table, the lead at the likely values), from
+# salesops.model.optimize.decision_tornado and Recommendation.margin.
+# --------------------------------------------------------------------------
+DECISION_FLIPS_COLOR = "#c62828"
+DECISION_HOLDS_COLOR = "#1f5f99"
+
+
+def _decision_structure(axis_title: str, axis_format: str, tip_format: str) -> alt.LayerChart:
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=300))
+    color = alt.Color(
+        "verdict:N",
+        title=None,
+        scale=alt.Scale(
+            domain=["the runner-up would win", "the recommendation holds"],
+            range=[DECISION_FLIPS_COLOR, DECISION_HOLDS_COLOR],
+        ),
+        legend=alt.Legend(orient="top"),
+    )
+    tooltip = [
+        alt.Tooltip("label:N", title="Assumption"),
+        alt.Tooltip("range:N", title="Low to high"),
+        alt.Tooltip("margin_low:Q", title="Lead at the low end", format=tip_format),
+        alt.Tooltip("margin_high:Q", title="Lead at the high end", format=tip_format),
+        alt.Tooltip("verdict:N", title="Within the range"),
+    ]
+    base = alt.Chart(alt.NamedData(name="parameters")).encode(y=y, tooltip=tooltip)
+    x = alt.X("lo:Q", title=axis_title, axis=alt.Axis(format=axis_format))
+    span = base.mark_bar(height=10, opacity=0.45).encode(x=x, x2="hi:Q", color=color)
+    low = base.mark_point(shape="circle", size=70, filled=False, strokeWidth=2).encode(
+        x=alt.X("margin_low:Q"), color=color
+    )
+    high = base.mark_point(shape="circle", size=70, filled=True).encode(x=alt.X("margin_high:Q"), color=color)
+    zero = alt.Chart(alt.NamedData(name="zero")).mark_rule(color="#222222", strokeWidth=1.5).encode(x="x:Q")
+    likely = (
+        alt.Chart(alt.NamedData(name="likely"))
+        .mark_rule(color="#6b7785", strokeDash=[4, 3])
+        .encode(x="x:Q", tooltip=[alt.Tooltip("x:Q", title="Lead at the likely values", format=tip_format)])
+    )
+    return alt.layer(span, low, high, zero, likely).properties(
+        title="Lead over the runner-up with one assumption at its low (o) or high (●) end", height=alt.Step(26)
+    )
+
+
+def _decision_data(source, scale: float) -> dict[str, list[dict]]:
+    table, margin = source
+    rows = []
+    for r in table.itertuples():
+        low, high = float(r.margin_low) * scale, float(r.margin_high) * scale
+        rows.append(
+            {
+                "label": r.label,
+                "range": f"{r.low:,.4g} to {r.high:,.4g}",
+                "margin_low": low,
+                "margin_high": high,
+                "lo": min(low, high),
+                "hi": max(low, high),
+                "verdict": "the runner-up would win" if r.flips else "the recommendation holds",
+            }
+        )
+    likely = [] if margin is None else [{"x": float(margin) * scale}]
+    return {"parameters": rows, "zero": [{"x": 0.0}], "likely": likely}
+
+
+_CHARTS.update(
+    {
+        # net value per year or NPV: the lead in dollars
+        "decision_usd": (
+            lambda: _decision_structure("Lead over the runner-up (USD)", "$,.2s", "$,.0f"),
+            lambda source: _decision_data(source, 1.0),
+        ),
+        # ROI: the lead in percentage points
+        "decision_pp": (
+            lambda: _decision_structure("Lead over the runner-up (ROI percentage points)", "+.1f", "+.1f"),
+            lambda source: _decision_data(source, 100.0),
+        ),
+    }
+)
