@@ -80,6 +80,12 @@ def _placements_text(rec: Recommendation, design, names: dict[str, str]) -> str:
     return "; ".join(f"**{md(names[r])}** {theirs} instead of {ours}" for r, ours, theirs in moves)
 
 
+def _reason(advice) -> str:
+    """The model's sentence for one role, its name in bold."""
+    head, sep, rest = advice.reason.partition(": ")
+    return f"**{md(head)}**{sep}{md(rest)}" if sep and head == advice.role else md(advice.reason)
+
+
 def _apply(objective: str) -> None:
     """Commit the recommended design of the scenario as it is when the button is clicked: one undoable step."""
     scenario = state.current()
@@ -203,7 +209,11 @@ if readonly:
 elif not rec.changes:
     why_col.caption("Nothing to apply: the working scenario already has the recommended design.")
 else:
-    why_col.caption("Moves every role above in one step; Undo in the sidebar puts them all back.")
+    why_col.caption(
+        f"Moves the {len(rec.changes)} roles above in one step; Undo in the sidebar puts them all back."
+        if len(rec.changes) > 1
+        else "Moves the role above; Undo in the sidebar puts it back."
+    )
 
 # ---------------------------------------------------------------- role by role
 st.subheader("Role by role")
@@ -217,6 +227,7 @@ table = pd.DataFrame(
             "recommended": a.best,
             "next_best": a.next_best,
             "margin": a.margin * scale,
+            "moves": a.best != a.current,
         }
         for a in rec.roles
     ]
@@ -228,8 +239,9 @@ st.dataframe(
         "now": "Now",
         "recommended": "Recommended",
         "next_best": "Next best",
+        "moves": st.column_config.CheckboxColumn("Moves", help="The recommendation moves this role."),
         "margin": st.column_config.NumberColumn(
-            "Margin" + unit,
+            "Margin over next best" + unit,
             format="%.1f" if rec.objective == "roi" else "$%,.0f",
             help="How much more the recommended design scores than the same design with this role at its "
             "next-best placement.",
@@ -240,7 +252,7 @@ st.dataframe(
     key="recommend:roles",
 )
 st.caption("Next best: where the role would go if its recommended placement were ruled out, the others staying put.")
-st.markdown("\n".join(f"- {md(a.reason)}" for a in rec.roles))
+st.markdown("\n".join(f"- {_reason(a)}" for a in rec.roles))
 
 # ---------------------------------------------------------------- the odds
 st.subheader("How sure is it?")
@@ -312,7 +324,7 @@ else:
                 listed = ", ".join(md(label) for label in flips["label"])
                 st.warning(
                     f"{len(flips)} of {len(tornado)} assumptions would hand the win to the runner-up at one end of "
-                    f"their range: {listed}. Check these figures first before you move people."
+                    f"their range: {listed}. Check these figures before you move people."
                 )
             name = "decision_pp" if objective == "roi" else "decision_usd"
             shown = tornado.head(TORNADO_ROWS)

@@ -47,6 +47,7 @@ def _assert_shows(at: AppTest, rec) -> None:
     assert list(table["next_best"]) == [a.next_best for a in rec.roles]
     scale = 100.0 if rec.objective == "roi" else 1.0
     assert list(table["margin"]) == pytest.approx([a.margin * scale for a in rec.roles])
+    assert list(table["moves"]) == [a.best != a.current for a in rec.roles]
     metrics = _metrics(at)
     best, now = rec.best_results.headline(), rec.current_results.headline()
     for key in ("net_value", "roi", "sales_ops_cost", "sales_ops_fte"):
@@ -55,8 +56,9 @@ def _assert_shows(at: AppTest, rec) -> None:
     assert f"Now {METRIC['net_value'].text(now['net_value'])}" in captions
     assert any(f"Exhaustive over {rec.space:,} designs" in c for c in captions)
     markdown = " ".join(_texts(at.markdown))
-    for advice in rec.roles:
-        assert advice.reason in markdown
+    for advice in rec.roles:  # each role's reason, its name in bold
+        name, _, why = advice.reason.partition(": ")
+        assert name == advice.role and f"**{name}**: {why}" in markdown
     success = " ".join(_texts(at.success))
     if rec.changes:
         assert f"Move {len(rec.changes)} of {len(rec.roles)} roles" in success

@@ -185,7 +185,7 @@ def _whatif_structure() -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=340)),
-            x=alt.X("delta_net_usd:Q", title="Change in net value per year (USD)", axis=alt.Axis(format="$,.2s")),
+            x=alt.X("delta_net_usd:Q", title="Change in net value per year (USD)", axis=alt.Axis(format="$,.2~s")),
             color=alt.condition(alt.datum.delta_net_usd >= 0, alt.value("#2e7d32"), alt.value("#c62828")),
             tooltip=[
                 alt.Tooltip("role:N", title="Role"),
@@ -499,7 +499,7 @@ _CHARTS.update(
     {
         # net value per year or NPV: the lead in dollars
         "decision_usd": (
-            lambda: _decision_structure("Lead over the runner-up (USD)", "$,.2s", "$,.0f"),
+            lambda: _decision_structure("Lead over the runner-up (USD)", "$,.2~s", "$,.0f"),
             lambda source: _decision_data(source, 1.0),
         ),
         # ROI: the lead in percentage points
