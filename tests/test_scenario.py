@@ -69,7 +69,7 @@ def test_round_trip_with_manual_sizing_and_edits(sample):
 def test_to_dict_carries_schema_and_version(sample):
     d = sample.to_dict()
     assert d["schema"] == "salesops.scenario"
-    assert d["version"] == 2
+    assert d["version"] == 3  # version 3: per-region placement, staffing, model_version
     assert "positions" not in d  # an org described by its regions alone
 
 
@@ -78,7 +78,21 @@ def test_version_1_documents_still_read():
 
     doc = load_sample("midmarket").to_dict()
     doc["version"] = 1
+    del doc["staffing"], doc["model_version"]  # fields of version 3
     assert Scenario.from_dict(doc) == load_sample("midmarket")
+
+
+def test_version_3_fields_in_an_older_document_are_refused():
+    from salesops.model.samples import load_sample
+
+    doc = load_sample("midmarket").to_dict()
+    doc["version"] = 2
+    with pytest.raises(ScenarioError, match="scenario version 2 has no field.s. staffing, model_version"):
+        Scenario.from_dict(doc)
+    del doc["staffing"], doc["model_version"]
+    doc["roles"][0]["regions"] = {"emea": "localized"}
+    with pytest.raises(ScenarioError, match=r"roles\[0\]: scenario version 2 has no field.s. regions"):
+        Scenario.from_dict(doc)
 
 
 # --------------------------------------------------------------------------
@@ -143,8 +157,8 @@ def test_rejects_non_object():
 
 def test_rejects_unknown_version():
     doc = _doc()
-    doc["version"] = 3
-    _rejects(doc, "version", "3")
+    doc["version"] = 4
+    _rejects(doc, "version", "4")
 
 
 def test_rejects_wrong_schema():

@@ -125,6 +125,7 @@ def test_a_scenario_with_positions_validates():
 def test_a_version_1_file_validates():
     doc = _doc()
     doc["version"] = 1
+    del doc["staffing"], doc["model_version"]  # fields of version 3
     validate_document(doc)
     assert load_scenario_file(json.dumps(doc)) == load_sample("midmarket")
 
@@ -240,8 +241,8 @@ BROKEN = [
     (_set(["assumptions", "typo"], 1), "assumptions: unknown field(s) typo"),
     (_set(["assumptions"], []), "assumptions: must be an object, got a list of 0 items"),
     (_set(["schema"], "other"), "schema: must be 'salesops.scenario', got 'other'"),
-    (_set(["version"], 3), "version: 3 is not one of 1, 2"),
-    (_set(["version"], True), "version: true is not one of 1, 2"),
+    (_set(["version"], 4), "version: 4 is not one of 1, 2, 3"),
+    (_set(["version"], True), "version: true is not one of 1, 2, 3"),
     (_del(["name"]), "(top level): missing field(s) name"),
     (_set(["name"], 5), "name: must be a string, got 5"),
     (_set(["name"], ""), "name: must not be blank"),
@@ -282,6 +283,7 @@ def test_broken_documents_fail_at_the_expected_path(mutate, expected):
 def test_version_1_cannot_hold_positions():
     doc = _imported().to_dict()
     doc["version"] = 1
+    del doc["staffing"], doc["model_version"]  # fields of version 3
     assert _violations(doc) == ["(top level): positions arrived in version 2: a version 1 document cannot hold them"]
     Scenario.from_dict(doc)  # (the code itself reads them: the schema is the stricter here)
 

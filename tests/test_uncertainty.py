@@ -48,6 +48,22 @@ def _variants(name: str):
     active = tuple(replace(i, active=True) for i in catalog())
     yield "initiatives", replace(sc, initiatives=active)
     yield "initiatives hybrid", replace(sc, initiatives=active).with_placement("all", "hybrid")
+    # Model version 3: continuous staffing, hybrid routing, per-region placement, hubs away from HQ.
+    v3 = replace(sc, staffing="continuous", model_version=3)
+    yield "model 3", v3
+    yield "model 3 in whole FTE", replace(v3, staffing="integer")
+    yield "model 3 hybrid", v3.with_placement("all", "hybrid")
+    yield "model 3 manual hybrid", replace(v3, roles=manual).with_placement("all", "hybrid")
+    yield "model 3 initiatives", replace(v3, initiatives=active)
+    per_region = v3
+    for k, plan in enumerate(v3.roles):
+        for i, region in enumerate(sc.regions[1:]):
+            mode = ("localized", "hybrid", "centralized")[(k + i) % 3]
+            per_region = per_region.with_region_placement(plan.role.id, region.id, mode)
+        if len(sc.regions) > 1 and k % 2:
+            per_region = per_region.with_hub(plan.role.id, sc.regions[-1].id)
+    yield "per region, some hubs away from HQ", per_region
+    yield "minimum teams", replace(v3, roles=tuple(replace(p, min_fte=1.5) for p in v3.roles))
 
 
 @pytest.mark.parametrize("name", SAMPLES)
@@ -58,6 +74,7 @@ def test_collapsed_ranges_equal_evaluate(name):
         assert _rel(sim.roi, res.roi) < REL, label
         assert _rel(sim.productivity_per_rep, res.productivity_per_rep_usd) < REL, label
         assert _rel(sim.revenue, res.revenue_usd) < REL, label
+        assert _rel(sim.net_value, res.net_value_usd) < REL, label
         for m, month in enumerate(res.projection):
             assert _rel(sim.cumulative_net[:, m], month.cumulative_net_usd) < REL, (label, month.month)
         if res.payback_months is None:

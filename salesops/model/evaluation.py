@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from salesops.model.queueing import erlang_c, servers_for_target
+from salesops.model.queueing import erlang_c, erlang_c_continuous, fte_for_target, servers_for_target
 from salesops.model.scenario import Assumptions, Region, RolePlan, Scenario, tz_gap_hours
 
 __all__ = [
@@ -61,6 +61,11 @@ class TeamResult:
     coordination_overhead: float
     cost_usd_per_year: float
     overloaded: bool
+    standardized: bool = False  # the hub: standard processes raise its service rate
+    teams_of_role: int = 1
+    # Servers as a number that need not be whole (continuous staffing); each serves at the full
+    # rate. With whole-FTE staffing it equals ``servers``.
+    servers_exact: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,11 @@ class ServiceResult:
     effectiveness: float
     value_factor: float
     hours_saved_per_rep_week: float
+    share: float = 1.0  # of the region's requests for the role that this team serves
+    central: bool = False  # served by the hub
+    gap_hours: float = 0.0  # clock gap between the region and the serving team
+    knowledge_scale: float = 1.0  # how much of the local-knowledge loss applies (0: standard work)
+    at_team: bool = True  # the team sits in the region
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,7 @@ class RoleResult:
     mean_response_hours: float
     hours_saved_per_rep_week: float
     overloaded: bool
+    detail: str = ""  # per-region placements and the hub's region, when they differ from the plain placement
 
 
 @dataclass(frozen=True)
@@ -289,21 +300,38 @@ def _team(
     teams_of_role: int,
     a: Assumptions,
     standardized: bool,
+    continuous: bool,
 ) -> TeamResult:
+    """One team: sized to the service level (auto) or as given (manual), then queued (M/M/c).
+
+    ``continuous`` staffing sizes in FTE that need not be whole, each server at the full rate
+    (:func:`~salesops.model.queueing.fte_for_target`); otherwise in whole servers, and a manual
+    fraction of a server is a slower server (the meaning before model version 3).
+    """
     role = plan.role
     overhead = coordination_overhead(teams_of_role, a)
     mu = role.service_rate_per_fte_week * (1.0 + role.standardization_gain if standardized else 1.0)
     mu *= 1.0 - overhead
-    if fte_manual is None:
-        t_weeks = role.target_answer_hours / a.ops_hours_per_week
+    t_weeks = role.target_answer_hours / a.ops_hours_per_week
+    if continuous:
+        if fte_manual is None:
+            fte = fte_for_target(demand, mu, t_weeks, a.service_level_target, a.max_utilization)
+            fte = max(fte, plan.min_fte) if demand > 0 else fte
+        else:
+            fte = fte_manual
+        exact, mu_server = fte, mu
+        servers = math.ceil(fte - 1e-9) if fte > 0 else 0
+    elif fte_manual is None:
         servers = servers_for_target(demand, mu, t_weeks, a.service_level_target, a.max_utilization)
-        fte = float(servers)
-        mu_server = mu
+        if demand > 0 and plan.min_fte > servers:
+            servers = math.ceil(plan.min_fte - 1e-9)
+        fte, exact, mu_server = float(servers), float(servers), mu
     else:
         fte = fte_manual
         servers = math.ceil(fte - 1e-9) if fte > 0 else 0
+        exact = float(servers)
         mu_server = mu * fte / servers if servers else 0.0
-    capacity = servers * mu_server
+    capacity = exact * mu_server
     if demand <= 0:
         utilization, served, wait_h = 0.0, 1.0, 0.0
         overloaded = False
@@ -313,7 +341,8 @@ def _team(
     else:
         utilization = demand / capacity
         served = 1.0
-        pw = erlang_c(servers, demand / mu_server)
+        load = demand / mu_server
+        pw = erlang_c_continuous(exact, load) if continuous else erlang_c(servers, load)
         wait_weeks = pw / (capacity - demand)
         wait_h = min(a.max_response_hours, wait_weeks * a.ops_hours_per_week)
         overloaded = False
@@ -334,21 +363,32 @@ def _team(
         coordination_overhead=overhead,
         cost_usd_per_year=cost,
         overloaded=overloaded,
+        standardized=standardized,
+        teams_of_role=teams_of_role,
+        servers_exact=exact,
     )
 
 
 def _service(
-    plan: RolePlan, region: Region, team: TeamResult, share: float, central: bool, a: Assumptions, hq: Region
+    plan: RolePlan,
+    region: Region,
+    team: TeamResult,
+    share: float,
+    central: bool,
+    a: Assumptions,
+    location: Region,
+    knowledge_scale: float = 1.0,
 ) -> ServiceResult:
+    """What ``region`` receives from ``team`` (sitting in ``location``) for ``share`` of its requests."""
     role = plan.role
     demand = role.demand_per_rep_week * region.reps * share
-    delay = handoff_delay_hours(region, a, hq) if central else 0.0
+    delay = handoff_delay_hours(region, a, location) if central else 0.0
     response = min(a.max_response_hours, team.wait_hours + team.service_hours + delay)
-    effectiveness = centralized_effectiveness(role.local_knowledge_sensitivity, region, a, hq) if central else 1.0
+    alpha = role.local_knowledge_sensitivity * knowledge_scale
+    effectiveness = centralized_effectiveness(alpha, region, a, location) if central else 1.0
     value = 1.0 / (1.0 + response / role.urgency_hours)
-    saved = (
-        role.demand_per_rep_week * share * team.served_share * role.rep_hours_saved_per_request * effectiveness * value
-    )
+    saved = role.demand_per_rep_week * share * team.served_share * role.rep_hours_saved_per_request
+    saved *= effectiveness * value
     return ServiceResult(
         role_id=role.id,
         region_id=region.id,
@@ -360,54 +400,96 @@ def _service(
         effectiveness=effectiveness,
         value_factor=value,
         hours_saved_per_rep_week=saved,
+        share=share,
+        central=central,
+        gap_hours=gap_to_hq(region, location) if central else 0.0,
+        knowledge_scale=knowledge_scale if central else 0.0,
+        at_team=region.id == location.id or not central,
     )
 
 
 def _role(plan: RolePlan, scenario: Scenario) -> tuple[list[TeamResult], list[ServiceResult]]:
+    """The teams of one role and the service each region gets from them.
+
+    Each region is served as its placement says (``plan.placement_in``): by the hub alone
+    (centralized), by a team embedded in it (localized), or hybrid: the hub takes the standard
+    work (``role.hybrid_central_share`` of requests) and an embedded spoke the local work,
+    except in the hub's own region, which the hub serves in full. In model version 3 the hub's
+    standard work needs no local knowledge (it is routed there because it is standard); in
+    model version 2 it bears the same loss as any central work.
+    """
     a = scenario.assumptions
     role = plan.role
-    hq = scenario.hq
+    hub = scenario.hub_of(plan)
     manual = plan.sizing == "manual"
     manual_central, manual_local = scenario.manual_fte(plan) if manual else (0.0, {})
+    continuous = scenario.staffing == "continuous"
+    routed = scenario.model_version >= 3
+    h = role.hybrid_central_share
+    modes = {r.id: plan.placement_in(r.id) for r in scenario.regions}
     teams: list[TeamResult] = []
     services: list[ServiceResult] = []
-    if plan.placement == "centralized":
-        central_share, local_share = 1.0, 0.0
-    elif plan.placement == "localized":
-        central_share, local_share = 0.0, 1.0
-    else:
-        central_share = role.hybrid_central_share
-        local_share = 1.0 - central_share
-    has_central = plan.placement in ("centralized", "hybrid")
-    has_local = plan.placement in ("localized", "hybrid")
-    # A hybrid hub sits at HQ and serves the HQ region in full: no spoke next to it.
+
+    def hub_share(r: Region) -> float:
+        mode = modes[r.id]
+        if mode == "centralized" or (mode == "hybrid" and r.id == hub.id):
+            return 1.0
+        return h if mode == "hybrid" else 0.0
+
+    has_hub = any(m in ("centralized", "hybrid") for m in modes.values())
     spoke_regions = [
         r
         for r in scenario.regions
-        if (r.reps > 0 or manual_local.get(r.id, 0.0) > 0) and not (plan.placement == "hybrid" and r.id == hq.id)
+        if (r.reps > 0 or manual_local.get(r.id, 0.0) > 0)
+        and (modes[r.id] == "localized" or (modes[r.id] == "hybrid" and r.id != hub.id))
     ]
-
-    def hub_share(r: Region) -> float:
-        return 1.0 if (plan.placement == "hybrid" and r.id == hq.id) else central_share
-
-    n_teams = (1 if has_central else 0) + (len(spoke_regions) if has_local else 0)
-    if has_central:
+    n_teams = (1 if has_hub else 0) + len(spoke_regions)
+    if has_hub:
         demand = sum(role.demand_per_rep_week * r.reps * hub_share(r) for r in scenario.regions)
-        central = _team(plan, CENTRAL, hq, demand, manual_central if manual else None, n_teams, a, standardized=True)
+        central = _team(
+            plan,
+            CENTRAL,
+            hub,
+            demand,
+            manual_central if manual else None,
+            n_teams,
+            a,
+            standardized=True,
+            continuous=continuous,
+        )
         teams.append(central)
         for r in scenario.regions:
-            if r.reps > 0:
-                services.append(_service(plan, r, central, hub_share(r), True, a, hq))
-    if has_local:
-        for r in spoke_regions:
-            demand = role.demand_per_rep_week * r.reps * local_share
-            local = _team(
-                plan, r.id, r, demand, manual_local.get(r.id, 0.0) if manual else None, n_teams, a, standardized=False
-            )
-            teams.append(local)
-            if r.reps > 0:
-                services.append(_service(plan, r, local, local_share, False, a, hq))
+            share = hub_share(r)
+            if r.reps > 0 and share > 0:
+                standard_only = routed and modes[r.id] == "hybrid" and r.id != hub.id
+                services.append(_service(plan, r, central, share, True, a, hub, 0.0 if standard_only else 1.0))
+    for r in spoke_regions:
+        local_share = 1.0 if modes[r.id] == "localized" else 1.0 - h
+        demand = role.demand_per_rep_week * r.reps * local_share
+        local = _team(
+            plan,
+            r.id,
+            r,
+            demand,
+            manual_local.get(r.id, 0.0) if manual else None,
+            n_teams,
+            a,
+            standardized=False,
+            continuous=continuous,
+        )
+        teams.append(local)
+        if r.reps > 0:
+            services.append(_service(plan, r, local, local_share, False, a, r))
     return teams, services
+
+
+def _detail(plan: RolePlan, scenario: Scenario) -> str:
+    """Where a role serves differently from its plain placement: "EMEA localized; hub in APAC"."""
+    names = {r.id: r.name for r in scenario.regions}
+    bits = [f"{names.get(rid, rid)} {mode}" for rid, mode in plan.regions]
+    if plan.hub_region:
+        bits.append(f"hub in {names.get(plan.hub_region, plan.hub_region)}")
+    return "; ".join(bits)
 
 
 # --------------------------------------------------------------------------
@@ -469,6 +551,7 @@ def _core(scenario: Scenario, base: Assumptions, extra_hours: float) -> _Core:
                 mean_response_hours=mean_resp,
                 hours_saved_per_rep_week=saved,
                 overloaded=any(t.overloaded for t in teams),
+                detail=_detail(plan, scenario),
             )
         )
 
@@ -577,7 +660,7 @@ def evaluate(scenario: Scenario) -> Results:
         roi=roi,
         roi_3yr=roi_3yr,
         payback_months=_payback(projection),
-        reps_per_ops_fte=total_reps / ops_fte if ops_fte > 0 else None,
+        reps_per_ops_fte=_ratio(total_reps, ops_fte),
         ops_cost_per_rep_usd=ops_cost / total_reps if total_reps else 0.0,
         regions=tuple(region_results),
         roles=full.roles,
@@ -589,6 +672,14 @@ def evaluate(scenario: Scenario) -> Results:
         net_value_usd=uplift - spend,
         npv_usd=npv(projection, a.discount_rate),
     )
+
+
+def _ratio(reps: int, fte: float) -> float | None:
+    """Reps per sales-ops FTE; None without FTE (or with so few that the ratio overflows)."""
+    if fte <= 0:
+        return None
+    ratio = reps / fte
+    return ratio if math.isfinite(ratio) else None
 
 
 def _projection(scenario: Scenario, active, phase) -> tuple[ProjectionMonth, ...]:

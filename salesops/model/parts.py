@@ -27,6 +27,7 @@ __all__ = [
     "MAX_RAMP_MONTHS",
     "PLACEMENTS",
     "SIZINGS",
+    "STAFFINGS",
     "Assumptions",
     "Region",
     "RolePlan",
@@ -37,6 +38,9 @@ __all__ = [
 
 PLACEMENTS = ("centralized", "localized", "hybrid")
 SIZINGS = ("auto", "manual")
+# How auto-sized teams are staffed: in FTE that need not be whole (a share of a generalist's
+# time), or in whole people (the choice, and the only way before model version 3).
+STAFFINGS = ("continuous", "integer")
 MAX_RAMP_MONTHS = 24
 
 
@@ -255,8 +259,10 @@ class RolePlan:
     ----------
     role : RoleSpec
     placement : {"centralized", "localized", "hybrid"}
-        One pooled team at HQ, a team embedded in each region, or a central hub
-        taking ``role.hybrid_central_share`` of requests plus embedded teams.
+        Where the role serves every region not named in ``regions``: one pooled team
+        (the hub, at HQ unless ``hub_region`` says otherwise), a team embedded in the
+        region, or the hub taking the standard work (``role.hybrid_central_share`` of
+        requests) with an embedded team taking the local work.
     sizing : {"auto", "manual"}
         ``auto`` sizes every team to the service-level target; ``manual`` uses
         ``central_fte`` and ``local_fte``.
@@ -264,6 +270,13 @@ class RolePlan:
         Manual FTE of the central team (centralized, or the hybrid hub).
     local_fte : tuple of (region_id, fte)
         Manual FTE embedded in each region (localized, or hybrid spokes).
+    regions : tuple of (region_id, placement)
+        Per-region placements that differ from ``placement`` ("localize only the far
+        regions"); empty means every region takes ``placement``.
+    hub_region : str
+        Region where the hub sits ("" = HQ); its cost index and time zone then apply.
+    min_fte : float
+        Minimum viable team: an auto-sized team that exists has at least this many FTE.
     """
 
     role: RoleSpec
@@ -271,6 +284,9 @@ class RolePlan:
     sizing: str = "auto"
     central_fte: float = 0.0
     local_fte: tuple[tuple[str, float], ...] = ()
+    regions: tuple[tuple[str, str], ...] = ()
+    hub_region: str = ""
+    min_fte: float = 0.0
 
     def __post_init__(self) -> None:
         where = f"role {self.role.id!r}"
@@ -292,10 +308,35 @@ class RolePlan:
             seen.add(rid)
             local.append((rid, _number(fte, f"{where}: local_fte[{rid}]", low=0, high=MAX_ROLE_FTE)))
         object.__setattr__(self, "local_fte", tuple(sorted(local)))
+        modes = []
+        seen = set()
+        for item in self.regions:
+            if not isinstance(item, (tuple, list)) or len(item) != 2 or not isinstance(item[0], str):
+                raise ScenarioError(f"{where}: regions entries must be (region_id, placement) pairs, got {item!r}")
+            rid, mode = item
+            if rid in seen:
+                raise ScenarioError(f"{where}: regions lists region {rid!r} twice")
+            seen.add(rid)
+            if mode not in PLACEMENTS:
+                raise ScenarioError(f"{where}: regions[{rid}] must be one of {', '.join(PLACEMENTS)}, got {mode!r}")
+            if mode != self.placement:  # the same as the default is no override
+                modes.append((rid, mode))
+        object.__setattr__(self, "regions", tuple(sorted(modes)))
+        if not isinstance(self.hub_region, str):
+            raise ScenarioError(f"{where}: hub_region must be a region id or empty, got {self.hub_region!r}")
+        _text(self.hub_region, f"{where}: hub_region", blank_ok=True)
+        object.__setattr__(self, "min_fte", _number(self.min_fte, f"{where}: min_fte", low=0, high=MAX_ROLE_FTE))
 
     @property
     def id(self) -> str:
         return self.role.id
+
+    def placement_in(self, region_id: str) -> str:
+        """Where the role serves ``region_id``: its override there, else ``placement``."""
+        for rid, mode in self.regions:
+            if rid == region_id:
+                return mode
+        return self.placement
 
     def local_fte_for(self, region_id: str) -> float:
         for rid, fte in self.local_fte:

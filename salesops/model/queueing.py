@@ -17,6 +17,8 @@ import math
 __all__ = [
     "erlang_b",
     "erlang_c",
+    "erlang_c_continuous",
+    "fte_for_target",
     "mean_wait",
     "service_level",
     "servers_for_target",
@@ -176,3 +178,74 @@ def servers_for_target(
         if 1.0 - pw * math.exp(-(k * mu - lam) * t) >= target:
             return k
     raise ValueError(f"no staffing up to {max_servers} servers meets the target for load {load:g}")
+
+
+# --------------------------------------------------------------------------
+# Fractional staffing: a team of c servers where c need not be whole
+# --------------------------------------------------------------------------
+def erlang_c_continuous(c: float, load: float) -> float:
+    """Erlang C for a non-integer number of servers: linear between the whole numbers around ``c``.
+
+    A fractional team is a share of people's time (a generalist covering several roles):
+    each person still serves at the full rate when on the role. ``C(0) = 1`` (nobody there:
+    every request waits). Equal to :func:`erlang_c` at whole ``c``, continuous and
+    non-increasing in ``c``.
+
+    Examples
+    --------
+    >>> erlang_c_continuous(2.0, 1.0) == erlang_c(2, 1.0)
+    True
+    >>> round(erlang_c_continuous(1.5, 0.5), 4)  # halfway between C(1) = 0.5 and C(2) = 0.1
+    0.3
+    """
+    if not (isinstance(c, (int, float)) and math.isfinite(c) and c >= 0):
+        raise ValueError(f"servers c must be a finite number >= 0, got {c!r}")
+    if load == 0:
+        return 0.0
+    low = math.floor(c)
+    theta = c - low
+    c_low = erlang_c(low, load) if low > 0 else 1.0
+    if theta == 0:
+        return c_low
+    return (1.0 - theta) * c_low + theta * erlang_c(low + 1, load)
+
+
+def fte_for_target(lam: float, mu: float, t: float, target: float, max_utilization: float) -> float:
+    """Fewest FTE, not necessarily whole, meeting the service level and the utilisation ceiling.
+
+    The whole-server answer :func:`servers_for_target` bounds the search; inside the last step
+    the service level ``1 - C(c) exp(-(c mu - lam) t)`` (with :func:`erlang_c_continuous`)
+    rises with ``c``, so bisection finds the smallest ``c`` to 1e-9. It is continuous in the
+    demand and the rates: a small change in either moves it a little, never by a whole FTE.
+
+    Examples
+    --------
+    >>> servers_for_target(lam=1.0, mu=1.0, t=0.0, target=0.5, max_utilization=0.9)
+    2
+    >>> round(fte_for_target(lam=1.0, mu=1.0, t=0.0, target=0.5, max_utilization=0.9), 3)  # C(1.75) = 0.5
+    1.75
+    >>> fte_for_target(lam=0.01, mu=40.0, t=0.2, target=0.8, max_utilization=0.85) < 0.2  # a sliver of a person
+    True
+    """
+    whole = servers_for_target(lam, mu, t, target, max_utilization)
+    if whole == 0:
+        return 0.0
+    load = lam / mu
+
+    def meets(c: float) -> bool:
+        if c <= load or load / c > max_utilization:
+            return False
+        return 1.0 - erlang_c_continuous(c, load) * math.exp(-(c * mu - lam) * t) >= target
+
+    low, high = float(whole - 1), float(whole)
+    if meets(low) and low > 0:  # cannot happen (whole is the fewest whole servers); kept for safety
+        return low
+    for _ in range(60):
+        mid = 0.5 * (low + high)
+        if meets(mid):
+            high = mid
+        else:
+            low = mid
+        if high - low <= 1e-9 * max(1.0, high):
+            break
+    return high

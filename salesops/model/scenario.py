@@ -20,6 +20,7 @@ from salesops.model.parts import (
     MAX_RAMP_MONTHS,
     PLACEMENTS,
     SIZINGS,
+    STAFFINGS,
     Assumptions,
     Region,
     RolePlan,
@@ -33,11 +34,15 @@ from salesops.model.positions import OrgValidationError, Position
 from salesops.model import scenario_json
 from salesops.model.scenario_json import READABLE_VERSIONS, SCHEMA_NAME, SCHEMA_VERSION, _check_size
 
+MODEL_VERSIONS = (2, 3)
+
 __all__ = [
     "MAX_RAMP_MONTHS",
     "PLACEMENTS",
     "READABLE_VERSIONS",
+    "MODEL_VERSIONS",
     "SIZINGS",
+    "STAFFINGS",
     "SCHEMA_NAME",
     "SCHEMA_VERSION",
     "Assumptions",
@@ -71,6 +76,11 @@ class Scenario:
     objectives: tuple[Objective, ...] = ()
     actuals: tuple[Actual, ...] = ()
     initiatives: tuple[Initiative, ...] = ()
+    # How auto-sized teams are staffed (parts.STAFFINGS) and which equations apply: model 3
+    # routes a hybrid role's standard work to the hub and its local work to the spokes; model 2
+    # is the meaning of files and links made before (whole FTE, hybrid as a fixed mix).
+    staffing: str = "continuous"
+    model_version: int = 3
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "positions", tuple(self.positions))
@@ -113,6 +123,19 @@ class Scenario:
         dupes = sorted({i for i in role_ids if role_ids.count(i) > 1})
         if dupes:
             raise ScenarioError(f"duplicate role id(s): {', '.join(dupes)}")
+        for plan in self.roles:
+            named = [rid for rid, _ in plan.regions] + ([plan.hub_region] if plan.hub_region else [])
+            unknown = sorted(set(named) - set(ids))
+            if unknown:
+                raise ScenarioError(f"role {plan.role.id!r}: region(s) {', '.join(unknown)} are not in the scenario")
+        if self.staffing not in STAFFINGS:
+            raise ScenarioError(f"staffing must be one of {', '.join(STAFFINGS)}, got {self.staffing!r}")
+        if isinstance(self.model_version, bool) or self.model_version not in MODEL_VERSIONS:
+            raise ScenarioError(
+                f"model_version must be one of {', '.join(map(str, MODEL_VERSIONS))}, got {self.model_version!r}"
+            )
+        if self.model_version < 3 and self.staffing != "integer":
+            raise ScenarioError("model_version 2 staffs in whole FTE only (staffing 'integer')")
         known = set(ids)
         for plan in self.roles:
             unknown = [rid for rid, _ in plan.local_fte if rid not in known]
@@ -145,8 +168,30 @@ class Scenario:
         """Return a copy with one role (or ``"all"``) moved to ``placement``."""
         if role_id != "all":
             self.plan(role_id)
-        roles = tuple(replace(p, placement=placement) if role_id in ("all", p.role.id) else p for p in self.roles)
+        roles = tuple(
+            replace(p, placement=placement, regions=()) if role_id in ("all", p.role.id) else p for p in self.roles
+        )
         return replace(self, roles=roles)
+
+    def with_region_placement(self, role_id: str, region_id: str, placement: str) -> "Scenario":
+        """Return a copy where one role serves one region from ``placement`` (the others unchanged)."""
+        plan = self.plan(role_id)
+        self.region(region_id)
+        modes = dict(plan.regions)
+        modes[region_id] = placement
+        return self.with_plan(replace(plan, regions=tuple(modes.items())))
+
+    def with_hub(self, role_id: str, region_id: str) -> "Scenario":
+        """Return a copy with one role's hub in ``region_id`` (HQ's id, or "", puts it back at HQ)."""
+        plan = self.plan(role_id)
+        if region_id:
+            self.region(region_id)
+        hub = "" if region_id in ("", self.hq_region) else region_id
+        return self.with_plan(replace(plan, hub_region=hub))
+
+    def hub_of(self, plan: RolePlan) -> Region:
+        """The region where a role's hub sits (HQ unless the plan names another)."""
+        return self.region(plan.hub_region) if plan.hub_region else self.hq
 
     def manual_fte(self, plan: RolePlan) -> tuple[float, dict[str, float]]:
         """The FTE a manually sized role uses at its placement: (central, {region: FTE}).

@@ -19,8 +19,12 @@ from salesops.model.roles import RoleSpec
 __all__ = ["READABLE_VERSIONS", "SCHEMA_NAME", "SCHEMA_VERSION", "read_fields", "to_dict"]
 
 SCHEMA_NAME = "salesops.scenario"
-SCHEMA_VERSION = 2
-READABLE_VERSIONS = (1, 2)  # version 1 had no "positions"; it reads unchanged
+SCHEMA_VERSION = 3
+# Version 1 had no "positions"; version 3 added per-region placement, the hub's region, the
+# minimum team, "staffing" and "model_version". Older versions read unchanged.
+READABLE_VERSIONS = (1, 2, 3)
+_V3_TOP_LEVEL = ("staffing", "model_version")
+_V3_PLAN = ("regions", "hub_region", "min_fte")
 
 
 def to_dict(scenario: Any) -> dict[str, Any]:
@@ -31,6 +35,8 @@ def to_dict(scenario: Any) -> dict[str, Any]:
         "name": scenario.name,
         "description": scenario.description,
         "hq_region": scenario.hq_region,
+        "staffing": scenario.staffing,
+        "model_version": scenario.model_version,
         "regions": [{f.name: getattr(r, f.name) for f in fields(r)} for r in scenario.regions],
         "roles": [
             {
@@ -39,6 +45,9 @@ def to_dict(scenario: Any) -> dict[str, Any]:
                 "sizing": p.sizing,
                 "central_fte": p.central_fte,
                 "local_fte": {rid: fte for rid, fte in p.local_fte},
+                **({"regions": dict(p.regions)} if p.regions else {}),
+                **({"hub_region": p.hub_region} if p.hub_region else {}),
+                **({"min_fte": p.min_fte} if p.min_fte else {}),
             }
             for p in scenario.roles
         ],
@@ -53,8 +62,11 @@ def to_dict(scenario: Any) -> dict[str, Any]:
 
 
 def read_fields(data: Any) -> dict[str, Any]:
-    """Check a parsed scenario document; return the Scenario's constructor arguments."""
-    """Rebuild a scenario from :meth:`to_dict` output, validating every field."""
+    """Check a parsed scenario document; return the Scenario's constructor arguments.
+
+    Documents of versions 1 and 2 were made before model version 3: they open with its
+    meaning (whole-FTE staffing, hybrid as a fixed mix), so their figures stay the same.
+    """
     if not isinstance(data, dict):
         raise ScenarioError(f"a scenario must be a JSON object, got {type(data).__name__}")
     if data.get("schema") != SCHEMA_NAME:
@@ -69,6 +81,10 @@ def read_fields(data: Any) -> dict[str, Any]:
     unknown = sorted(set(data) - _TOP_LEVEL_FIELDS)
     if unknown:  # a misspelt field must not be dropped silently
         raise ScenarioError(f"scenario: unknown field(s) {', '.join(map(str, unknown))}")
+    if version < 3:
+        newer = [k for k in _V3_TOP_LEVEL if k in data]
+        if newer:
+            raise ScenarioError(f"scenario version {version} has no field(s) {', '.join(newer)} (version 3 has)")
     regions = _list(data["regions"], "regions")
     raw_positions = data.get("positions", [])
     _check_size(
@@ -95,6 +111,12 @@ def read_fields(data: Any) -> dict[str, Any]:
         local = raw.get("local_fte", {})
         if not isinstance(local, dict):
             raise ScenarioError(f"{where}.local_fte must be an object of region id to FTE")
+        if version < 3 and any(k in raw for k in _V3_PLAN):
+            newer = ", ".join(k for k in _V3_PLAN if k in raw)
+            raise ScenarioError(f"{where}: scenario version {version} has no field(s) {newer} (version 3 has)")
+        modes = raw.get("regions", {})
+        if not isinstance(modes, dict):
+            raise ScenarioError(f"{where}.regions must be an object of region id to placement")
         try:
             role_objs.append(
                 RolePlan(
@@ -103,6 +125,9 @@ def read_fields(data: Any) -> dict[str, Any]:
                     sizing=raw.get("sizing", "auto"),
                     central_fte=raw.get("central_fte", 0.0),
                     local_fte=tuple(local.items()),
+                    regions=tuple(modes.items()),
+                    hub_region=raw.get("hub_region", ""),
+                    min_fte=raw.get("min_fte", 0.0),
                 )
             )
         except ScenarioError as exc:
@@ -142,6 +167,8 @@ def read_fields(data: Any) -> dict[str, Any]:
         description=description,
         positions=positions,
         **plan_items,
+        staffing=data.get("staffing", "continuous") if version >= 3 else "integer",
+        model_version=data.get("model_version", 3) if version >= 3 else 2,
     )
 
 
@@ -160,8 +187,9 @@ _TOP_LEVEL_FIELDS = {
     "objectives",
     "actuals",
     "initiatives",
+    *_V3_TOP_LEVEL,
 }
-_PLAN_FIELDS = {"role", "placement", "sizing", "central_fte", "local_fte"}
+_PLAN_FIELDS = {"role", "placement", "sizing", "central_fte", "local_fte", *_V3_PLAN}
 
 
 def _positions(raw: Any) -> tuple[Position, ...]:

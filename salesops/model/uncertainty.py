@@ -187,84 +187,78 @@ class _Phase:
     ramp_saved: float
     has_levers: bool  # effective() changes the assumptions only when something has started
     extra_hours: float
-    # teams: role index, servers, fte, weight (reps x share), standardized, teams of the role
+    # teams: role index, servers (need not be whole), fte per server, weight (reps x share),
+    # standardized, teams of the role
     t_role: np.ndarray
     t_servers: np.ndarray
-    t_fte_ratio: np.ndarray  # fte / servers (1 for auto sizing; 0 without servers)
+    t_fte_ratio: np.ndarray  # mu per server / mu (1 but for a manual fraction in whole-FTE staffing)
     t_weight: np.ndarray
     t_std: np.ndarray
     t_nteams: np.ndarray
-    # services: team index, region index, share, central, region at HQ
+    # services: team index, region index, share, central, region where its team sits,
+    # clock gap to its team, share of the local-knowledge loss that applies
     s_team: np.ndarray
     s_region: np.ndarray
     s_share: np.ndarray
     s_central: np.ndarray
-    s_at_hq: np.ndarray
+    s_at_team: np.ndarray
+    s_gap: np.ndarray
+    s_knowledge: np.ndarray
     ops_cost: float
     running: float
 
 
 def _phase(scenario: Scenario, active, started: frozenset) -> _Phase:
+    """The teams and services of one phase, as :func:`salesops.model.evaluation` builds them.
+
+    The structure (which teams exist, their size, who serves whom and for what share) is read
+    from the deterministic evaluation, so the two cannot drift apart; only the equations that
+    turn drawn parameters into waits, value and hours are re-done over arrays.
+    """
     from salesops.model import initiatives as levers
 
     chosen = [i for i in active if i.id in started]
     eff = levers.effective(scenario, chosen)
     core = model._core(eff, scenario.assumptions, levers.extra_hours(chosen))
-    by_key = {(t.role_id, t.team): t for t in core.teams}
-    hq = scenario.hq
+    role_index = {p.role.id: j for j, p in enumerate(scenario.roles)}
     region_index = {r.id: k for k, r in enumerate(scenario.regions)}
-    t_rows: list[tuple] = []
-    s_rows: list[tuple] = []
+    reps = {r.id: r.reps for r in scenario.regions}
     factors = []
-    for j, plan in enumerate(scenario.roles):
+    for plan in scenario.roles:
         factor = 1.0
         for i in chosen:
             if plan.role.id in i.roles:
                 factor *= 1.0 + i.service_rate_gain
         factors.append(factor)
-        manual = plan.sizing == "manual"
-        manual_local = scenario.manual_fte(plan)[1] if manual else {}
-        if plan.placement == "centralized":
-            central_share, local_share = 1.0, 0.0
-        elif plan.placement == "localized":
-            central_share, local_share = 0.0, 1.0
-        else:
-            central_share = plan.role.hybrid_central_share
-            local_share = 1.0 - central_share
-        has_central = plan.placement in ("centralized", "hybrid")
-        has_local = plan.placement in ("localized", "hybrid")
-        spokes = [
-            r
-            for r in scenario.regions
-            if (r.reps > 0 or manual_local.get(r.id, 0.0) > 0) and not (plan.placement == "hybrid" and r.id == hq.id)
-        ]
-
-        def hub_share(r, central_share=central_share, placement=plan.placement) -> float:
-            return 1.0 if (placement == "hybrid" and r.id == hq.id) else central_share
-
-        n_teams = (1 if has_central else 0) + (len(spokes) if has_local else 0)
-
-        def add_team(team, weight: float, std: bool) -> int:
-            ratio = team.fte / team.servers if team.servers else 0.0
-            if team.servers and team.fte == float(team.servers):
-                ratio = 1.0
-            t_rows.append((j, team.servers, ratio, weight, std, n_teams))
-            return len(t_rows) - 1
-
-        if has_central:
-            t = add_team(
-                by_key[(plan.role.id, model.CENTRAL)], sum(r.reps * hub_share(r) for r in scenario.regions), True
-            )
-            for r in scenario.regions:
-                if r.reps > 0:
-                    s_rows.append((t, region_index[r.id], hub_share(r), True, r.id == hq.id))
-        if has_local:
-            for r in spokes:
-                t = add_team(by_key[(plan.role.id, r.id)], r.reps * local_share, False)
-                if r.reps > 0:
-                    s_rows.append((t, region_index[r.id], local_share, False, r.id == hq.id))
+    team_index = {(t.role_id, t.team): k for k, t in enumerate(core.teams)}
+    weights = [0.0] * len(core.teams)
+    for s in core.services:
+        weights[team_index[(s.role_id, s.team)]] += reps[s.region_id] * s.share
+    t_rows = [
+        (
+            role_index[t.role_id],
+            t.servers_exact,
+            t.fte / t.servers_exact if t.servers_exact else 0.0,
+            w,
+            t.standardized,
+            t.teams_of_role,
+        )
+        for t, w in zip(core.teams, weights)
+    ]
+    s_rows = [
+        (
+            team_index[(s.role_id, s.team)],
+            region_index[s.region_id],
+            s.share,
+            s.central,
+            s.at_team,
+            s.gap_hours,
+            s.knowledge_scale,
+        )
+        for s in core.services
+    ]
     tcols = list(zip(*t_rows)) if t_rows else [()] * 6
-    scols = list(zip(*s_rows)) if s_rows else [()] * 5
+    scols = list(zip(*s_rows)) if s_rows else [()] * 7
     return _Phase(
         started=started,
         svc_factor=np.array(factors, dtype=float),
@@ -273,7 +267,7 @@ def _phase(scenario: Scenario, active, started: frozenset) -> _Phase:
         has_levers=bool(chosen),
         extra_hours=levers.extra_hours(chosen),
         t_role=np.array(tcols[0], dtype=int),
-        t_servers=np.array(tcols[1], dtype=int),
+        t_servers=np.array(tcols[1], dtype=float),
         t_fte_ratio=np.array(tcols[2], dtype=float),
         t_weight=np.array(tcols[3], dtype=float),
         t_std=np.array(tcols[4], dtype=bool),
@@ -282,7 +276,9 @@ def _phase(scenario: Scenario, active, started: frozenset) -> _Phase:
         s_region=np.array(scols[1], dtype=int),
         s_share=np.array(scols[2], dtype=float),
         s_central=np.array(scols[3], dtype=bool),
-        s_at_hq=np.array(scols[4], dtype=bool),
+        s_at_team=np.array(scols[4], dtype=bool),
+        s_gap=np.array(scols[5], dtype=float),
+        s_knowledge=np.array(scols[6], dtype=float),
         ops_cost=core.ops_cost,
         running=sum(i.running_cost_usd_per_year for i in chosen),
     )
@@ -302,6 +298,20 @@ def _erlang_c(c: np.ndarray, load: np.ndarray) -> np.ndarray:
         pw = c * b / (c - load * (1.0 - b))
     pw = np.where(load >= c, 1.0, pw)
     return np.where(load == 0, 0.0, pw)
+
+
+def _erlang_c_any(c: np.ndarray, load: np.ndarray) -> np.ndarray:
+    """Erlang C for servers that need not be whole: linear between whole numbers, C(0) = 1.
+
+    As :func:`salesops.model.queueing.erlang_c_continuous`; at whole ``c`` it is :func:`_erlang_c`.
+    """
+    low = np.floor(c).astype(int)
+    theta = c - low
+    at_low = np.where(low[None, :] == 0, np.where(load == 0, 0.0, 1.0), _erlang_c(low, load))
+    if not (theta > 0).any():
+        return at_low
+    at_high = _erlang_c(low + 1, load)
+    return np.where(theta[None, :] > 0, (1.0 - theta[None, :]) * at_low + theta[None, :] * at_high, at_low)
 
 
 def _steady_cap(attrition: np.ndarray, ramp: np.ndarray) -> np.ndarray:
@@ -351,7 +361,7 @@ def _steady(ph: _Phase, a: dict[str, np.ndarray], roles: dict[str, np.ndarray], 
         capacity = c[None, :] * mu_server
         with np.errstate(divide="ignore", invalid="ignore"):
             load = np.where(mu_server > 0, demand / mu_server, 0.0)
-            pw = _erlang_c(c[None, :], load)
+            pw = _erlang_c_any(c, load)
             wait = np.minimum(max_resp, pw / (capacity - demand) * ops_h)
             over_served = capacity / demand
             service_h = np.where(mu_server > 0, ops_h / mu_server, max_resp)
@@ -366,14 +376,15 @@ def _steady(ph: _Phase, a: dict[str, np.ndarray], roles: dict[str, np.ndarray], 
             r = ph.s_region
             jr = j[t]
             H = a["shared_business_hours"][:, None]
-            overlap = np.maximum(0.0, H - gaps[r][None, :])
+            overlap = np.maximum(0.0, H - ph.s_gap[None, :])
             far = 1.0 - overlap / H
             delay = np.where(ph.s_central[None, :], a["handoff_delay_hours"][:, None] * far, 0.0)
             response = np.minimum(max_resp, wait[:, t] + service_h[:, t] + delay)
             floor = a["distance_knowledge_floor"][:, None]
             distance = floor + (1.0 - floor) * far
-            eff = 1.0 - roles["local_knowledge_sensitivity"][:, jr] * complexity[r][None, :] * distance
-            eff = np.where(ph.s_central[None, :] & ~ph.s_at_hq[None, :], eff, 1.0)
+            alpha = roles["local_knowledge_sensitivity"][:, jr] * ph.s_knowledge[None, :]
+            eff = 1.0 - alpha * complexity[r][None, :] * distance
+            eff = np.where(ph.s_central[None, :] & ~ph.s_at_team[None, :], eff, 1.0)
             value = 1.0 / (1.0 + response / roles["_urgency"][jr][None, :])
             saved = (
                 roles["demand_per_rep_week"][:, jr]
