@@ -310,10 +310,10 @@ class RolePlan:
         object.__setattr__(self, "local_fte", tuple(sorted(local)))
         modes = []
         seen = set()
-        for item in self.regions:
-            if not isinstance(item, (tuple, list)) or len(item) != 2 or not isinstance(item[0], str):
-                raise ScenarioError(f"{where}: regions entries must be (region_id, placement) pairs, got {item!r}")
-            rid, mode = item
+        for pair in self.regions:
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2 or not isinstance(pair[0], str):
+                raise ScenarioError(f"{where}: regions entries must be (region_id, placement) pairs, got {pair!r}")
+            rid, mode = pair
             if rid in seen:
                 raise ScenarioError(f"{where}: regions lists region {rid!r} twice")
             seen.add(rid)

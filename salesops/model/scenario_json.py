@@ -112,8 +112,8 @@ def read_fields(data: Any) -> dict[str, Any]:
         if not isinstance(local, dict):
             raise ScenarioError(f"{where}.local_fte must be an object of region id to FTE")
         if version < 3 and any(k in raw for k in _V3_PLAN):
-            newer = ", ".join(k for k in _V3_PLAN if k in raw)
-            raise ScenarioError(f"{where}: scenario version {version} has no field(s) {newer} (version 3 has)")
+            named = ", ".join(k for k in _V3_PLAN if k in raw)
+            raise ScenarioError(f"{where}: scenario version {version} has no field(s) {named} (version 3 has)")
         modes = raw.get("regions", {})
         if not isinstance(modes, dict):
             raise ScenarioError(f"{where}.regions must be an object of region id to placement")
