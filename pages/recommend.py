@@ -136,6 +136,7 @@ if isinstance(rec, BudgetExceeded):
     guard.stop_page()
 
 names = {a.role_id: a.role for a in rec.roles}
+tie = rec.margin is not None and rec.margin <= (1e-6 if rec.objective == "roi" else 0.5)
 now, best = rec.current_results.headline(), rec.best_results.headline()
 
 # ---------------------------------------------------------------- the recommendation
@@ -178,7 +179,7 @@ st.caption(f"How it was found: {md(method)}")
 
 if rec.runner_up is None:
     st.markdown("There is no other design to compare with.")
-elif rec.margin <= (1e-6 if rec.objective == "roi" else 0.5):
+elif tie:
     st.markdown(
         f"**A tie.** The runner-up (the best other design: {_placements_text(rec, rec.runner_up, names)}) "
         "scores the same: where the roles sit makes no difference to this figure here."
@@ -292,6 +293,8 @@ else:
                 help="P10 to P90: 8 draws in 10 fall in this range; 1 in 10 below it, 1 in 10 above.",
             )
         sentences = []
+        if tie:
+            sentences.append("The runner-up is worth the same as the recommendation, so a level draw counts as a win.")
         if odds.p_beats_runner_up is not None:
             sentences.append(
                 f"The recommendation wins in {_share(odds.p_beats_runner_up)} of {odds.draws:,} draws against the "

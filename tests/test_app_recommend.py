@@ -174,3 +174,21 @@ def test_a_search_over_its_budget_is_a_warning_and_the_scenario_is_unchanged(mon
     goto(at, PAGE)
     assert any("was not finished" in w for w in _texts(at.warning)), _texts(at.warning)
     assert at.session_state["scenario"] == scenario and not at.error
+
+
+def test_a_one_region_org_where_every_design_ties_says_so():
+    at = _page("startup")
+    rec = optimize(load_sample("startup"))
+    assert not rec.changes and rec.margin == pytest.approx(0.0)
+    assert any("A tie." in m for m in _texts(at.markdown))
+    at.button(key="recommend:odds_run").click().run()
+    assert not at.exception, at.exception
+    assert any("a level draw counts as a win" in m for m in _texts(at.markdown))
+
+
+def test_ranking_by_npv_recommends_the_npv_optimum():
+    at = _page("midmarket")
+    at.segmented_control(key="recommend:objective").set_value("npv").run()
+    assert not at.exception, at.exception
+    _assert_shows(at, optimize(load_sample("midmarket"), "npv"))
+    assert any("discounted at 10.0% a year" in c for c in _texts(at.caption))
