@@ -72,3 +72,13 @@ def test_optimize_reads_a_scenario_from_stdin():
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["designs_in_space"] == 3**4
+
+
+def test_optimize_per_region_places_roles_region_by_region(capsys):
+    data = run_json(capsys, "optimize", "midmarket", "--per-region", "--draws", "0")
+    rec = optimize(load_sample("midmarket"), per_region=True)
+    assert data["recommended"] == rec.to_dict()["recommended"]
+    assert "per region" in data["method"]
+    assert data["recommended_value"] >= optimize(load_sample("midmarket")).best_value - 1e-6
+    code, out, _ = run(capsys, "optimize", "enterprise", "--per-region", "--draws", "0")
+    assert code == 0 and "recommended: " in out and "hub in" in out

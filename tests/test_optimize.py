@@ -14,6 +14,7 @@ from salesops.model import initiatives as levers
 from salesops.model.optimize import (
     OBJECTIVES,
     Design,
+    Layout,
     decision_tornado,
     optimize,
     screen_values,
@@ -28,7 +29,7 @@ SAMPLES = ("startup", "midmarket", "enterprise")
 
 def _all_designs(scenario: Scenario) -> list[Design]:
     return [
-        Design(tuple((p.role.id, placement) for p, placement in zip(scenario.roles, combo)))
+        Design(tuple((p.role.id, Layout(placement)) for p, placement in zip(scenario.roles, combo)))
         for combo in itertools.product(PLACEMENTS, repeat=len(scenario.roles))
     ]
 
@@ -88,7 +89,7 @@ def test_the_screen_gives_what_evaluate_gives_for_every_design(name, objective):
     screened = screen_values(scenario, combos, objective)
     attr = OBJECTIVES[objective][0]
     for combo, value in zip(combos, screened):
-        design = Design(tuple((p.role.id, PLACEMENTS[k]) for p, k in zip(scenario.roles, combo)))
+        design = Design(tuple((p.role.id, Layout(PLACEMENTS[k])) for p, k in zip(scenario.roles, combo)))
         expected = getattr(evaluate(design.apply(scenario)), attr)
         assert value == pytest.approx(expected, rel=1e-9, abs=1e-6), (name, design)
 
@@ -248,3 +249,77 @@ def test_a_region_far_away_with_many_deals_keeps_its_deal_desk_close():
     bigger = replace(scenario, regions=scenario.regions + (far,))
     rec = optimize(bigger)
     assert rec.best.placement("deal_desk") in ("localized", "hybrid")
+
+
+# --------------------------------------------------------------------------
+# Per role and per region
+# --------------------------------------------------------------------------
+def _v3(name: str) -> Scenario:
+    return replace(load_sample(name), staffing="continuous", model_version=3)
+
+
+def test_per_region_layouts_are_valued_as_evaluate_values_them():
+    from salesops.model.optimize import _region_options
+
+    scenario = _v3("enterprise")
+    options = _region_options(scenario)
+    rng = random.Random(5)
+    combos = np.array([[rng.randrange(len(o)) for o in options] for _ in range(40)])
+    screened = screen_values(scenario, combos, "net", options)
+    for combo, value in zip(combos, screened):
+        design = Design(tuple((p.role.id, options[j][k]) for j, (p, k) in enumerate(zip(scenario.roles, combo))))
+        assert value == pytest.approx(evaluate(design.apply(scenario)).net_value_usd, rel=1e-9)
+
+
+@pytest.mark.parametrize("name", ["midmarket", "enterprise"])
+def test_per_region_advice_is_at_least_the_plain_advice_and_a_local_optimum(name):
+    from salesops.model.optimize import _region_options
+
+    scenario = _v3(name)
+    plain, by_region = optimize(scenario), optimize(scenario, per_region=True)
+    assert by_region.best_value >= plain.best_value - 1e-6
+    assert "per region" in by_region.method and by_region.method.startswith("coordinate search")
+    best = by_region.best.apply(scenario)
+    assert evaluate(best).net_value_usd == pytest.approx(by_region.best_value, rel=1e-9)
+    # No single role can do better in any of its layouts, the others held.
+    options = _region_options(scenario)
+    index = [options[j].index(layout) for j, (_, layout) in enumerate(by_region.best.layouts)]
+    for j, role_options in enumerate(options):
+        combos = np.repeat(np.array(index)[None, :], len(role_options), axis=0)
+        combos[:, j] = np.arange(len(role_options))
+        assert screen_values(scenario, combos, "net", options).max() <= by_region.best_value + 1e-6
+
+
+def test_per_region_search_finds_the_optimum_of_a_small_org_for_certain():
+    base = _v3("midmarket")
+    small = replace(base, roles=base.roles[:2])
+    rec = optimize(small, per_region=True)
+    assert rec.method.startswith("exhaustive")
+    from salesops.model.optimize import _region_options
+
+    options = _region_options(small)
+    every = [
+        Design(tuple((p.role.id, layout) for p, layout in zip(small.roles, combo)))
+        for combo in itertools.product(*options)
+    ]
+    best = max(evaluate(d.apply(small)).net_value_usd for d in every)
+    assert rec.best_value == pytest.approx(best, rel=1e-9)
+
+
+def test_a_design_applies_its_regions_and_hub_and_reads_back():
+    scenario = _v3("enterprise")
+    rec = optimize(scenario, per_region=True)
+    applied = rec.best.apply(scenario)
+    assert Design.of(applied) == rec.best
+    again = Scenario.from_json(applied.to_json())
+    assert again == applied and evaluate(again).net_value_usd == pytest.approx(rec.best_value, rel=1e-9)
+    moved = [p for p in applied.roles if p.regions or p.hub_region]
+    assert moved, "the enterprise per-region advice uses per-region placements or a hub away from HQ"
+
+
+def test_an_org_without_sales_ops_roles_has_one_design_and_no_advice():
+    empty = replace(load_sample("startup"), roles=())
+    for per_region in (False, True):
+        rec = optimize(empty, per_region=per_region)
+        assert rec.best == rec.current and rec.runner_up is None and rec.roles == ()
+        assert rec.best_value == pytest.approx(evaluate(empty).net_value_usd)

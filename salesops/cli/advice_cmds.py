@@ -47,17 +47,28 @@ def _text(rec: Recommendation, odds: Any, tornado: Any, name: str) -> str:
         else f"{rec.method}; {rec.designs_evaluated:,} of {rec.space:,} designs evaluated"
     )
     lines = [f"{name}: the recommended design by {label} ({method})", ""]
-    rows = [
-        [
-            a.role_id,
-            a.current,
-            a.best + (" *" if a.best != a.current else ""),
-            a.next_best,
-            _value(rec.objective, a.margin, signed=True),
+    if max((len(x) for a in rec.roles for x in (a.current, a.best, a.next_best)), default=0) <= 24:
+        rows = [
+            [
+                a.role_id,
+                a.current,
+                a.best + (" *" if a.best != a.current else ""),
+                a.next_best,
+                _value(rec.objective, a.margin, signed=True),
+            ]
+            for a in rec.roles
         ]
-        for a in rec.roles
-    ]
-    lines += _table(["role", "now", "recommended", "next best", "margin"], rows, "llllr", indent="  ")
+        lines += _table(["role", "now", "recommended", "next best", "margin"], rows, "llllr", indent="  ")
+    else:  # per-region layouts are too long for columns: one block per role
+        for a in rec.roles:
+            lines += [
+                f"  {a.role_id}"
+                + (" *" if a.best != a.current else "")
+                + f"  (margin {_value(rec.objective, a.margin, signed=True)} over its next best)",
+                f"      now:         {a.current}",
+                f"      recommended: {a.best}",
+                f"      next best:   {a.next_best}",
+            ]
     if any(a.best != a.current for a in rec.roles):
         lines.append("  * moves")
     b, c = rec.best_results, rec.current_results
@@ -112,7 +123,7 @@ def _text(rec: Recommendation, odds: Any, tornado: Any, name: str) -> str:
 
 def _cmd_optimize(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
-    rec = optimize(scenario, args.objective, seed=args.seed)
+    rec = optimize(scenario, args.objective, seed=args.seed, per_region=args.per_region)
     odds = win_odds(scenario, rec, draws=args.draws, seed=args.seed) if args.draws else None
     tornado = decision_tornado(scenario, rec) if rec.runner_up is not None else None
     if args.json:
@@ -159,11 +170,17 @@ def add_optimize(sub: Any) -> None:
             default=DEFAULT_DRAWS,
             help=f"Monte Carlo draws for the odds of winning (default {DEFAULT_DRAWS}; 0 skips them)",
         ),
+        arg(
+            "--per-region",
+            action="store_true",
+            help="also place each role region by region and its hub in any region (else one placement per role)",
+        ),
         arg("--seed", metavar="S", type=_seed, default=0, help="random seed of the draws and restarts (default 0)"),
         JSON,
         help="the recommended placement of every role, by net value, with its odds",
         description=(
-            "Search every design (one placement per role) for the one with the most net value per\n"
+            "Search every design (one placement per role; with --per-region, a placement per role\n"
+            "and region and the hub in any region) for the one with the most net value per\n"
             "year (or NPV, or ROI with --objective): exhaustively when there are at most 20,000\n"
             "designs, by coordinate search with restarts above that (the output says which).\n"
             "Prints each role's recommended placement, its margin over the next best, the\n"
@@ -172,7 +189,7 @@ def add_optimize(sub: Any) -> None:
         ),
         epilog=(
             f"Examples:\n  {PROG} optimize enterprise\n  {PROG} optimize midmarket --objective npv --draws 5000"
-            f"\n  {PROG} optimize org.json --draws 0 --json"
+            f"\n  {PROG} optimize org.json --draws 0 --json\n  {PROG} optimize enterprise --per-region"
         ),
         formatter_class=RAW,
     )

@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, replace
-from typing import Any, Callable
+from typing import Any, Callable, Mapping, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -40,7 +40,9 @@ from salesops.model.scenario import PLACEMENTS, Scenario
 __all__ = [
     "EXHAUSTIVE_LIMIT",
     "OBJECTIVES",
+    "PER_REGION_LARGEST",
     "Design",
+    "Layout",
     "Odds",
     "Recommendation",
     "RoleAdvice",
@@ -58,38 +60,67 @@ OBJECTIVES: dict[str, tuple[str, str]] = {
     "roi": ("roi", "ROI"),
 }
 EXHAUSTIVE_LIMIT = 20_000
+# Per region: every mix of placements over a role's PER_REGION_LARGEST largest regions (by reps),
+# with the hub in any of them; smaller regions take the role's placement at HQ.
+PER_REGION_LARGEST = 5
 RESTARTS = 8
+MAX_LISTED = 6  # a role's best layouts listed with their values
 TIE = 1e-6  # dollars (or ROI) within this of each other are a tie; ties keep the earlier design
+
+
+class Layout(NamedTuple):
+    """Where one role serves: its placement, the regions served otherwise, and the hub's region."""
+
+    placement: str
+    regions: tuple[tuple[str, str], ...] = ()
+    hub_region: str = ""
+
+    def text(self, names: Mapping[str, str] | None = None) -> str:
+        """'localized', or 'centralized; APAC localized; hub in EMEA' (region names when given)."""
+        names = names or {}
+        bits = [self.placement] + [f"{names.get(rid, rid)} {mode}" for rid, mode in self.regions]
+        if self.hub_region:
+            bits.append(f"hub in {names.get(self.hub_region, self.hub_region)}")
+        return "; ".join(bits)
 
 
 @dataclass(frozen=True)
 class Design:
-    """One placement per role, in the scenario's role order."""
+    """Where every role serves, in the scenario's role order."""
 
-    placements: tuple[tuple[str, str], ...]
+    layouts: tuple[tuple[str, Layout], ...]
 
     @classmethod
     def of(cls, scenario: Scenario) -> "Design":
-        return cls(tuple((p.role.id, p.placement) for p in scenario.roles))
+        return cls(tuple((p.role.id, Layout(p.placement, p.regions, p.hub_region)) for p in scenario.roles))
+
+    @property
+    def placements(self) -> tuple[tuple[str, str], ...]:
+        """(role id, layout as text): the placement alone when a role serves every region alike."""
+        return tuple((rid, layout.text()) for rid, layout in self.layouts)
 
     def apply(self, scenario: Scenario) -> Scenario:
-        """``scenario`` with these placements (roles not named keep theirs)."""
-        chosen = dict(self.placements)
-        return replace(
-            scenario,
-            roles=tuple(
-                replace(p, placement=chosen[p.role.id]) if chosen.get(p.role.id, p.placement) != p.placement else p
-                for p in scenario.roles
-            ),
-        )
+        """``scenario`` with these layouts (roles not named keep theirs)."""
+        chosen = dict(self.layouts)
+
+        def moved(p):
+            layout = chosen.get(p.role.id)
+            if layout is None or layout == (p.placement, p.regions, p.hub_region):
+                return p
+            return replace(p, placement=layout.placement, regions=layout.regions, hub_region=layout.hub_region)
+
+        return replace(scenario, roles=tuple(moved(p) for p in scenario.roles))
 
     def placement(self, role_id: str) -> str:
-        return dict(self.placements)[role_id]
+        """The role's layout as text (its placement when it serves every region alike)."""
+        return dict(self.layouts)[role_id].text()
 
-    def differences(self, other: "Design") -> list[tuple[str, str, str]]:
-        """(role id, placement in ``other``, placement here) for every role that differs."""
-        theirs = dict(other.placements)
-        return [(rid, theirs[rid], mine) for rid, mine in self.placements if theirs.get(rid) != mine]
+    def differences(self, other: "Design", names: Mapping[str, str] | None = None) -> list[tuple[str, str, str]]:
+        """(role id, layout in ``other``, layout here) as text for every role that differs."""
+        theirs = dict(other.layouts)
+        return [
+            (rid, theirs[rid].text(names), mine.text(names)) for rid, mine in self.layouts if theirs.get(rid) != mine
+        ]
 
 
 @dataclass(frozen=True)
@@ -123,6 +154,7 @@ class Recommendation:
     roles: tuple[RoleAdvice, ...]
     best_results: Results
     current_results: Results
+    region_names: tuple[tuple[str, str], ...] = ()
 
     @property
     def margin(self) -> float | None:
@@ -136,8 +168,8 @@ class Recommendation:
 
     @property
     def changes(self) -> list[tuple[str, str, str]]:
-        """(role id, current placement, recommended placement) for every role that moves."""
-        return self.best.differences(self.current)
+        """(role id, current layout, recommended layout) as text for every role that moves."""
+        return self.best.differences(self.current, dict(self.region_names))
 
     def to_dict(self) -> dict[str, Any]:
         names = {a.role_id: a.role for a in self.roles}
@@ -147,12 +179,14 @@ class Recommendation:
             "method": self.method,
             "designs_evaluated": self.designs_evaluated,
             "designs_in_space": self.space,
-            "current": dict(self.current.placements),
+            "current": {rid: layout.text(dict(self.region_names)) for rid, layout in self.current.layouts},
             "current_value": self.current_value,
-            "recommended": dict(self.best.placements),
+            "recommended": {rid: layout.text(dict(self.region_names)) for rid, layout in self.best.layouts},
             "recommended_value": self.best_value,
             "gain": self.gain,
-            "runner_up": None if self.runner_up is None else dict(self.runner_up.placements),
+            "runner_up": None
+            if self.runner_up is None
+            else {rid: layout.text(dict(self.region_names)) for rid, layout in self.runner_up.layouts},
             "runner_up_value": self.runner_up_value,
             "margin_over_runner_up": self.margin,
             "changes": [{"role_id": r, "role": names.get(r, r), "from": a, "to": b} for r, a, b in self.changes],
@@ -183,19 +217,20 @@ class _Parts:
 
     cost: np.ndarray  # roles x options
     saved: np.ndarray  # roles x options x regions
-    options: tuple[tuple[str, ...], ...]
+    options: tuple[tuple[Layout, ...], ...]
 
 
-def _parts(scenario: Scenario, options: tuple[tuple[str, ...], ...]) -> tuple[_Parts, Scenario, float, float]:
+def _parts(scenario: Scenario, options: tuple[tuple[Layout, ...], ...]) -> tuple[_Parts, Scenario, float, float]:
     active = [i for i in scenario.initiatives if i.active]
     eff = levers.effective(scenario, active)
     index = {r.id: k for k, r in enumerate(scenario.regions)}
-    width = max(len(o) for o in options)
+    width = max((len(o) for o in options), default=1)
     cost = np.full((len(scenario.roles), width), np.nan)
     saved = np.zeros((len(scenario.roles), width, len(scenario.regions)))
     for j, plan in enumerate(eff.roles):
-        for k, placement in enumerate(options[j]):
-            teams, services = _role(replace(plan, placement=placement), eff)
+        for k, layout in enumerate(options[j]):
+            moved = replace(plan, placement=layout.placement, regions=layout.regions, hub_region=layout.hub_region)
+            teams, services = _role(moved, eff)
             cost[j, k] = sum(t.cost_usd_per_year for t in teams)
             for s in services:
                 saved[j, k, index[s.region_id]] += s.hours_saved_per_rep_week
@@ -204,13 +239,16 @@ def _parts(scenario: Scenario, options: tuple[tuple[str, ...], ...]) -> tuple[_P
 
 
 def screen_values(
-    scenario: Scenario, combos: np.ndarray, objective: str = "net", options: tuple[tuple[str, ...], ...] | None = None
+    scenario: Scenario,
+    combos: np.ndarray,
+    objective: str = "net",
+    options: tuple[tuple[Layout, ...], ...] | None = None,
 ) -> np.ndarray:
     """Net value per year (or ROI) of each design: ``combos[i, j]`` is role j's option index.
 
     The same equations as :func:`~salesops.model.evaluation.evaluate` (steady state), over arrays.
     """
-    options = options or tuple(PLACEMENTS for _ in scenario.roles)
+    options = options or _plain_options(scenario)
     parts, eff, extra, running = _parts(scenario, options)
     return _screen(scenario, parts, eff, extra, running, combos, objective)
 
@@ -243,9 +281,50 @@ def _screen(
 # --------------------------------------------------------------------------
 # The search
 # --------------------------------------------------------------------------
-def designs(scenario: Scenario, options: tuple[tuple[str, ...], ...] | None = None) -> int:
+def _plain_options(scenario: Scenario) -> tuple[tuple[Layout, ...], ...]:
+    """Each role in each placement for every region alike (its hub where it is); its current layout too."""
+    out = []
+    for p in scenario.roles:
+        plain = [Layout(mode, (), p.hub_region) for mode in PLACEMENTS]
+        current = Layout(p.placement, p.regions, p.hub_region)
+        out.append(tuple(plain if current in plain else plain + [current]))
+    return tuple(out)
+
+
+def _region_options(scenario: Scenario) -> tuple[tuple[Layout, ...], ...]:
+    """Each role: every mix of placements over the largest regions, with the hub in any of them."""
+    hq = scenario.hq_region
+    staffed = sorted((r for r in scenario.regions if r.reps > 0), key=lambda r: (-r.reps, r.id))
+    chosen = [r.id for r in staffed[:PER_REGION_LARGEST]]
+    if hq not in chosen:
+        chosen = [hq] + chosen[: PER_REGION_LARGEST - 1]
+    out = []
+    for p in scenario.roles:
+        layouts: list[Layout] = []
+        seen = set()
+        for modes in itertools.product(PLACEMENTS, repeat=len(chosen)):
+            hubs = chosen if any(m != "localized" for m in modes) else [hq]
+            for hub in hubs:
+                # The hub serves its own region in full: hybrid there is centralized.
+                by_region = {
+                    rid: ("centralized" if m == "hybrid" and rid == hub else m) for rid, m in zip(chosen, modes)
+                }
+                default = by_region[hq]
+                overrides = tuple(sorted((rid, m) for rid, m in by_region.items() if m != default))
+                layout = Layout(default, overrides, "" if hub == hq else hub)
+                if layout not in seen:
+                    seen.add(layout)
+                    layouts.append(layout)
+        current = Layout(p.placement, p.regions, p.hub_region)
+        if current not in seen:
+            layouts.append(current)
+        out.append(tuple(layouts))
+    return tuple(out)
+
+
+def designs(scenario: Scenario, options: tuple[tuple[Layout, ...], ...] | None = None) -> int:
     """How many designs the scenario has (the product of each role's options)."""
-    options = options or tuple(PLACEMENTS for _ in scenario.roles)
+    options = options or _plain_options(scenario)
     return math.prod(len(o) for o in options)
 
 
@@ -290,6 +369,8 @@ def _best(values: np.ndarray) -> int:
 
 def _exhaustive(values: _Values, current: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...] | None]:
     sizes = [len(o) for o in values.options]
+    if not sizes:  # no roles: one design, the empty one
+        return (), None
     combos = np.array(list(itertools.product(*[range(n) for n in sizes])), dtype=np.int64).reshape(-1, len(sizes))
     scores = values(combos)
     # Prefer the current design among ties: advice never moves a role for nothing.
@@ -344,6 +425,7 @@ def optimize(
     evaluate_fn: Callable[[Scenario], Results] = evaluate,
     exhaustive_limit: int = EXHAUSTIVE_LIMIT,
     seed: int = 0,
+    per_region: bool = False,
 ) -> Recommendation:
     """The best placement of every role by ``objective`` ("net", "npv" or "roi").
 
@@ -360,9 +442,11 @@ def optimize(
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
-    options = tuple(PLACEMENTS for _ in scenario.roles)
+    options = _region_options(scenario) if per_region else _plain_options(scenario)
     values = _Values(scenario, objective, options, evaluate_fn)
-    current = tuple(options[j].index(p.placement) for j, p in enumerate(scenario.roles))
+    current = tuple(
+        options[j].index(Layout(p.placement, p.regions, p.hub_region)) for j, p in enumerate(scenario.roles)
+    )
     space = designs(scenario, options)
     if space <= exhaustive_limit:
         best, runner = _exhaustive(values, current)
@@ -370,6 +454,12 @@ def optimize(
     else:
         best, runner = _coordinate(values, current, seed)
         method = f"coordinate search from the current design and {RESTARTS} random restarts (seed {seed})"
+    if per_region:
+        widest = max((len(o) for o in options), default=0)
+        method += (
+            f", per region: up to {widest:,} layouts per role (every mix of placements over the "
+            f"{min(PER_REGION_LARGEST, len(scenario.regions))} largest regions, the hub in any of them)"
+        )
     best_value = float(values(np.array([best]))[0])
     current_value = float(values(np.array([current]))[0])
     runner_value = None if runner is None else float(values(np.array([runner]))[0])
@@ -391,6 +481,7 @@ def optimize(
         roles=advice,
         best_results=best_results,
         current_results=current_results,
+        region_names=tuple((r.id, r.name) for r in scenario.regions),
     )
 
 
@@ -412,17 +503,18 @@ def _advice(
     k_next = max(others, key=lambda k: scores[k]) if others else k_best
     margin = float(scores[k_best] - scores[k_next])
     alt = evaluate_fn(values.design(trial[k_next]).apply(scenario)) if others else best_results
-    reason = _reason(
-        plan.role.id, plan.role.name, opts[k_best], opts[k_next], margin, values.objective, best_results, alt
-    )
+    names = {r.id: r.name for r in scenario.regions}
+    best_text, next_text = opts[k_best].text(names), opts[k_next].text(names)
+    reason = _reason(plan.role.id, plan.role.name, best_text, next_text, margin, values.objective, best_results, alt)
+    top = sorted(range(len(opts)), key=lambda k: (-scores[k], k))[:MAX_LISTED]
     return RoleAdvice(
         role_id=plan.role.id,
         role=plan.role.name,
-        current=plan.placement,
-        best=opts[k_best],
-        next_best=opts[k_next],
+        current=Layout(plan.placement, plan.regions, plan.hub_region).text(names),
+        best=best_text,
+        next_best=next_text,
         margin=margin,
-        values=tuple((opts[k], float(scores[k])) for k in range(len(opts))),
+        values=tuple((opts[k].text(names), float(scores[k])) for k in top),
         reason=reason,
     )
 

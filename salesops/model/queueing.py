@@ -231,21 +231,25 @@ def fte_for_target(lam: float, mu: float, t: float, target: float, max_utilizati
     if whole == 0:
         return 0.0
     load = lam / mu
+    low = whole - 1
+    # Inside [whole - 1, whole] Erlang C is linear between its two ends: compute them once.
+    c_low = erlang_c(low, load) if low > 0 else 1.0
+    c_high = erlang_c(whole, load)
 
     def meets(c: float) -> bool:
         if c <= load or load / c > max_utilization:
             return False
-        return 1.0 - erlang_c_continuous(c, load) * math.exp(-(c * mu - lam) * t) >= target
+        theta = c - low
+        erlang = (1.0 - theta) * c_low + theta * c_high
+        return 1.0 - erlang * math.exp(-(c * mu - lam) * t) >= target
 
-    low, high = float(whole - 1), float(whole)
-    if meets(low) and low > 0:  # cannot happen (whole is the fewest whole servers); kept for safety
-        return low
+    lo, hi = float(low), float(whole)
     for _ in range(60):
-        mid = 0.5 * (low + high)
+        mid = 0.5 * (lo + hi)
         if meets(mid):
-            high = mid
+            hi = mid
         else:
-            low = mid
-        if high - low <= 1e-9 * max(1.0, high):
+            lo = mid
+        if hi - lo <= 1e-9 * max(1.0, hi):
             break
-    return high
+    return hi
