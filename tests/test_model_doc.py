@@ -1,0 +1,70 @@
+"""The worked examples of docs/MODEL.md sections 6b and 17b, reproduced from the model.
+
+If a figure here changes, the document says something the model no longer does: update both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from salesops.model import evaluate
+from salesops.model.optimize import optimize, win_odds
+from salesops.model.queueing import erlang_c_continuous, fte_for_target, servers_for_target
+from salesops.model.samples import load_sample, synthetic
+
+# The words of the document with its line breaks as single spaces.
+DOC = " ".join((Path(__file__).resolve().parent.parent / "docs" / "MODEL.md").read_text(encoding="utf-8").split())
+
+
+def _in_doc(text: str) -> None:
+    assert text in DOC, f"docs/MODEL.md no longer says {text!r}"
+
+
+def test_fractional_staffing_example():
+    startup = load_sample("startup")
+    a = startup.assumptions
+    role = startup.plan("deal_desk").role
+    lam = role.demand_per_rep_week * 25
+    mu = role.service_rate_per_fte_week * (1 + role.standardization_gain)
+    t = role.target_answer_hours / a.ops_hours_per_week
+    assert (lam, mu, t) == pytest.approx((11.25, 36.0, 0.1))
+    assert servers_for_target(lam, mu, t, a.service_level_target, a.max_utilization) == 1
+    c = fte_for_target(lam, mu, t, a.service_level_target, a.max_utilization)
+    _in_doc(f"`c = {c:.3f}` FTE")
+    _in_doc(f"`C({c:.3f}, A) = {erlang_c_continuous(c, lam / mu):.3f}`")
+    res = evaluate(startup)
+    whole = evaluate(replace(startup, staffing="integer", model_version=2))
+    _in_doc(f"need {res.sales_ops_fte:.2f} FTE in all ({whole.sales_ops_fte:.0f} whole people before)")
+    _in_doc(f"ROI at the defaults is {res.roi:.1%} ({whole.roi:.1%} with")
+    one = evaluate(synthetic(1, 1))
+    assert 1.0 < one.sales_ops_fte < 1.3
+    _in_doc(f"A one-rep, one-region org needs {one.sales_ops_fte:.2f} FTE over its six roles")
+
+
+def _usd(value: float) -> str:
+    return f"${value:,.0f}".replace("$-", "-$")
+
+
+def test_optimizer_example():
+    scenario = load_sample("midmarket")
+    rec = optimize(scenario)
+    assert rec.method == "exhaustive" and rec.space == 729
+    _in_doc(f"net value now {_usd(rec.current_value)} a year")
+    assert rec.changes == [("enablement", "localized", "centralized")]
+    _in_doc(f"{_usd(rec.best_value)} (+{_usd(rec.gain)})")
+    assert rec.runner_up.differences(rec.best) == [("enablement", "centralized", "hybrid")]
+    _in_doc(f"is {_usd(rec.margin)} behind")
+    odds = win_odds(scenario, rec, draws=2_000, seed=0)
+    _in_doc(
+        f"beats the runner-up in {odds.p_beats_runner_up:.0%} of draws and the current design in "
+        f"{odds.p_beats_current:.0%}"
+    )
+    _in_doc(f"from {_usd(odds.margin_p10)} (P10) to {_usd(odds.margin_p90)} (P90)")
+
+
+def test_the_document_names_the_model_version_and_the_legacy_test():
+    _in_doc("open as model version 2 with exactly the figures they had")
+    _in_doc("`tests/test_legacy.py`")
