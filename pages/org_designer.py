@@ -7,17 +7,34 @@ import streamlit as st
 
 from salesops import charts
 from salesops.model.format import fmt_usd
+from salesops.model.limits import MAX_ROLE_FTE
 from salesops.model.org import build_org, org_summary
 from salesops.model.roles import load_catalog
-from salesops.model.scenario import Region, RolePlan, ScenarioError
+from salesops.model.scenario import PLACEMENTS, Region, RolePlan, ScenarioError
+from salesops.model.whatif import evaluate_cached
 from salesops.ui import state
-from salesops.ui.widgets import TZ_OFFSET_HELP, placement_control
+from salesops.ui.widgets import (
+    PLACEMENT_LABELS,
+    TZ_OFFSET_HELP,
+    by_region_text,
+    old_model_notice,
+    placement_control,
+)
 from salesops.ui.boot import ensure_app_navigation
 from salesops.ui.text import md
 
 ensure_app_navigation()
 
 COLLAPSE_ABOVE_MANAGERS = 20
+STAFFING_KEY = "staffing"
+STAFFING_LABELS = {"continuous": "Fractional FTE", "integer": "Whole FTE"}
+STAFFING_WORDS = {"continuous": "fractional FTE", "integer": "whole FTE"}  # in the undo label
+STAFFING_HELP = (
+    "Fractional: a team can be a share of a person's time, e.g. a generalist covering several roles. "
+    "Whole: every team is whole people."
+)
+JUMPS_LISTED = 5  # teams named in the note on whole-FTE staffing
+REGION_COLUMNS = 5  # per-region placement selects in a row
 
 scenario = state.current()
 res = state.results()
@@ -25,6 +42,7 @@ locked = state.readonly()  # a shared view until the viewer makes an editable co
 fte_by_team = {(t.role_id, t.team): t.fte for t in res.teams}
 
 st.title("Org designer")
+old_model_notice(scenario)
 
 # ----- org chart --------------------------------------------------------------
 if st.session_state.get("org:for") != scenario.name:
@@ -98,12 +116,77 @@ with detail_col:
 # ----- sales-ops roles -----------------------------------------------------------
 st.subheader("Sales-ops roles")
 st.caption(
-    "Placement: **Centralized** = one pooled team at HQ · **Localized** = a team in each region · "
-    "**Hybrid** = a hub plus embedded staff. **Auto** sizing staffs each team to the service-level "
-    f"target ({scenario.assumptions.service_level_target:.0%} of requests picked up within the role's "
-    "target time); **Manual** uses the FTE you enter."
+    "Placement: **Centralized** = one pooled team, the hub (at HQ unless you move it) · **Localized** = a team "
+    "in each region · **Hybrid** = the hub takes the standard work, staff embedded in each region the local work. "
+    "**By region and hub** sets a placement per region and where the hub sits. **Auto** sizing staffs each team "
+    f"to the service-level target ({scenario.assumptions.service_level_target:.0%} of requests picked up within "
+    "the role's target time); **Manual** uses the FTE you enter."
 )
 roles_by_id = {r.role_id: r for r in res.roles}
+hq = scenario.hq
+
+
+def _set_staffing() -> None:
+    scen = state.current()
+    value = st.session_state.get(STAFFING_KEY)
+    if value in STAFFING_LABELS and value != scen.staffing and scen.model_version >= 3:
+        state.commit(replace(scen, staffing=value), f"Staffing: {STAFFING_WORDS[value]}")
+
+
+def _team_place(team, names: dict[str, str]) -> str:
+    where = names.get(team.location_region, team.location_region)
+    return f"hub in {where}" if team.team == "central" else f"team in {where}"
+
+
+def _whole_staffing_jumps() -> None:
+    """What whole-FTE staffing adds over fractional staffing, team by team, the largest first."""
+    fractional = evaluate_cached(replace(scenario, staffing="continuous"))
+    by_team = {(t.role_id, t.team): t for t in fractional.teams}
+    names = {r.id: r.name for r in scenario.regions}
+    role_names = {r.role_id: r.name for r in res.roles}
+    jumps = []
+    for team in res.teams:
+        other = by_team.get((team.role_id, team.team))
+        if other is not None and team.cost_usd_per_year - other.cost_usd_per_year >= 1.0:
+            jumps.append((team.cost_usd_per_year - other.cost_usd_per_year, team, other))
+    if not jumps:
+        st.caption("Whole FTE add nothing here: every team is already whole people at fractional staffing.")
+        return
+    jumps.sort(key=lambda j: -j[0])
+    total = sum(extra for extra, _, _ in jumps)
+    lines = [
+        f"- **{md(role_names.get(team.role_id, team.role_id))}**, {md(_team_place(team, names))}: "
+        f"{team.fte:g} whole FTE against {other.fte:.2f} fractional, +{fmt_usd(extra)} a year"
+        for extra, team, other in jumps[:JUMPS_LISTED]
+    ]
+    more = len(jumps) - JUMPS_LISTED
+    st.warning(
+        f"**The jumps whole staffing causes.** Rounding every team up to whole people adds {fmt_usd(total)} a year "
+        f"over fractional staffing, in {len(jumps)} team{'s' if len(jumps) != 1 else ''}. The largest:\n\n"
+        + "\n".join(lines)
+        + (f"\n\n…and {more} more." if more > 0 else ""),
+        icon=":material/stairs:",
+    )
+
+
+st.session_state[STAFFING_KEY] = scenario.staffing
+st.segmented_control(
+    "Staffing",
+    options=list(STAFFING_LABELS),
+    format_func=STAFFING_LABELS.get,
+    key=STAFFING_KEY,
+    required=True,
+    on_change=_set_staffing,
+    disabled=locked or scenario.model_version < 3,
+    help=STAFFING_HELP,
+)
+st.caption(
+    STAFFING_HELP
+    if scenario.model_version >= 3
+    else "Whole FTE only: this scenario keeps the original model. Use the current model to staff in fractions."
+)
+if scenario.staffing == "integer" and scenario.model_version >= 3:
+    _whole_staffing_jumps()
 
 
 def _set_sizing(role_id: str) -> None:
@@ -141,9 +224,100 @@ def _set_local_fte(role_id: str, region_id: str) -> None:
     )
 
 
+def _set_min_fte(role_id: str) -> None:
+    scen = state.current()
+    plan = scen.plan(role_id)
+    value = float(st.session_state[f"min_fte:{role_id}"])
+    if value != plan.min_fte:
+        state.commit(scen.with_plan(replace(plan, min_fte=value)), f"{plan.role.name}: minimum team {value:g} FTE")
+
+
+def _region_placement_key(role_id: str, region_id: str) -> str:
+    return f"region_placement:{role_id}:{region_id}"
+
+
+def _set_region_placement(role_id: str, region_id: str) -> None:
+    scen = state.current()
+    value = st.session_state.get(_region_placement_key(role_id, region_id))
+    try:
+        plan, region = scen.plan(role_id), scen.region(region_id)
+    except KeyError:  # the role or region went away (another tab, Undo) since the page was drawn
+        return
+    if value in PLACEMENTS and value != plan.placement_in(region_id):
+        state.commit(scen.with_region_placement(role_id, region_id, value), f"{plan.role.name}: {region.name} {value}")
+
+
+def _set_hub(role_id: str) -> None:
+    scen = state.current()
+    value = st.session_state.get(f"hub:{role_id}")
+    try:
+        plan, region = scen.plan(role_id), scen.region(value)
+    except KeyError:
+        return
+    if scen.hub_of(plan).id != region.id:
+        state.commit(scen.with_hub(role_id, region.id), f"{plan.role.name}: hub in {region.name}")
+
+
+def _alike(role_id: str) -> None:
+    scen = state.current()
+    plan = scen.plan(role_id)
+    if plan.regions:
+        state.commit(scen.with_placement(role_id, plan.placement), f"{plan.role.name}: every region {plan.placement}")
+
+
 def _remove(role_id: str) -> None:
     scen = state.current()
     state.commit(scen.without_role(role_id), f"Removed {scen.plan(role_id).role.name}")
+
+
+def _hub_option(region_id: str) -> str:
+    name = region_names[region_id]
+    return name if region_id != hq.id or "hq" in name.lower() else f"{name} (HQ)"
+
+
+def _by_region(plan: RolePlan) -> None:
+    """Per-region placement selects, the hub's region and "every region alike" for one role."""
+    role = plan.role
+    staffed = [r for r in scenario.regions if r.reps > 0]
+    cols = st.columns(max(1, min(REGION_COLUMNS, len(staffed))))
+    for i, r in enumerate(staffed):
+        k = _region_placement_key(role.id, r.id)
+        st.session_state[k] = plan.placement_in(r.id)
+        cols[i % len(cols)].selectbox(
+            md(r.name),
+            options=list(PLACEMENTS),
+            format_func=PLACEMENT_LABELS.get,
+            key=k,
+            on_change=_set_region_placement,
+            args=(role.id, r.id),
+            disabled=locked,
+            help=f"How {md(role.name)} serves {md(r.name)}. Regions without reps follow the role's placement.",
+        )
+    hub_col, alike_col, _ = st.columns([2, 2, 1], vertical_alignment="bottom")
+    k = f"hub:{role.id}"
+    st.session_state[k] = scenario.hub_of(plan).id
+    hub_col.selectbox(
+        "Hub sits in",
+        options=[hq.id] + [r.id for r in scenario.regions if r.id != hq.id],
+        format_func=_hub_option,
+        key=k,
+        on_change=_set_hub,
+        args=(role.id,),
+        disabled=locked,
+        help="Where the role's central team (the hub) sits: that region's cost index and time zone apply, and it "
+        "serves its own region in full. A low-cost region saves money; one nearer the field answers sooner.",
+    )
+    alike_col.button(
+        f"Every region {plan.placement}",
+        key=f"alike:{role.id}",
+        on_click=_alike,
+        args=(role.id,),
+        icon=":material/select_all:",
+        disabled=locked or not plan.regions,
+        help="Clear the per-region placements: every region takes the role's placement (the control above).",
+    )
+    if not any(plan.placement_in(r.id) != "localized" for r in staffed):
+        st.caption("Every region is localized, so there is no hub now: its region applies once a region uses it.")
 
 
 for plan in scenario.roles:
@@ -153,8 +327,10 @@ for plan in scenario.roles:
         c1, c2, c3, c4 = st.columns([3, 3, 3, 1])
         c1.markdown(f"**{md(role.name)}**")
         c1.caption(f"{role.category} · sales ops **{role.relation}** · {fmt_usd(role.cost_usd_per_year)} per FTE")
+        if rr.detail:  # placed region by region, or its hub away from HQ
+            c1.caption(by_region_text(rr.detail))
         with c2:
-            placement_control(plan)
+            placement_control(plan, show_detail=False)
             c2.caption(
                 f"{rr.fte:.1f} FTE · {fmt_usd(rr.cost_usd_per_year)} · "
                 f"response {rr.mean_response_hours:.1f} h" + (" · **overloaded**" if rr.overloaded else "")
@@ -202,7 +378,21 @@ for plan in scenario.roles:
                                 args=(role.id, r.id),
                             )
             else:
-                st.caption("Auto-sized to the service-level target.")
+                k = f"min_fte:{role.id}"
+                st.session_state[k] = float(plan.min_fte)
+                st.number_input(
+                    "Minimum team (FTE)",
+                    min_value=0.0,
+                    max_value=float(MAX_ROLE_FTE),
+                    step=0.5,
+                    format="%.1f",
+                    key=k,
+                    disabled=locked,
+                    on_change=_set_min_fte,
+                    args=(role.id,),
+                    help="Auto-sized to the service-level target, but never below this: a team that has work gets "
+                    "at least this many FTE (a minimum viable team). 0 = no minimum.",
+                )
         c4.button(
             "",
             key=f"remove:{role.id}",
@@ -212,6 +402,8 @@ for plan in scenario.roles:
             disabled=locked,
             help=f"Remove {md(role.name)} (Undo brings it back)",
         )
+        with st.expander("By region and hub", icon=":material/public:"):
+            _by_region(plan)
         if rr.overloaded:
             st.warning(f"{md(role.name)} has fewer FTE than its demand needs: unserved requests fall back on the reps.")
 

@@ -7,11 +7,20 @@ from salesops import charts
 from salesops.model.format import fmt_pct
 from salesops.model.limits import MODEL_SECONDS, MONTE_CARLO_SECONDS, WHATIF_SECONDS
 from salesops.model.metrics import METRIC
-from salesops.model.optimize import Odds, Recommendation, decision_tornado, optimize, win_odds
+from salesops.model.optimize import (
+    EXHAUSTIVE_LIMIT,
+    PER_REGION_LARGEST,
+    Layout,
+    Odds,
+    Recommendation,
+    decision_tornado,
+    optimize,
+    win_odds,
+)
 from salesops.model.scenario import Scenario
 from salesops.model.whatif import bounded, evaluate_cached
 from salesops.model.evaluation import evaluate
-from salesops.model.worker import BudgetExceeded
+from salesops.model.worker import BudgetExceeded, run_bounded
 from salesops.ui import guard, state
 from salesops.ui.boot import ensure_app_navigation
 from salesops.ui.text import md
@@ -20,6 +29,8 @@ ensure_app_navigation()
 
 DRAWS, SEED = 2_000, 0
 OBJECTIVE_KEY = "recommend:objective"
+PER_REGION_KEY = "recommend:per_region"
+PER_REGION_LABEL = "Place roles region by region (and the hub in any region)"
 ODDS_KEY = "recommend:odds"
 APPLY_LABEL = "Apply the recommended design"
 CHOICES = {"net": "Net value per year", "npv": "NPV", "roi": "ROI"}
@@ -27,24 +38,33 @@ CHOICES = {"net": "Net value per year", "npv": "NPV", "roi": "ROI"}
 FIGURE = {"net": "net_value", "npv": "npv", "roi": "roi"}
 COMPARED = ("net_value", "roi", "sales_ops_cost", "sales_ops_fte")
 TORNADO_ROWS = 10
+MOVED_CELL = "background-color: #e6f4ea"  # a region (or hub) the recommendation changes
 
 
 # Pages run afresh on every rerun, so a functools cache here would start empty each time: Streamlit's
 # resource cache outlives the run. Scenarios are immutable and hashable; a Recommendation is frozen.
 @st.cache_resource(max_entries=64, show_spinner="Searching the designs…", hash_funcs={Scenario: hash})
-def _recommend(scenario: Scenario, objective: str) -> Recommendation | BudgetExceeded:
-    """``optimize`` of the scenario (a big org's in a worker, within the what-if budget), or why not."""
+def _recommend(scenario: Scenario, objective: str, per_region: bool = False) -> Recommendation | BudgetExceeded:
+    """``optimize`` of the scenario (a big org's in a worker, within the what-if budget), or why not.
+
+    ``per_region``: each role's layouts over the largest regions, the hub in any of them. Ranked by NPV,
+    that search evaluates thousands of designs in full (about 40 s for the 800-rep enterprise), so it
+    always runs in a worker within the budget rather than holding up the app.
+    """
     evaluate_fn = evaluate if objective == "npv" else evaluate_cached  # NPV evaluates every design in full
+    args = (objective, evaluate_fn, EXHAUSTIVE_LIMIT, 0, per_region)
     try:
-        return bounded(scenario, optimize, objective, evaluate_fn, seconds=WHATIF_SECONDS)
+        if per_region and objective == "npv":
+            return run_bounded(optimize, scenario, *args, seconds=WHATIF_SECONDS)
+        return bounded(scenario, optimize, *args, seconds=WHATIF_SECONDS)
     except BudgetExceeded as exc:
         return exc
 
 
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs={Scenario: hash})
-def _odds(scenario: Scenario, objective: str) -> tuple[Odds, pd.DataFrame] | BudgetExceeded:
+def _odds(scenario: Scenario, objective: str, per_region: bool = False) -> tuple[Odds, pd.DataFrame] | BudgetExceeded:
     """The odds over DRAWS Monte Carlo draws (seed SEED) and the decision tornado, or why not."""
-    rec = _recommend(scenario, objective)
+    rec = _recommend(scenario, objective, per_region)
     try:
         odds = bounded(scenario, win_odds, rec, DRAWS, SEED, seconds=MONTE_CARLO_SECONDS)
         tornado = bounded(scenario, decision_tornado, rec, seconds=MODEL_SECONDS * 12)
@@ -76,8 +96,8 @@ def _share(p: float) -> str:
 
 
 def _placements_text(rec: Recommendation, design, names: dict[str, str]) -> str:
-    moves = design.differences(rec.best)
-    return "; ".join(f"**{md(names[r])}** {theirs} instead of {ours}" for r, ours, theirs in moves)
+    moves = design.differences(rec.best, dict(rec.region_names))  # layouts name regions by their names
+    return "; ".join(f"**{md(names[r])}** {md(theirs)} instead of {md(ours)}" for r, ours, theirs in moves)
 
 
 def _reason(advice) -> str:
@@ -86,12 +106,60 @@ def _reason(advice) -> str:
     return f"**{md(head)}**{sep}{md(rest)}" if sep and head == advice.role else md(advice.reason)
 
 
-def _apply(objective: str) -> None:
+def _apply(objective: str, per_region: bool = False) -> None:
     """Commit the recommended design of the scenario as it is when the button is clicked: one undoable step."""
     scenario = state.current()
-    rec = _recommend(scenario, objective)
+    rec = _recommend(scenario, objective, per_region)
     if isinstance(rec, Recommendation) and rec.changes:
         state.commit(rec.best.apply(scenario), APPLY_LABEL)
+
+
+def _mode(layout: Layout, region_id: str) -> str:
+    return dict(layout.regions).get(region_id, layout.placement)
+
+
+def _region_grid(rec: Recommendation, scenario: Scenario) -> None:
+    """The recommended design region by region: one row per role, one column per staffed region, and the hub.
+
+    A cell the recommendation changes is shaded (what the role has now is in the table and the moves above).
+    """
+    staffed = [r for r in scenario.regions if r.reps > 0]
+    names = dict(rec.region_names)
+    now, best = dict(rec.current.layouts), dict(rec.best.layouts)
+    rows, moved = [], []
+    for advice in rec.roles:
+        new, old = best[advice.role_id], now[advice.role_id]
+        row, shade = {"role": advice.role}, {"role": False}
+        for r in staffed:
+            a, b = _mode(old, r.id), _mode(new, r.id)
+            row[r.id] = b.capitalize()
+            shade[r.id] = a != b
+        hubs = []
+        for layout in (new, old):
+            served = any(_mode(layout, r.id) != "localized" for r in staffed)
+            hubs.append(names.get(layout.hub_region or scenario.hq_region, "") if served else "no hub")
+        row["hub"] = hubs[0]
+        shade["hub"] = hubs[0] != hubs[1]
+        rows.append(row)
+        moved.append(shade)
+    table = pd.DataFrame(rows)
+    shading = pd.DataFrame(moved).map(lambda changed: MOVED_CELL if changed else "")
+    st.dataframe(
+        table.style.apply(lambda _: shading, axis=None),
+        column_config={
+            "role": "Role",
+            **{r.id: st.column_config.TextColumn(r.name, help=f"{r.reps:,} reps") for r in staffed},
+            "hub": st.column_config.TextColumn("Hub in", help="Where the role's central team sits."),
+        },
+        hide_index=True,
+        width="stretch",
+        key="recommend:regions",
+    )
+    st.caption(
+        "The recommended design region by region: each role's placement in each region with reps, and where its "
+        "hub sits. Shaded cells are the moves. The search mixes placements over the "
+        f"{PER_REGION_LARGEST} largest regions; smaller regions follow HQ's."
+    )
 
 
 scenario = state.current()
@@ -122,16 +190,29 @@ st.caption(
         "roi": "Ranked by ROI: return per dollar of cost. It favours cheap designs even when they add less money.",
     }[objective]
 )
+per_region = st.toggle(
+    PER_REGION_LABEL,
+    key=PER_REGION_KEY,
+    help=f"Off: each role takes one placement for every region, its hub where it is. On: each role may serve "
+    f"its {PER_REGION_LARGEST} largest regions differently (e.g. centralized, with the far regions localized) "
+    "and its hub may sit in any of them. A wider search: it can find more, and it takes longer.",
+)
 
 if not scenario.roles:
     st.info("This scenario has no sales-ops roles, so there is no design to recommend. Add roles on the Org designer.")
     guard.stop_page()
 
-rec = _recommend(scenario, objective)
+rec = _recommend(scenario, objective, per_region)
 if isinstance(rec, BudgetExceeded):
     st.warning(
         f"The search over this org's designs was not finished: it was {rec}. The scenario is unchanged; "
         "Productivity & ROI still shows what switching one role at a time would do."
+        + (
+            " Region by region, ranking by net value per year or ROI searches much faster than by NPV, "
+            "or turn region by region off."
+            if per_region
+            else ""
+        )
     )
     guard.stop_page()
 
@@ -141,8 +222,14 @@ now, best = rec.current_results.headline(), rec.best_results.headline()
 
 # ---------------------------------------------------------------- the recommendation
 st.subheader("The recommendation")
-if rec.changes:
-    moves = "; ".join(f"**{md(names[r])}**: {a} → **{b}**" for r, a, b in rec.changes)
+if rec.changes and per_region:  # layouts are long: one line per role
+    moves = "\n".join(f"- **{md(names[r])}**: {md(a)} → **{md(b)}**" for r, a, b in rec.changes)
+    st.success(
+        f"Move {len(rec.changes)} of {len(rec.roles)} roles (region by region under Role by role):\n\n{moves}\n\n"
+        f"That adds {md(_lead(rec.objective, rec.gain))} over the current design."
+    )
+elif rec.changes:
+    moves = "; ".join(f"**{md(names[r])}**: {md(a)} → **{md(b)}**" for r, a, b in rec.changes)
     st.success(
         f"Move {len(rec.changes)} of {len(rec.roles)} roles: {moves}. "
         f"That adds {md(_lead(rec.objective, rec.gain))} over the current design."
@@ -169,11 +256,17 @@ if rec.method == "exhaustive":
         f"Exhaustive over {rec.space:,} designs: every combination of {len(rec.roles)} roles × 3 placements "
         "was evaluated, so no other design scores higher (within the model and its assumptions)."
     )
+elif rec.method.startswith("exhaustive"):  # region by region, a small org
+    method = (
+        f"Exhaustive over {rec.space:,} designs: every layout of every role (a placement per region over the "
+        f"{PER_REGION_LARGEST} largest regions, the hub in any of them) was evaluated, so no other design scores "
+        "higher (within the model and its assumptions)."
+    )
 else:
     method = (
         f"{rec.method.capitalize()}: {rec.designs_evaluated:,} of {rec.space:,} designs evaluated. Each role in "
-        "turn takes its best placement with the others held, until no single switch helps; the best of these "
-        "ends wins. Very likely, but not certain, to be the best design."
+        f"turn takes its best {'layout' if per_region else 'placement'} with the others held, until no single "
+        "switch helps; the best of these ends wins. Very likely, but not certain, to be the best design."
     )
 st.caption(f"How it was found: {md(method)}")
 
@@ -198,7 +291,7 @@ apply_col.button(
     type="primary",
     icon=":material/done_all:",
     on_click=_apply,
-    args=(objective,),
+    args=(objective, per_region),
     disabled=readonly or not rec.changes,
     width="stretch",
 )
@@ -253,6 +346,8 @@ st.dataframe(
     key="recommend:roles",
 )
 st.caption("Next best: where the role would go if its recommended placement were ruled out, the others staying put.")
+if per_region:
+    _region_grid(rec, scenario)
 st.markdown("\n".join(f"- {_reason(a)}" for a in rec.roles))
 
 # ---------------------------------------------------------------- the odds
@@ -263,13 +358,13 @@ st.caption(
     "each assumption alone is moved to its low and high end to see which would hand the win to the runner-up."
 )
 if st.button(f"Compute the odds ({DRAWS:,} draws)", key="recommend:odds_run", icon=":material/casino:"):
-    st.session_state[ODDS_KEY] = (scenario, objective)
+    st.session_state[ODDS_KEY] = (scenario, objective, per_region)
 
-if st.session_state.get(ODDS_KEY) != (scenario, objective):
+if st.session_state.get(ODDS_KEY) != (scenario, objective, per_region):
     st.info("Click **Compute the odds** to see how often the recommendation wins when the assumptions vary.")
 else:
     with st.spinner(f"Drawing {DRAWS:,} worlds…"):
-        found = _odds(scenario, objective)
+        found = _odds(scenario, objective, per_region)
     if isinstance(found, BudgetExceeded):
         st.warning(f"The odds of this org were not computed: it was {found}. The recommendation above is complete.")
     else:

@@ -5,7 +5,7 @@ import streamlit as st
 from salesops import charts
 from salesops.model.format import fmt_pct, fmt_ratio, fmt_usd
 from salesops.ui import state
-from salesops.ui.widgets import headline_strip, placement_controls
+from salesops.ui.widgets import headline_strip, old_model_notice, placement_controls
 from salesops.model.metrics import METRIC
 from salesops.model.whatif import RANKED_BY, whatifs_cached
 from salesops.model.worker import BudgetExceeded
@@ -24,6 +24,7 @@ st.caption(
     f"{md(scenario.name)} · {res.reps:,} reps · {res.sales_ops_fte:,.1f} sales-ops FTE "
     f"({fmt_ratio(res.reps_per_ops_fte)} reps per FTE) · {fmt_usd(res.ops_cost_per_rep_usd)} per rep"
 )
+old_model_notice(scenario)
 headline_strip()
 
 with st.container(border=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 
 import streamlit as st
 
@@ -18,6 +19,7 @@ __all__ = [
     "PLACEMENT_LABELS",
     "headline_metrics",
     "headline_strip",
+    "old_model_notice",
     "placement_control",
     "placement_controls",
     "placement_key",
@@ -37,6 +39,15 @@ PLACEMENT_HELP = {
     "localized": "A team embedded in each region: local knowledge and time zone, small pools.",
     "hybrid": "A central hub for standard work plus embedded staff in each region.",
 }
+PLACEMENT_ALIKE_HELP = (
+    "Picking a placement here sets every region alike: it clears any placement set region by region "
+    "(Org designer, By region and hub). The hub stays where it is."
+)
+BY_REGION_ICON = ":material/tune:"
+OLD_MODEL_TEXT = (
+    "This scenario was made before model version 3 and keeps its original figures (whole FTE, hybrid as a fixed mix)."
+)
+UPGRADE_LABEL = "Use the current model"
 
 
 def placement_key(role_id: str) -> str:
@@ -95,8 +106,17 @@ def headline_strip() -> None:
     headline_metrics(state.results(), evaluate_cached(reference) if reference is not None else None, against)
 
 
-def placement_control(plan, label_visibility: str = "visible") -> None:
-    """The segmented control of one role (key ``placement:<role_id>``)."""
+def by_region_text(detail: str) -> str:
+    """The caption of a role placed region by region: ":material/tune: by region: APAC localized; hub in EMEA"."""
+    return f"{BY_REGION_ICON} by region: {md(detail)}"
+
+
+def placement_control(plan, label_visibility: str = "visible", *, show_detail: bool = True) -> None:
+    """The segmented control of one role (key ``placement:<role_id>``).
+
+    A role placed region by region (or with its hub away from HQ) gets its layout as a caption
+    below the control unless ``show_detail`` is False (a page that shows it beside the role itself).
+    """
     key = placement_key(plan.role.id)
     # Always write the value from the scenario: the scenario, not the widget, is the
     # source of truth (undo, other pages and loaded files all change it).
@@ -110,5 +130,36 @@ def placement_control(plan, label_visibility: str = "visible") -> None:
         args=(plan.role.id,),
         label_visibility=label_visibility,
         disabled=state.readonly(),
-        help=" ".join(f"{PLACEMENT_LABELS[p]}: {h}" for p, h in PLACEMENT_HELP.items()),
+        help=" ".join(f"{PLACEMENT_LABELS[p]}: {h}" for p, h in PLACEMENT_HELP.items()) + " " + PLACEMENT_ALIKE_HELP,
+    )
+    if show_detail and (plan.regions or plan.hub_region):
+        detail = next((r.detail for r in state.results().roles if r.role_id == plan.role.id), "")
+        if detail:
+            st.caption(by_region_text(detail))
+
+
+def _upgrade_model() -> None:
+    scenario = state.current()
+    if scenario.model_version < 3:
+        state.commit(replace(scenario, staffing="continuous", model_version=3), f"{UPGRADE_LABEL} (version 3)")
+
+
+def old_model_notice(scenario: Scenario) -> None:
+    """For a scenario made before model version 3: what its figures mean, and a button to upgrade it.
+
+    The upgrade is one undoable step (fractional staffing, hybrid as routing); off in read-only views.
+    """
+    if scenario.model_version >= 3:
+        return
+    text_col, button_col = st.columns([4, 1], vertical_alignment="center")
+    text_col.info(OLD_MODEL_TEXT, icon=":material/history:")
+    button_col.button(
+        UPGRADE_LABEL,
+        key="model:upgrade",
+        on_click=_upgrade_model,
+        icon=":material/upgrade:",
+        disabled=state.readonly(),
+        width="stretch",
+        help="Model version 3 staffs teams in fractional FTE and routes a hybrid role's standard work to "
+        "the hub, so the figures change. One step: Undo in the sidebar brings the original back.",
     )
