@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 
+from dataclasses import replace
+
 import pytest
 
 from salesops.model.samples import load_sample
@@ -79,7 +81,8 @@ def test_version_1_documents_still_read():
     doc = load_sample("midmarket").to_dict()
     doc["version"] = 1
     del doc["staffing"], doc["model_version"]  # fields of version 3
-    assert Scenario.from_dict(doc) == load_sample("midmarket")
+    # An old document opens with the old meaning: whole FTE, model version 2.
+    assert Scenario.from_dict(doc) == replace(load_sample("midmarket"), staffing="integer", model_version=2)
 
 
 def test_version_3_fields_in_an_older_document_are_refused():
@@ -348,3 +351,15 @@ def test_region_blank_id_and_name():
         Region(" ", "X", 1, 0)
     with pytest.raises(ScenarioError, match="name"):
         Region("x", "", 1, 0)
+
+
+def test_a_manual_role_placed_region_by_region_uses_its_figures_as_entered():
+    from salesops.model import evaluate
+    from salesops.model.samples import load_sample
+
+    s = load_sample("midmarket")
+    plan = replace(s.plan("deal_desk"), sizing="manual", central_fte=2.0, local_fte=(("emea", 1.5),))
+    mixed = s.with_plan(replace(plan, placement="centralized", regions=(("emea", "localized"),)))
+    role = next(r for r in evaluate(mixed).roles if r.role_id == "deal_desk")
+    assert (role.fte_central, role.fte_local, role.overloaded) == (2.0, 1.5, False)
+    assert mixed.manual_fte(mixed.plan("deal_desk")) == (2.0, {"emea": 1.5})

@@ -83,66 +83,8 @@ class Scenario:
     model_version: int = 3
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "positions", tuple(self.positions))
-        for name in ("charter", "objectives", "actuals", "initiatives"):
-            object.__setattr__(self, name, tuple(getattr(self, name)))
-        for name, key in (("charter", "function"), ("objectives", "id"), ("initiatives", "id")):
-            keys = [getattr(item, key) for item in getattr(self, name)]
-            dupes = sorted({k for k in keys if keys.count(k) > 1})
-            if dupes:
-                raise ScenarioError(f"{name}: duplicate {key}(s) {', '.join(dupes)}")
-        seen = [(a.period, a.kpi) for a in self.actuals]
-        dupes = sorted({f"{p} {k}" for p, k in seen if seen.count((p, k)) > 1})
-        if dupes:
-            raise ScenarioError(f"actuals: more than one value for {', '.join(dupes)}")
-        _text(self.name, "scenario name")
-        _text(self.description, "scenario description", limit=MAX_DESCRIPTION_CHARS, blank_ok=True)
-        object.__setattr__(self, "regions", tuple(self.regions))
-        object.__setattr__(self, "roles", tuple(self.roles))
-        if not self.regions:
-            raise ScenarioError("a scenario needs at least one region")
-        _check_size(len(self.regions), len(self.roles), len(self.positions))
-        total = sum(r.reps for r in self.regions)
-        if total > MAX_TOTAL_REPS:
-            raise ScenarioError(f"the scenario has {total:,} reps; the limit is {MAX_TOTAL_REPS:,}")
-        for plan in self.roles:  # the work of sizing a team grows with the FTE its demand needs
-            needed = total * plan.role.demand_per_rep_week / plan.role.service_rate_per_fte_week
-            if needed > MAX_ROLE_FTE:
-                raise ScenarioError(
-                    f"role {plan.role.id!r}: {total:,} reps raising {plan.role.demand_per_rep_week:g} requests a week "
-                    f"each, at {plan.role.service_rate_per_fte_week:g} per FTE, need about {needed:,.0f} FTE; the "
-                    f"limit is {MAX_ROLE_FTE:,} FTE per role (check its demand and service rate)"
-                )
-        ids = [r.id for r in self.regions]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ScenarioError(f"duplicate region id(s): {', '.join(dupes)}")
-        if self.hq_region not in ids:
-            raise ScenarioError(f"hq_region {self.hq_region!r} is not one of the regions ({', '.join(ids)})")
-        role_ids = [p.role.id for p in self.roles]
-        dupes = sorted({i for i in role_ids if role_ids.count(i) > 1})
-        if dupes:
-            raise ScenarioError(f"duplicate role id(s): {', '.join(dupes)}")
-        for plan in self.roles:
-            named = [rid for rid, _ in plan.regions] + ([plan.hub_region] if plan.hub_region else [])
-            unknown = sorted(set(named) - set(ids))
-            if unknown:
-                raise ScenarioError(f"role {plan.role.id!r}: region(s) {', '.join(unknown)} are not in the scenario")
-        if self.staffing not in STAFFINGS:
-            raise ScenarioError(f"staffing must be one of {', '.join(STAFFINGS)}, got {self.staffing!r}")
-        if isinstance(self.model_version, bool) or self.model_version not in MODEL_VERSIONS:
-            raise ScenarioError(
-                f"model_version must be one of {', '.join(map(str, MODEL_VERSIONS))}, got {self.model_version!r}"
-            )
-        if self.model_version < 3 and self.staffing != "integer":
-            raise ScenarioError("model_version 2 staffs in whole FTE only (staffing 'integer')")
-        known = set(ids)
-        for plan in self.roles:
-            unknown = [rid for rid, _ in plan.local_fte if rid not in known]
-            if unknown:
-                raise ScenarioError(f"role {plan.role.id!r}: local_fte names unknown region(s) {', '.join(unknown)}")
+        _check(self)
 
-    # ----- lookups -------------------------------------------------------
     @property
     def total_reps(self) -> int:
         return sum(r.reps for r in self.regions)
@@ -203,6 +145,8 @@ class Scenario:
         the original figures exactly.
         """
         local = {rid: f for rid, f in plan.local_fte if f > 0}
+        if plan.regions:  # placed region by region: the hub and each region's team as entered
+            return plan.central_fte, local
         if plan.placement == "centralized":
             return (plan.central_fte if plan.central_fte > 0 else sum(local.values())), {}
         if plan.placement == "localized":
@@ -339,3 +283,68 @@ class Scenario:
         except ValueError as exc:  # e.g. an integer literal with thousands of digits
             raise ScenarioError(f"not valid JSON: {exc}") from None
         return cls.from_dict(data)
+
+
+def _check(scenario: Scenario) -> None:
+    """Every rule a whole scenario must keep (its parts check themselves); normalises its tuples."""
+    object.__setattr__(scenario, "positions", tuple(scenario.positions))
+    for name in ("charter", "objectives", "actuals", "initiatives"):
+        object.__setattr__(scenario, name, tuple(getattr(scenario, name)))
+    for name, key in (("charter", "function"), ("objectives", "id"), ("initiatives", "id")):
+        keys = [getattr(item, key) for item in getattr(scenario, name)]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ScenarioError(f"{name}: duplicate {key}(s) {', '.join(dupes)}")
+    seen = [(a.period, a.kpi) for a in scenario.actuals]
+    dupes = sorted({f"{p} {k}" for p, k in seen if seen.count((p, k)) > 1})
+    if dupes:
+        raise ScenarioError(f"actuals: more than one value for {', '.join(dupes)}")
+    _text(scenario.name, "scenario name")
+    _text(scenario.description, "scenario description", limit=MAX_DESCRIPTION_CHARS, blank_ok=True)
+    object.__setattr__(scenario, "regions", tuple(scenario.regions))
+    object.__setattr__(scenario, "roles", tuple(scenario.roles))
+    if not scenario.regions:
+        raise ScenarioError("a scenario needs at least one region")
+    _check_size(len(scenario.regions), len(scenario.roles), len(scenario.positions))
+    total = sum(r.reps for r in scenario.regions)
+    if total > MAX_TOTAL_REPS:
+        raise ScenarioError(f"the scenario has {total:,} reps; the limit is {MAX_TOTAL_REPS:,}")
+    for plan in scenario.roles:  # the work of sizing a team grows with the FTE its demand needs
+        needed = total * plan.role.demand_per_rep_week / plan.role.service_rate_per_fte_week
+        if needed > MAX_ROLE_FTE:
+            raise ScenarioError(
+                f"role {plan.role.id!r}: {total:,} reps raising {plan.role.demand_per_rep_week:g} requests a week "
+                f"each, at {plan.role.service_rate_per_fte_week:g} per FTE, need about {needed:,.0f} FTE; the "
+                f"limit is {MAX_ROLE_FTE:,} FTE per role (check its demand and service rate)"
+            )
+    ids = [r.id for r in scenario.regions]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ScenarioError(f"duplicate region id(s): {', '.join(dupes)}")
+    if scenario.hq_region not in ids:
+        raise ScenarioError(f"hq_region {scenario.hq_region!r} is not one of the regions ({', '.join(ids)})")
+    role_ids = [p.role.id for p in scenario.roles]
+    dupes = sorted({i for i in role_ids if role_ids.count(i) > 1})
+    if dupes:
+        raise ScenarioError(f"duplicate role id(s): {', '.join(dupes)}")
+    for plan in scenario.roles:
+        named = [rid for rid, _ in plan.regions] + ([plan.hub_region] if plan.hub_region else [])
+        unknown = sorted(set(named) - set(ids))
+        if unknown:
+            raise ScenarioError(f"role {plan.role.id!r}: region(s) {', '.join(unknown)} are not in the scenario")
+    if scenario.staffing not in STAFFINGS:
+        raise ScenarioError(f"staffing must be one of {', '.join(STAFFINGS)}, got {scenario.staffing!r}")
+    if isinstance(scenario.model_version, bool) or scenario.model_version not in MODEL_VERSIONS:
+        raise ScenarioError(
+            f"model_version must be one of {', '.join(map(str, MODEL_VERSIONS))}, got {scenario.model_version!r}"
+        )
+    if scenario.model_version < 3 and scenario.staffing != "integer":
+        raise ScenarioError("model_version 2 staffs in whole FTE only (staffing 'integer')")
+    known = set(ids)
+    for plan in scenario.roles:
+        unknown = [rid for rid, _ in plan.local_fte if rid not in known]
+        if unknown:
+            raise ScenarioError(f"role {plan.role.id!r}: local_fte names unknown region(s) {', '.join(unknown)}")
+
+
+# ----- lookups -------------------------------------------------------

@@ -1,0 +1,329 @@
+"""The model over arrays of draws: the Monte Carlo's engine (:mod:`salesops.model.uncertainty`).
+
+The structure of the org (which teams exist, their size, who serves whom and for what share)
+is read from the deterministic evaluation of each phase (:func:`_phase`); the equations that
+turn drawn parameters into waits, value, hours, productivity, the projection and payback are
+done again here with numpy over a batch of draws (:func:`_batch`). With every range collapsed
+each draw equals :func:`salesops.model.evaluation.evaluate` (tested to 1e-9).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from salesops.model import evaluation as model
+from salesops.model.scenario import Scenario
+
+__all__: list[str] = []  # internal to salesops.model.uncertainty
+
+
+# --------------------------------------------------------------------------
+# The fixed structure of one phase (teams and services of the designed org)
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Phase:
+    started: frozenset
+    svc_factor: np.ndarray  # (roles,) service-rate factor of the started initiatives
+    attainment_gain: float
+    ramp_saved: float
+    has_levers: bool  # effective() changes the assumptions only when something has started
+    extra_hours: float
+    # teams: role index, servers (need not be whole), fte per server, weight (reps x share),
+    # standardized, teams of the role
+    t_role: np.ndarray
+    t_servers: np.ndarray
+    t_fte_ratio: np.ndarray  # mu per server / mu (1 but for a manual fraction in whole-FTE staffing)
+    t_weight: np.ndarray
+    t_std: np.ndarray
+    t_nteams: np.ndarray
+    # services: team index, region index, share, central, region where its team sits,
+    # clock gap to its team, share of the local-knowledge loss that applies
+    s_team: np.ndarray
+    s_region: np.ndarray
+    s_share: np.ndarray
+    s_central: np.ndarray
+    s_at_team: np.ndarray
+    s_gap: np.ndarray
+    s_knowledge: np.ndarray
+    ops_cost: float
+    running: float
+
+
+def _phase(scenario: Scenario, active, started: frozenset) -> _Phase:
+    """The teams and services of one phase, as :func:`salesops.model.evaluation` builds them.
+
+    The structure (which teams exist, their size, who serves whom and for what share) is read
+    from the deterministic evaluation, so the two cannot drift apart; only the equations that
+    turn drawn parameters into waits, value and hours are re-done over arrays.
+    """
+    from salesops.model import initiatives as levers
+
+    chosen = [i for i in active if i.id in started]
+    eff = levers.effective(scenario, chosen)
+    core = model._core(eff, scenario.assumptions, levers.extra_hours(chosen))
+    role_index = {p.role.id: j for j, p in enumerate(scenario.roles)}
+    region_index = {r.id: k for k, r in enumerate(scenario.regions)}
+    reps = {r.id: r.reps for r in scenario.regions}
+    factors = []
+    for plan in scenario.roles:
+        factor = 1.0
+        for i in chosen:
+            if plan.role.id in i.roles:
+                factor *= 1.0 + i.service_rate_gain
+        factors.append(factor)
+    team_index = {(t.role_id, t.team): k for k, t in enumerate(core.teams)}
+    weights = [0.0] * len(core.teams)
+    for s in core.services:
+        weights[team_index[(s.role_id, s.team)]] += reps[s.region_id] * s.share
+    t_rows = [
+        (
+            role_index[t.role_id],
+            t.servers_exact,
+            t.fte / t.servers_exact if t.servers_exact else 0.0,
+            w,
+            t.standardized,
+            t.teams_of_role,
+        )
+        for t, w in zip(core.teams, weights)
+    ]
+    s_rows = [
+        (
+            team_index[(s.role_id, s.team)],
+            region_index[s.region_id],
+            s.share,
+            s.central,
+            s.at_team,
+            s.gap_hours,
+            s.knowledge_scale,
+        )
+        for s in core.services
+    ]
+    tcols = list(zip(*t_rows)) if t_rows else [()] * 6
+    scols = list(zip(*s_rows)) if s_rows else [()] * 7
+    return _Phase(
+        started=started,
+        svc_factor=np.array(factors, dtype=float),
+        attainment_gain=sum(i.attainment_gain for i in chosen),
+        ramp_saved=sum(i.ramp_months_saved for i in chosen),
+        has_levers=bool(chosen),
+        extra_hours=levers.extra_hours(chosen),
+        t_role=np.array(tcols[0], dtype=int),
+        t_servers=np.array(tcols[1], dtype=float),
+        t_fte_ratio=np.array(tcols[2], dtype=float),
+        t_weight=np.array(tcols[3], dtype=float),
+        t_std=np.array(tcols[4], dtype=bool),
+        t_nteams=np.array(tcols[5], dtype=float),
+        s_team=np.array(scols[0], dtype=int),
+        s_region=np.array(scols[1], dtype=int),
+        s_share=np.array(scols[2], dtype=float),
+        s_central=np.array(scols[3], dtype=bool),
+        s_at_team=np.array(scols[4], dtype=bool),
+        s_gap=np.array(scols[5], dtype=float),
+        s_knowledge=np.array(scols[6], dtype=float),
+        ops_cost=core.ops_cost,
+        running=sum(i.running_cost_usd_per_year for i in chosen),
+    )
+
+
+# --------------------------------------------------------------------------
+# Vectorised model
+# --------------------------------------------------------------------------
+def _erlang_c(c: np.ndarray, load: np.ndarray) -> np.ndarray:
+    """Erlang C for a matrix of loads (draws x teams) and fixed servers per team (teams,)."""
+    b = np.ones_like(load)
+    kmax = int(c.max()) if c.size else 0
+    for k in range(1, kmax + 1):
+        nb = load * b / (k + load * b)
+        b = np.where(k <= c, nb, b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pw = c * b / (c - load * (1.0 - b))
+    pw = np.where(load >= c, 1.0, pw)
+    return np.where(load == 0, 0.0, pw)
+
+
+def _erlang_c_any(c: np.ndarray, load: np.ndarray) -> np.ndarray:
+    """Erlang C for servers that need not be whole: linear between whole numbers, C(0) = 1.
+
+    As :func:`salesops.model.queueing.erlang_c_continuous`; at whole ``c`` it is :func:`_erlang_c`.
+    """
+    low = np.floor(c).astype(int)
+    theta = c - low
+    at_low = np.where(low[None, :] == 0, np.where(load == 0, 0.0, 1.0), _erlang_c(low, load))
+    if not (theta > 0).any():
+        return at_low
+    at_high = _erlang_c(low + 1, load)
+    return np.where(theta[None, :] > 0, (1.0 - theta[None, :]) * at_low + theta[None, :] * at_high, at_low)
+
+
+def _steady_cap(attrition: np.ndarray, ramp: np.ndarray) -> np.ndarray:
+    t = np.arange(1, math.ceil(float(ramp.max())) + 1, dtype=float)
+    deficit = np.maximum(0.0, 1.0 - t[None, :] / ramp[:, None]).sum(axis=1)
+    return 1.0 - attrition / 12.0 * deficit
+
+
+def _ramp_capacity(months: int, attrition: np.ndarray, ramp: np.ndarray) -> np.ndarray:
+    """(draws x months) rep capacity, as :func:`salesops.model.ramp_capacity`."""
+    tmax = math.ceil(float(ramp.max()))
+    t = np.arange(1, tmax + 1, dtype=float)
+    terms = (attrition / 12.0)[:, None] * np.maximum(0.0, 1.0 - t[None, :] / ramp[:, None])
+    cum = np.cumsum(terms, axis=1)
+    idx = np.minimum(np.arange(1, months + 1), tmax) - 1
+    return 1.0 - cum[:, idx]
+
+
+def _phase_levers(ph: _Phase, a: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    if not ph.has_levers:
+        return a["quota_attainment"], a["ramp_months"]
+    attainment = np.minimum(1.0, np.maximum(0.0, a["quota_attainment"] + ph.attainment_gain))
+    ramp = np.maximum(0.5, a["ramp_months"] - ph.ramp_saved)
+    return attainment, ramp
+
+
+def _steady(ph: _Phase, a: dict[str, np.ndarray], roles: dict[str, np.ndarray], consts) -> dict[str, np.ndarray]:
+    """One phase's steady state for a batch: productivity per region, p0, steady capacity."""
+    gaps, complexity, reps = consts
+    n = a["rep_hours_per_week"].shape[0]
+    max_resp = a["max_response_hours"][:, None]
+    ops_h = a["ops_hours_per_week"][:, None]
+    n_regions = gaps.shape[0]
+    saved_by_region = np.zeros((n, n_regions))
+    if ph.t_role.size:
+        j = ph.t_role
+        overhead = np.minimum(
+            a["max_coordination_overhead"][:, None],
+            a["coordination_overhead_per_channel"][:, None] * np.maximum(0.0, ph.t_nteams - 1)[None, :],
+        )
+        svc = roles["service_rate_per_fte_week"][:, j] * ph.svc_factor[j][None, :]
+        mu = svc * np.where(ph.t_std[None, :], 1.0 + roles["standardization_gain"][:, j], 1.0)
+        mu = mu * (1.0 - overhead)
+        mu_server = mu * ph.t_fte_ratio[None, :]
+        c = ph.t_servers
+        demand = roles["demand_per_rep_week"][:, j] * ph.t_weight[None, :]
+        capacity = c[None, :] * mu_server
+        with np.errstate(divide="ignore", invalid="ignore"):
+            load = np.where(mu_server > 0, demand / mu_server, 0.0)
+            pw = _erlang_c_any(c, load)
+            wait = np.minimum(max_resp, pw / (capacity - demand) * ops_h)
+            over_served = capacity / demand
+            service_h = np.where(mu_server > 0, ops_h / mu_server, max_resp)
+        overloaded = (demand > 0) & (capacity <= demand)
+        idle = demand <= 0
+        served = np.where(idle, 1.0, np.where(overloaded, over_served, 1.0))
+        wait = np.where(idle, 0.0, np.where(overloaded, max_resp, wait))
+        service_h = np.minimum(service_h, max_resp)
+        # services
+        if ph.s_team.size:
+            t = ph.s_team
+            r = ph.s_region
+            jr = j[t]
+            H = a["shared_business_hours"][:, None]
+            overlap = np.maximum(0.0, H - ph.s_gap[None, :])
+            far = 1.0 - overlap / H
+            delay = np.where(ph.s_central[None, :], a["handoff_delay_hours"][:, None] * far, 0.0)
+            response = np.minimum(max_resp, wait[:, t] + service_h[:, t] + delay)
+            floor = a["distance_knowledge_floor"][:, None]
+            distance = floor + (1.0 - floor) * far
+            alpha = roles["local_knowledge_sensitivity"][:, jr] * ph.s_knowledge[None, :]
+            eff = 1.0 - alpha * complexity[r][None, :] * distance
+            eff = np.where(ph.s_central[None, :] & ~ph.s_at_team[None, :], eff, 1.0)
+            value = 1.0 / (1.0 + response / roles["_urgency"][jr][None, :])
+            saved = (
+                roles["demand_per_rep_week"][:, jr]
+                * ph.s_share[None, :]
+                * served[:, t]
+                * roles["rep_hours_saved_per_request"][:, jr]
+                * eff
+                * value
+            )
+            for k in range(n_regions):  # few regions: a sum per region keeps the model's order
+                mask = r == k
+                if mask.any():
+                    saved_by_region[:, k] = saved[:, mask].sum(axis=1)
+    attainment, ramp = _phase_levers(ph, a)
+    s0 = a["baseline_selling_time_share"][:, None]
+    p0 = a["quota_usd_per_rep"] * attainment
+    cap = _steady_cap(a["attrition_per_year"], ramp)
+    reclaimed = saved_by_region + np.where(reps > 0, ph.extra_hours, 0.0)[None, :]
+    share = np.minimum(a["max_selling_time_share"][:, None], s0 + reclaimed / a["rep_hours_per_week"][:, None])
+    productivity = p0[:, None] * (share / s0) ** a["productivity_elasticity"][:, None] * cap[:, None]
+    return {"productivity": productivity, "p0": p0, "cap": cap, "ramp": ramp}
+
+
+def _batch(
+    scenario: Scenario, active, phases: dict, a: dict[str, np.ndarray], roles: dict[str, np.ndarray], consts
+) -> dict[str, np.ndarray]:
+    gaps, complexity, reps = consts
+    total_reps = float(reps.sum())
+    months = int(scenario.assumptions.horizon_months)
+    full_key = frozenset(i.id for i in active)
+    steady: dict[frozenset, dict] = {k: _steady(ph, a, roles, consts) for k, ph in phases.items()}
+    full = steady[full_key]
+    revenue = (full["productivity"] * reps[None, :]).sum(axis=1)
+    base_p0 = a["quota_usd_per_rep"] * a["quota_attainment"]
+    baseline = base_p0 * _steady_cap(a["attrition_per_year"], a["ramp_months"])
+    baseline_revenue = baseline * total_reps
+    gm = a["gross_margin"]
+    uplift = (revenue - baseline_revenue) * gm
+    spend = phases[full_key].ops_cost + phases[full_key].running
+    roi = (uplift - spend) / spend if spend > 0 else np.zeros_like(uplift)
+    productivity = revenue / total_reps if total_reps else np.zeros_like(revenue)
+
+    # projection
+    base_capacity = _ramp_capacity(months, a["attrition_per_year"], a["ramp_months"])
+    capacities: dict[frozenset, np.ndarray] = {}
+    n = roi.shape[0]
+    cumulative = np.zeros((n, months))
+    month_uplift = np.zeros(n)
+    month_cost = np.zeros(months)
+    running_total = np.zeros(n)
+    for m in range(1, months + 1):
+        started = frozenset(i.id for i in active if i.start_month <= m)
+        core = steady[started]
+        if started not in capacities:
+            capacities[started] = (
+                base_capacity if not started else _ramp_capacity(months, a["attrition_per_year"], core["ramp"])
+            )
+        benefit = np.minimum(1.0, m / a["ops_benefit_ramp_months"])
+        cap = capacities[started][:, m - 1]
+        base_cap = base_capacity[:, m - 1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lift = ((core["productivity"] / core["cap"][:, None] - core["p0"][:, None]) * reps[None, :]).sum(axis=1)
+        lift = np.where(core["cap"] > 0, lift, 0.0)
+        baseline_rev = base_p0 * total_reps * base_cap / 12.0
+        rev = (core["p0"] * total_reps + lift * benefit) * cap / 12.0
+        month_uplift = (rev - baseline_rev) * gm
+        cost = (phases[started].ops_cost + phases[started].running) / 12.0
+        cost += sum(i.one_off_cost_usd for i in active if i.start_month == m)
+        month_cost[m - 1] = cost
+        running_total = running_total + (month_uplift - cost)
+        cumulative[:, m - 1] = running_total
+    payback = _payback(cumulative, month_cost, month_uplift)
+    return {
+        "roi": roi,
+        "productivity_per_rep": productivity,
+        "revenue": revenue,
+        "payback_months": payback,
+        "cumulative_net": cumulative,
+        "net_value": uplift - spend,
+    }
+
+
+def _payback(cumulative: np.ndarray, cost: np.ndarray, last_uplift: np.ndarray) -> np.ndarray:
+    n, months = cumulative.shape
+    hit = (cumulative >= 0) & (cost > 0)[None, :]
+    any_hit = hit.any(axis=1)
+    first = hit.argmax(axis=1)
+    rows = np.arange(n)
+    previous = np.where(first > 0, cumulative[rows, np.maximum(first - 1, 0)], 0.0)
+    net = cumulative[rows, first] - previous
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(net > 0, -previous / net, 1.0)
+    inside = first + np.minimum(1.0, np.maximum(0.0, frac))
+    monthly_net = last_uplift - cost[-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        after = months + (-cumulative[:, -1]) / monthly_net
+    after = np.where((monthly_net > 0) & (cost[-1] > 0), after, np.nan)
+    return np.where(any_hit, inside, after)
