@@ -9,8 +9,9 @@ from salesops.ui.text import md
 
 # The favicon is served by the app itself: a material-icon favicon is fetched from a font CDN, and a
 # hosted app makes no request to any other host.
-st.set_page_config(page_title="Sales-ops org designer", page_icon=str(Path(__file__).parent / "data" / "icon.png"),
-                   layout="wide")
+st.set_page_config(
+    page_title="Sales-ops org designer", page_icon=str(Path(__file__).parent / "data" / "icon.png"), layout="wide"
+)
 auth.guard_start()  # hosted without sign-in configured: say what to set up, draw nothing else
 
 pages = [
@@ -28,7 +29,7 @@ pages = [
     st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("pages/scenarios.py", title="Saved scenarios", icon=":material/history:"),
 ]
-page = st.navigation(pages)
+page = st.navigation(pages, expanded=True)  # 13 pages: none hidden behind "View more"
 
 persist.init_session()  # a link (?s=, ?z=, ?w=) rebuilds its scenario on the session's first run
 st.session_state.setdefault(state.DELTA_MODE, "last")
@@ -41,29 +42,51 @@ def sidebar() -> None:
         auth.render_account()
         st.caption("Working scenario" + (" · read-only" if state.readonly() else ""))
         st.markdown(f"**{md(scenario.name)}**")
-        st.caption(f"{scenario.total_reps:,} reps · {len(scenario.regions)} regions · {len(scenario.roles)} sales-ops roles")
+        st.caption(
+            f"{scenario.total_reps:,} reps · {len(scenario.regions)} regions · {len(scenario.roles)} sales-ops roles"
+        )
         undo_col, redo_col = st.columns(2)
-        undo_col.button("Undo", key="sidebar:undo", on_click=state.undo,
-                        disabled=not state.can_undo() or state.readonly(), icon=":material/undo:", width="stretch")
-        redo_col.button("Redo", key="sidebar:redo", on_click=state.redo,
-                        disabled=not state.can_redo() or state.readonly(), icon=":material/redo:", width="stretch")
+        undo_col.button(
+            "Undo",
+            key="sidebar:undo",
+            on_click=state.undo,
+            disabled=not state.can_undo() or state.readonly(),
+            icon=":material/undo:",
+            width="stretch",
+        )
+        redo_col.button(
+            "Redo",
+            key="sidebar:redo",
+            on_click=state.redo,
+            disabled=not state.can_redo() or state.readonly(),
+            icon=":material/redo:",
+            width="stretch",
+        )
         if state.last_change():
             st.caption(f"Last change: {md(state.last_change())}")
-        st.segmented_control("Changes shown against", options=list(state.DELTA_MODES),
-                             format_func=state.DELTA_MODES.get, key=state.DELTA_MODE, required=True,
-                             help="The small figures under each headline: the change made by the last action "
-                                  "(edit, Undo or Redo), or the change since the sample, file, link or saved "
-                                  "version you started from.")
+        st.segmented_control(
+            "Changes shown against",
+            options=list(state.DELTA_MODES),
+            format_func=state.DELTA_MODES.get,
+            key=state.DELTA_MODE,
+            required=True,
+            help="The small figures under each headline: the change made by the last action "
+            "(edit, Undo or Redo), or the change since the sample, file, link or saved "
+            "version you started from.",
+        )
         # Open when a save, auto-save or load just failed: the message is beside the Save button.
-        with st.expander("Save & share", icon=":material/cloud_upload:",
-                         expanded=(state.readonly() or persist.save_error() is not None
-                                   or persist.in_use() is not None)):
+        with st.expander(
+            "Save & share",
+            icon=":material/cloud_upload:",
+            expanded=(state.readonly() or persist.save_error() is not None or persist.in_use() is not None),
+        ):
             from salesops.ui import save_panel  # noqa: PLC0415 (keeps the panel's code out of this file)
 
             save_panel.render()
         with st.expander("Download", icon=":material/download:"):
-            downloads.render(scenario, state.results(), people=persist.people_in_exports(),
-                             on_export=persist.export_recorder())
+            downloads.render(
+                scenario, state.results(), people=persist.people_in_exports(), on_export=persist.export_recorder()
+            )
 
 
 message = persist.notice()

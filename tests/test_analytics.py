@@ -136,7 +136,8 @@ def test_region_without_managers_has_three_layers_and_its_vp_as_front_line_manag
 
 
 def test_generated_costs_are_estimated_from_the_defaults_and_the_cost_index():
-    s = load_sample("midmarket")  # cost index: east 1.0 (HQ), west 1.05, emea 0.95
+    # cost index: east 1.0 (HQ), west 1.05, emea 0.95; whole FTE, so a localized role is one person a region
+    s = replace(load_sample("midmarket"), staffing="integer")
     a, res = _analyze(s)
     rows = a.cost_by_function.set_index("function")
     assert rows.loc["Reps", "cost_usd_per_year"] == pytest.approx(REP_COST * (60 + 35 * 1.05 + 25 * 0.95))
@@ -179,7 +180,7 @@ def test_cost_by_region_adds_up_to_cost_by_function_and_puts_ops_where_teams_sit
 
 
 def test_ops_fte_by_category_comes_from_the_roles():
-    a, res = _analyze(load_sample("midmarket"))
+    a, res = _analyze(replace(load_sample("midmarket"), staffing="integer"))  # whole FTE: people to count
     table = a.ops_fte_by_category.set_index("category")
     assert table["fte"].sum() == pytest.approx(12.0) == pytest.approx(res.sales_ops_fte)
     assert table.loc["Enablement", "relation"] == "supports" and table.loc["Enablement", "fte"] == 3.0

@@ -80,7 +80,9 @@ def test_a_gap_flag_goes_when_the_charter_changes():
     at.segmented_control(key="charter:compensation administration").set_value("not ours").run()
     assert not at.error
     assert {(e.function, e.relation) for e in at.session_state["scenario"].charter} == {
-        ("territory and quota", "supports"), ("compensation administration", "not ours")}
+        ("territory and quota", "supports"),
+        ("compensation administration", "not ours"),
+    }
     at.button(key="charter:reset").click().run()
     assert at.session_state["scenario"].charter == ()
     assert len(at.error) == 2
@@ -104,14 +106,27 @@ def test_adding_an_objective_with_a_bad_target_is_refused():
 
 def test_adding_a_good_objective_sets_the_dashboard_target():
     at = _goto(_app(), "pages/objectives.py")
-    _edit(at, [{"id": "o1", "title": "Leaner ops", "kpi": "reps_per_ops_fte", "baseline": 10, "target": 15,
-                    "owner": "VP Sales Ops"}])
+    _edit(
+        at,
+        [
+            {
+                "id": "o1",
+                "title": "Leaner ops",
+                "kpi": "reps_per_ops_fte",
+                "baseline": 10,
+                "target": 15,
+                "owner": "VP Sales Ops",
+            }
+        ],
+    )
     assert not at.error, _texts(at.error)
     assert at.session_state["scenario"].objectives == (
-        Objective("o1", "reps_per_ops_fte", 10.0, 15.0, owner="VP Sales Ops", title="Leaner ops"),)
+        Objective("o1", "reps_per_ops_fte", 10.0, 15.0, owner="VP Sales Ops", title="Leaner ops"),
+    )
     _goto(at, "pages/dashboard.py")
     metric = next(m for m in at.metric if m.label == "Reps per sales-ops FTE")
-    assert metric.delta == "-5.0 vs target"
+    now = evaluate(load_sample("midmarket")).reps_per_ops_fte  # 14.4 reps per FTE with fractional staffing
+    assert metric.delta == f"{now - 15:+.1f} vs target"
     assert any("Target 15.0 : 1 (objective 'o1')" in plain(c.value) for c in at.caption), _texts(at.caption)
     _goto(at, "pages/objectives.py")
     _edit(at, edited={0: {"target": 20}})
@@ -123,8 +138,7 @@ def test_adding_a_good_objective_sets_the_dashboard_target():
     assert at.session_state["scenario"].objectives == ()
 
 
-GOOD = (b"period,kpi,value\n2026-01,productivity_per_rep,480000\n2026-02,productivity_per_rep,495000\n"
-        b"2026-Q1,roi,-0.2\n")
+GOOD = b"period,kpi,value\n2026-01,productivity_per_rep,480000\n2026-02,productivity_per_rep,495000\n2026-Q1,roi,-0.2\n"
 BAD = b"period,kpi,value\n2026-01,roi,1\n2026-02,roi,abc\n2026-13,roi,1\n2026-04,nps,3\n"
 
 
@@ -138,8 +152,10 @@ def test_uploading_good_actuals_merges_them():
     at = _goto(_app(), "pages/dashboard.py")
     _upload(at, "actuals.csv", GOOD)
     assert at.session_state["scenario"].actuals == (
-        Actual("2026-01", "productivity_per_rep", 480000.0), Actual("2026-02", "productivity_per_rep", 495000.0),
-        Actual("2026-Q1", "roi", -0.2))
+        Actual("2026-01", "productivity_per_rep", 480000.0),
+        Actual("2026-02", "productivity_per_rep", 495000.0),
+        Actual("2026-Q1", "roi", -0.2),
+    )
     assert any("Merged 3 values" in plain(s.value) for s in at.success), _texts(at.success)
     assert not at.error
     assert at.selectbox(key="dashboard:kpi").value == "productivity_per_rep"
@@ -159,9 +175,11 @@ def test_uploading_bad_actuals_shows_the_rows_and_changes_nothing():
     _upload(at, "bad.csv", BAD)
     assert at.session_state["scenario"] == before
     [error] = at.error
-    for message in ("row 3, column 'value': 'abc' is not a number",
-                    "row 4, column 'period': '2026-13' is not YYYY-MM or YYYY-Qn",
-                    "row 5, column 'kpi': unknown KPI 'nps'; KPIs: "):
+    for message in (
+        "row 3, column 'value': 'abc' is not a number",
+        "row 4, column 'period': '2026-13' is not YYYY-MM or YYYY-Qn",
+        "row 5, column 'kpi': unknown KPI 'nps'; KPIs: ",
+    ):
         assert message in plain(error.value)
     assert "the scenario is unchanged" in error.value
 
@@ -174,8 +192,9 @@ def test_the_kpi_chart_follows_the_chosen_kpi():
     assert any("ROI to date" in plain(c.value) for c in at.caption)
 
 
-@pytest.mark.parametrize("sample, roi_status", [("startup", "Off track"), ("midmarket", "On track"),
-                                                 ("enterprise", "On track")])
+@pytest.mark.parametrize(
+    "sample, roi_status", [("startup", "On track"), ("midmarket", "On track"), ("enterprise", "On track")]
+)
 def test_default_targets_on_the_dashboard_are_reachable_and_roi_can_fail(sample, roi_status):
     at = _app()
     at.selectbox(key="scenario:sample").set_value(sample).run()
@@ -183,11 +202,25 @@ def test_default_targets_on_the_dashboard_are_reachable_and_roi_can_fail(sample,
     roi, selling = format_kpi("roi", 1.0), format_kpi("selling_time_share", 0.308)  # "100%", "30.8%"
     table = at.dataframe[0].value.set_index("KPI")
     assert (table.loc["ROI", "Target"], table.loc["ROI", "Status"]) == (roi, roi_status)
-    assert (table.loc["Selling-time share", "Target"], table.loc["Selling-time share", "Status"]) == (selling,
-                                                                                                      "On track")
+    assert (table.loc["Selling-time share", "Target"], table.loc["Selling-time share", "Status"]) == (
+        selling,
+        "On track",
+    )
     captions = _texts(at.caption)
     assert f"Target {roi} (default, model assumption)" in captions
     assert f"Target {selling} (default, model assumption)" in captions
+
+
+def test_roi_can_fail_the_default_hurdle_the_old_startup_link_shows_it():
+    """A link made before model version 3 keeps its whole-FTE figures: 4 people for 25 reps, ROI 33.2%."""
+    import json
+
+    legacy = json.loads((Path(__file__).parent / "fixtures" / "legacy_v2.json").read_text(encoding="utf-8"))
+    link = next(c["link"] for c in legacy["cases"] if c["case"] == "startup")
+    at = goto(app(z=link).run(), "pages/dashboard.py")
+    table = at.dataframe[0].value.set_index("KPI")
+    assert (table.loc["ROI", "Target"], table.loc["ROI", "Status"]) == (format_kpi("roi", 1.0), "Off track")
+    assert format_kpi("roi", 0.33172599289939114) in table.loc["ROI"].astype(str).tolist()
 
 
 def test_read_only_view_disables_every_edit():

@@ -119,19 +119,24 @@ def test_concurrent_saves_from_one_base_conflict_and_can_branch(temp_store):
     assert temp_store.load(branch_id).scenario.plan("analytics").placement == "hybrid"
 
 
-@pytest.mark.parametrize("params, message", [
-    ({"s": "no-such-id"}, "does not open a saved scenario"),
-    ({"s": "x" * 5000}, "does not open a saved scenario"),
-    ({"s": "abc", "v": "two"}, "is not a version number"),
-    ({"z": "1.deadbeef.AAAA"}, "could not be opened"),
-    ({"z": "9." + "A" * 40}, "could not be opened"),
-    ({"z": "A" * 200_000}, "could not be opened"),
-    ({"w": "not-a-draft"}, "was not found"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"s": "no-such-id"}, "does not open a saved scenario"),
+        ({"s": "x" * 5000}, "does not open a saved scenario"),
+        ({"s": "abc", "v": "two"}, "is not a version number"),
+        ({"z": "1.deadbeef.AAAA"}, "could not be opened"),
+        ({"z": "9." + "A" * 40}, "could not be opened"),
+        ({"z": "A" * 200_000}, "could not be opened"),
+        ({"w": "not-a-draft"}, "was not found"),
+    ],
+)
 def test_bad_links_give_a_clear_message_and_the_default_scenario(params, message):
     at = _app(**params)
     assert any(message in plain(e.value) for e in list(at.error) + list(at.warning)), (
-        [plain(e.value) for e in at.error], [plain(w.value) for w in at.warning])
+        [plain(e.value) for e in at.error],
+        [plain(w.value) for w in at.warning],
+    )
     assert at.session_state["scenario"] == load_sample("midmarket")
     assert not at.session_state.get("persist:readonly")
 
@@ -328,8 +333,9 @@ def test_postgres_stopped_while_the_app_runs_then_started_again(monkeypatch):
                 cluster.stop()
                 at.segmented_control(key="placement:crm_admin").set_value("Hybrid").run()
                 assert not at.exception, at.exception
-                assert any(e.startswith("Auto-save failed") and "cannot be reached" in e
-                           for e in _sidebar_errors(at)), _sidebar_errors(at)
+                assert any(
+                    e.startswith("Auto-save failed") and "cannot be reached" in e for e in _sidebar_errors(at)
+                ), _sidebar_errors(at)
                 at.sidebar.button(key="save:button").click().run()
                 assert not at.exception, at.exception
                 assert any(e.startswith("Save failed") and "cannot be reached" in e for e in _sidebar_errors(at))
@@ -359,8 +365,10 @@ def test_opening_a_version_when_the_database_fails_changes_nothing_and_says_so(t
 
     def load(self, *args, **kwargs):  # the server went away between listing and loading
         if down["now"]:
-            raise StoreUnavailable("cannot load scenario 'x' in postgresql://...: the database server cannot be "
-                                   "reached", reason="the database server cannot be reached")
+            raise StoreUnavailable(
+                "cannot load scenario 'x' in postgresql://...: the database server cannot be reached",
+                reason="the database server cannot be reached",
+            )
         return real_load(self, *args, **kwargs)
 
     at.switch_page("pages/scenarios.py").run()

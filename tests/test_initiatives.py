@@ -34,16 +34,17 @@ def test_inactive_initiatives_are_ignored(base):
 
 def test_costs_count_in_roi_projection_and_payback(base):
     cost_only = Initiative(
-        "cost", "Costs only", one_off_cost_usd=120_000, running_cost_usd_per_year=60_000, start_month=4
+        "cost", "Costs only", one_off_cost_usd=120_000, running_cost_usd_per_year=60_000, start_month=2
     )
     before, after = evaluate(base), evaluate(_with(base, cost_only))
     assert after.initiative_cost_usd_per_year == 60_000 and after.initiative_one_off_usd == 120_000
     spend = before.sales_ops_cost_usd + 60_000
     assert after.roi == pytest.approx((before.gross_margin_uplift_usd - spend) / spend)
     monthly = [a.sales_ops_cost_usd - b.sales_ops_cost_usd for a, b in zip(after.projection, before.projection)]
-    assert monthly[:3] == pytest.approx([0, 0, 0])  # nothing before the start month
-    assert monthly[3] == pytest.approx(120_000 + 5_000)  # the one-off in the start month, plus running
-    assert monthly[4:] == pytest.approx([5_000] * (len(monthly) - 4))
+    assert monthly[:1] == pytest.approx([0])  # nothing before the start month
+    assert monthly[1] == pytest.approx(120_000 + 5_000)  # the one-off in the start month, plus running
+    assert monthly[2:] == pytest.approx([5_000] * (len(monthly) - 2))
+    assert before.payback_months > 1  # (it starts before the set-up has paid back, so it delays payback)
     assert after.payback_months > before.payback_months
 
 

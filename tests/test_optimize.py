@@ -197,8 +197,8 @@ def test_win_odds_use_the_same_draws_for_every_design():
     best = simulate(rec.best.apply(scenario), 500, 7).net_value
     other = simulate(rec.runner_up.apply(scenario), 500, 7).net_value
     assert odds.p_beats_runner_up == pytest.approx(float(np.mean(best - other >= -1e-6)))
-    # The enterprise recommendation is close: it does not win every draw.
-    assert 0.5 < odds.p_beats_runner_up < 1.0
+    # The enterprise recommendation is a close call ($1.4K a year ahead): it wins some draws, not all.
+    assert 0.0 < odds.p_beats_runner_up < 1.0 and odds.margin_p10 < 0 < odds.margin_p90
 
 
 def test_with_every_range_collapsed_the_recommendation_always_wins():

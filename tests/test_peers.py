@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import math
 
+from dataclasses import replace
+
 import pytest
 
 from salesops import charts
@@ -177,7 +179,7 @@ def test_compare_columns_and_one_row_per_compared_metric():
 
 
 def test_compare_midmarket_known_values():
-    s = load_sample("midmarket")
+    s = replace(load_sample("midmarket"), staffing="integer")  # whole FTE: 12 people
     res = evaluate(s)
     t = _compare(s)
     assert t.loc["reps_per_ops_fte", "this_org"] == pytest.approx(10.0)  # 120 reps / 12 FTE
@@ -196,11 +198,21 @@ def test_compare_midmarket_known_values():
     assert "Alexander Group" in t.loc["reps_per_ops_fte", "source"] and "prospeo" in t.loc["reps_per_ops_fte", "source"]
 
 
-def test_compare_startup_is_over_served_on_sales_ops():
-    t = _compare(load_sample("startup"), "startup")
+def test_compare_startup_is_over_served_on_sales_ops_in_whole_people():
+    t = _compare(replace(load_sample("startup"), staffing="integer"), "startup")
     assert t.loc["reps_per_ops_fte", "this_org"] == pytest.approx(25 / 4)
     assert t.loc["reps_per_ops_fte", "status"] == "below"
     assert t.loc["ops_cost_per_rep", "status"] == "above"  # $605K / 25 reps = $24,200 > $19,200
+
+
+def test_compare_startup_in_shares_of_people_sits_in_the_peer_band():
+    """About two people's time for 25 reps: the 10-30 reps per revenue-ops person practitioners use."""
+    s = load_sample("startup")
+    t = _compare(s, "startup")
+    fte = evaluate(s).sales_ops_fte
+    assert 1.5 < fte < 2.5
+    assert t.loc["reps_per_ops_fte", "this_org"] == pytest.approx(25 / fte)
+    assert t.loc["reps_per_ops_fte", "status"] == "within"
 
 
 @pytest.mark.parametrize(

@@ -107,9 +107,10 @@ def _fte_by_team(scenario: Scenario, results: Results | None) -> dict[tuple[str,
 
 
 def _split_fte(fte: float) -> list[float]:
-    whole = math.floor(fte + 1e-9)
-    rest = round(fte - whole, 9)
-    return [1.0] * whole + ([rest] if rest > 0 else [])
+    """Whole people and one part-timer whose FTE add back to ``fte`` exactly (a fractional team's size)."""
+    whole = math.floor(fte + 1e-12)  # 2.9999999999999996 is three people, not two and a sliver
+    rest = fte - whole  # exact: subtracting a whole number below fte loses no bit
+    return [1.0] * whole + ([rest] if rest > 1e-12 else [])
 
 
 def export_rows(scenario: Scenario, results: Results | None = None) -> list[dict[str, Any]]:

@@ -263,8 +263,8 @@ def analyze(scenario: Scenario, results: Results) -> OrgAnalytics:
     >>> from salesops.model.samples import load_sample
     >>> s = load_sample("midmarket")
     >>> a = analyze(s, evaluate(s))
-    >>> a.layers, a.leaders, a.managers, a.reps, a.reps_per_ops_fte
-    (4, 4, 14, 120, 10.0)
+    >>> a.layers, a.leaders, a.managers, a.reps, round(a.reps_per_ops_fte, 1)
+    (4, 4, 14, 120, 14.4)
     >>> a.spans["reps"].tolist()[:7]  # 60 reps over 7 managers in US East
     [9, 9, 9, 9, 8, 8, 8]
     >>> a.flag("attrition").status  # 25.8% is past Alexander Group's 15-20% warning band

@@ -8,6 +8,8 @@ here, the sales-ops roles, the positions and the :class:`~salesops.readwrite.hri
 
 from __future__ import annotations
 
+import math
+
 import re
 from collections import Counter
 from dataclasses import replace
@@ -178,11 +180,20 @@ def build_roles(st: _ImportState) -> list[RolePlan]:
                 role=spec,
                 placement=placement,
                 sizing="manual",
-                central_fte=round(central, 9),
-                local_fte=tuple((rid, round(f, 9)) for rid, f in local.items()),
+                central_fte=_tidy(central),
+                local_fte=tuple((rid, _tidy(f)) for rid, f in local.items()),
             )
         )
     return plans
+
+
+def _tidy(fte: float) -> float:
+    """A sum of FTE without float noise (0.1 + 0.2 is 0.3), a genuine fraction kept exactly.
+
+    Exported fractional teams (0.4255754472687840 FTE) must read back to the same figures.
+    """
+    tidy = round(fte, 9)
+    return tidy if abs(tidy - fte) <= 64 * math.ulp(fte) else fte  # noise of a sum is a few ulps
 
 
 def build_positions(st: _ImportState) -> list[Position]:
