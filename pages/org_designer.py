@@ -133,6 +133,17 @@ def _set_staffing() -> None:
         state.commit(replace(scen, staffing=value), f"Staffing: {STAFFING_WORDS[value]}")
 
 
+GENERALISTS_KEY = "generalists"
+
+
+def _set_generalists() -> None:
+    scen = state.current()
+    value = bool(st.session_state.get(GENERALISTS_KEY))
+    if value != scen.generalists and scen.model_version >= 3:
+        words = "a generalist covers the small roles" if value else "every role its own team"
+        state.commit(replace(scen, generalists=value), f"Staffing: {words}")
+
+
 def _team_place(team, names: dict[str, str]) -> str:
     where = names.get(team.location_region, team.location_region)
     return f"hub in {where}" if team.team == "central" else f"team in {where}"
@@ -187,6 +198,28 @@ st.caption(
 )
 if scenario.staffing == "integer" and scenario.model_version >= 3:
     _whole_staffing_jumps()
+st.session_state[GENERALISTS_KEY] = scenario.generalists
+st.toggle(
+    "A generalist covers the small roles",
+    key=GENERALISTS_KEY,
+    on_change=_set_generalists,
+    disabled=locked or scenario.model_version < 3 or scenario.staffing != "continuous",
+    help=(
+        "In a small org one person often does a bit of everything. On: at each location, the roles that "
+        "need less than one FTE share one pooled team (one queue), so a request waits only while that "
+        "person is busy; each role pays its share of the time. Off: every role has its own team. "
+        "Needs fractional staffing."
+    ),
+)
+if scenario.generalists:
+    shared = [t for t in res.teams if t.pool]
+    if shared:
+        pools = {t.pool for t in shared}
+        fte = sum(t.servers_exact for t in {t.pool: t for t in shared}.values())
+        st.caption(
+            f":material/group: {len(shared)} small teams share {fte:.2f} FTE of generalists in "
+            f"{len(pools)} location{'s' if len(pools) != 1 else ''}."
+        )
 
 
 def _set_sizing(role_id: str) -> None:

@@ -48,13 +48,15 @@ def _recommend(scenario: Scenario, objective: str, per_region: bool = False) -> 
     """``optimize`` of the scenario (a big org's in a worker, within the what-if budget), or why not.
 
     ``per_region``: each role's layouts over the largest regions, the hub in any of them. Ranked by NPV,
-    that search evaluates thousands of designs in full (about 40 s for the 800-rep enterprise), so it
-    always runs in a worker within the budget rather than holding up the app.
+    that search evaluates thousands of designs in full (about 40 s for the 800-rep enterprise), as it
+    does with generalists (whose pools couple the roles), so it then always runs in a worker within
+    the budget rather than holding up the app.
     """
-    evaluate_fn = evaluate if objective == "npv" else evaluate_cached  # NPV evaluates every design in full
+    in_full = objective == "npv" or scenario.generalists  # every design evaluated in full
+    evaluate_fn = evaluate if in_full else evaluate_cached
     args = (objective, evaluate_fn, EXHAUSTIVE_LIMIT, 0, per_region)
     try:
-        if per_region and objective == "npv":
+        if per_region and in_full:
             return run_bounded(optimize, scenario, *args, seconds=WHATIF_SECONDS)
         return bounded(scenario, optimize, *args, seconds=WHATIF_SECONDS)
     except BudgetExceeded as exc:

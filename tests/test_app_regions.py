@@ -127,6 +127,25 @@ def test_whole_staffing_is_one_step_and_the_note_names_the_largest_jumps():
     assert at.session_state["scenario"].staffing == "continuous"
 
 
+def test_a_generalist_covering_the_small_roles_is_one_undoable_step():
+    at = app()
+    at.selectbox(key="scenario:sample").set_value("startup").run()
+    at = goto(at, DESIGNER)
+    assert not at.toggle(key="generalists").value
+    at.toggle(key="generalists").set_value(True).run()
+    scenario = at.session_state["scenario"]
+    assert scenario.generalists and _last_change(at) == "Last change: Staffing: a generalist covers the small roles"
+    res = evaluate(scenario)
+    shared = [t for t in res.teams if t.pool]
+    assert len(shared) == 4 and res.sales_ops_fte < evaluate(replace(scenario, generalists=False)).sales_ops_fte
+    assert any(f"{len(shared)} small teams share {shared[0].servers_exact:.2f} FTE of generalists" in c
+               for c in _texts(at.caption))  # fmt: skip
+    _undo(at)
+    assert not at.session_state["scenario"].generalists
+    at.segmented_control(key="staffing").set_value("integer").run()
+    assert at.toggle(key="generalists").disabled  # whole people cannot be shared by fractions
+
+
 def test_an_old_scenario_says_so_and_the_current_model_is_one_undoable_step():
     at = goto(app(), "pages/import_org.py")
     data = json.dumps(MIDMARKET["document"]).encode()

@@ -42,6 +42,13 @@ def test_fractional_staffing_example():
     one = evaluate(synthetic(1, 1))
     assert 1.0 < one.sales_ops_fte < 1.3
     _in_doc(f"A one-rep, one-region org needs {one.sales_ops_fte:.2f} FTE over its six roles")
+    pooled = evaluate(replace(synthetic(1, 1), generalists=True))
+    with_generalists = evaluate(replace(startup, generalists=True))
+    shared = with_generalists.sales_ops_fte
+    one_rep = pooled.sales_ops_fte
+    _in_doc(
+        f"The one-rep org then needs {one_rep:.2f} FTE and the startup {shared:.2f} ({res.sales_ops_fte:.2f} without)"
+    )
 
 
 def _usd(value: float) -> str:

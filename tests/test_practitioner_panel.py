@@ -51,13 +51,12 @@ def test_one_region_and_25_reps_get_a_generalist_not_a_department():
     assert 10 <= rec.best_results.reps_per_ops_fte <= 30
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fractions are sized role by role: one rep still needs about 1.2 FTE over six roles until a "
-    "generalist pool serves several roles from one queue (docs/MODEL.md, Limitations)",
-)
 def test_a_one_rep_org_staffs_under_one_fte():
-    assert evaluate(synthetic(1, 1)).sales_ops_fte < 1.0
+    """One rep needs a sliver of one person's time: a generalist covering every role, not a team per role."""
+    scenario = replace(synthetic(1, 1), generalists=True)
+    assert evaluate(scenario).sales_ops_fte < 1.0
+    rec = optimize(scenario)
+    assert rec.best_results.sales_ops_fte < 1.0
 
 
 @pytest.mark.parametrize("reps, regions", [(25, 1), (120, 3)])

@@ -64,6 +64,8 @@ def _variants(name: str):
             per_region = per_region.with_hub(plan.role.id, sc.regions[-1].id)
     yield "per region, some hubs away from HQ", per_region
     yield "minimum teams", replace(v3, roles=tuple(replace(p, min_fte=1.5) for p in v3.roles))
+    yield "generalists", replace(v3, generalists=True)
+    yield "generalists, every role embedded", replace(v3, generalists=True).with_placement("all", "localized")
 
 
 @pytest.mark.parametrize("name", SAMPLES)

@@ -12,7 +12,7 @@ productivity per rep with diminishing returns. Every equation is written out in
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from salesops.model.queueing import erlang_c, erlang_c_continuous, fte_for_target, servers_for_target
 from salesops.model.results import (
@@ -228,7 +228,9 @@ def _service(
     )
 
 
-def _role(plan: RolePlan, scenario: Scenario) -> tuple[list[TeamResult], list[ServiceResult]]:
+def _role(
+    plan: RolePlan, scenario: Scenario, pooled: dict[tuple[str, str], TeamResult] | None = None
+) -> tuple[list[TeamResult], list[ServiceResult]]:
     """The teams of one role and the service each region gets from them.
 
     Each region is served as its placement says (``plan.placement_in``): by the hub alone
@@ -237,9 +239,12 @@ def _role(plan: RolePlan, scenario: Scenario) -> tuple[list[TeamResult], list[Se
     except in the hub's own region, which the hub serves in full. In model version 3 the hub's
     standard work needs no local knowledge (it is routed there because it is standard); in
     model version 2 it bears the same loss as any central work.
+
+    ``pooled`` replaces teams served by a generalist pool (:func:`_generalist_pools`).
     """
     a = scenario.assumptions
     role = plan.role
+    pooled = pooled or {}
     hub = scenario.hub_of(plan)
     manual = plan.sizing == "manual"
     manual_central, manual_local = scenario.manual_fte(plan) if manual else (0.0, {})
@@ -277,6 +282,7 @@ def _role(plan: RolePlan, scenario: Scenario) -> tuple[list[TeamResult], list[Se
             standardized=True,
             continuous=continuous,
         )
+        central = pooled.get((role.id, CENTRAL), central)
         teams.append(central)
         for r in scenario.regions:
             share = hub_share(r)
@@ -297,10 +303,54 @@ def _role(plan: RolePlan, scenario: Scenario) -> tuple[list[TeamResult], list[Se
             standardized=False,
             continuous=continuous,
         )
+        local = pooled.get((role.id, r.id), local)
         teams.append(local)
         if r.reps > 0:
             services.append(_service(plan, r, local, local_share, False, a, r))
     return teams, services
+
+
+def _generalist_pools(scenario: Scenario, teams_by_role: list[list[TeamResult]]) -> dict[tuple[str, str], TeamResult]:
+    """Generalists: at each location, the auto-sized teams of under one FTE served by one pooled team.
+
+    The pool is one M/M/c queue over their requests (``Lambda = sum Lambda_j``, offered load
+    ``A = sum Lambda_j / mu_j``, so a request takes ``A / Lambda`` weeks on average), sized to the
+    service level with the strictest target among them. Each team keeps its own service time; it
+    waits as long as the pool does, and gets the share ``(Lambda_j / mu_j) / A`` of the pool's FTE
+    and cost. Applies in model version 3 with fractional staffing when ``scenario.generalists``.
+    """
+    if not (scenario.generalists and scenario.staffing == "continuous" and scenario.model_version >= 3):
+        return {}
+    a = scenario.assumptions
+    members: dict[str, list[tuple[RolePlan, TeamResult]]] = {}
+    for plan, teams in zip(scenario.roles, teams_by_role):
+        if plan.sizing != "auto":
+            continue
+        for team in teams:
+            if 0 < team.fte < 1 and team.demand_per_week > 0 and team.servers_exact > 0:
+                members.setdefault(team.location_region, []).append((plan, team))
+    out: dict[tuple[str, str], TeamResult] = {}
+    for location, group in members.items():
+        if len(group) < 2:
+            continue
+        rates = [team.capacity_per_week / team.servers_exact for _, team in group]  # mu of one FTE
+        lam = math.fsum(team.demand_per_week for _, team in group)
+        load = math.fsum(team.demand_per_week / mu for (_, team), mu in zip(group, rates))
+        mu_bar = lam / load
+        target = min(plan.role.target_answer_hours for plan, _ in group) / a.ops_hours_per_week
+        c = fte_for_target(lam, mu_bar, target, a.service_level_target, a.max_utilization)
+        capacity = c * mu_bar
+        wait_weeks = erlang_c_continuous(c, load) / (capacity - lam)
+        wait_h = min(a.max_response_hours, wait_weeks * a.ops_hours_per_week)
+        index = scenario.region(location).cost_index
+        for (plan, team), mu in zip(group, rates):
+            fte = c * (team.demand_per_week / mu) / load
+            out[(team.role_id, team.team)] = replace(
+                team, fte=fte, servers=math.ceil(c - 1e-9), servers_exact=c, capacity_per_week=fte * mu,
+                utilization=lam / capacity, served_share=1.0, wait_hours=wait_h, overloaded=False,
+                cost_usd_per_year=fte * plan.role.cost_usd_per_year * index, pool=location,
+            )  # fmt: skip
+    return out
 
 
 def _detail(plan: RolePlan, scenario: Scenario) -> str:
@@ -338,8 +388,11 @@ def _core(scenario: Scenario, base: Assumptions, extra_hours: float) -> _Core:
     embedded_by_region: dict[str, float] = {r.id: 0.0 for r in scenario.regions}
     total_reps = scenario.total_reps
 
-    for plan in scenario.roles:
-        teams, services = _role(plan, scenario)
+    alone = [_role(plan, scenario) for plan in scenario.roles]
+    pooled = _generalist_pools(scenario, [teams for teams, _ in alone])
+    for plan, (teams, services) in zip(scenario.roles, alone):
+        if pooled and any((plan.role.id, team.team) in pooled for team in teams):
+            teams, services = _role(plan, scenario, pooled)
         all_teams.extend(teams)
         all_services.extend(services)
         for s in services:

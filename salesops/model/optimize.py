@@ -101,8 +101,13 @@ def screen_values(
 ) -> np.ndarray:
     """Net value per year (or ROI) of each design: ``combos[i, j]`` is role j's option index.
 
+    Roles are valued on their own teams, so a scenario with generalists (whose pools couple the
+    roles they serve) is refused; :func:`optimize` evaluates those designs in full.
+
     The same equations as :func:`~salesops.model.evaluation.evaluate` (steady state), over arrays.
     """
+    if scenario.generalists:
+        raise ValueError("the screen values roles on their own teams; a scenario with generalists pools them")
     options = options or _plain_options(scenario)
     parts, eff, extra, running = _parts(scenario, options)
     return _screen(scenario, parts, eff, extra, running, combos, objective)
@@ -191,7 +196,10 @@ class _Values:
         self.evaluate_fn = evaluate_fn
         self.count = 0
         self.seen: dict[tuple[int, ...], float] = {}
-        if objective in ("net", "roi"):
+        # The screen sums each role's own teams; a generalist pool couples the roles it serves,
+        # so with generalists every design is evaluated in full.
+        self.screened = objective in ("net", "roi") and not scenario.generalists
+        if self.screened:
             self.parts = _parts(scenario, options)
 
     def design(self, combo) -> Design:
@@ -204,7 +212,7 @@ class _Values:
         todo = [i for i, k in enumerate(keys) if k not in self.seen]
         if todo:
             fresh = combos[todo]
-            if self.objective in ("net", "roi"):
+            if self.screened:
                 parts, eff, extra, running = self.parts
                 values = _screen(self.scenario, parts, eff, extra, running, fresh, self.objective)
             else:

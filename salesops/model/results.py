@@ -40,6 +40,7 @@ class TeamResult:
     # Servers as a number that need not be whole (continuous staffing); each serves at the full
     # rate. With whole-FTE staffing it equals ``servers``.
     servers_exact: float = 0.0
+    pool: str = ""  # the location of the generalist pool that serves this team's work ("" = its own team)
 
 
 @dataclass(frozen=True)

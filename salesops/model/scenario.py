@@ -81,6 +81,9 @@ class Scenario:
     # is the meaning of files and links made before (whole FTE, hybrid as a fixed mix).
     staffing: str = "continuous"
     model_version: int = 3
+    # A generalist covers the small roles: at each location, the auto-sized teams of under one
+    # FTE are served by one pooled team (model 3, fractional staffing only).
+    generalists: bool = False
 
     def __post_init__(self) -> None:
         _check(self)
@@ -340,6 +343,8 @@ def _check(scenario: Scenario) -> None:
         )
     if scenario.model_version < 3 and scenario.staffing != "integer":
         raise ScenarioError("model_version 2 staffs in whole FTE only (staffing 'integer')")
+    if not isinstance(scenario.generalists, bool):
+        raise ScenarioError(f"generalists must be true or false, got {scenario.generalists!r}")
     known = set(ids)
     for plan in scenario.roles:
         unknown = [rid for rid, _ in plan.local_fte if rid not in known]

@@ -23,7 +23,7 @@ SCHEMA_VERSION = 3
 # Version 1 had no "positions"; version 3 added per-region placement, the hub's region, the
 # minimum team, "staffing" and "model_version". Older versions read unchanged.
 READABLE_VERSIONS = (1, 2, 3)
-_V3_TOP_LEVEL = ("staffing", "model_version")
+_V3_TOP_LEVEL = ("staffing", "model_version", "generalists")
 _V3_PLAN = ("regions", "hub_region", "min_fte")
 
 
@@ -37,6 +37,7 @@ def to_dict(scenario: Any) -> dict[str, Any]:
         "hq_region": scenario.hq_region,
         "staffing": scenario.staffing,
         "model_version": scenario.model_version,
+        **({"generalists": True} if scenario.generalists else {}),
         "regions": [{f.name: getattr(r, f.name) for f in fields(r)} for r in scenario.regions],
         "roles": [
             {
@@ -169,6 +170,7 @@ def read_fields(data: Any) -> dict[str, Any]:
         **plan_items,
         staffing=data.get("staffing", "continuous") if version >= 3 else "integer",
         model_version=data.get("model_version", 3) if version >= 3 else 2,
+        generalists=data.get("generalists", False),
     )
 
 

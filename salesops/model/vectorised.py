@@ -39,6 +39,8 @@ class _Phase:
     t_weight: np.ndarray
     t_std: np.ndarray
     t_nteams: np.ndarray
+    t_pool: np.ndarray  # index into p_servers of the generalist pool serving the team, -1 for its own team
+    p_servers: np.ndarray  # servers of each generalist pool
     # services: team index, region index, share, central, region where its team sits,
     # clock gap to its team, share of the local-knowledge loss that applies
     s_team: np.ndarray
@@ -78,11 +80,13 @@ def _phase(scenario: Scenario, active, started: frozenset) -> _Phase:
     weights = [0.0] * len(core.teams)
     for s in core.services:
         weights[team_index[(s.role_id, s.team)]] += reps[s.region_id] * s.share
+    pools = sorted({t.pool for t in core.teams if t.pool})
+    pool_servers = {pool: next(t.servers_exact for t in core.teams if t.pool == pool) for pool in pools}
     t_rows = [
         (
             role_index[t.role_id],
             t.servers_exact,
-            t.fte / t.servers_exact if t.servers_exact else 0.0,
+            1.0 if t.pool else (t.fte / t.servers_exact if t.servers_exact else 0.0),
             w,
             t.standardized,
             t.teams_of_role,
@@ -116,6 +120,8 @@ def _phase(scenario: Scenario, active, started: frozenset) -> _Phase:
         t_weight=np.array(tcols[3], dtype=float),
         t_std=np.array(tcols[4], dtype=bool),
         t_nteams=np.array(tcols[5], dtype=float),
+        t_pool=np.array([pools.index(t.pool) if t.pool else -1 for t in core.teams], dtype=int),
+        p_servers=np.array([pool_servers[pool] for pool in pools], dtype=float),
         s_team=np.array(scols[0], dtype=int),
         s_region=np.array(scols[1], dtype=int),
         s_share=np.array(scols[2], dtype=float),
@@ -214,6 +220,18 @@ def _steady(ph: _Phase, a: dict[str, np.ndarray], roles: dict[str, np.ndarray], 
         served = np.where(idle, 1.0, np.where(overloaded, over_served, 1.0))
         wait = np.where(idle, 0.0, np.where(overloaded, max_resp, wait))
         service_h = np.minimum(service_h, max_resp)
+        for k, c_pool in enumerate(ph.p_servers):  # generalist pools: one queue for their members
+            members = ph.t_pool == k
+            lam = demand[:, members].sum(axis=1)
+            offered = (demand[:, members] / mu_server[:, members]).sum(axis=1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                pool_capacity = c_pool * lam / offered
+                pool_pw = _erlang_c_any(np.array([c_pool]), offered[:, None])[:, 0]
+                pool_wait = np.minimum(max_resp[:, 0], pool_pw / (pool_capacity - lam) * ops_h[:, 0])
+                pool_served = pool_capacity / lam
+            short = pool_capacity <= lam
+            wait[:, members] = np.where(short, max_resp[:, 0], pool_wait)[:, None]
+            served[:, members] = np.where(short, pool_served, 1.0)[:, None]
         # services
         if ph.s_team.size:
             t = ph.s_team

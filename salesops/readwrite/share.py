@@ -151,6 +151,8 @@ def _compact(scenario: Scenario) -> dict[str, Any]:
     reference: dict[str, Any] = {"roles": {}, "assumptions": {}}
     out: dict[str, Any] = {"version": full["version"], "name": full["name"], "hq_region": full["hq_region"]}
     out["staffing"], out["model_version"] = full["staffing"], full["model_version"]
+    if full.get("generalists"):
+        out["generalists"] = True
     if full["description"]:
         out["description"] = full["description"]
     out["regions"] = [_without(r, _REGION_DEFAULTS) for r in full["regions"]]
