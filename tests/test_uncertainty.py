@@ -65,6 +65,8 @@ def _variants(name: str):
     yield "per region, some hubs away from HQ", per_region
     yield "minimum teams", replace(v3, roles=tuple(replace(p, min_fte=1.5) for p in v3.roles))
     yield "generalists", replace(v3, generalists=True)
+    yield "a 45-hour ops week", v3.with_assumptions(ops_hours_per_week=45.0)
+    yield "full attrition, 24-month ramp", v3.with_assumptions(attrition_per_year=1.0, ramp_months=24)
     yield "generalists, every role embedded", replace(v3, generalists=True).with_placement("all", "localized")
 
 
@@ -169,8 +171,27 @@ def test_sensitivity_rows_have_sources_and_columns(name):
     } <= set(table["parameter"])
     assert "horizon_months" not in set(table["parameter"])  # fixed: no range
     assert table.attrs["base_roi"] == evaluate(sc).roi
-    row = table.set_index("parameter").loc["gross_margin"]
-    assert row["roi_low"] == evaluate(sc.with_assumptions(gross_margin=row["low"])).roi
+    row = table.set_index("parameter").loc["gross_margin"]  # moves no team: the same as evaluate
+    assert row["roi_low"] == pytest.approx(evaluate(sc.with_assumptions(gross_margin=row["low"])).roi, rel=1e-9)
+
+
+def test_the_tornado_keeps_the_teams_as_designed_like_the_monte_carlo():
+    """One staffing rule: a slower ops team is a longer wait for the same people, not more people."""
+    sc = load_sample("midmarket")
+    table = sensitivity(sc).set_index("parameter")
+    row = table.loc["service_rate_per_fte_week"]
+    spec = ranges(sc)
+    point = tuple(
+        replace(r, low=r.low, likely=r.low, high=r.low) if r.name == "service_rate_per_fte_week"
+        else replace(r, low=r.likely, high=r.likely)
+        for r in spec
+    )  # fmt: skip
+    assert row["roi_low"] == pytest.approx(float(simulate(sc, 1, 0, ranges=point).roi[0]), rel=1e-12)
+    slower = replace(sc, roles=tuple(
+        replace(p, role=replace(p.role, service_rate_per_fte_week=p.role.service_rate_per_fte_week * row["low"]))
+        for p in sc.roles))  # fmt: skip
+    resized = evaluate(slower).roi
+    assert abs(row["roi_low"] - resized) > 0.01  # re-sizing would have hired more and read differently
 
 
 def test_role_bands_clip_shares():

@@ -121,8 +121,12 @@ def _team(
     a: Assumptions,
     standardized: bool,
     continuous: bool,
+    hours_factor: float = 1.0,
 ) -> TeamResult:
     """One team: sized to the service level (auto) or as given (manual), then queued (M/M/c).
+
+    ``hours_factor`` scales the catalog's service rate (requests in a 40-hour FTE week) to the
+    scenario's ops week (model version 3: a longer week serves more requests).
 
     ``continuous`` staffing sizes in FTE that need not be whole, each server at the full rate
     (:func:`~salesops.model.queueing.fte_for_target`); otherwise in whole servers, and a manual
@@ -131,6 +135,7 @@ def _team(
     role = plan.role
     overhead = coordination_overhead(teams_of_role, a)
     mu = role.service_rate_per_fte_week * (1.0 + role.standardization_gain if standardized else 1.0)
+    mu *= hours_factor
     mu *= 1.0 - overhead
     t_weeks = role.target_answer_hours / a.ops_hours_per_week
     if continuous:
@@ -250,6 +255,7 @@ def _role(
     manual_central, manual_local = scenario.manual_fte(plan) if manual else (0.0, {})
     continuous = scenario.staffing == "continuous"
     routed = scenario.model_version >= 3
+    hours = hours_factor(scenario)
     h = role.hybrid_central_share
     modes = {r.id: plan.placement_in(r.id) for r in scenario.regions}
     teams: list[TeamResult] = []
@@ -281,6 +287,7 @@ def _role(
             a,
             standardized=True,
             continuous=continuous,
+            hours_factor=hours,
         )
         central = pooled.get((role.id, CENTRAL), central)
         teams.append(central)
@@ -302,12 +309,31 @@ def _role(
             a,
             standardized=False,
             continuous=continuous,
+            hours_factor=hours,
         )
         local = pooled.get((role.id, r.id), local)
         teams.append(local)
         if r.reps > 0:
             services.append(_service(plan, r, local, local_share, False, a, r))
     return teams, services
+
+
+CATALOG_WEEK_HOURS = 40.0  # the catalog's service rates are requests in a 40-hour FTE week
+
+
+def hours_factor(scenario: Scenario) -> float:
+    """How much more an FTE serves in the scenario's ops week than in the catalog's 40 hours.
+
+    Model version 3 scales service rates by ``ops_hours_per_week / 40``, so more hours never
+    lower capacity or ROI; model version 2 read the rates per week whatever its length (1.0).
+
+    >>> from salesops.model.samples import load_sample
+    >>> hours_factor(load_sample("midmarket").with_assumptions(ops_hours_per_week=45.0))
+    1.125
+    """
+    if scenario.model_version < 3:
+        return 1.0
+    return scenario.assumptions.ops_hours_per_week / CATALOG_WEEK_HOURS
 
 
 def _generalist_pools(scenario: Scenario, teams_by_role: list[list[TeamResult]]) -> dict[tuple[str, str], TeamResult]:
@@ -628,16 +654,26 @@ def npv(projection: tuple[ProjectionMonth, ...], discount_rate: float) -> float:
 
 
 def _payback(projection: tuple[ProjectionMonth, ...]) -> float | None:
-    """Months until cumulative net reaches zero (interpolated); None if it never does."""
-    previous = 0.0
-    for p in projection:
-        if p.cumulative_net_usd >= 0 and p.sales_ops_cost_usd > 0:
-            net = p.cumulative_net_usd - previous
-            frac = (-previous / net) if net > 0 else 1.0
-            return (p.month - 1) + min(1.0, max(0.0, frac))
-        previous = p.cumulative_net_usd
+    """Months until the cumulative net turns positive for good (interpolated); None if it never does.
+
+    Read from the same cash flow as the 3-year ROI, so the two cannot contradict: when the horizon
+    ends at or above zero, payback is the last time the cumulative net crosses zero upward (0 when it
+    never dips below zero); when it ends below zero, payback lies beyond the horizon at the last
+    month's net if that is still positive, else never. A set-up that costs nothing pays back at
+    once if it adds anything (0), and has nothing to pay back if it adds nothing (None).
+    """
     last = projection[-1]
+    if all(p.sales_ops_cost_usd == 0 for p in projection):  # nothing spent: nothing to pay back
+        return 0.0 if last.cumulative_net_usd > 0 else None
+    if last.cumulative_net_usd >= 0:
+        previous, crossing = 0.0, 0.0
+        for p in projection:
+            if p.cumulative_net_usd >= 0 > previous:
+                step = p.cumulative_net_usd - previous
+                crossing = (p.month - 1) + min(1.0, max(0.0, -previous / step))
+            previous = p.cumulative_net_usd
+        return crossing
     monthly_net = last.gross_margin_uplift_usd - last.sales_ops_cost_usd
-    if monthly_net > 0 and last.sales_ops_cost_usd > 0:
+    if monthly_net > 0:
         return last.month + (-last.cumulative_net_usd) / monthly_net
     return None

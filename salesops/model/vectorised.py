@@ -39,6 +39,7 @@ class _Phase:
     t_weight: np.ndarray
     t_std: np.ndarray
     t_nteams: np.ndarray
+    hours_scaled: bool  # model version 3: service rates scale with the ops week (evaluation.hours_factor)
     t_pool: np.ndarray  # index into p_servers of the generalist pool serving the team, -1 for its own team
     p_servers: np.ndarray  # servers of each generalist pool
     # services: team index, region index, share, central, region where its team sits,
@@ -120,6 +121,7 @@ def _phase(scenario: Scenario, active, started: frozenset) -> _Phase:
         t_weight=np.array(tcols[3], dtype=float),
         t_std=np.array(tcols[4], dtype=bool),
         t_nteams=np.array(tcols[5], dtype=float),
+        hours_scaled=scenario.model_version >= 3,
         t_pool=np.array([pools.index(t.pool) if t.pool else -1 for t in core.teams], dtype=int),
         p_servers=np.array([pool_servers[pool] for pool in pools], dtype=float),
         s_team=np.array(scols[0], dtype=int),
@@ -204,6 +206,8 @@ def _steady(ph: _Phase, a: dict[str, np.ndarray], roles: dict[str, np.ndarray], 
         )
         svc = roles["service_rate_per_fte_week"][:, j] * ph.svc_factor[j][None, :]
         mu = svc * np.where(ph.t_std[None, :], 1.0 + roles["standardization_gain"][:, j], 1.0)
+        if ph.hours_scaled:
+            mu = mu * (a["ops_hours_per_week"][:, None] / model.CATALOG_WEEK_HOURS)
         mu = mu * (1.0 - overhead)
         mu_server = mu * ph.t_fte_ratio[None, :]
         c = ph.t_servers
@@ -330,18 +334,22 @@ def _batch(
 
 
 def _payback(cumulative: np.ndarray, cost: np.ndarray, last_uplift: np.ndarray) -> np.ndarray:
+    """As :func:`salesops.model.evaluation._payback`, for every draw (NaN where it never pays back)."""
     n, months = cumulative.shape
-    hit = (cumulative >= 0) & (cost > 0)[None, :]
-    any_hit = hit.any(axis=1)
-    first = hit.argmax(axis=1)
+    previous = np.concatenate([np.zeros((n, 1)), cumulative[:, :-1]], axis=1)
+    up = (cumulative >= 0) & (previous < 0)
+    any_up = up.any(axis=1)
+    last_up = months - 1 - up[:, ::-1].argmax(axis=1)
     rows = np.arange(n)
-    previous = np.where(first > 0, cumulative[rows, np.maximum(first - 1, 0)], 0.0)
-    net = cumulative[rows, first] - previous
+    before, at = previous[rows, last_up], cumulative[rows, last_up]
     with np.errstate(divide="ignore", invalid="ignore"):
-        frac = np.where(net > 0, -previous / net, 1.0)
-    inside = first + np.minimum(1.0, np.maximum(0.0, frac))
+        frac = np.where(at - before > 0, -before / (at - before), 1.0)
+    inside = np.where(any_up, last_up + np.minimum(1.0, np.maximum(0.0, frac)), 0.0)
     monthly_net = last_uplift - cost[-1]
     with np.errstate(divide="ignore", invalid="ignore"):
         after = months + (-cumulative[:, -1]) / monthly_net
-    after = np.where((monthly_net > 0) & (cost[-1] > 0), after, np.nan)
-    return np.where(any_hit, inside, after)
+    after = np.where(monthly_net > 0, after, np.nan)
+    paid = np.where(cumulative[:, -1] >= 0, inside, after)
+    if not (cost > 0).any():  # nothing spent: at once if it adds anything, else nothing to pay back
+        return np.where(cumulative[:, -1] > 0, 0.0, np.nan)
+    return paid

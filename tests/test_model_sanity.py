@@ -1,0 +1,111 @@
+"""The model moves the way its mechanisms claim, and its figures never contradict each other.
+
+More ops hours never lower ROI; payback and the 3-year ROI come from one cash flow; the edges
+(no cost, 100% attrition, one rep, 100,000 reps) give finite figures.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from salesops.model import evaluate
+from salesops.model.samples import load_sample, synthetic
+from salesops.model.uncertainty import ranges, simulate
+
+SAMPLES = ("startup", "midmarket", "enterprise")
+
+
+@settings(max_examples=30, deadline=None)
+@given(name=st.sampled_from(SAMPLES), low=st.floats(20.0, 60.0), extra=st.floats(0.5, 30.0))
+def test_more_ops_hours_never_lower_roi_or_net_value(name, low, extra):
+    base = load_sample(name)
+    shorter = evaluate(base.with_assumptions(ops_hours_per_week=low))
+    longer = evaluate(base.with_assumptions(ops_hours_per_week=low + extra))
+    assert longer.roi >= shorter.roi - 1e-9
+    assert longer.net_value_usd >= shorter.net_value_usd - 1e-6
+    assert longer.sales_ops_fte <= shorter.sales_ops_fte + 1e-9
+
+
+def test_the_review_case_more_hours_now_raise_roi():
+    """37.5 h and 45 h an ops week: ROI used to fall (142.8% to 139.9%); now it rises."""
+    mid = load_sample("midmarket")
+    rois = [evaluate(mid.with_assumptions(ops_hours_per_week=h)).roi for h in (1.0, 37.5, 40.0, 45.0)]
+    assert rois == sorted(rois)
+
+
+def _check_cash_flow(res) -> None:
+    cumulative = [m.cumulative_net_usd for m in res.projection]
+    total_cost = sum(m.sales_ops_cost_usd for m in res.projection)
+    if total_cost > 0:
+        assert (res.roi_3yr >= 0) == (cumulative[-1] >= -1e-6)
+    if res.payback_months is not None and res.payback_months <= len(cumulative):
+        assert cumulative[-1] >= -1e-6  # paid back inside the horizon: the horizon ends paid back
+        after = [c for m, c in enumerate(cumulative, start=1) if m > math.ceil(res.payback_months)]
+        assert all(c >= -1e-6 for c in after)  # and it stays paid back
+    if cumulative[-1] < 0 and res.payback_months is not None:
+        assert res.payback_months > len(cumulative)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    name=st.sampled_from(SAMPLES),
+    attrition=st.floats(0.0, 1.0),
+    ramp=st.floats(0.5, 24.0),
+    elasticity=st.floats(0.05, 1.5),
+    placement=st.sampled_from(["centralized", "localized", "hybrid"]),
+)
+def test_payback_and_the_three_year_roi_come_from_one_cash_flow(name, attrition, ramp, elasticity, placement):
+    scenario = load_sample(name).with_placement("all", placement)
+    scenario = scenario.with_assumptions(attrition_per_year=attrition, ramp_months=ramp,
+                                         productivity_elasticity=elasticity)  # fmt: skip
+    _check_cash_flow(evaluate(scenario))
+
+
+def test_the_review_edge_full_attrition_no_longer_shows_an_early_payback():
+    res = evaluate(load_sample("midmarket").with_assumptions(attrition_per_year=1.0, ramp_months=24))
+    assert res.roi_3yr < 0 and res.payback_months is None
+
+
+def test_a_set_up_that_costs_nothing_pays_back_at_once():
+    mid = load_sample("midmarket")
+    free = replace(mid, roles=tuple(replace(p, role=replace(p.role, cost_usd_per_year=0.0)) for p in mid.roles))
+    res = evaluate(free)
+    assert res.gross_margin_uplift_usd > 0 and res.payback_months == 0.0
+    nothing = evaluate(replace(mid, roles=()))
+    assert nothing.payback_months is None  # nothing spent, nothing gained: nothing to pay back
+
+
+EDGES = {
+    "no cost": lambda: replace(
+        load_sample("midmarket"),
+        roles=tuple(replace(p, role=replace(p.role, cost_usd_per_year=0.0)) for p in load_sample("midmarket").roles),
+    ),
+    "100% attrition, 24-month ramp": lambda: load_sample("enterprise").with_assumptions(
+        attrition_per_year=1.0, ramp_months=24
+    ),
+    "one rep": lambda: synthetic(1, 1),
+    "one rep, generalists": lambda: replace(synthetic(1, 1), generalists=True),
+    "100,000 reps": lambda: synthetic(100_000, 5, placement="localized"),
+}
+
+
+@pytest.mark.parametrize("edge", list(EDGES))
+def test_the_edges_give_finite_figures_and_agree_with_the_monte_carlo(edge):
+    scenario = EDGES[edge]()
+    res = evaluate(scenario)
+    for key, value in res.headline().items():
+        if isinstance(value, float):
+            assert math.isfinite(value), (edge, key)
+    _check_cash_flow(res)
+    sim = simulate(scenario, 8, 0, ranges=ranges(scenario, scale=0.0))
+    assert np.allclose(sim.net_value, res.net_value_usd, rtol=1e-9)
+    if res.payback_months is None:
+        assert np.isnan(sim.payback_months).all()
+    else:
+        assert np.allclose(sim.payback_months, res.payback_months, rtol=1e-9)
