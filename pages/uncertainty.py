@@ -118,8 +118,8 @@ else:
 
 st.subheader("What moves ROI most")
 st.caption(
-    "Each parameter at its low and at its high, everything else at its likely value (the teams "
-    "re-sized as the model would size them). Role parameters move for all roles together."
+    "Each parameter at its low and at its high, everything else at its likely value, with the teams "
+    "as designed, as in the Monte Carlo above. Role parameters move for all roles together."
 )
 try:
     table = _tornado(scenario)

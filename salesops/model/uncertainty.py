@@ -22,8 +22,9 @@ not enter the model, and ``discount_rate`` only discounts the projection into an
 (it moves no ROI, so it is held at its value here).
 
 :func:`sensitivity` is the tornado: ROI at each parameter's low and high with
-everything else at its likely value (deterministic :func:`~salesops.model.evaluation`,
-which re-sizes auto-sized teams), sorted by swing.
+everything else at its likely value, sorted by swing. It follows the Monte Carlo's
+staffing rule (the teams as designed), so each end of a bar is a point the Monte Carlo
+can draw.
 """
 
 from __future__ import annotations
@@ -355,13 +356,26 @@ def _with_value(scenario: Scenario, r: list[Range], which: str) -> Scenario:
     return replace(scenario, roles=plans)
 
 
+def _roi_as_designed(scenario: Scenario, spec: tuple[Range, ...], group: list[Range], which: str) -> float:
+    """ROI with the parameters of ``group`` at their low (or high), the rest likely, the teams as designed."""
+    moved = {(r.name, r.role_id) for r in group}
+
+    def point(r: Range) -> Range:
+        value = getattr(r, which) if (r.name, r.role_id) in moved else r.likely
+        return replace(r, low=value, likely=value, high=value)
+
+    return float(simulate(scenario, 1, 0, ranges=tuple(point(r) for r in spec)).roi[0])
+
+
 def sensitivity(scenario: Scenario, ranges: tuple[Range, ...] | None = None) -> pd.DataFrame:
     """Tornado: ROI at each parameter's low and high, everything else at likely; largest swing first.
 
     One row per assumption and one per role parameter (all roles moved to their
     low, then their high, together). Fixed parameters (low == high) are left out.
     Role rows give low, likely and high as multipliers of each role's own value
-    (e.g. 0.8, 1, 1.2). Uses the deterministic :func:`~salesops.model.evaluation`.
+    (e.g. 0.8, 1, 1.2). The staffing rule is the Monte Carlo's: the teams stay as designed
+    (their FTE at the scenario's own sizing) and a parameter moves their waits, service and
+    value, so the tornado's ends are points the Monte Carlo can draw.
     """
     spec = ranges if ranges is not None else _sourced_ranges(scenario)
     groups: dict[str, list[Range]] = {}
@@ -372,8 +386,8 @@ def sensitivity(scenario: Scenario, ranges: tuple[Range, ...] | None = None) -> 
     rows = []
     for name, group in groups.items():
         first = group[0]
-        roi_low = model.evaluate(_with_value(scenario, group, "low")).roi
-        roi_high = model.evaluate(_with_value(scenario, group, "high")).roi
+        roi_low = _roi_as_designed(scenario, spec, group, "low")
+        roi_high = _roi_as_designed(scenario, spec, group, "high")
         if first.role_id is None:
             label, low, likely, high, unit = first.label, first.low, first.likely, first.high, first.unit
         else:
