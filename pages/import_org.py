@@ -113,7 +113,10 @@ with st.expander("Open a scenario file (.json) saved from this app or the comman
             opened = schema.load_scenario_file(scenario_file.getvalue())
         except ScenarioError as exc:
             st.error(f"**{md(scenario_file.name)}** is not a scenario this app can open: {md(exc)}")
-            st.caption("Your current scenario is unchanged. The format is described by data/scenario.schema.json.")
+            st.caption(
+                "Your current scenario is unchanged. The file must be a scenario saved from this app or from "
+                "`python -m salesops` (scenario documents of versions 1 to 3)."
+            )
         else:
             st.success(
                 f"**{md(opened.name)}**: {opened.total_reps:,} reps in {len(opened.regions)} regions, "

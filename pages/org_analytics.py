@@ -3,7 +3,7 @@
 import streamlit as st
 
 from salesops import charts
-from salesops.insights.analytics import analyze_scenario
+from salesops.insights.analytics import analyze_scenario, cost_defaults
 from salesops.model.format import fmt_ratio, fmt_usd
 from salesops.ui import state
 from salesops.ui.boot import ensure_app_navigation
@@ -73,7 +73,9 @@ st.dataframe(
 )
 st.caption(
     f"Total sales spend {fmt_usd(a.sales_spend_usd_per_year)} a year (other staff excluded). "
-    "Estimated costs use the defaults in data/org_costs.json, scaled by each region's cost index."
+    "Estimated costs use a default loaded cost a year per person ("
+    + ", ".join(f"{kind} {fmt_usd(d.pay_usd_per_year)}" for kind, d in cost_defaults().items())
+    + "), scaled by each region's cost index; the table marks which costs are estimated."
 )
 with st.expander(f"Span of control per manager ({len(a.spans):,} managers)"):
     st.dataframe(a.spans, hide_index=True, width="stretch")

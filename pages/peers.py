@@ -114,7 +114,7 @@ shown = pd.DataFrame(
 )
 st.dataframe(shown, hide_index=True, width="stretch")
 st.caption(
-    f"**{HEALTH_COLUMN}**: the rule of data/health_rules.json that the Org analytics page flags with, applied "
+    f"**{HEALTH_COLUMN}**: the health rule the Org analytics page flags with, applied "
     "to this org's figure (for reps per front-line manager, to the org's average; Org analytics checks each "
     "manager). *No rule*: Org analytics does not check the metric. **Among published figures**: where the "
     "figure sits in the range from the lowest to the highest published figure."

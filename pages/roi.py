@@ -6,7 +6,7 @@ from salesops import charts
 from salesops.model.format import fmt_pct, fmt_ratio, fmt_usd
 from salesops.ui import state
 from salesops.ui.widgets import headline_strip, old_model_notice, placement_controls
-from salesops.model.metrics import METRIC
+from salesops.model.metrics import HEADLINE, METRIC, explain
 from salesops.model.whatif import RANKED_BY, whatifs_cached
 from salesops.model.worker import BudgetExceeded
 from salesops.ui.boot import ensure_app_navigation
@@ -130,6 +130,9 @@ with st.expander("Service by role and region (how the figures arise)"):
     )
     st.caption(
         f"Gross-margin uplift {fmt_usd(res.gross_margin_uplift_usd)} per year against "
-        f"{fmt_usd(res.sales_ops_cost_usd)} cost; 3-year ROI {fmt_pct(res.roi_3yr)}. "
-        "Every equation is in docs/MODEL.md."
+        f"{fmt_usd(res.sales_ops_cost_usd)} cost; 3-year ROI {fmt_pct(res.roi_3yr)}."
     )
+
+with st.expander("How each headline figure is computed"):
+    for metric in (*HEADLINE, METRIC["npv"]):
+        st.markdown(f"**{metric.label}.** {md(explain(metric.key, res))}")

@@ -29,7 +29,7 @@ from typing import Any, Mapping
 
 from salesops.model.format import fmt_months, fmt_pct, fmt_usd
 
-__all__ = ["COMPARE", "HEADLINE", "METRIC", "Metric", "delta", "values"]
+__all__ = ["COMPARE", "HEADLINE", "METRIC", "Metric", "delta", "explain", "values"]
 
 
 @dataclass(frozen=True)
@@ -158,3 +158,71 @@ def delta(now: Any, then: Any) -> float | None:
     if now is None or then is None:
         return None
     return now - then
+
+
+def explain(key: str, res: Any) -> str:
+    """How a headline figure is computed, with this scenario's own numbers (for a "How is this computed?").
+
+    Plain text, no file paths: a viewer of a shared link reads it on the page.
+
+    >>> from salesops.model.samples import load_sample
+    >>> from salesops.model import evaluate
+    >>> print(explain("roi", evaluate(load_sample("midmarket"))))  # doctest: +NORMALIZE_WHITESPACE
+    ROI = (gross-margin uplift - cost) / cost = ($4.1M - $1.3M) / $1.3M = 225.7% a year at run rate.
+    Uplift = (revenue with sales ops $61.3M - revenue without $55.8M) x gross margin 75.0%.
+    """
+    usd = METRIC["net_value"].text
+    spend = res.sales_ops_cost_usd + res.initiative_cost_usd_per_year
+    cost = (
+        usd(spend)
+        if not res.initiative_cost_usd_per_year
+        else (
+            f"{usd(spend)} (sales ops {usd(res.sales_ops_cost_usd)} "
+            f"+ initiatives {usd(res.initiative_cost_usd_per_year)})"
+        )
+    )
+    gm = (
+        res.gross_margin_uplift_usd / (res.revenue_usd - res.baseline_revenue_usd)
+        if res.revenue_usd != res.baseline_revenue_usd
+        else None
+    )
+    uplift = (
+        f"Uplift = (revenue with sales ops {usd(res.revenue_usd)} - revenue without {usd(res.baseline_revenue_usd)})"
+        + (f" x gross margin {fmt_pct(gm, 1)}." if gm is not None else ".")
+    )
+    if key == "roi":
+        if spend <= 0:
+            return "ROI needs a cost: this design costs nothing, so there is no ROI to show (n/a). " + uplift
+        return (
+            f"ROI = (gross-margin uplift - cost) / cost = ({usd(res.gross_margin_uplift_usd)} - {cost}) / "
+            f"{usd(spend)} = {METRIC['roi'].text(res.roi)} a year at run rate. " + uplift
+        )
+    if key == "net_value":
+        return (
+            f"Net value = gross-margin uplift - cost = {usd(res.gross_margin_uplift_usd)} - {cost} = "
+            f"{usd(res.net_value_usd)} a year at run rate. " + uplift
+        )
+    if key == "productivity_per_rep":
+        return (
+            f"Productivity per rep = revenue of the modelled reps / reps = {usd(res.revenue_usd)} / "
+            f"{res.reps:,} = {usd(res.productivity_per_rep_usd)} a year, after ramp and attrition "
+            f"(without sales ops {usd(res.baseline_productivity_per_rep_usd)}). Each region's reps sell "
+            f"{fmt_pct(res.selling_time_share, 1)} of their week on average (without sales ops "
+            f"{fmt_pct(res.baseline_selling_time_share, 1)}): the hours sales ops gives back."
+        )
+    if key == "sales_ops_cost":
+        return (
+            f"Sales-ops cost = FTE x loaded cost per FTE x the cost index where each team sits = "
+            f"{usd(res.sales_ops_cost_usd)} a year for {res.sales_ops_fte:,.1f} FTE."
+        )
+    if key == "payback_months":
+        shown = METRIC["payback_months"].text(res.payback_months)
+        return (
+            "Payback = months until the cumulative net return (uplift - cost, month by month, as new hires "
+            "ramp and the set-up reaches full effect) turns positive for good"
+            + (f": {shown} months." if res.payback_months is not None else ": never within reach.")
+            + f" 3-year ROI {fmt_pct(res.roi_3yr, 1)}."
+        )
+    if key == "npv":
+        return f"NPV = every month's net return over the projection, discounted to today: {usd(res.npv_usd)}."
+    return METRIC[key].help

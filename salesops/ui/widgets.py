@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from salesops.model.metrics import HEADLINE, delta
+from salesops.model.metrics import HEADLINE, delta, explain
 from salesops.model import Results
 from salesops.model.scenario import PLACEMENTS, Scenario
 from salesops.ui import state
@@ -94,7 +94,7 @@ def headline_metrics(res: Results, before: Results | None = None, against: str |
             metric.text(now[metric.key]),
             delta=shown,
             delta_color="normal" if metric.higher_is_better else "inverse",
-            help=metric.help,
+            help=f"{md(metric.help)}\n\n**How it is computed:** {md(explain(metric.key, res))}",
         )
     if against:
         st.caption(md(against))
