@@ -85,5 +85,14 @@ def shapes() -> dict[str, Scenario]:
         "12 regions": _many_regions(12),
         "regions without reps": no_reps,
         "no sales-ops roles": replace(mid, roles=(), name="No sales ops"),
+        # Nothing spent: the ROI is "n/a (no cost)" everywhere, payback at once.
+        "sales ops at no cost": replace(
+            mid,
+            roles=tuple(replace(p, role=replace(p.role, cost_usd_per_year=0.0)) for p in mid.roles),
+            name="Sales ops at no cost",
+        ),
+        "generalists, fractional staffing": replace(
+            load_sample("startup"), generalists=True, name="Startup, generalists"
+        ),
         "imported 300 people, 10 cities": import_csv(hris_csv_with_cities(300)),
     }

@@ -98,7 +98,7 @@ def expected(scenario: Scenario, results: Results, whatifs: pd.DataFrame | None 
         ]
     return Facts(
         whatifs=rows,
-        roi=results.roi,
+        roi=results.headline()["roi"],  # None for a design that costs nothing: no number in any file
         roi_text=text["roi"],
         cost=results.sales_ops_cost_usd,
         cost_text=text["sales_ops_cost"],
@@ -116,8 +116,10 @@ def read_xlsx(data: bytes) -> Facts:
     roles = list(wb["Roles"].iter_rows(values_only=True))
     header = roles[0]
     rid, placement = header.index("Id"), header.index("Placement")
+    roi = summary["ROI"]  # a number, or the words of a design that costs nothing
     facts = Facts(
-        roi=summary["ROI"],
+        roi=roi if isinstance(roi, (int, float)) else None,
+        roi_text=None if isinstance(roi, (int, float)) else roi,
         cost=summary["Sales-ops cost"],
         fte=summary["Sales-ops FTE"],
         reps=summary["Reps"],
@@ -152,7 +154,7 @@ def read_html(text: str, scenario: Scenario) -> Facts:
     }
     facts = Facts()
     if "roi" in cards:
-        facts.roi, facts.roi_text = float(cards["roi"][0]), cards["roi"][1]
+        facts.roi, facts.roi_text = (float(cards["roi"][0]) if cards["roi"][0] else None), cards["roi"][1]
     if "sales_ops_cost" in cards:
         facts.cost, facts.cost_text = float(cards["sales_ops_cost"][0]), cards["sales_ops_cost"][1]
     m = re.search(
@@ -276,7 +278,9 @@ def assert_agree(got: Facts, want: Facts, what: str, *, exact: bool = True, plac
     change. ``exact=False`` for FTE read from rounded text."""
     import pytest
 
-    if got.roi is not None:
+    if want.roi is None:
+        assert got.roi is None, f"{what}: ROI of a design that costs nothing"
+    elif got.roi is not None:
         assert got.roi == pytest.approx(want.roi, abs=1e-12), f"{what}: ROI"
     if got.roi_text is not None:
         assert got.roi_text == want.roi_text, f"{what}: ROI as shown"

@@ -63,3 +63,21 @@ def _shown_strings(path: Path) -> list[str]:
 def test_no_page_sends_a_viewer_to_a_file_they_cannot_open(page):
     offending = [s for s in _shown_strings(page) if re.search(r"docs/\w+\.md|data/\w+\.json", s)]
     assert not offending, offending
+
+
+def test_a_design_that_costs_nothing_shows_no_roi_everywhere(tmp_path, capsys):
+    import json
+
+    from salesops.cli import main
+
+    mid = load_sample("midmarket")
+    free = replace(mid, roles=tuple(replace(p, role=replace(p.role, cost_usd_per_year=0.0)) for p in mid.roles))
+    res = evaluate(free)
+    assert res.headline()["roi"] is None and res.roi == 0.0 and res.payback_months == 0.0
+    assert METRIC["roi"].text(res.headline()["roi"]) == "n/a (no cost)"
+    path = tmp_path / "free.json"
+    path.write_text(free.to_json(), encoding="utf-8")
+    assert main(["evaluate", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["roi"] is None
+    assert main(["evaluate", str(path)]) == 0
+    assert "n/a (no cost)" in capsys.readouterr().out

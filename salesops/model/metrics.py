@@ -55,6 +55,7 @@ class Metric:
     kind: str
     higher_is_better: bool
     help: str
+    missing: str = "n/a"  # what the screen shows when the figure has no value
 
     def text(self, value: Any, precise: bool = False) -> str:
         """The value as the screen shows it ('n/a' or 'never' when missing).
@@ -67,7 +68,7 @@ class Metric:
         ('141.8%', '$1.2M', '$1,234,567')
         """
         if value is None or value != value:  # None, or NaN where a table held None
-            return "never" if self.kind == "months" else "n/a"
+            return "never" if self.kind == "months" else self.missing
         if not math.isfinite(value):
             return "n/a"
         return {
@@ -98,7 +99,12 @@ class Metric:
 
 HEADLINE: tuple[Metric, ...] = (
     Metric(
-        "roi", "ROI", "percent", True, "Run-rate annual ROI: (gross-margin uplift - sales-ops cost) / sales-ops cost."
+        "roi",
+        "ROI",
+        "percent",
+        True,
+        "Run-rate annual ROI: (gross-margin uplift - sales-ops cost) / sales-ops cost.",
+        missing="n/a (no cost)",
     ),
     Metric(
         "net_value",

@@ -144,12 +144,17 @@ class Results:
     npv_usd: float = 0.0
 
     def headline(self) -> dict[str, Any]:
-        """The headline figures as a plain dict (JSON-ready: no NaN, no inf)."""
+        """The headline figures as a plain dict (JSON-ready: no NaN, no inf).
+
+        ``roi`` is None for a design that costs nothing (no ROI to show; the screen says
+        "n/a (no cost)"), where ``Results.roi`` itself is 0.
+        """
+        spend = self.sales_ops_cost_usd + self.initiative_cost_usd_per_year
         return {
             "scenario": self.scenario_name,
             "reps": self.reps,
             "managers": self.managers,
-            "roi": self.roi,
+            "roi": self.roi if spend > 0 else None,
             "roi_3yr": self.roi_3yr,
             "payback_months": self.payback_months,
             "productivity_per_rep": self.productivity_per_rep_usd,

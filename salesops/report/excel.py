@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable, Sequence
 import pandas as pd
 
 from salesops.model import Results
+from salesops.model.metrics import METRIC
 from salesops.model.scenario import Scenario
 from salesops.report.common import WHATIF_NET_LABEL, _clean, _today, _whatifs, assumption_rows
 
@@ -141,7 +142,12 @@ def to_excel(
     summary = [
         ("Scenario", scenario.name, "", None),
         ("Report date", day, "", "yyyy-mm-dd"),
-        ("ROI", h.roi, "annual, steady state", _PCT_FORMAT),
+        (
+            "ROI",
+            h.roi if h.headline()["roi"] is not None else METRIC["roi"].text(None),  # "n/a (no cost)"
+            "annual, steady state",
+            _PCT_FORMAT,
+        ),
         ("ROI over the projection", h.roi_3yr, f"{len(h.projection)} months", _PCT_FORMAT),
         ("Net value per year", h.net_value_usd, "USD per year, gross-margin uplift minus cost", _USD_FORMAT),
         (
