@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-NULLABLE = {"payback_months", "reps_per_sales_ops_fte", "reps_per_ops_fte"}
+NULLABLE = {"payback_months", "reps_per_sales_ops_fte", "reps_per_ops_fte", "roi"}  # roi: a design that costs nothing
 
 
 def assert_all_finite(value, path: str = "results") -> None:

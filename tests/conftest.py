@@ -22,30 +22,41 @@ def sample(request):
 
 
 def _check_payback(res) -> None:
-    """payback_months agrees with where the projection's cumulative net crosses zero."""
+    """payback_months agrees with the projection's cumulative net, read the way the 3-year ROI is.
+
+    The last upward crossing of zero when the horizon ends at or above zero (0 if it never dips
+    below); past the horizon at the last month's net when it ends below zero and that net is
+    positive; never otherwise. A set-up that costs nothing pays back at once if it adds anything.
+    """
     proj = res.projection
-    cost = res.sales_ops_cost_usd
+    cost = sum(m.sales_ops_cost_usd for m in proj)
     cum = [m.cumulative_net_usd for m in proj]
     for prev, m in zip([0.0] + cum, proj):
         assert m.cumulative_net_usd == pytest.approx(prev + m.gross_margin_uplift_usd - m.sales_ops_cost_usd)
     p = res.payback_months
     last = proj[-1]
     rate = last.gross_margin_uplift_usd - last.sales_ops_cost_usd
-    if p is None:
-        assert cost == 0 or (all(c < 0 for c in cum) and rate <= 0)
+    floor = max(1e-6 * cost, 1e-9)  # a floor for costs near zero
+    if cost == 0:
+        assert p == (0.0 if cum[-1] > 0 else None)
         return
-    assert cost > 0 and p >= 0
-    first = next((m.month for m in proj if m.cumulative_net_usd >= 0), None)
-    if first is None:  # extrapolated past the horizon at the last month's net rate
+    if p is None:
+        assert cum[-1] < 0 and rate <= 0
+        return
+    assert p >= 0
+    if cum[-1] < 0:  # extrapolated past the horizon at the last month's net rate
         assert rate > 0 and p > last.month
-        assert last.cumulative_net_usd + rate * (p - last.month) == pytest.approx(
-            0.0, abs=max(1e-6 * cost, 1e-9)
-        )  # a floor for costs near zero
-    else:  # linear interpolation inside the first month that ends at or above zero
-        assert first - 1 <= p <= first
-        before = cum[first - 2] if first >= 2 else 0.0
-        crossing = before + (p - (first - 1)) * (cum[first - 1] - before)
-        assert crossing == pytest.approx(0.0, abs=max(1e-6 * cost, 1e-9))  # a floor for costs near zero
+        assert last.cumulative_net_usd + rate * (p - last.month) == pytest.approx(0.0, abs=floor)
+        return
+    ups = [m.month for m, before in zip(proj, [0.0] + cum) if m.cumulative_net_usd >= 0 > before]
+    if not ups:
+        assert p == 0.0
+        return
+    k = ups[-1]  # linear interpolation inside the last month that turns the cumulative net non-negative
+    assert k - 1 <= p <= k
+    before = cum[k - 2] if k >= 2 else 0.0
+    assert before + (p - (k - 1)) * (cum[k - 1] - before) == pytest.approx(0.0, abs=floor)
+    assert all(c >= 0 for c in cum[k - 1 :])  # and it stays paid back
 
 
 @pytest.fixture(scope="session")

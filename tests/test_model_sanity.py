@@ -60,11 +60,15 @@ def _check_cash_flow(res) -> None:
     elasticity=st.floats(0.05, 1.5),
     placement=st.sampled_from(["centralized", "localized", "hybrid"]),
 )
-def test_payback_and_the_three_year_roi_come_from_one_cash_flow(name, attrition, ramp, elasticity, placement):
+def test_payback_and_the_three_year_roi_come_from_one_cash_flow(
+    check_payback, name, attrition, ramp, elasticity, placement
+):
     scenario = load_sample(name).with_placement("all", placement)
     scenario = scenario.with_assumptions(attrition_per_year=attrition, ramp_months=ramp,
                                          productivity_elasticity=elasticity)  # fmt: skip
-    _check_cash_flow(evaluate(scenario))
+    res = evaluate(scenario)
+    _check_cash_flow(res)
+    check_payback(res)
 
 
 def test_the_review_edge_full_attrition_no_longer_shows_an_early_payback():
@@ -96,9 +100,10 @@ EDGES = {
 
 
 @pytest.mark.parametrize("edge", list(EDGES))
-def test_the_edges_give_finite_figures_and_agree_with_the_monte_carlo(edge):
+def test_the_edges_give_finite_figures_and_agree_with_the_monte_carlo(edge, check_payback):
     scenario = EDGES[edge]()
     res = evaluate(scenario)
+    check_payback(res)
     for key, value in res.headline().items():
         if isinstance(value, float):
             assert math.isfinite(value), (edge, key)

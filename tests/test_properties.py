@@ -134,6 +134,8 @@ def test_placement_round_trip_gives_identical_results(case):
 def test_roll_ups_add_up_and_outputs_are_finite(check_payback, s):
     res = evaluate(s)
     check_payback(res)
+    spend = res.sales_ops_cost_usd + res.initiative_cost_usd_per_year
+    assert (res.headline()["roi"] is None) == (spend <= 0)  # no ROI to show only for a design that costs nothing
     assert_all_finite(res.to_dict())
     assert_all_finite(asdict(res))
     tol = dict(rel=1e-9, abs=1e-6)
