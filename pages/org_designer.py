@@ -10,6 +10,7 @@ from salesops.model.format import fmt_usd
 from salesops.model.limits import MAX_ROLE_FTE
 from salesops.model.org import build_org, org_summary
 from salesops.model.roles import load_catalog
+from salesops.model.staffing import whole_fte_jumps
 from salesops.model.scenario import PLACEMENTS, Region, RolePlan, ScenarioError
 from salesops.model.whatif import evaluate_cached
 from salesops.ui import state
@@ -151,24 +152,17 @@ def _team_place(team, names: dict[str, str]) -> str:
 
 def _whole_staffing_jumps() -> None:
     """What whole-FTE staffing adds over fractional staffing, team by team, the largest first."""
-    fractional = evaluate_cached(replace(scenario, staffing="continuous"))
-    by_team = {(t.role_id, t.team): t for t in fractional.teams}
+    jumps = whole_fte_jumps(scenario, res, evaluate_cached)
     names = {r.id: r.name for r in scenario.regions}
     role_names = {r.role_id: r.name for r in res.roles}
-    jumps = []
-    for team in res.teams:
-        other = by_team.get((team.role_id, team.team))
-        if other is not None and team.cost_usd_per_year - other.cost_usd_per_year >= 1.0:
-            jumps.append((team.cost_usd_per_year - other.cost_usd_per_year, team, other))
     if not jumps:
         st.caption("Whole FTE add nothing here: every team is already whole people at fractional staffing.")
         return
-    jumps.sort(key=lambda j: -j[0])
-    total = sum(extra for extra, _, _ in jumps)
+    total = sum(j.extra_usd_per_year for j in jumps)
     lines = [
-        f"- **{md(role_names.get(team.role_id, team.role_id))}**, {md(_team_place(team, names))}: "
-        f"{team.fte:g} whole FTE against {other.fte:.2f} fractional, +{fmt_usd(extra)} a year"
-        for extra, team, other in jumps[:JUMPS_LISTED]
+        f"- **{md(role_names.get(j.whole.role_id, j.whole.role_id))}**, {md(_team_place(j.whole, names))}: "
+        f"{j.whole.fte:g} whole FTE against {j.fractional.fte:.2f} fractional, +{fmt_usd(j.extra_usd_per_year)} a year"
+        for j in jumps[:JUMPS_LISTED]
     ]
     more = len(jumps) - JUMPS_LISTED
     st.warning(

@@ -10,7 +10,6 @@ from salesops.model.metrics import METRIC
 from salesops.model.optimize import (
     EXHAUSTIVE_LIMIT,
     PER_REGION_LARGEST,
-    Layout,
     Odds,
     Recommendation,
     decision_tornado,
@@ -116,10 +115,6 @@ def _apply(objective: str, per_region: bool = False) -> None:
         state.commit(rec.best.apply(scenario), APPLY_LABEL)
 
 
-def _mode(layout: Layout, region_id: str) -> str:
-    return dict(layout.regions).get(region_id, layout.placement)
-
-
 def _region_grid(rec: Recommendation, scenario: Scenario) -> None:
     """The recommended design region by region: one row per role, one column per staffed region, and the hub.
 
@@ -133,12 +128,12 @@ def _region_grid(rec: Recommendation, scenario: Scenario) -> None:
         new, old = best[advice.role_id], now[advice.role_id]
         row, shade = {"role": advice.role}, {"role": False}
         for r in staffed:
-            a, b = _mode(old, r.id), _mode(new, r.id)
+            a, b = old.placement_in(r.id), new.placement_in(r.id)
             row[r.id] = b.capitalize()
             shade[r.id] = a != b
         hubs = []
         for layout in (new, old):
-            served = any(_mode(layout, r.id) != "localized" for r in staffed)
+            served = any(layout.placement_in(r.id) != "localized" for r in staffed)
             hubs.append(names.get(layout.hub_region or scenario.hq_region, "") if served else "no hub")
         row["hub"] = hubs[0]
         shade["hub"] = hubs[0] != hubs[1]

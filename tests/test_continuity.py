@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -65,3 +66,23 @@ def test_whole_fte_staffing_has_cliffs_that_fractional_staffing_does_not():
     whole = _sweep(replace(startup, staffing="integer"))
     assert max(fractional) <= BOUND
     assert max(whole) > 3 * BOUND  # one more person for 1% more work: a cliff
+
+
+def test_the_jumps_of_whole_fte_staffing_are_listed_largest_first():
+    from salesops.model.staffing import whole_fte_jumps
+
+    whole = replace(load_sample("midmarket"), staffing="integer")
+    res = evaluate(whole)
+    jumps = whole_fte_jumps(whole, res, evaluate)
+    fractional = {(t.role_id, t.team): t for t in evaluate(replace(whole, staffing="continuous")).teams}
+    assert jumps and [j.extra_usd_per_year for j in jumps] == sorted(
+        (j.extra_usd_per_year for j in jumps), reverse=True
+    )
+    for j in jumps:
+        other = fractional[(j.whole.role_id, j.whole.team)]
+        assert j.fractional == other and j.extra_usd_per_year == j.whole.cost_usd_per_year - other.cost_usd_per_year
+        assert j.whole.fte == int(j.whole.fte) and j.extra_usd_per_year >= 1.0
+    assert sum(j.extra_usd_per_year for j in jumps) == pytest.approx(
+        res.sales_ops_cost_usd - sum(t.cost_usd_per_year for t in fractional.values()), abs=len(res.teams)
+    )
+    assert whole_fte_jumps(load_sample("midmarket"), evaluate(load_sample("midmarket")), evaluate) == []

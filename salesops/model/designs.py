@@ -28,6 +28,10 @@ class Layout(NamedTuple):
     regions: tuple[tuple[str, str], ...] = ()
     hub_region: str = ""
 
+    def placement_in(self, region_id: str) -> str:
+        """Where the role serves ``region_id`` in this layout (as :meth:`RolePlan.placement_in`)."""
+        return dict(self.regions).get(region_id, self.placement)
+
     def text(self, names: Mapping[str, str] | None = None) -> str:
         """'localized', or 'centralized; APAC localized; hub in EMEA' (region names when given)."""
         names = names or {}

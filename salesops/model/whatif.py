@@ -30,7 +30,6 @@ WHATIF_COLUMNS = [
     "delta_response_hours",
 ]
 RANKED_BY = "delta_net_usd"
-RANKED_BY_TEXT = "change in net value per year (gross-margin uplift minus cost)"
 
 
 @lru_cache(maxsize=512)
