@@ -255,8 +255,14 @@ def _set_min_fte(role_id: str) -> None:
     scen = state.current()
     plan = scen.plan(role_id)
     value = float(st.session_state[f"min_fte:{role_id}"])
-    if value != plan.min_fte:
-        state.commit(scen.with_plan(replace(plan, min_fte=value)), f"{plan.role.name}: minimum team {value:g} FTE")
+    if value == plan.min_fte:
+        return
+    try:
+        changed = scen.with_plan(replace(plan, min_fte=value))
+    except ScenarioError as exc:  # beyond the bound (a forged message: the input itself stops at it)
+        st.session_state["persist:notice"] = ("error", f"Minimum team not changed: {md(exc)}")
+        return
+    state.commit(changed, f"{plan.role.name}: minimum team {value:g} FTE")
 
 
 def _region_placement_key(role_id: str, region_id: str) -> str:
@@ -410,7 +416,8 @@ for plan in scenario.roles:
                 st.number_input(
                     "Minimum team (FTE)",
                     min_value=0.0,
-                    max_value=float(MAX_ROLE_FTE),
+                    # a minimum in every team of the role stays within the per-role bound
+                    max_value=MAX_ROLE_FTE / (len(scenario.regions) + 1),
                     step=0.5,
                     format="%.1f",
                     key=k,

@@ -114,3 +114,17 @@ def test_the_edges_give_finite_figures_and_agree_with_the_monte_carlo(edge, chec
         assert np.isnan(sim.payback_months).all()
     else:
         assert np.allclose(sim.payback_months, res.payback_months, rtol=1e-9)
+
+
+def test_a_minimum_team_in_every_region_is_bounded():
+    from salesops.model.limits import MAX_ROLE_FTE
+    from salesops.model.scenario import ScenarioError
+
+    mid = load_sample("midmarket")
+    plan = mid.plan("deal_desk")
+    with pytest.raises(ScenarioError, match="minimum team of 6000 FTE in each of up to 4 teams"):
+        mid.with_plan(replace(plan, min_fte=6000.0))
+    most = MAX_ROLE_FTE / (len(mid.regions) + 1)
+    big = mid.with_placement("all", "localized").with_plan(replace(plan, placement="localized", min_fte=most))
+    res = evaluate(big)
+    assert sum(t.fte for t in res.teams if t.role_id == "deal_desk") >= most * 3 - 1e-6

@@ -68,6 +68,8 @@ def erlang_b(c: int, load: float) -> float:
     b = 1.0
     for k in range(1, c + 1):
         b = load * b / (k + load * b)
+        if b == 0.0:  # underflowed: it stays 0 for every larger k (a huge team with a light load)
+            break
     return b
 
 

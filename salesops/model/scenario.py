@@ -343,6 +343,13 @@ def _check(scenario: Scenario) -> None:
         )
     if scenario.model_version < 3 and scenario.staffing != "integer":
         raise ScenarioError("model_version 2 staffs in whole FTE only (staffing 'integer')")
+    for plan in scenario.roles:  # a minimum team in every region must stay within the per-role bound
+        teams = len(scenario.regions) + 1
+        if plan.min_fte * teams > MAX_ROLE_FTE:
+            raise ScenarioError(
+                f"role {plan.role.id!r}: a minimum team of {plan.min_fte:g} FTE in each of up to {teams} teams "
+                f"could reach {plan.min_fte * teams:,.0f} FTE; the limit is {MAX_ROLE_FTE:,} FTE per role"
+            )
     if not isinstance(scenario.generalists, bool):
         raise ScenarioError(f"generalists must be true or false, got {scenario.generalists!r}")
     known = set(ids)
