@@ -5,7 +5,8 @@ work that takes seconds (the what-ifs of a very large org, a big import, a
 large Monte Carlo) would slow every other user's clicks. :func:`run_bounded`
 runs such a function in a child process (started from a clean "forkserver"
 that has the model already imported) whose address space is capped with
-``RLIMIT_AS``, waits at most ``seconds``, and kills it past that. The caller
+``RLIMIT_AS`` and whose CPU priority is lowered (``nice`` +10, so that other
+sessions' clicks get the processor first), waits at most ``seconds``, and kills it past that. The caller
 gets the result, or a :class:`BudgetExceeded` that says which budget ran out.
 
 Small work runs in the caller's process: :func:`needs_worker` tells the two
@@ -28,10 +29,11 @@ import time
 import traceback
 from typing import Any, Callable
 
-__all__ = ["BudgetExceeded", "DEFAULT_MEMORY_MB", "needs_worker", "run_bounded", "work_units"]
+__all__ = ["BudgetExceeded", "DEFAULT_MEMORY_MB", "WORKER_NICENESS", "needs_worker", "run_bounded", "work_units"]
 
 _LOG = logging.getLogger(__name__)
 
+WORKER_NICENESS = 10  # heavy work yields the CPU to the app process that answers clicks
 DEFAULT_MEMORY_MB = 1_500  # address space of one worker: a 4 GB host can run two and the app
 WORK_UNITS_IN_PROCESS = 5_000  # what-ifs of up to about 12 roles x 30 regions run in the app process
 _PRELOAD = [
@@ -67,6 +69,10 @@ def _child(conn, fn: Callable[..., Any], args: tuple, kwargs: dict, memory_mb: i
     try:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        try:
+            os.nice(WORKER_NICENESS)
+        except OSError:  # a platform or sandbox that refuses: the work still runs, at normal priority
+            _LOG.debug("could not lower the worker's CPU priority")
         result = fn(*args, **kwargs)
         conn.send_bytes(pickle.dumps(("ok", result), protocol=pickle.HIGHEST_PROTOCOL))
     except MemoryError:
