@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from salesops.model import initiatives
 from salesops.model import evaluate
 from salesops.model.plan_items import Initiative, PlanItemError
-from salesops.model.samples import load_sample
+from salesops.model.plausibility import INITIATIVE_MAX_ROI_3YR
+from salesops.model.samples import load_sample, synthetic
 
 
 @pytest.fixture
@@ -130,3 +133,131 @@ def test_rows_from_a_table_become_initiatives_or_name_the_problem():
         initiatives.from_rows([rows[0], {"id": "b", "name": " "}], {"deal_desk", "crm_admin"})
     with pytest.raises(PlanItemError, match="duplicate id"):
         initiatives.from_rows([rows[0], rows[0]], {"deal_desk", "crm_admin"})
+
+
+# --------------------------------------------------------------------------
+# Defaults sized for the org: a fixed part plus a part per rep (or per new hire)
+# --------------------------------------------------------------------------
+def test_catalog_costs_follow_the_sizing_for_the_scenarios_reps_and_attrition():
+    for name in ("startup", "midmarket", "enterprise"):
+        scenario = load_sample(name)
+        for item in initiatives.catalog(scenario):
+            sizing = initiatives.catalog_sizing()[item.id]
+            reps, rate = scenario.total_reps, scenario.assumptions.attrition_per_year
+            one_off = sizing.one_off_fixed_usd + sizing.one_off_per_rep_usd * reps
+            running = (
+                sizing.running_fixed_usd_per_year
+                + sizing.running_per_rep_usd_per_year * reps
+                + sizing.running_per_hire_usd * reps * rate
+            )
+            assert item.one_off_cost_usd == pytest.approx(one_off, abs=0.5)
+            assert item.running_cost_usd_per_year == pytest.approx(running, abs=0.5)
+
+
+def test_catalog_without_a_scenario_is_sized_for_the_reference_org():
+    assert initiatives.reference_reps() == load_sample("midmarket").total_reps
+    assert initiatives.catalog() == initiatives.catalog(load_sample("midmarket"))
+
+
+def test_every_default_grows_with_the_org_and_says_how_its_costs_were_set():
+    for item in initiatives.catalog():
+        sizing = initiatives.catalog_sizing()[item.id]
+        assert sizing.one_off_per_rep_usd > 0, item.id  # so the size can be read back from the one-off cost
+        assert sizing.basis
+        text = (item.source + " " + sizing.basis).lower()
+        assert "model assumption" in text, item.id  # every default has at least one figure of its own
+
+
+def test_the_cpq_licence_is_the_quoted_list_price():
+    # Salesforce CPQ is quoted at $75 per user per month at list (2nd-hand): $900 per rep a year.
+    assert initiatives.catalog_sizing()["cpq_deal_desk"].running_per_rep_usd_per_year == 75 * 12
+
+
+def test_the_territory_effect_is_below_the_low_end_of_the_published_range():
+    # Zoltners & Sinha (2005): 2-7% more revenue from ZS's alignment projects. The default takes less:
+    # revenue is proportional to attainment, so the relative gain is attainment_gain / attainment.
+    from salesops.model.parts import Assumptions
+
+    (item,) = [i for i in initiatives.catalog() if i.id == "territory_redesign"]
+    assert 0 < item.attainment_gain / Assumptions.defaults().quota_attainment < 0.02
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    small=st.integers(0, 100_000),
+    extra=st.integers(1, 100_000),
+    rate=st.floats(0.0, 1.0, allow_nan=False),
+)
+def test_sized_cost_grows_with_reps(small, extra, rate):
+    for item_id, sizing in initiatives.catalog_sizing().items():
+        one_a, run_a = sizing.costs(small, rate)
+        one_b, run_b = sizing.costs(small + extra, rate)
+        assert one_b > one_a and run_b >= run_a, item_id
+        assert one_b + 3 * run_b > one_a + 3 * run_a, item_id
+
+
+@settings(max_examples=60, deadline=None)
+@given(reps=st.integers(0, 200_000), rate=st.floats(0.0, 1.0, allow_nan=False))
+def test_size_of_reads_back_the_size_the_costs_were_set_for(reps, rate):
+    for item in initiatives.catalog():
+        one_off, running = initiatives.catalog_sizing()[item.id].costs(reps, rate)
+        sized = replace(item, one_off_cost_usd=one_off, running_cost_usd_per_year=running)
+        assert initiatives.size_of(sized, rate) == reps, item.id
+
+
+def test_size_of_is_none_for_edited_costs_and_for_rows_of_ones_own():
+    item = initiatives.catalog()[0]
+    assert (
+        initiatives.size_of(replace(item, running_cost_usd_per_year=item.running_cost_usd_per_year + 500), 0.25) is None
+    )
+    assert initiatives.size_of(replace(item, one_off_cost_usd=1.0), 0.25) is None
+    assert initiatives.size_of(Initiative("mine", "Mine", one_off_cost_usd=5_000), 0.25) is None
+
+
+def test_sized_for_changes_only_the_costs_of_a_default():
+    enterprise = load_sample("enterprise")
+    small = replace(initiatives.catalog()[1], active=True, start_month=7, attainment_gain=0.004)
+    big = initiatives.sized_for(small, enterprise)
+    expected = {i.id: i for i in initiatives.catalog(enterprise)}[small.id]
+    assert (big.one_off_cost_usd, big.running_cost_usd_per_year) == (
+        expected.one_off_cost_usd,
+        expected.running_cost_usd_per_year,
+    )
+    assert replace(big, one_off_cost_usd=0, running_cost_usd_per_year=0) == replace(
+        small, one_off_cost_usd=0, running_cost_usd_per_year=0
+    )
+    mine = Initiative("mine", "Mine", one_off_cost_usd=5_000)
+    assert initiatives.sized_for(mine, enterprise) is mine
+
+
+@pytest.mark.parametrize(
+    "reps, rate, message",
+    [
+        (-1, 0.2, "reps must be a whole number"),
+        (2.5, 0.2, "reps must be a whole number"),
+        (200_001, 0.2, "reps must be a whole number from 0 to 200,000"),
+        (10, 1.5, "attrition"),
+    ],
+)
+def test_sizing_refuses_a_bad_org_naming_the_field(reps, rate, message):
+    with pytest.raises(PlanItemError, match=message):
+        initiatives.catalog_sizing()["crm_cleanup"].costs(reps, rate)
+
+
+def test_a_sizing_with_a_bad_figure_is_refused_naming_the_field():
+    with pytest.raises(PlanItemError, match="one_off_per_rep_usd must be a number"):
+        initiatives.Sizing(one_off_per_rep_usd=-5)
+
+
+def test_crm_cleanup_roi_levels_off_as_the_org_grows():
+    # With fixed costs the 3-year ROI grew in proportion to reps (about ten times from 1,000 to 10,000
+    # reps). Sized costs grow with the org as the benefit does, so the ROI levels off at the ratio of
+    # benefit per rep to cost per rep: from 1,000 to 10,000 reps only the fixed part's share shrinks.
+    roi = {}
+    for reps in (100, 1_000, 10_000):
+        scenario = synthetic(reps, 3)
+        (item,) = [i for i in initiatives.catalog(scenario) if i.id == "crm_cleanup"]
+        (row,) = initiatives.rank(replace(scenario, initiatives=(item,)), evaluate).itertuples()
+        roi[reps] = row.roi_3yr
+    assert roi[10_000] - roi[1_000] < 0.5 * max(abs(roi[1_000] - roi[100]), 0.5)
+    assert all(value <= INITIATIVE_MAX_ROI_3YR for value in roi.values()), roi

@@ -5,17 +5,25 @@ start month, and effects on the model's levers: rep hours saved directly, the
 service rate of some roles, quota attainment and the ramp of new hires. The
 model (:func:`salesops.model.evaluation`) applies the active ones through
 :func:`effective` and :func:`extra_hours`; :func:`rank` puts a number on each.
+
+The defaults of ``data/initiatives.json`` cost a fixed part plus a part that grows with
+the org (per rep, or per new hire), as their benefit does: :func:`catalog` sizes them
+for a scenario, :func:`sized_for` re-sizes one, and :func:`size_of` says for how many
+reps an initiative's costs were set (a scenario keeps plain dollars).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+import math
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable, Iterable, Sequence
 
 import pandas as pd
 
+from salesops.model.limits import MAX_TOTAL_REPS
+from salesops.model.parts import Assumptions
 from salesops.model.paths import DATA_DIR
 from salesops.model.plan_items import Initiative, PlanItemError
 from salesops.model.scenario import Scenario
@@ -23,16 +31,22 @@ from salesops.model.scenario import Scenario
 __all__ = [
     "RANK_COLUMNS",
     "ROW_FIELDS",
+    "Sizing",
     "catalog",
+    "catalog_sizing",
     "from_rows",
     "catalog_sources",
     "effective",
     "extra_hours",
     "rank",
+    "reference_reps",
+    "size_of",
+    "sized_for",
     "with_initiatives",
 ]
 
 MIN_RAMP_MONTHS = 0.5  # a ramp cannot shrink below two weeks, whatever is stacked on it
+MAX_SIZED_REPS = MAX_TOTAL_REPS  # sizing refuses an org larger than any scenario may be
 RANK_COLUMNS = [
     "id",
     "name",
@@ -49,18 +63,154 @@ RANK_COLUMNS = [
 ]
 
 
+@dataclass(frozen=True)
+class Sizing:
+    """How a default initiative's cost grows with the org.
+
+    ``one_off = one_off_fixed_usd + one_off_per_rep_usd * reps`` and
+    ``running = running_fixed_usd_per_year + running_per_rep_usd_per_year * reps
+    + running_per_hire_usd * reps * attrition``, each rounded to whole dollars.
+
+    >>> s = Sizing(10_000, 100, 5_000, 50, 1_000)
+    >>> s.costs(100, 0.25)
+    (20000.0, 35000.0)
+    >>> s.costs(0, 0.25)
+    (10000.0, 5000.0)
+    """
+
+    one_off_fixed_usd: float = 0.0
+    one_off_per_rep_usd: float = 0.0
+    running_fixed_usd_per_year: float = 0.0
+    running_per_rep_usd_per_year: float = 0.0
+    running_per_hire_usd: float = 0.0
+    basis: str = ""
+
+    def __post_init__(self) -> None:
+        for name in (
+            "one_off_fixed_usd",
+            "one_off_per_rep_usd",
+            "running_fixed_usd_per_year",
+            "running_per_rep_usd_per_year",
+            "running_per_hire_usd",
+        ):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1e7:
+                raise PlanItemError(f"sizing: {name} must be a number from 0 to 10,000,000, got {value!r}")
+
+    def costs(self, reps: int, attrition_per_year: float) -> tuple[float, float]:
+        """(one-off, running a year) in whole dollars for an org of ``reps`` reps.
+
+        Raises
+        ------
+        PlanItemError
+            If ``reps`` is not a whole number from 0 to ``MAX_TOTAL_REPS`` or the attrition is not within [0, 1].
+        """
+        if isinstance(reps, bool) or not isinstance(reps, int) or not 0 <= reps <= MAX_SIZED_REPS:
+            raise PlanItemError(f"sizing: reps must be a whole number from 0 to {MAX_SIZED_REPS:,}, got {reps!r}")
+        if not isinstance(attrition_per_year, (int, float)) or not 0 <= attrition_per_year <= 1:
+            raise PlanItemError(f"sizing: attrition_per_year must be within [0, 1], got {attrition_per_year!r}")
+        one_off = self.one_off_fixed_usd + self.one_off_per_rep_usd * reps
+        running = (
+            self.running_fixed_usd_per_year
+            + self.running_per_rep_usd_per_year * reps
+            + self.running_per_hire_usd * reps * attrition_per_year
+        )
+        return float(round(one_off)), float(round(running))
+
+    @property
+    def grows(self) -> bool:
+        """Whether any part of the cost grows with the org."""
+        return self.one_off_per_rep_usd > 0 or self.running_per_rep_usd_per_year > 0 or self.running_per_hire_usd > 0
+
+
 @lru_cache(maxsize=1)
 def _raw() -> dict:
     with open(DATA_DIR / "initiatives.json", encoding="utf-8") as fh:
         return json.load(fh)
 
 
-def catalog() -> list[Initiative]:
-    """The default initiatives of ``data/initiatives.json`` (inactive until chosen)."""
-    return [
-        Initiative.from_dict({**item, "active": False}, f"initiatives.json[{i}]")
-        for i, item in enumerate(_raw()["initiatives"])
-    ]
+def reference_reps() -> int:
+    """The org size the defaults are sized for when no scenario is given (the mid-market sample's)."""
+    return int(_raw()["reference_reps"])
+
+
+@lru_cache(maxsize=1)
+def catalog_sizing() -> dict[str, Sizing]:
+    """Each default initiative's :class:`Sizing`, by id."""
+    return {item["id"]: Sizing(**item.get("sizing", {})) for item in _raw()["initiatives"]}
+
+
+def _org(scenario: Scenario | None) -> tuple[int, float]:
+    if scenario is None:
+        return reference_reps(), Assumptions.defaults().attrition_per_year
+    return scenario.total_reps, scenario.assumptions.attrition_per_year
+
+
+def catalog(scenario: Scenario | None = None) -> list[Initiative]:
+    """The default initiatives of ``data/initiatives.json`` (inactive until chosen), sized for ``scenario``.
+
+    Costs are sized for the scenario's reps and attrition; without a scenario, for
+    :func:`reference_reps` reps at the default attrition.
+
+    >>> from salesops.model.samples import load_sample
+    >>> small, large = catalog(load_sample("startup")), catalog(load_sample("enterprise"))
+    >>> [a.running_cost_usd_per_year < b.running_cost_usd_per_year for a, b in zip(small, large)]
+    [True, True, True, True, True]
+    """
+    reps, attrition = _org(scenario)
+    sizing = catalog_sizing()
+    out = []
+    for i, item in enumerate(_raw()["initiatives"]):
+        fields = {k: v for k, v in item.items() if k != "sizing"}
+        one_off, running = sizing[item["id"]].costs(reps, attrition)
+        fields.update(active=False, one_off_cost_usd=one_off, running_cost_usd_per_year=running)
+        out.append(Initiative.from_dict(fields, f"initiatives.json[{i}]"))
+    return out
+
+
+def sized_for(item: Initiative, scenario: Scenario) -> Initiative:
+    """``item`` with the catalog's costs for ``scenario``'s size (unchanged if it is not a default).
+
+    Only the costs change: effects, start month, inclusion and source stay as they are.
+    """
+    sizing = catalog_sizing().get(item.id)
+    if sizing is None:
+        return item
+    one_off, running = sizing.costs(*_org(scenario))
+    return replace(item, one_off_cost_usd=one_off, running_cost_usd_per_year=running)
+
+
+def size_of(item: Initiative, attrition_per_year: float) -> int | None:
+    """The number of reps the catalog would size ``item``'s costs for, or None.
+
+    None when ``item`` is not a default, when no org size gives its costs (they were
+    edited, or set by an earlier catalog), or when its costs do not depend on size.
+
+    >>> item = catalog()[0]
+    >>> size_of(item, 0.258) == reference_reps()
+    True
+    >>> size_of(replace(item, one_off_cost_usd=item.one_off_cost_usd + 1_234), 0.258) is None
+    True
+    """
+    sizing = catalog_sizing().get(item.id)
+    if sizing is None or not sizing.grows:
+        return None
+    per_rep = sizing.running_per_rep_usd_per_year + sizing.running_per_hire_usd * attrition_per_year
+    if sizing.one_off_per_rep_usd > 0:
+        estimate = (item.one_off_cost_usd - sizing.one_off_fixed_usd) / sizing.one_off_per_rep_usd
+    elif per_rep > 0:
+        estimate = (item.running_cost_usd_per_year - sizing.running_fixed_usd_per_year) / per_rep
+    else:  # only a per-hire part, and no attrition: any size gives the same costs
+        return None
+    if not math.isfinite(estimate) or not -0.5 <= estimate <= MAX_SIZED_REPS:
+        return None
+    reps = max(0, round(estimate))
+    one_off, running = sizing.costs(reps, attrition_per_year)
+    if math.isclose(one_off, item.one_off_cost_usd, abs_tol=1.0) and math.isclose(
+        running, item.running_cost_usd_per_year, abs_tol=1.0
+    ):
+        return reps
+    return None
 
 
 def catalog_sources() -> dict[str, str]:
