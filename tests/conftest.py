@@ -32,10 +32,11 @@ def _check_payback(res) -> None:
     cost = sum(m.sales_ops_cost_usd for m in proj)
     cum = [m.cumulative_net_usd for m in proj]
     for prev, m in zip([0.0] + cum, proj):
-        assert m.cumulative_net_usd == pytest.approx(prev + m.gross_margin_uplift_usd - m.sales_ops_cost_usd)
+        net = m.gross_margin_uplift_usd + m.control_value_usd - m.sales_ops_cost_usd
+        assert m.cumulative_net_usd == pytest.approx(prev + net)
     p = res.payback_months
     last = proj[-1]
-    rate = last.gross_margin_uplift_usd - last.sales_ops_cost_usd
+    rate = last.gross_margin_uplift_usd + last.control_value_usd - last.sales_ops_cost_usd
     floor = max(1e-6 * cost, 1e-9)  # a floor for costs near zero
     if cost == 0:
         assert p == (0.0 if cum[-1] > 0 else None)

@@ -123,13 +123,22 @@ def test_overloaded_manual_team_serves_capacity_over_demand(catalog):
 
 def test_manual_team_with_spare_capacity_is_not_overloaded(catalog):
     spec = catalog["crm_admin"]
-    s = _one_role_scenario(spec, dict(placement="localized", sizing="manual", local_fte=(("hq", 3.0),)))
+    plan = dict(placement="localized", sizing="manual", local_fte=(("hq", 3.0),), process="local")
+    s = _one_role_scenario(spec, plan)
     team = evaluate(s).teams[0]
-    # localized, one team: mu = 40/week/FTE; demand 0.6 * 100 = 60/week; capacity 120
+    # localized, one team, its own process: mu = 40/week/FTE; demand 0.6 * 100 = 60/week; capacity 120
     assert not team.overloaded
     assert team.served_share == 1.0
     assert team.utilization == pytest.approx(60 / 120)
     assert 0 < team.wait_hours < s.assumptions.max_response_hours
+    # On the standard process the same team serves (1 + sigma) x (1 - overhead) as many requests.
+    standard = evaluate(_one_role_scenario(spec, {**plan, "process": "standard"})).teams[0]
+    gain = (1 + spec.standardization_gain) * (1 - s.assumptions.standard_process_overhead)
+    assert standard.capacity_per_week == pytest.approx(120 * gain)
+    assert standard.utilization == pytest.approx(60 / (120 * gain))
+    # Before model version 4 the process is not read: an embedded team never had the gain.
+    old = evaluate(replace(_one_role_scenario(spec, {**plan, "process": "standard"}), model_version=3)).teams[0]
+    assert old.capacity_per_week == pytest.approx(120)
 
 
 def test_auto_sizing_meets_service_target(sample):
@@ -295,13 +304,22 @@ def test_roi_formula(sample, placement):
     uplift = (res.revenue_usd - res.baseline_revenue_usd) * a.gross_margin
     assert res.gross_margin_uplift_usd == pytest.approx(uplift, rel=1e-12)
     assert res.sales_ops_cost_usd > 0
-    assert res.roi == pytest.approx((uplift - res.sales_ops_cost_usd) / res.sales_ops_cost_usd, rel=1e-12)
+    # Model 4: control value counts in full beside the gross-margin uplift; it is the sum over roles.
+    control = sum(r.control_value_usd for r in res.roles)
+    assert res.control_value_usd == pytest.approx(control, rel=1e-12) and control > 0
+    net = uplift + control - res.sales_ops_cost_usd
+    assert res.net_value_usd == pytest.approx(net, rel=1e-12)
+    assert res.roi == pytest.approx(net / res.sales_ops_cost_usd, rel=1e-12)
     assert res.ops_cost_per_rep_usd == pytest.approx(res.sales_ops_cost_usd / res.reps)
     assert res.reps_per_ops_fte == pytest.approx(res.reps / res.sales_ops_fte)
-    proj_uplift = sum(m.gross_margin_uplift_usd for m in res.projection)
+    proj_gain = sum(m.gross_margin_uplift_usd + m.control_value_usd for m in res.projection)
     proj_cost = sum(m.sales_ops_cost_usd for m in res.projection)
-    assert proj_cost == pytest.approx(res.sales_ops_cost_usd * a.horizon_months / 12)
-    assert res.roi_3yr == pytest.approx((proj_uplift - proj_cost) / proj_cost)
+    # Staff are paid from the end of the hiring lag; month 1 carries recruiting every FTE.
+    lag = a.ops_hiring_lag_months
+    recruiting = res.sales_ops_fte * a.ops_recruiting_cost_usd
+    assert res.transition_one_off_usd == pytest.approx(recruiting)
+    assert proj_cost == pytest.approx(res.sales_ops_cost_usd * (a.horizon_months - lag) / 12 + recruiting)
+    assert res.roi_3yr == pytest.approx((proj_gain - proj_cost) / proj_cost)
 
 
 @pytest.mark.parametrize("placement", PLACEMENTS)
@@ -329,8 +347,8 @@ def test_payback_extrapolates_beyond_horizon(catalog, check_payback):
     )
     res = evaluate(base)
     assert res.gross_margin_uplift_usd > res.sales_ops_cost_usd
-    # Scale the role cost so annual uplift / cost = 1.02 (same uplift; cost scales linearly)
-    factor = res.gross_margin_uplift_usd / res.sales_ops_cost_usd / 1.02
+    # Scale the role cost so annual (uplift + control) / cost = 1.02 (same gains; cost scales linearly)
+    factor = (res.gross_margin_uplift_usd + res.control_value_usd) / res.sales_ops_cost_usd / 1.02
     res2 = evaluate(
         _one_role_scenario(
             replace(spec, cost_usd_per_year=spec.cost_usd_per_year * factor),

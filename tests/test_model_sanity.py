@@ -76,20 +76,25 @@ def test_the_review_edge_full_attrition_no_longer_shows_an_early_payback():
     assert res.roi_3yr < 0 and res.payback_months is None
 
 
+def _free(scenario):
+    """The scenario with staff that cost nothing, to employ or to recruit."""
+    roles = tuple(replace(p, role=replace(p.role, cost_usd_per_year=0.0)) for p in scenario.roles)
+    return replace(scenario, roles=roles).with_assumptions(ops_recruiting_cost_usd=0.0)
+
+
 def test_a_set_up_that_costs_nothing_pays_back_at_once():
     mid = load_sample("midmarket")
-    free = replace(mid, roles=tuple(replace(p, role=replace(p.role, cost_usd_per_year=0.0)) for p in mid.roles))
-    res = evaluate(free)
+    res = evaluate(_free(mid))
     assert res.gross_margin_uplift_usd > 0 and res.payback_months == 0.0
+    # Recruiting is a cost: staff who cost nothing to employ still take the recruiting to pay back.
+    recruited = evaluate(replace(_free(mid), assumptions=mid.assumptions))
+    assert recruited.transition_one_off_usd > 0 and recruited.payback_months > 0
     nothing = evaluate(replace(mid, roles=()))
     assert nothing.payback_months is None  # nothing spent, nothing gained: nothing to pay back
 
 
 EDGES = {
-    "no cost": lambda: replace(
-        load_sample("midmarket"),
-        roles=tuple(replace(p, role=replace(p.role, cost_usd_per_year=0.0)) for p in load_sample("midmarket").roles),
-    ),
+    "no cost": lambda: _free(load_sample("midmarket")),
     "100% attrition, 24-month ramp": lambda: load_sample("enterprise").with_assumptions(
         attrition_per_year=1.0, ramp_months=24
     ),
@@ -128,3 +133,86 @@ def test_a_minimum_team_in_every_region_is_bounded():
     big = mid.with_placement("all", "localized").with_plan(replace(plan, placement="localized", min_fte=most))
     res = evaluate(big)
     assert sum(t.fte for t in res.teams if t.role_id == "deal_desk") >= most * 3 - 1e-6
+
+
+# --------------------------------------------------------------------------
+# Model 4: the mechanisms move the advice the way they claim
+# --------------------------------------------------------------------------
+def _edge(scenario, role_id: str, central: str = "centralized", embedded: str = "localized") -> float:
+    """Net value a year of serving every region from the hub rather than from embedded teams."""
+    hub = evaluate(scenario.with_placement(role_id, central)).net_value_usd
+    return hub - evaluate(scenario.with_placement(role_id, embedded)).net_value_usd
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    reps=st.integers(20, 20_000),
+    regions=st.integers(1, 6),
+    low=st.floats(0.0, 0.03),
+    extra=st.floats(0.0005, 0.03),
+)
+def test_more_discount_leakage_favours_a_central_deal_desk(reps, regions, low, extra):
+    scenario = synthetic(max(reps, regions), regions)
+    less = _edge(scenario.with_assumptions(discount_leakage_share=low), "deal_desk")
+    more = _edge(scenario.with_assumptions(discount_leakage_share=low + extra), "deal_desk")
+    assert more >= less - 1e-6
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    name=st.sampled_from(SAMPLES),
+    role=st.sampled_from(["deal_desk", "marketing_ops", "crm_admin"]),
+    near=st.floats(0.0, 11.0),
+    further=st.floats(0.1, 6.0),
+)
+def test_a_bigger_time_zone_gap_favours_embedding_a_time_critical_role_there(name, role, near, further):
+    """The far region is served better by its own team as the gap grows (urgent roles: hours, not days)."""
+    base = load_sample(name)
+    far = max((r for r in base.regions if r.id != base.hq_region), key=lambda r: r.reps, default=None)
+    if far is None or not any(p.role.id == role for p in base.roles):
+        return
+    hq = base.hq.tz_offset_hours
+
+    def embedded_edge(gap: float) -> float:
+        moved = base.with_region(replace(far, tz_offset_hours=max(-12.0, min(14.0, hq + min(gap, 12.0)))))
+        central = moved.with_placement(role, "centralized")
+        return (
+            evaluate(central.with_region_placement(role, far.id, "localized")).net_value_usd
+            - evaluate(central).net_value_usd
+        )
+
+    assert embedded_edge(near + further) >= embedded_edge(near) - 1e-6
+
+
+@settings(max_examples=20, deadline=None)
+@given(name=st.sampled_from(SAMPLES), low=st.floats(0.05, 0.9), extra=st.floats(0.01, 0.5))
+def test_more_reclaimed_hours_becoming_selling_hours_never_lowers_net_value(name, low, extra):
+    base = load_sample(name)
+    less = evaluate(base.with_assumptions(selling_conversion=low))
+    more = evaluate(base.with_assumptions(selling_conversion=min(1.0, low + extra)))
+    assert more.net_value_usd >= less.net_value_usd - 1e-6
+    assert more.selling_time_share >= less.selling_time_share - 1e-12
+
+
+@settings(max_examples=20, deadline=None)
+@given(name=st.sampled_from(SAMPLES), lag=st.floats(0.0, 12.0), later=st.floats(0.25, 6.0))
+def test_a_longer_hiring_lag_never_pays_back_sooner_nor_adds_value(name, lag, later):
+    base = load_sample(name)
+    sooner = evaluate(base.with_assumptions(ops_hiring_lag_months=lag))
+    slower = evaluate(base.with_assumptions(ops_hiring_lag_months=lag + later))
+    assert slower.npv_usd <= sooner.npv_usd + 1e-6
+    if sooner.payback_months is None:
+        assert slower.payback_months is None
+    elif slower.payback_months is not None:
+        assert slower.payback_months >= sooner.payback_months - 1e-9
+    assert slower.net_value_usd == pytest.approx(sooner.net_value_usd)  # the steady year is the same
+
+
+def test_standardization_is_a_process_choice_not_a_label():
+    """Embedded teams on the standard process get its gain and part of its control; on their own, neither."""
+    mid = load_sample("midmarket").with_placement("all", "localized")
+    standard = evaluate(mid)
+    local = evaluate(replace(mid, roles=tuple(replace(p, process="local") for p in mid.roles)))
+    assert standard.control_value_usd > 0 and local.control_value_usd == 0
+    assert standard.sales_ops_fte < local.sales_ops_fte  # the standard process's throughput gain
+    assert {t.standardized for t in local.teams} == {False}

@@ -71,7 +71,7 @@ def test_round_trip_with_manual_sizing_and_edits(sample):
 def test_to_dict_carries_schema_and_version(sample):
     d = sample.to_dict()
     assert d["schema"] == "salesops.scenario"
-    assert d["version"] == 3  # version 3: per-region placement, staffing, model_version
+    assert d["version"] == 4  # version 4: the role plan's process, the role's control
     assert "positions" not in d  # an org described by its regions alone
 
 
@@ -81,6 +81,8 @@ def test_version_1_documents_still_read():
     doc = load_sample("midmarket").to_dict()
     doc["version"] = 1
     del doc["staffing"], doc["model_version"]  # fields of version 3
+    for plan in doc["roles"]:
+        del plan["process"]  # a field of version 4
     # An old document opens with the old meaning: whole FTE, model version 2.
     assert Scenario.from_dict(doc) == replace(load_sample("midmarket"), staffing="integer", model_version=2)
 
@@ -160,8 +162,8 @@ def test_rejects_non_object():
 
 def test_rejects_unknown_version():
     doc = _doc()
-    doc["version"] = 4
-    _rejects(doc, "version", "4")
+    doc["version"] = 5
+    _rejects(doc, "version", "5")
 
 
 def test_rejects_wrong_schema():

@@ -16,10 +16,12 @@ from jsonschema import Draft202012Validator
 from salesops.model import limits
 from salesops.readwrite.hris import build_import, example_csv, guess_mapping, read_table
 from salesops.model.positions import KINDS, Position
-from salesops.model.roles import RELATIONS, RoleSpec
+from salesops.model.roles import CONTROLS, RELATIONS, RoleSpec
 from salesops.model.limits import MAX_REPS_PER_REGION
 from salesops.model.samples import load_sample
 from salesops.model.scenario import (
+    MODEL_VERSIONS,
+    PROCESSES,
     MAX_RAMP_MONTHS,
     PLACEMENTS,
     READABLE_VERSIONS,
@@ -77,9 +79,11 @@ def test_schema_mirrors_the_code_constants():
     assert DEFS["position"]["properties"]["kind"]["enum"] == list(KINDS)
     assert DEFS["roleSpec"]["properties"]["relation"]["enum"] == list(RELATIONS)
     assert set(DEFS["region"]["properties"]) == {f.name for f in fields(Region)}
-    assert (
-        set(DEFS["roleSpec"]["properties"]) == set(DEFS["roleSpec"]["required"]) == {f.name for f in fields(RoleSpec)}
-    )
+    assert set(DEFS["roleSpec"]["properties"]) == {f.name for f in fields(RoleSpec)}
+    assert set(DEFS["roleSpec"]["required"]) == {f.name for f in fields(RoleSpec)} - {"control"}  # since version 4
+    assert DEFS["roleSpec"]["properties"]["control"]["enum"] == ["", *CONTROLS]
+    assert DEFS["rolePlan"]["properties"]["process"]["enum"] == list(PROCESSES)
+    assert props["model_version"]["enum"] == list(MODEL_VERSIONS)
     assert set(DEFS["assumptions"]["properties"]) == {f.name for f in fields(Assumptions)}
     assert set(DEFS["position"]["properties"]) == {f.name for f in fields(Position)}
     region = DEFS["region"]["properties"]
@@ -126,6 +130,8 @@ def test_a_version_1_file_validates():
     doc = _doc()
     doc["version"] = 1
     del doc["staffing"], doc["model_version"]  # fields of version 3
+    for plan in doc["roles"]:
+        del plan["process"]  # a field of version 4
     validate_document(doc)
     # An old file opens with the old meaning: whole FTE, model version 2.
     assert load_scenario_file(json.dumps(doc)) == replace(load_sample("midmarket"), staffing="integer", model_version=2)
@@ -242,8 +248,8 @@ BROKEN = [
     (_set(["assumptions", "typo"], 1), "assumptions: unknown field(s) typo"),
     (_set(["assumptions"], []), "assumptions: must be an object, got a list of 0 items"),
     (_set(["schema"], "other"), "schema: must be 'salesops.scenario', got 'other'"),
-    (_set(["version"], 4), "version: 4 is not one of 1, 2, 3"),
-    (_set(["version"], True), "version: true is not one of 1, 2, 3"),
+    (_set(["version"], 5), "version: 5 is not one of 1, 2, 3, 4"),
+    (_set(["version"], True), "version: true is not one of 1, 2, 3, 4"),
     (_del(["name"]), "(top level): missing field(s) name"),
     (_set(["name"], 5), "name: must be a string, got 5"),
     (_set(["name"], ""), "name: must not be blank"),
@@ -285,6 +291,8 @@ def test_version_1_cannot_hold_positions():
     doc = _imported().to_dict()
     doc["version"] = 1
     del doc["staffing"], doc["model_version"]  # fields of version 3
+    for plan in doc["roles"]:
+        del plan["process"]  # a field of version 4
     assert _violations(doc) == ["(top level): positions arrived in version 2: a version 1 document cannot hold them"]
     Scenario.from_dict(doc)  # (the code itself reads them: the schema is the stricter here)
 

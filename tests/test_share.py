@@ -186,9 +186,10 @@ def token() -> str:
     return encode(load_sample("midmarket"))
 
 
-def test_the_codec_2_checksum_covers_every_payload_character(token):
+def test_the_checksum_covers_every_payload_character(token):
+    """Since codec 2 the checksum is over the payload text itself."""
     version, checksum, payload = token.split(".", 2)
-    assert version == "2" and checksum == hashlib.sha256(payload.encode("ascii")).hexdigest()[:8]
+    assert version == "3" and checksum == hashlib.sha256(payload.encode("ascii")).hexdigest()[:8]
 
 
 def test_every_truncation_is_refused(token):
@@ -429,3 +430,26 @@ def test_fuzz_spliced_json(junk, at):
     text = json.dumps(_doc("startup"), separators=(",", ":")).encode()
     at %= len(text) + 1
     _decode_or_share_error(_forge(text[:at] + junk + text[at:]))
+
+
+def test_links_made_before_codec_3_open_with_the_figures_they_were_made_with():
+    """Links of the previous app (codec 2, model version 3) keep their meaning: same model, same figures.
+
+    Codec 3 changed a default (the productivity elasticity) and added role and assumption fields;
+    an old link left the elasticity out at the value it knew, and its catalog roles had no control.
+    """
+    import json
+    from pathlib import Path
+
+    from salesops.model import evaluate
+
+    links = json.loads((Path(__file__).parent / "fixtures" / "links_codec2.json").read_text())["links"]
+    assert len(links) == 6
+    for name, link in links.items():
+        assert link["token"].startswith("2."), name
+        scenario = decode(link["token"])
+        assert scenario.model_version == 3, name
+        res = evaluate(scenario)
+        assert res.roi == pytest.approx(link["roi"], rel=1e-12), name
+        assert res.payback_months == pytest.approx(link["payback_months"], rel=1e-12), name
+        assert res.sales_ops_fte == pytest.approx(link["sales_ops_fte"], rel=1e-12), name

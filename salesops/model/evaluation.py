@@ -12,8 +12,10 @@ productivity per rep with diminishing returns. Every equation is written out in
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from salesops.model.cashflow import _steady_ramp_capacity, npv, payback, projection, ramp_capacity
+from salesops.model.control import control_rate, process_of, service_control_usd
 from salesops.model.queueing import erlang_c, erlang_c_continuous, fte_for_target, servers_for_target
 from salesops.model.generalists import _generalist_pools
 from salesops.model.results import (
@@ -83,32 +85,6 @@ def coordination_overhead(teams: int, a: Assumptions) -> float:
     return min(a.max_coordination_overhead, a.coordination_overhead_per_channel * max(0, teams - 1))
 
 
-def ramp_capacity(months: int, a: Assumptions) -> list[float]:
-    """Rep capacity (share of fully ramped output) for months 1..months.
-
-    The team starts fully ramped; every month ``attrition/12`` of reps leave and
-    are replaced by hires who ramp linearly, reaching full output in
-    ``ramp_months`` (Pedowitz 25/50/75/100 curve).
-    """
-    ramp = a.ramp_months
-    hire_rate = a.attrition_per_year / 12.0
-    out = []
-    for m in range(1, months + 1):
-        deficit = 0.0
-        # hires made at the start of month i (1..m) have tenure m - i + 1 months of output
-        for i in range(max(1, m - math.ceil(ramp) + 1), m + 1):
-            tenure = m - i + 1
-            deficit += hire_rate * max(0.0, 1.0 - tenure / ramp)
-        out.append(1.0 - deficit)
-    return out
-
-
-def _steady_ramp_capacity(a: Assumptions) -> float:
-    ramp = a.ramp_months
-    deficit_months = sum(max(0.0, 1.0 - t / ramp) for t in range(1, math.ceil(ramp) + 1))
-    return 1.0 - a.attrition_per_year / 12.0 * deficit_months
-
-
 # --------------------------------------------------------------------------
 # Teams of one role
 # --------------------------------------------------------------------------
@@ -123,11 +99,14 @@ def _team(
     standardized: bool,
     continuous: bool,
     hours_factor: float = 1.0,
+    process_overhead: float = 0.0,
 ) -> TeamResult:
     """One team: sized to the service level (auto) or as given (manual), then queued (M/M/c).
 
     ``hours_factor`` scales the catalog's service rate (requests in a 40-hour FTE week) to the
     scenario's ops week (model version 3: a longer week serves more requests).
+    ``process_overhead`` is the capacity an embedded team spends keeping to the standard process
+    (model version 4).
 
     ``continuous`` staffing sizes in FTE that need not be whole, each server at the full rate
     (:func:`~salesops.model.queueing.fte_for_target`); otherwise in whole servers, and a manual
@@ -137,7 +116,7 @@ def _team(
     overhead = coordination_overhead(teams_of_role, a)
     mu = role.service_rate_per_fte_week * (1.0 + role.standardization_gain if standardized else 1.0)
     mu *= hours_factor
-    mu *= 1.0 - overhead
+    mu *= (1.0 - overhead) * (1.0 - process_overhead)
     t_weeks = role.target_answer_hours / a.ops_hours_per_week
     if continuous:
         if fte_manual is None:
@@ -204,6 +183,7 @@ def _service(
     a: Assumptions,
     location: Region,
     knowledge_scale: float = 1.0,
+    standard_process: bool = False,
 ) -> ServiceResult:
     """What ``region`` receives from ``team`` (sitting in ``location``) for ``share`` of its requests."""
     role = plan.role
@@ -231,6 +211,7 @@ def _service(
         gap_hours=gap_to_hq(region, location) if central else 0.0,
         knowledge_scale=knowledge_scale if central else 0.0,
         at_team=region.id == location.id or not central,
+        standard_process=central or standard_process,
     )
 
 
@@ -257,6 +238,9 @@ def _role(
     continuous = scenario.staffing == "continuous"
     routed = scenario.model_version >= 3
     hours = hours_factor(scenario)
+    # Embedded teams on the standard process (model 4) get its throughput gain, at its overhead.
+    standard = process_of(plan, scenario.model_version) == "standard"
+    process_overhead = a.standard_process_overhead if standard else 0.0
     h = role.hybrid_central_share
     modes = {r.id: plan.placement_in(r.id) for r in scenario.regions}
     teams: list[TeamResult] = []
@@ -308,14 +292,15 @@ def _role(
             manual_local.get(r.id, 0.0) if manual else None,
             n_teams,
             a,
-            standardized=False,
+            standardized=standard,
             continuous=continuous,
             hours_factor=hours,
+            process_overhead=process_overhead,
         )
         local = pooled.get((role.id, r.id), local)
         teams.append(local)
         if r.reps > 0:
-            services.append(_service(plan, r, local, local_share, False, a, r))
+            services.append(_service(plan, r, local, local_share, False, a, r, standard_process=standard))
     return teams, services
 
 
@@ -360,23 +345,35 @@ class _Core:
     p0: float  # revenue per fully ramped rep at the baseline selling time, with these parameters
     steady_cap: float
     ops_cost: float
+    ops_fte: float = 0.0
+    control: float = 0.0  # what central control is worth a year (model 4)
 
 
 def _core(scenario: Scenario, base: Assumptions, extra_hours: float) -> _Core:
     """Teams, services and regions of ``scenario``; the no-sales-ops baseline uses ``base``."""
     a = scenario.assumptions
+    v4 = scenario.model_version >= 4
     all_teams: list[TeamResult] = []
     all_services: list[ServiceResult] = []
     role_results: list[RoleResult] = []
     saved_by_region: dict[str, float] = {r.id: 0.0 for r in scenario.regions}
     embedded_by_region: dict[str, float] = {r.id: 0.0 for r in scenario.regions}
     total_reps = scenario.total_reps
+    reps = {r.id: r.reps for r in scenario.regions}
+    s0 = a.baseline_selling_time_share
+    p0 = a.quota_usd_per_rep * a.quota_attainment
+    cap = _steady_ramp_capacity(a)
 
     alone = [_role(plan, scenario) for plan in scenario.roles]
     pooled = _generalist_pools(scenario, [teams for teams, _ in alone])
     for plan, (teams, services) in zip(scenario.roles, alone):
         if pooled and any((plan.role.id, team.team) in pooled for team in teams):
             teams, services = _role(plan, scenario, pooled)
+        if v4 and control_rate(plan.role, a) > 0:  # model 4: what central control of the work is worth
+            services = [
+                replace(s, control_value_usd=service_control_usd(plan.role, s, reps[s.region_id], p0 * cap, a))
+                for s in services
+            ]
         all_teams.extend(teams)
         all_services.extend(services)
         for s in services:
@@ -390,9 +387,7 @@ def _core(scenario: Scenario, base: Assumptions, extra_hours: float) -> _Core:
         weight = sum(s.demand_per_week for s in services)
         mean_resp = (sum(s.response_hours * s.demand_per_week for s in services) / weight) if weight > 0 else 0.0
         saved = (
-            sum(s.hours_saved_per_rep_week * scenario.region(s.region_id).reps for s in services) / total_reps
-            if total_reps
-            else 0.0
+            sum(s.hours_saved_per_rep_week * reps[s.region_id] for s in services) / total_reps if total_reps else 0.0
         )
         role_results.append(
             RoleResult(
@@ -410,17 +405,18 @@ def _core(scenario: Scenario, base: Assumptions, extra_hours: float) -> _Core:
                 hours_saved_per_rep_week=saved,
                 overloaded=any(t.overloaded for t in teams),
                 detail=_detail(plan, scenario),
+                control_value_usd=math.fsum(s.control_value_usd for s in services),
+                process=plan.process,
             )
         )
 
-    s0 = a.baseline_selling_time_share
-    p0 = a.quota_usd_per_rep * a.quota_attainment
-    cap = _steady_ramp_capacity(a)
+    # Model 4: only part of the hours given back become selling hours (the selling conversion).
+    conversion = a.selling_conversion if v4 else 1.0
     baseline = base.quota_usd_per_rep * base.quota_attainment * _steady_ramp_capacity(base)
     region_results = []
     for r in scenario.regions:
         reclaimed = saved_by_region[r.id] + (extra_hours if r.reps > 0 else 0.0)
-        share = min(a.max_selling_time_share, s0 + reclaimed / a.rep_hours_per_week)
+        share = min(a.max_selling_time_share, s0 + conversion * reclaimed / a.rep_hours_per_week)
         productivity = p0 * (share / s0) ** a.productivity_elasticity * cap
         region_results.append(
             RegionResult(
@@ -446,6 +442,8 @@ def _core(scenario: Scenario, base: Assumptions, extra_hours: float) -> _Core:
         p0=p0,
         steady_cap=cap,
         ops_cost=sum(t.cost_usd_per_year for t in all_teams),
+        ops_fte=math.fsum(t.fte for t in all_teams),
+        control=math.fsum(r.control_value_usd for r in role_results),
     )
 
 
@@ -490,15 +488,16 @@ def evaluate(scenario: Scenario) -> Results:
     revenue = sum(r.revenue_usd for r in region_results)
     baseline_revenue = sum(r.baseline_revenue_usd for r in region_results)
     ops_cost = full.ops_cost
-    ops_fte = math.fsum(t.fte for t in full.teams)
+    ops_fte = full.ops_fte
     running = sum(i.running_cost_usd_per_year for i in active)
     uplift = (revenue - baseline_revenue) * a.gross_margin
     spend = ops_cost + running
-    roi = (uplift - spend) / spend if spend > 0 else 0.0
-    projection = _projection(scenario, active, phase)
-    total_uplift = sum(m.gross_margin_uplift_usd for m in projection)
-    total_cost = sum(m.sales_ops_cost_usd for m in projection)
-    roi_3yr = (total_uplift - total_cost) / total_cost if total_cost > 0 else 0.0
+    net = uplift + full.control - spend
+    roi = net / spend if spend > 0 else 0.0
+    months = projection(scenario, active, phase)
+    total_gain = sum(m.gross_margin_uplift_usd + m.control_value_usd for m in months)
+    total_cost = sum(m.sales_ops_cost_usd for m in months)
+    roi_3yr = (total_gain - total_cost) / total_cost if total_cost > 0 else 0.0
     s0 = a.baseline_selling_time_share
     selling = (sum(r.selling_time_share * r.reps for r in region_results) / total_reps) if total_reps else s0
 
@@ -517,18 +516,20 @@ def evaluate(scenario: Scenario) -> Results:
         gross_margin_uplift_usd=uplift,
         roi=roi,
         roi_3yr=roi_3yr,
-        payback_months=_payback(projection),
+        payback_months=payback(months),
         reps_per_ops_fte=_ratio(total_reps, ops_fte),
         ops_cost_per_rep_usd=ops_cost / total_reps if total_reps else 0.0,
         regions=tuple(region_results),
         roles=full.roles,
         teams=full.teams,
         services=full.services,
-        projection=projection,
+        projection=months,
         initiative_cost_usd_per_year=running,
         initiative_one_off_usd=sum(i.one_off_cost_usd for i in active),
-        net_value_usd=uplift - spend,
-        npv_usd=npv(projection, a.discount_rate),
+        net_value_usd=net,
+        npv_usd=npv(months, a.discount_rate),
+        control_value_usd=full.control,
+        transition_one_off_usd=sum(m.transition_usd for m in months),
     )
 
 
@@ -538,100 +539,3 @@ def _ratio(reps: int, fte: float) -> float | None:
         return None
     ratio = reps / fte
     return ratio if math.isfinite(ratio) else None
-
-
-def _projection(scenario: Scenario, active, phase) -> tuple[ProjectionMonth, ...]:
-    """Month by month: reps ramp and leave, the ops set-up ramps in, initiatives start."""
-    a = scenario.assumptions
-    months = a.horizon_months
-    reps = scenario.total_reps
-    base_capacity = ramp_capacity(months, a)
-    base_p0 = a.quota_usd_per_rep * a.quota_attainment
-    capacities: dict[frozenset, list[float]] = {}
-    cumulative = 0.0
-    out = []
-    for m in range(1, months + 1):
-        started = frozenset(i.id for i in active if i.start_month <= m)
-        core = phase(started)
-        if started not in capacities:
-            capacities[started] = (
-                base_capacity
-                if not started
-                else ramp_capacity(months, _phase_assumptions(core, a, scenario, active, started))
-            )
-        benefit = min(1.0, m / a.ops_benefit_ramp_months)
-        cap = capacities[started][m - 1]
-        base_cap = base_capacity[m - 1]
-        # Lift over this phase's own no-ops level, without the steady ramp factor (ramp applies once).
-        lift = (
-            sum((r.productivity_per_rep_usd / core.steady_cap - core.p0) * r.reps for r in core.regions)
-            if core.steady_cap > 0
-            else 0.0
-        )
-        baseline_rev = base_p0 * reps * base_cap / 12.0
-        revenue = (core.p0 * reps + lift * benefit) * cap / 12.0
-        uplift = (revenue - baseline_rev) * a.gross_margin
-        cost = (core.ops_cost + sum(i.running_cost_usd_per_year for i in active if i.id in started)) / 12.0
-        cost += sum(i.one_off_cost_usd for i in active if i.start_month == m)
-        cumulative += uplift - cost
-        out.append(
-            ProjectionMonth(
-                month=m,
-                reps=reps,
-                rep_capacity=cap,
-                ops_benefit=benefit,
-                revenue_usd=revenue,
-                baseline_revenue_usd=baseline_rev,
-                gross_margin_uplift_usd=uplift,
-                sales_ops_cost_usd=cost,
-                cumulative_net_usd=cumulative,
-            )
-        )
-    return tuple(out)
-
-
-def _phase_assumptions(core: _Core, a: Assumptions, scenario: Scenario, active, started) -> Assumptions:
-    from salesops.model import initiatives as levers
-
-    return levers.effective(scenario, [i for i in active if i.id in started]).assumptions
-
-
-def npv(projection: tuple[ProjectionMonth, ...], discount_rate: float) -> float:
-    """Net present value of the projection: each month's net (uplift - cost) discounted to today.
-
-    Month m is discounted by ``(1 + discount_rate) ** (m / 12)`` (end of month m).
-
-    >>> months = tuple(ProjectionMonth(m, 1, 1.0, 1.0, 0.0, 0.0, 100.0, 0.0, 100.0 * m) for m in (1, 2))
-    >>> round(npv(months, 0.0), 6), round(npv(months, 0.1), 2)
-    (200.0, 197.63)
-    """
-    return sum(
-        (p.gross_margin_uplift_usd - p.sales_ops_cost_usd) / (1.0 + discount_rate) ** (p.month / 12.0)
-        for p in projection
-    )
-
-
-def _payback(projection: tuple[ProjectionMonth, ...]) -> float | None:
-    """Months until the cumulative net turns positive for good (interpolated); None if it never does.
-
-    Read from the same cash flow as the 3-year ROI, so the two cannot contradict: when the horizon
-    ends at or above zero, payback is the last time the cumulative net crosses zero upward (0 when it
-    never dips below zero); when it ends below zero, payback lies beyond the horizon at the last
-    month's net if that is still positive, else never. A set-up that costs nothing pays back at
-    once if it adds anything (0), and has nothing to pay back if it adds nothing (None).
-    """
-    last = projection[-1]
-    if all(p.sales_ops_cost_usd == 0 for p in projection):  # nothing spent: nothing to pay back
-        return 0.0 if last.cumulative_net_usd > 0 else None
-    if last.cumulative_net_usd >= 0:
-        previous, crossing = 0.0, 0.0
-        for p in projection:
-            if p.cumulative_net_usd >= 0 > previous:
-                step = p.cumulative_net_usd - previous
-                crossing = (p.month - 1) + min(1.0, max(0.0, -previous / step))
-            previous = p.cumulative_net_usd
-        return crossing
-    monthly_net = last.gross_margin_uplift_usd - last.sales_ops_cost_usd
-    if monthly_net > 0:
-        return last.month + (-last.cumulative_net_usd) / monthly_net
-    return None

@@ -33,6 +33,7 @@ import pandas as pd
 
 from salesops.model import initiatives as levers
 from salesops.model import uncertainty
+from salesops.model.control import service_control_usd
 from salesops.model.evaluation import Results, _role, _steady_ramp_capacity, evaluate
 from salesops.model.format import fmt_usd
 from salesops.model.designs import OBJECTIVES, Design, Layout, Recommendation, RoleAdvice
@@ -73,6 +74,7 @@ class _Parts:
     cost: np.ndarray  # roles x options
     saved: np.ndarray  # roles x options x regions
     options: tuple[tuple[Layout, ...], ...]
+    control: np.ndarray | None = None  # roles x options: what central control is worth (model 4)
 
 
 def _parts(scenario: Scenario, options: tuple[tuple[Layout, ...], ...]) -> tuple[_Parts, Scenario, float, float]:
@@ -82,6 +84,10 @@ def _parts(scenario: Scenario, options: tuple[tuple[Layout, ...], ...]) -> tuple
     width = max((len(o) for o in options), default=1)
     cost = np.full((len(scenario.roles), width), np.nan)
     saved = np.zeros((len(scenario.roles), width, len(scenario.regions)))
+    control = np.zeros((len(scenario.roles), width))
+    a = eff.assumptions
+    per_rep = a.quota_usd_per_rep * a.quota_attainment * _steady_ramp_capacity(a)
+    reps = {r.id: r.reps for r in eff.regions}
     for j, plan in enumerate(eff.roles):
         for k, layout in enumerate(options[j]):
             moved = replace(plan, placement=layout.placement, regions=layout.regions, hub_region=layout.hub_region)
@@ -89,8 +95,10 @@ def _parts(scenario: Scenario, options: tuple[tuple[Layout, ...], ...]) -> tuple
             cost[j, k] = sum(t.cost_usd_per_year for t in teams)
             for s in services:
                 saved[j, k, index[s.region_id]] += s.hours_saved_per_rep_week
+                if eff.model_version >= 4:
+                    control[j, k] += service_control_usd(plan.role, s, reps[s.region_id], per_rep, a)
     running = sum(i.running_cost_usd_per_year for i in active)
-    return _Parts(cost, saved, options), eff, levers.extra_hours(active), running
+    return _Parts(cost, saved, options, control), eff, levers.extra_hours(active), running
 
 
 def screen_values(
@@ -123,6 +131,8 @@ def _screen(
     saved = parts.saved[rows, combos].sum(axis=1) if combos.shape[1] else np.zeros((len(combos), len(scenario.regions)))
     reps = np.array([r.reps for r in scenario.regions], dtype=float)
     reclaimed = saved + np.where(reps > 0, extra, 0.0)[None, :]
+    if scenario.model_version >= 4:
+        reclaimed = reclaimed * a.selling_conversion
     s0 = a.baseline_selling_time_share
     share = np.minimum(a.max_selling_time_share, s0 + reclaimed / a.rep_hours_per_week)
     productivity = a.quota_usd_per_rep * a.quota_attainment * (share / s0) ** a.productivity_elasticity
@@ -130,6 +140,8 @@ def _screen(
     revenue = (productivity * reps[None, :]).sum(axis=1)
     baseline = base.quota_usd_per_rep * base.quota_attainment * _steady_ramp_capacity(base) * reps.sum()
     uplift = (revenue - baseline) * a.gross_margin
+    if parts.control is not None and combos.shape[1]:
+        uplift = uplift + parts.control[rows, combos].sum(axis=1)
     spend = cost + running
     net = uplift - spend
     if objective == "roi":

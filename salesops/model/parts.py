@@ -26,6 +26,7 @@ from salesops.model.roles import RoleSpec
 __all__ = [
     "MAX_RAMP_MONTHS",
     "PLACEMENTS",
+    "PROCESSES",
     "SIZINGS",
     "STAFFINGS",
     "Assumptions",
@@ -41,6 +42,9 @@ SIZINGS = ("auto", "manual")
 # How auto-sized teams are staffed: in FTE that need not be whole (a share of a generalist's
 # time), or in whole people (the choice, and the only way before model version 3).
 STAFFINGS = ("continuous", "integer")
+# How a role's embedded teams work (model version 4): to the one standard process the hub sets
+# (its throughput gain and its control, at a compliance overhead), or each to a process of its own.
+PROCESSES = ("standard", "local")
 MAX_RAMP_MONTHS = 24
 
 
@@ -156,7 +160,7 @@ class Assumptions:
     ops_hours_per_week: float = 40.0
     baseline_selling_time_share: float = 0.28
     max_selling_time_share: float = 0.65
-    productivity_elasticity: float = 0.7
+    productivity_elasticity: float = 0.5
     quota_usd_per_rep: float = 900_000.0
     quota_attainment: float = 0.54
     gross_margin: float = 0.75
@@ -174,6 +178,19 @@ class Assumptions:
     horizon_months: int = 36
     company_revenue_usd: float = 0.0
     discount_rate: float = 0.10
+    # Model version 4: the value chain, what central control buys, and the transition.
+    selling_conversion: float = 0.75
+    discount_leakage_share: float = 0.005
+    forecast_accuracy_share: float = 0.002
+    data_quality_share: float = 0.002
+    plan_consistency_share: float = 0.003
+    embedded_adherence: float = 0.5
+    standard_process_overhead: float = 0.05
+    ops_hiring_lag_months: float = 2.0
+    ops_recruiting_cost_usd: float = 4_700.0
+    reorg_one_off_usd: float = 0.0
+    reorg_rep_departure_share: float = 0.0
+    rep_replacement_cost_usd: float = 30_000.0
 
     _SHARES = (
         "baseline_selling_time_share",
@@ -185,6 +202,14 @@ class Assumptions:
         "coordination_overhead_per_channel",
         "max_coordination_overhead",
         "discount_rate",
+        "selling_conversion",
+        "discount_leakage_share",
+        "forecast_accuracy_share",
+        "data_quality_share",
+        "plan_consistency_share",
+        "embedded_adherence",
+        "standard_process_overhead",
+        "reorg_rep_departure_share",
     )
 
     # Hard limits well outside any plausible value: they keep every result finite
@@ -199,6 +224,10 @@ class Assumptions:
         "handoff_delay_hours": 168.0,
         "max_response_hours": 10_000.0,
         "company_revenue_usd": 1e13,
+        "ops_hiring_lag_months": 24.0,
+        "ops_recruiting_cost_usd": 1e7,
+        "reorg_one_off_usd": 1e12,
+        "rep_replacement_cost_usd": 1e7,
     }
 
     def __post_init__(self) -> None:
@@ -277,6 +306,10 @@ class RolePlan:
         Region where the hub sits ("" = HQ); its cost index and time zone then apply.
     min_fte : float
         Minimum viable team: an auto-sized team that exists has at least this many FTE.
+    process : {"standard", "local"}
+        Model version 4: whether the embedded teams work to the hub's one standard process
+        (its throughput gain and a share of its control, at a compliance overhead) or each to
+        a process of its own. The hub always works to one process.
     """
 
     role: RoleSpec
@@ -287,11 +320,14 @@ class RolePlan:
     regions: tuple[tuple[str, str], ...] = ()
     hub_region: str = ""
     min_fte: float = 0.0
+    process: str = "standard"
 
     def __post_init__(self) -> None:
         where = f"role {self.role.id!r}"
         if self.placement not in PLACEMENTS:
             raise ScenarioError(f"{where}: placement must be one of {', '.join(PLACEMENTS)}, got {self.placement!r}")
+        if self.process not in PROCESSES:
+            raise ScenarioError(f"{where}: process must be one of {', '.join(PROCESSES)}, got {self.process!r}")
         if self.sizing not in SIZINGS:
             raise ScenarioError(f"{where}: sizing must be one of {', '.join(SIZINGS)}, got {self.sizing!r}")
         object.__setattr__(

@@ -62,6 +62,10 @@ class ServiceResult:
     gap_hours: float = 0.0  # clock gap between the region and the serving team
     knowledge_scale: float = 1.0  # how much of the local-knowledge loss applies (0: standard work)
     at_team: bool = True  # the team sits in the region
+    # Model version 4: the work runs under the standard process (the hub's, or an embedded team's
+    # on the standard process), and what central control of it is worth a year.
+    standard_process: bool = False
+    control_value_usd: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,8 @@ class RoleResult:
     hours_saved_per_rep_week: float
     overloaded: bool
     detail: str = ""  # per-region placements and the hub's region, when they differ from the plain placement
+    control_value_usd: float = 0.0  # what central control of the role's work is worth a year (model 4)
+    process: str = "standard"  # how its embedded teams work (model 4)
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,8 @@ class ProjectionMonth:
     gross_margin_uplift_usd: float
     sales_ops_cost_usd: float
     cumulative_net_usd: float
+    control_value_usd: float = 0.0  # what central control is worth this month (model 4)
+    transition_usd: float = 0.0  # one-off costs of the transition this month, within sales_ops_cost_usd
 
 
 @dataclass(frozen=True)
@@ -142,6 +150,10 @@ class Results:
     # What advice ranks by (docs/MODEL.md, "Net value"): money, not a ratio that favours the cheapest design.
     net_value_usd: float = 0.0
     npv_usd: float = 0.0
+    # Model version 4: what central control is worth a year (discount leakage recovered, say; counted
+    # in full, not at gross margin), and the one-off costs of the transition (in the projection only).
+    control_value_usd: float = 0.0
+    transition_one_off_usd: float = 0.0
 
     def headline(self) -> dict[str, Any]:
         """The headline figures as a plain dict (JSON-ready: no NaN, no inf).
@@ -172,6 +184,8 @@ class Results:
             "initiative_one_off": self.initiative_one_off_usd,
             "net_value": self.net_value_usd,
             "npv": self.npv_usd,
+            "control_value": self.control_value_usd,
+            "transition_one_off": self.transition_one_off_usd,
         }
 
     def to_dict(self) -> dict[str, Any]:

@@ -17,9 +17,19 @@ from typing import Any
 from salesops.model.limits import ROLE_RANGES, check_text
 from salesops.model.paths import DATA_DIR
 
-__all__ = ["RoleSpec", "RELATIONS", "load_catalog", "catalog_sources"]
+__all__ = ["CONTROLS", "RoleSpec", "RELATIONS", "load_catalog", "catalog_sources"]
 
 RELATIONS = ("leads", "supports")
+# What central control of a role's work is worth (model version 4): each mechanism names the
+# assumption that holds the share of revenue at stake; "" is a role without one.
+CONTROLS: dict[str, str] = {
+    "discount_leakage": "discount_leakage_share",
+    "forecast_accuracy": "forecast_accuracy_share",
+    "data_quality": "data_quality_share",
+    "plan_consistency": "plan_consistency_share",
+}
+# Fields a role may leave out (documents and links made before they existed): their defaults.
+_OPTIONAL_FIELDS: dict[str, Any] = {"control": ""}
 
 
 _UNIT_FIELDS = ("local_knowledge_sensitivity", "standardization_gain", "hybrid_central_share")
@@ -66,6 +76,9 @@ class RoleSpec:
         Response time at which a request keeps half its value.
     hybrid_central_share : float
         Share of requests sent to the central hub when the role is hybrid.
+    control : str
+        What central control of the role's work protects (a key of :data:`CONTROLS`, such as
+        ``discount_leakage`` for the deal desk), or "" for none.
 
     Raises
     ------
@@ -93,10 +106,15 @@ class RoleSpec:
     target_answer_hours: float
     urgency_hours: float
     hybrid_central_share: float
+    control: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id.strip():
             raise ValueError("role id must not be blank")
+        if self.control != "" and self.control not in CONTROLS:
+            raise ValueError(
+                f"role {self.id!r}: control must be empty or one of {', '.join(CONTROLS)}, got {self.control!r}"
+            )
         if self.relation not in RELATIONS:
             raise ValueError(f"role {self.id!r}: relation must be one of {RELATIONS}, got {self.relation!r}")
         for name in _UNIT_FIELDS + _POSITIVE_FIELDS + _NON_NEGATIVE_FIELDS:
@@ -133,19 +151,19 @@ class RoleSpec:
         if not isinstance(data, dict):
             raise ValueError(f"a role must be an object, got {type(data).__name__}")
         names = {f.name for f in fields(cls)}
-        missing = sorted(names - set(data))
+        missing = sorted(names - set(data) - set(_OPTIONAL_FIELDS))
         role_id = data.get("id", "?")
         if missing:
             raise ValueError(f"role {role_id!r}: missing field(s) {', '.join(missing)}")
         unknown = sorted(set(data) - names)
         if unknown:
             raise ValueError(f"role {role_id!r}: unknown field(s) {', '.join(unknown)}")
-        values = dict(data)
+        values = {**_OPTIONAL_FIELDS, **data}
         functions = values["functions"]
         if not isinstance(functions, (list, tuple)) or not all(isinstance(f, str) for f in functions):
             raise ValueError(f"role {role_id!r}: functions must be a list of strings")
         values["functions"] = tuple(functions)
-        for name in ("id", "name", "category", "relation"):
+        for name in ("id", "name", "category", "relation", "control"):
             if not isinstance(values[name], str):
                 raise ValueError(f"role {role_id!r}: {name} must be a string")
         return cls(**values)

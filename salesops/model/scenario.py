@@ -19,6 +19,7 @@ from salesops.model.limits import (
 from salesops.model.parts import (
     MAX_RAMP_MONTHS,
     PLACEMENTS,
+    PROCESSES,
     SIZINGS,
     STAFFINGS,
     Assumptions,
@@ -31,15 +32,19 @@ from salesops.model.parts import (
 )
 from salesops.model.plan_items import Actual, CharterEntry, Initiative, Objective
 from salesops.model.positions import OrgValidationError, Position
+from salesops.model.roles import load_catalog
 from salesops.model import scenario_json
 from salesops.model.scenario_json import READABLE_VERSIONS, SCHEMA_NAME, SCHEMA_VERSION, _check_size
 
-MODEL_VERSIONS = (2, 3)
+MODEL_VERSIONS = (2, 3, 4)
+LATEST_MODEL = MODEL_VERSIONS[-1]
 
 __all__ = [
     "MAX_RAMP_MONTHS",
     "PLACEMENTS",
+    "PROCESSES",
     "READABLE_VERSIONS",
+    "LATEST_MODEL",
     "MODEL_VERSIONS",
     "SIZINGS",
     "STAFFINGS",
@@ -76,11 +81,13 @@ class Scenario:
     objectives: tuple[Objective, ...] = ()
     actuals: tuple[Actual, ...] = ()
     initiatives: tuple[Initiative, ...] = ()
-    # How auto-sized teams are staffed (parts.STAFFINGS) and which equations apply: model 3
-    # routes a hybrid role's standard work to the hub and its local work to the spokes; model 2
-    # is the meaning of files and links made before (whole FTE, hybrid as a fixed mix).
+    # How auto-sized teams are staffed (parts.STAFFINGS) and which equations apply: model 4
+    # adds what central control buys, the process choice, the selling conversion and the
+    # transition; model 3 routes a hybrid role's standard work to the hub and its local work to
+    # the spokes; model 2 is the meaning of files and links made before (whole FTE, hybrid as a
+    # fixed mix). Files and links keep the version they were made with, so their figures stay.
     staffing: str = "continuous"
-    model_version: int = 3
+    model_version: int = LATEST_MODEL
     # A generalist covers the small roles: at each location, the auto-sized teams of under one
     # FTE are served by one pooled team (model 3, fractional staffing only).
     generalists: bool = False
@@ -117,6 +124,21 @@ class Scenario:
             replace(p, placement=placement, regions=()) if role_id in ("all", p.role.id) else p for p in self.roles
         )
         return replace(self, roles=roles)
+
+    def with_process(self, role_id: str, process: str) -> "Scenario":
+        """Return a copy where one role's embedded teams work to ``process`` ("standard" or "local")."""
+        return self.with_plan(replace(self.plan(role_id), process=process))
+
+    def upgraded(self) -> "Scenario":
+        """Under the latest model: fractional staffing; catalog roles take the catalog's control (others stay)."""
+        catalog = load_catalog()
+        roles = tuple(
+            replace(p, role=replace(p.role, control=catalog[p.role.id].control))
+            if not p.role.control and p.role.id in catalog
+            else p
+            for p in self.roles
+        )
+        return replace(self, roles=roles, staffing="continuous", model_version=LATEST_MODEL)
 
     def with_region_placement(self, role_id: str, region_id: str, placement: str) -> "Scenario":
         """Return a copy where one role serves one region from ``placement`` (the others unchanged)."""

@@ -19,12 +19,14 @@ from salesops.model.roles import RoleSpec
 __all__ = ["READABLE_VERSIONS", "SCHEMA_NAME", "SCHEMA_VERSION", "read_fields", "to_dict"]
 
 SCHEMA_NAME = "salesops.scenario"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Version 1 had no "positions"; version 3 added per-region placement, the hub's region, the
-# minimum team, "staffing" and "model_version". Older versions read unchanged.
-READABLE_VERSIONS = (1, 2, 3)
+# minimum team, "staffing" and "model_version"; version 4 the role plan's "process" and the
+# role's "control" (model version 4). Older versions read unchanged, with the model they name.
+READABLE_VERSIONS = (1, 2, 3, 4)
 _V3_TOP_LEVEL = ("staffing", "model_version", "generalists")
 _V3_PLAN = ("regions", "hub_region", "min_fte")
+_V4_PLAN = ("process",)
 
 
 def to_dict(scenario: Any) -> dict[str, Any]:
@@ -49,6 +51,7 @@ def to_dict(scenario: Any) -> dict[str, Any]:
                 **({"regions": dict(p.regions)} if p.regions else {}),
                 **({"hub_region": p.hub_region} if p.hub_region else {}),
                 **({"min_fte": p.min_fte} if p.min_fte else {}),
+                "process": p.process,
             }
             for p in scenario.roles
         ],
@@ -115,6 +118,8 @@ def read_fields(data: Any) -> dict[str, Any]:
         if version < 3 and any(k in raw for k in _V3_PLAN):
             named = ", ".join(k for k in _V3_PLAN if k in raw)
             raise ScenarioError(f"{where}: scenario version {version} has no field(s) {named} (version 3 has)")
+        if version < 4 and any(k in raw for k in _V4_PLAN):
+            raise ScenarioError(f"{where}: scenario version {version} has no field process (version 4 has)")
         modes = raw.get("regions", {})
         if not isinstance(modes, dict):
             raise ScenarioError(f"{where}.regions must be an object of region id to placement")
@@ -129,6 +134,7 @@ def read_fields(data: Any) -> dict[str, Any]:
                     regions=tuple(modes.items()),
                     hub_region=raw.get("hub_region", ""),
                     min_fte=raw.get("min_fte", 0.0),
+                    process=raw.get("process", "standard"),
                 )
             )
         except ScenarioError as exc:
@@ -169,7 +175,7 @@ def read_fields(data: Any) -> dict[str, Any]:
         positions=positions,
         **plan_items,
         staffing=data.get("staffing", "continuous") if version >= 3 else "integer",
-        model_version=data.get("model_version", 3) if version >= 3 else 2,
+        model_version=data.get("model_version", 3 if version == 3 else 4) if version >= 3 else 2,
         generalists=data.get("generalists", False),
     )
 
@@ -191,7 +197,7 @@ _TOP_LEVEL_FIELDS = {
     "initiatives",
     *_V3_TOP_LEVEL,
 }
-_PLAN_FIELDS = {"role", "placement", "sizing", "central_fte", "local_fte", *_V3_PLAN}
+_PLAN_FIELDS = {"role", "placement", "sizing", "central_fte", "local_fte", *_V3_PLAN, *_V4_PLAN}
 
 
 def _positions(raw: Any) -> tuple[Position, ...]:

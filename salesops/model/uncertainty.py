@@ -60,7 +60,13 @@ __all__ = [
 
 BATCH = 2_000
 MAX_DRAWS = 1_000_000
-FIXED_ASSUMPTIONS = ("horizon_months", "company_revenue_usd", "discount_rate")
+FIXED_ASSUMPTIONS = (
+    "horizon_months",
+    "company_revenue_usd",
+    "discount_rate",
+    "reorg_one_off_usd",  # stated by the user, not a range
+    "reorg_rep_departure_share",
+)
 ROLE_PARAMETERS = (
     "service_rate_per_fte_week",
     "demand_per_rep_week",

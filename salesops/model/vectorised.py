@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from salesops.model import evaluation as model
+from salesops.model.roles import CONTROLS
 from salesops.model.scenario import Scenario
 
 __all__: list[str] = []  # internal to salesops.model.uncertainty
@@ -53,6 +54,13 @@ class _Phase:
     s_knowledge: np.ndarray
     ops_cost: float
     running: float
+    # model version 4: embedded teams on the standard process, services under it, the control
+    # each service's role protects (the assumption's name, "" for none), and the FTE hired
+    v4: bool
+    t_embedded_std: np.ndarray
+    s_std: np.ndarray
+    s_control: tuple[str, ...]
+    ops_fte: float
 
 
 def _phase(scenario: Scenario, active, started: frozenset) -> _Phase:
@@ -108,6 +116,8 @@ def _phase(scenario: Scenario, active, started: frozenset) -> _Phase:
     ]
     tcols = list(zip(*t_rows)) if t_rows else [()] * 6
     scols = list(zip(*s_rows)) if s_rows else [()] * 7
+    v4 = scenario.model_version >= 4
+    controls = {p.role.id: CONTROLS.get(p.role.control, "") for p in scenario.roles}
     return _Phase(
         started=started,
         svc_factor=np.array(factors, dtype=float),
@@ -133,6 +143,11 @@ def _phase(scenario: Scenario, active, started: frozenset) -> _Phase:
         s_knowledge=np.array(scols[6], dtype=float),
         ops_cost=core.ops_cost,
         running=sum(i.running_cost_usd_per_year for i in chosen),
+        v4=v4,
+        t_embedded_std=np.array([v4 and t.standardized and t.team != model.CENTRAL for t in core.teams], dtype=bool),
+        s_std=np.array([s.standard_process for s in core.services], dtype=bool),
+        s_control=tuple(controls[s.role_id] if v4 else "" for s in core.services),
+        ops_fte=core.ops_fte,
     )
 
 
@@ -166,10 +181,14 @@ def _erlang_c_any(c: np.ndarray, load: np.ndarray) -> np.ndarray:
     return np.where(theta[None, :] > 0, (1.0 - theta[None, :]) * at_low + theta[None, :] * at_high, at_low)
 
 
-def _steady_cap(attrition: np.ndarray, ramp: np.ndarray) -> np.ndarray:
+def _deficit_months(ramp: np.ndarray) -> np.ndarray:
+    """Months of full output a new hire loses while ramping, per draw (as ``cashflow.ramp_deficit_months``)."""
     t = np.arange(1, math.ceil(float(ramp.max())) + 1, dtype=float)
-    deficit = np.maximum(0.0, 1.0 - t[None, :] / ramp[:, None]).sum(axis=1)
-    return 1.0 - attrition / 12.0 * deficit
+    return np.maximum(0.0, 1.0 - t[None, :] / ramp[:, None]).sum(axis=1)
+
+
+def _steady_cap(attrition: np.ndarray, ramp: np.ndarray) -> np.ndarray:
+    return 1.0 - attrition / 12.0 * _deficit_months(ramp)
 
 
 def _ramp_capacity(months: int, attrition: np.ndarray, ramp: np.ndarray) -> np.ndarray:
@@ -198,6 +217,10 @@ def _steady(ph: _Phase, a: dict[str, np.ndarray], roles: dict[str, np.ndarray], 
     ops_h = a["ops_hours_per_week"][:, None]
     n_regions = gaps.shape[0]
     saved_by_region = np.zeros((n, n_regions))
+    attainment, ramp = _phase_levers(ph, a)
+    p0 = a["quota_usd_per_rep"] * attainment
+    cap = _steady_cap(a["attrition_per_year"], ramp)
+    control = np.zeros(n)
     if ph.t_role.size:
         j = ph.t_role
         overhead = np.minimum(
@@ -209,6 +232,8 @@ def _steady(ph: _Phase, a: dict[str, np.ndarray], roles: dict[str, np.ndarray], 
         if ph.hours_scaled:
             mu = mu * (a["ops_hours_per_week"][:, None] / model.CATALOG_WEEK_HOURS)
         mu = mu * (1.0 - overhead)
+        if ph.t_embedded_std.any():
+            mu = mu * np.where(ph.t_embedded_std[None, :], 1.0 - a["standard_process_overhead"][:, None], 1.0)
         mu_server = mu * ph.t_fte_ratio[None, :]
         c = ph.t_servers
         demand = roles["demand_per_rep_week"][:, j] * ph.t_weight[None, :]
@@ -264,14 +289,18 @@ def _steady(ph: _Phase, a: dict[str, np.ndarray], roles: dict[str, np.ndarray], 
                 mask = r == k
                 if mask.any():
                     saved_by_region[:, k] = saved[:, mask].sum(axis=1)
-    attainment, ramp = _phase_levers(ph, a)
+            for k, name in enumerate(ph.s_control):  # model 4: what central control is worth
+                if name:
+                    kept = 1.0 if ph.s_central[k] else (a["embedded_adherence"] if ph.s_std[k] else 0.0)
+                    at_stake = reps[r[k]] * p0 * cap * a[name]
+                    control = control + at_stake * ph.s_share[k] * served[:, t[k]] * kept
     s0 = a["baseline_selling_time_share"][:, None]
-    p0 = a["quota_usd_per_rep"] * attainment
-    cap = _steady_cap(a["attrition_per_year"], ramp)
     reclaimed = saved_by_region + np.where(reps > 0, ph.extra_hours, 0.0)[None, :]
+    if ph.v4:
+        reclaimed = reclaimed * a["selling_conversion"][:, None]
     share = np.minimum(a["max_selling_time_share"][:, None], s0 + reclaimed / a["rep_hours_per_week"][:, None])
     productivity = p0[:, None] * (share / s0) ** a["productivity_elasticity"][:, None] * cap[:, None]
-    return {"productivity": productivity, "p0": p0, "cap": cap, "ramp": ramp}
+    return {"productivity": productivity, "p0": p0, "cap": cap, "ramp": ramp, "control": control}
 
 
 def _batch(
@@ -290,17 +319,31 @@ def _batch(
     gm = a["gross_margin"]
     uplift = (revenue - baseline_revenue) * gm
     spend = phases[full_key].ops_cost + phases[full_key].running
-    roi = (uplift - spend) / spend if spend > 0 else np.zeros_like(uplift)
+    net = uplift + full["control"] - spend
+    roi = net / spend if spend > 0 else np.zeros_like(uplift)
     productivity = revenue / total_reps if total_reps else np.zeros_like(revenue)
 
-    # projection
+    # projection (docs/MODEL.md; as salesops.model.cashflow.projection)
+    v4 = scenario.model_version >= 4
+    lag = a["ops_hiring_lag_months"] if v4 else np.zeros_like(uplift)
     base_capacity = _ramp_capacity(months, a["attrition_per_year"], a["ramp_months"])
     capacities: dict[frozenset, np.ndarray] = {}
     n = roi.shape[0]
     cumulative = np.zeros((n, months))
-    month_uplift = np.zeros(n)
-    month_cost = np.zeros(months)
+    month_cost = np.zeros((n, months))
+    month_gain = np.zeros(n)
     running_total = np.zeros(n)
+    one_off = np.zeros(n)
+    if v4:  # the transition's one-off costs, in month 1
+        first = phases[frozenset(i.id for i in active if i.start_month <= 1)]
+        leavers = a["reorg_rep_departure_share"] * total_reps
+        lost_ramp = leavers * base_p0 * _deficit_months(a["ramp_months"]) / 12.0 * gm
+        one_off = (
+            first.ops_fte * a["ops_recruiting_cost_usd"]
+            + a["reorg_one_off_usd"]
+            + leavers * a["rep_replacement_cost_usd"]
+            + lost_ramp
+        )
     for m in range(1, months + 1):
         started = frozenset(i.id for i in active if i.start_month <= m)
         core = steady[started]
@@ -308,7 +351,8 @@ def _batch(
             capacities[started] = (
                 base_capacity if not started else _ramp_capacity(months, a["attrition_per_year"], core["ramp"])
             )
-        benefit = np.minimum(1.0, m / a["ops_benefit_ramp_months"])
+        benefit = np.minimum(1.0, np.maximum(0.0, m - lag) / a["ops_benefit_ramp_months"])
+        staffed = np.minimum(1.0, np.maximum(0.0, m - lag))
         cap = capacities[started][:, m - 1]
         base_cap = base_capacity[:, m - 1]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -316,25 +360,30 @@ def _batch(
         lift = np.where(core["cap"] > 0, lift, 0.0)
         baseline_rev = base_p0 * total_reps * base_cap / 12.0
         rev = (core["p0"] * total_reps + lift * benefit) * cap / 12.0
-        month_uplift = (rev - baseline_rev) * gm
-        cost = (phases[started].ops_cost + phases[started].running) / 12.0
-        cost += sum(i.one_off_cost_usd for i in active if i.start_month == m)
-        month_cost[m - 1] = cost
-        running_total = running_total + (month_uplift - cost)
+        month_gain = (rev - baseline_rev) * gm + core["control"] * benefit / 12.0
+        cost = phases[started].ops_cost * staffed / 12.0 + phases[started].running / 12.0
+        cost = cost + sum(i.one_off_cost_usd for i in active if i.start_month == m)
+        if m == 1:
+            cost = cost + one_off
+        month_cost[:, m - 1] = cost
+        running_total = running_total + (month_gain - cost)
         cumulative[:, m - 1] = running_total
-    payback = _payback(cumulative, month_cost, month_uplift)
+    payback = _payback(cumulative, month_cost, month_gain)
     return {
         "roi": roi,
         "productivity_per_rep": productivity,
         "revenue": revenue,
         "payback_months": payback,
         "cumulative_net": cumulative,
-        "net_value": uplift - spend,
+        "net_value": net,
     }
 
 
-def _payback(cumulative: np.ndarray, cost: np.ndarray, last_uplift: np.ndarray) -> np.ndarray:
-    """As :func:`salesops.model.evaluation._payback`, for every draw (NaN where it never pays back)."""
+def _payback(cumulative: np.ndarray, cost: np.ndarray, last_gain: np.ndarray) -> np.ndarray:
+    """As :func:`salesops.model.cashflow.payback`, for every draw (NaN where it never pays back).
+
+    ``cost`` is (draws x months); ``last_gain`` the last month's uplift plus control value.
+    """
     n, months = cumulative.shape
     previous = np.concatenate([np.zeros((n, 1)), cumulative[:, :-1]], axis=1)
     up = (cumulative >= 0) & (previous < 0)
@@ -345,11 +394,10 @@ def _payback(cumulative: np.ndarray, cost: np.ndarray, last_uplift: np.ndarray) 
     with np.errstate(divide="ignore", invalid="ignore"):
         frac = np.where(at - before > 0, -before / (at - before), 1.0)
     inside = np.where(any_up, last_up + np.minimum(1.0, np.maximum(0.0, frac)), 0.0)
-    monthly_net = last_uplift - cost[-1]
+    monthly_net = last_gain - cost[:, -1]
     with np.errstate(divide="ignore", invalid="ignore"):
         after = months + (-cumulative[:, -1]) / monthly_net
     after = np.where(monthly_net > 0, after, np.nan)
     paid = np.where(cumulative[:, -1] >= 0, inside, after)
-    if not (cost > 0).any():  # nothing spent: at once if it adds anything, else nothing to pay back
-        return np.where(cumulative[:, -1] > 0, 0.0, np.nan)
-    return paid
+    nothing_spent = ~(cost > 0).any(axis=1)  # at once if it adds anything, else nothing to pay back
+    return np.where(nothing_spent, np.where(cumulative[:, -1] > 0, 0.0, np.nan), paid)

@@ -1,8 +1,8 @@
 """A scenario in a URL: a compact, versioned, checksummed token, no database needed.
 
-A token looks like ``2.3f9a0c2e.eNqrVkrLz1eyUkpKLFKqBQA...``:
+A token looks like ``3.3f9a0c2e.eNqrVkrLz1eyUkpKLFKqBQA...``:
 
-* ``2`` is the codec version (:data:`CODEC_VERSION`), so a later app can change
+* ``3`` is the codec version (:data:`CODEC_VERSION`), so a later app can change
   the encoding and still read old links, and an old app can say that a link is
   too new instead of calling it damaged;
 * ``3f9a0c2e`` is the first 8 hex digits of the SHA-256 of the payload text that
@@ -31,11 +31,11 @@ Examples
 >>> from salesops.model.samples import load_sample
 >>> scenario = load_sample("midmarket")
 >>> token = encode(scenario)
->>> token.startswith("2.") and len(token) < 1000
+>>> token.startswith("3.") and len(token) < 1000
 True
 >>> decode(token) == scenario
 True
->>> decode("2.00000000.abc")
+>>> decode("3.00000000.abc")
 Traceback (most recent call last):
 ...
 salesops.readwrite.share.ShareError: the link is damaged or truncated (checksum mismatch); ask for a fresh link
@@ -64,8 +64,8 @@ __all__ = [
     "encode",
 ]
 
-CODEC_VERSION = 2
-READABLE_CODECS = (1, 2)
+CODEC_VERSION = 3
+READABLE_CODECS = (1, 2, 3)
 # 6,000 characters: browsers take far longer URLs (Chrome about 2 MB), but common
 # servers and proxies refuse a request line over 8 KB (nginx's default header
 # buffer, Apache's LimitRequestLine 8190); 6,000 leaves room for the rest of the URL.
@@ -85,6 +85,8 @@ _DIGITS = re.compile(r"[0-9]{1,6}")
 # dataclass default later cannot change what an old link means).
 _REGION_DEFAULTS: dict[str, Any] = {"tz_offset_hours": 0.0, "market_complexity": 0.3, "cost_index": 1.0}
 _PLAN_DEFAULTS: dict[str, Any] = {"placement": "centralized", "sizing": "auto", "central_fte": 0.0, "local_fte": {}}
+# Codec 3 (model version 4) adds the role plan's process.
+_PLAN_DEFAULTS_3: dict[str, Any] = {**_PLAN_DEFAULTS, "process": "standard"}
 _POSITION_DEFAULTS: dict[str, Any] = {
     "manager_id": None,
     "title": "",
@@ -108,10 +110,25 @@ _CODEC_1_ASSUMPTIONS = (
     "distance_knowledge_floor", "coordination_overhead_per_channel", "max_coordination_overhead",
     "service_level_target", "max_utilization", "max_response_hours", "horizon_months", "company_revenue_usd",
 )  # fmt: skip
+_CODEC_3_ASSUMPTIONS = (
+    "selling_conversion", "discount_leakage_share", "forecast_accuracy_share", "data_quality_share",
+    "plan_consistency_share", "embedded_adherence", "standard_process_overhead", "ops_hiring_lag_months",
+    "ops_recruiting_cost_usd", "reorg_one_off_usd", "reorg_rep_departure_share", "rep_replacement_cost_usd",
+)  # fmt: skip
 ASSUMPTIONS_BY_CODEC: dict[int, frozenset[str]] = {
     1: frozenset(_CODEC_1_ASSUMPTIONS),
     2: frozenset(_CODEC_1_ASSUMPTIONS) | {"discount_rate"},
+    3: frozenset(_CODEC_1_ASSUMPTIONS) | {"discount_rate"} | frozenset(_CODEC_3_ASSUMPTIONS),
 }
+# Defaults that changed after a codec was made: a link of that codec left them out at the value it
+# knew, so it is read with that value (the figures it was made with), not today's default.
+_OLD_DEFAULTS: dict[int, dict[str, Any]] = {
+    1: {"productivity_elasticity": 0.7},
+    2: {"productivity_elasticity": 0.7},
+}
+# Role fields each codec knows: a catalog role written as its id is rebuilt with these only (the
+# others take their defaults: a role had no "control" before codec 3).
+_NEW_ROLE_FIELDS: dict[int, frozenset[str]] = {1: frozenset({"control"}), 2: frozenset({"control"}), 3: frozenset()}
 
 
 class ShareError(ValueError):
@@ -158,7 +175,7 @@ def _compact(scenario: Scenario) -> dict[str, Any]:
     out["regions"] = [_without(r, _REGION_DEFAULTS) for r in full["regions"]]
     roles = []
     for plan in full["roles"]:
-        item = _without(plan, _PLAN_DEFAULTS)
+        item = _without(plan, _PLAN_DEFAULTS_3)
         spec = plan["role"]
         known = catalog.get(spec["id"])
         # Written as its id only when identical as JSON (150000 and 150000.0 differ), so the
@@ -327,8 +344,13 @@ def _expand(data: Any, codec: int = CODEC_VERSION) -> tuple[dict[str, Any], str 
         raise ScenarioError(f"a scenario must be a JSON object, got {type(data).__name__}")
     out = {k: v for k, v in data.items() if k != "ref"}
     out["schema"] = SCHEMA_NAME
-    catalog = {rid: spec.to_dict() for rid, spec in load_catalog().items()}
-    defaults = _reference_assumptions()
+    unknown_fields = _NEW_ROLE_FIELDS.get(codec, frozenset())
+    catalog = {
+        rid: {k: v for k, v in spec.to_dict().items() if k not in unknown_fields}
+        for rid, spec in load_catalog().items()
+    }
+    defaults = {**_reference_assumptions(), **_OLD_DEFAULTS.get(codec, {})}
+    plan_defaults = _PLAN_DEFAULTS_3 if codec >= 3 else _PLAN_DEFAULTS
     reference: dict[str, Any] = {"roles": {}, "assumptions": {}}
     regions = data.get("regions")
     if isinstance(regions, list):
@@ -340,7 +362,7 @@ def _expand(data: Any, codec: int = CODEC_VERSION) -> tuple[dict[str, Any], str 
             if not isinstance(item, dict):
                 expanded.append(item)
                 continue
-            plan = {**_PLAN_DEFAULTS, **item}
+            plan = {**plan_defaults, **item}
             spec = plan.get("role")
             if isinstance(spec, str):
                 if spec not in catalog:
@@ -403,7 +425,7 @@ def decode(token: str) -> Scenario:
     Traceback (most recent call last):
     ...
     salesops.readwrite.share.ShareError: this link was made by a newer version of the app (link format 9;
-    this version reads format 2); open it with the newer version
+    this version reads format 3); open it with the newer version
     """
     raw = _unpack(token)
     try:
