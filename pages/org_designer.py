@@ -9,7 +9,7 @@ from salesops import charts
 from salesops.model.format import fmt_usd
 from salesops.model.limits import MAX_ROLE_FTE
 from salesops.model.org import build_org, org_summary
-from salesops.model.roles import load_catalog
+from salesops.model.roles import CONTROL_WORDS, load_catalog
 from salesops.model.staffing import whole_fte_jumps
 from salesops.model.scenario import PLACEMENTS, Region, RolePlan, ScenarioError
 from salesops.model.whatif import evaluate_cached
@@ -303,6 +303,17 @@ def _remove(role_id: str) -> None:
     state.commit(scen.without_role(role_id), f"Removed {scen.plan(role_id).role.name}")
 
 
+PROCESS_LABELS = {"standard": "The hub's standard process", "local": "A process of their own"}
+
+
+def _set_process(role_id: str) -> None:
+    value = st.session_state.get(f"process:{role_id}")
+    scen = state.current()
+    plan = scen.plan(role_id)
+    if value in PROCESS_LABELS and value != plan.process:
+        state.commit(scen.with_process(role_id, value), f"{plan.role.name}: {PROCESS_LABELS[value].lower()}")
+
+
 def _hub_option(region_id: str) -> str:
     name = region_names[region_id]
     return name if region_id != hq.id or "hq" in name.lower() else f"{name} (HQ)"
@@ -351,6 +362,22 @@ def _by_region(plan: RolePlan) -> None:
     )
     if not any(plan.placement_in(r.id) != "localized" for r in staffed):
         st.caption("Every region is localized, so there is no hub now: its region applies once a region uses it.")
+    k = f"process:{role.id}"
+    st.session_state[k] = plan.process
+    st.radio(
+        "Embedded teams work to",
+        options=list(PROCESS_LABELS),
+        format_func=PROCESS_LABELS.get,
+        key=k,
+        horizontal=True,
+        on_change=_set_process,
+        args=(role.id,),
+        disabled=locked or scenario.model_version < 4,
+        help="The standard process gives embedded teams the hub's throughput gain and part of its control "
+        "(discount policy, forecast method, data rules, planning method), at the capacity it takes to keep to "
+        "it. A process of their own fits the region but gives up both. The hub always works to one process."
+        + (" Model version 4 reads this; use the current model to apply it." if scenario.model_version < 4 else ""),
+    )
 
 
 for plan in scenario.roles:
@@ -362,6 +389,8 @@ for plan in scenario.roles:
         c1.caption(f"{role.category} · sales ops **{role.relation}** · {fmt_usd(role.cost_usd_per_year)} per FTE")
         if rr.detail:  # placed region by region, or its hub away from HQ
             c1.caption(by_region_text(rr.detail))
+        if rr.control_value_usd:
+            c1.caption(f"Control worth {fmt_usd(rr.control_value_usd)} a year ({CONTROL_WORDS[role.control]})")
         with c2:
             placement_control(plan, show_detail=False)
             c2.caption(
@@ -436,7 +465,7 @@ for plan in scenario.roles:
             disabled=locked,
             help=f"Remove {md(role.name)} (Undo brings it back)",
         )
-        with st.expander("By region and hub", icon=":material/public:"):
+        with st.expander("By region, hub and process", icon=":material/public:"):
             _by_region(plan)
         if rr.overloaded:
             st.warning(f"{md(role.name)} has fewer FTE than its demand needs: unserved requests fall back on the reps.")

@@ -10,6 +10,7 @@ from salesops.model.metrics import HEADLINE, METRIC, explain
 from salesops.model.whatif import RANKED_BY, whatifs_cached
 from salesops.model.worker import BudgetExceeded
 from salesops.ui.boot import ensure_app_navigation
+from salesops.ui.plausibility import show_design_warnings
 from salesops.ui.text import md
 
 ensure_app_navigation()
@@ -26,6 +27,7 @@ st.caption(
 )
 old_model_notice(scenario)
 headline_strip()
+show_design_warnings(res)
 
 with st.container(border=True):
     st.markdown("**Placement of each sales-ops role** (changes update every figure on this page)")
@@ -129,8 +131,15 @@ with st.expander("Service by role and region (how the figures arise)"):
         width="stretch",
     )
     st.caption(
-        f"Gross-margin uplift {fmt_usd(res.gross_margin_uplift_usd)} per year against "
-        f"{fmt_usd(res.sales_ops_cost_usd)} cost; 3-year ROI {fmt_pct(res.roi_3yr)}."
+        f"Gross-margin uplift {fmt_usd(res.gross_margin_uplift_usd)} per year"
+        + (f" and control value {fmt_usd(res.control_value_usd)}" if res.control_value_usd else "")
+        + f" against {fmt_usd(res.sales_ops_cost_usd)} cost; 3-year ROI {fmt_pct(res.roi_3yr)}"
+        + (
+            f", after {fmt_usd(res.transition_one_off_usd)} of one-off transition costs and a "
+            f"{scenario.assumptions.ops_hiring_lag_months:g}-month hiring lag."
+            if scenario.model_version >= 4
+            else "."
+        )
     )
 
 with st.expander("How each headline figure is computed"):

@@ -199,7 +199,7 @@ def test_default_targets_on_the_dashboard_are_reachable_and_roi_can_fail(sample,
     at = _app()
     at.selectbox(key="scenario:sample").set_value(sample).run()
     _goto(at, "pages/dashboard.py")
-    roi, selling = format_kpi("roi", 1.0), format_kpi("selling_time_share", 0.308)  # "100%", "30.8%"
+    roi, selling = format_kpi("roi", 0.5), format_kpi("selling_time_share", 0.28 * 1.08)  # "50%", "30.2%"
     table = at.dataframe[0].value.set_index("KPI")
     assert (table.loc["ROI", "Target"], table.loc["ROI", "Status"]) == (roi, roi_status)
     assert (table.loc["Selling-time share", "Target"], table.loc["Selling-time share", "Status"]) == (
@@ -219,7 +219,7 @@ def test_roi_can_fail_the_default_hurdle_the_old_startup_link_shows_it():
     link = next(c["link"] for c in legacy["cases"] if c["case"] == "startup")
     at = goto(app(z=link).run(), "pages/dashboard.py")
     table = at.dataframe[0].value.set_index("KPI")
-    assert (table.loc["ROI", "Target"], table.loc["ROI", "Status"]) == (format_kpi("roi", 1.0), "Off track")
+    assert (table.loc["ROI", "Target"], table.loc["ROI", "Status"]) == (format_kpi("roi", 0.5), "Off track")
     assert format_kpi("roi", 0.33172599289939114) in table.loc["ROI"].astype(str).tolist()
 
 

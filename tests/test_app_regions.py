@@ -154,20 +154,43 @@ def test_an_old_scenario_says_so_and_the_current_model_is_one_undoable_step():
     old = at.session_state["scenario"]
     assert (old.model_version, old.staffing) == (2, "integer")
     goto(at, ROI)
-    assert OLD_MODEL_TEXT in _texts(at.info)
+    assert OLD_MODEL_TEXT[2] in _texts(at.info)
     goto(at, DESIGNER)
-    assert OLD_MODEL_TEXT in _texts(at.info)
+    assert OLD_MODEL_TEXT[2] in _texts(at.info)
     assert at.segmented_control(key="staffing").disabled  # model 2 staffs whole FTE only
     at.button(key="model:upgrade").click().run()
     assert not at.exception, at.exception
     new = at.session_state["scenario"]
-    assert new == replace(old, staffing="continuous", model_version=3)
-    assert _last_change(at) == "Last change: Use the current model (version 3)"
-    assert OLD_MODEL_TEXT not in _texts(at.info)
+    assert new == old.upgraded()
+    assert (new.model_version, new.staffing) == (4, "continuous")
+    assert {p.role.id: p.role.control for p in new.roles if p.role.control} == {
+        "crm_admin": "data_quality",
+        "analytics": "forecast_accuracy",
+        "deal_desk": "discount_leakage",
+        "planning": "plan_consistency",
+    }
+    assert _last_change(at) == "Last change: Use the current model (version 4)"
+    assert not [t for t in OLD_MODEL_TEXT.values() if t in _texts(at.info)]
     assert not at.segmented_control(key="staffing").disabled
     _undo(at)
     assert at.session_state["scenario"] == old
-    assert OLD_MODEL_TEXT in _texts(at.info)
+    assert OLD_MODEL_TEXT[2] in _texts(at.info)
+
+
+def test_the_process_of_embedded_teams_is_one_undoable_choice_that_moves_the_figures():
+    at = goto(app(), DESIGNER)
+    before = at.session_state["scenario"]
+    at.radio(key="process:enablement").set_value("local").run()
+    assert not at.exception, at.exception
+    after = at.session_state["scenario"]
+    assert after == before.with_process("enablement", "local")
+    assert _last_change(at) == "Last change: Enablement and training: a process of their own"
+    res_before, res_after = evaluate(before), evaluate(after)
+    teams = {t.team: t for t in res_after.teams if t.role_id == "enablement"}
+    assert not any(t.standardized for k, t in teams.items() if k != "central")  # no standard gain out there
+    assert res_after.net_value_usd != res_before.net_value_usd
+    _undo(at)
+    assert at.session_state["scenario"] == before
 
 
 def test_every_control_is_off_in_a_read_only_view():
@@ -179,11 +202,13 @@ def test_every_control_is_off_in_a_read_only_view():
     assert all(s.disabled for s in regional)
     assert all(n.disabled for n in at.number_input if n.key.startswith("min_fte:"))
     assert all(b.disabled for b in at.button if b.key.startswith("alike:"))
+    assert [r.key for r in at.radio if r.key.startswith("process:")] == [f"process:{p.role.id}" for p in scenario.roles]
+    assert all(r.disabled for r in at.radio if r.key.startswith("process:"))
     assert at.segmented_control(key="staffing").disabled
     # An old link opens read-only too: the box says what it is, its button is off.
     at = goto(app(z=MIDMARKET["link"]), DESIGNER)
     assert at.session_state["scenario"].model_version == 2
-    assert OLD_MODEL_TEXT in _texts(at.info)
+    assert OLD_MODEL_TEXT[2] in _texts(at.info)
     assert at.button(key="model:upgrade").disabled
     goto(at, ROI)
     assert at.button(key="model:upgrade").disabled

@@ -72,6 +72,7 @@ def test_a_design_that_costs_nothing_shows_no_roi_everywhere(tmp_path, capsys):
 
     mid = load_sample("midmarket")
     free = replace(mid, roles=tuple(replace(p, role=replace(p.role, cost_usd_per_year=0.0)) for p in mid.roles))
+    free = free.with_assumptions(ops_recruiting_cost_usd=0.0)  # nothing to employ, nothing to recruit
     res = evaluate(free)
     assert res.headline()["roi"] is None and res.roi == 0.0 and res.payback_months == 0.0
     assert METRIC["roi"].text(res.headline()["roi"]) == "n/a (no cost)"

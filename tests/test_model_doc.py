@@ -75,3 +75,14 @@ def test_optimizer_example():
 def test_the_document_names_the_model_version_and_the_legacy_test():
     _in_doc("open as model version 2 with exactly the figures they had")
     _in_doc("`tests/test_legacy.py`")
+
+
+def test_the_model_4_section_states_what_it_changes_on_the_samples():
+    new = {n: evaluate(load_sample(n)) for n in ("startup", "midmarket", "enterprise")}
+    old = {
+        n: evaluate(replace(load_sample(n), model_version=3).with_assumptions(productivity_elasticity=0.7)) for n in new
+    }
+    _in_doc("ROI " + " / ".join(f"{new[n].roi:.0%}" for n in new) + " (startup / mid-market / enterprise)")
+    _in_doc("instead of " + " / ".join(f"{old[n].roi:.0%}" for n in old))
+    _in_doc("payback " + " / ".join(f"{new[n].payback_months:.1f}" for n in new) + " months instead of")
+    _in_doc(" / ".join(f"{old[n].payback_months:.1f}" for n in old))

@@ -174,8 +174,10 @@ def explain(key: str, res: Any) -> str:
     >>> from salesops.model.samples import load_sample
     >>> from salesops.model import evaluate
     >>> print(explain("roi", evaluate(load_sample("midmarket"))))  # doctest: +NORMALIZE_WHITESPACE
-    ROI = (gross-margin uplift - cost) / cost = ($4.1M - $1.3M) / $1.3M = 225.7% a year at run rate.
-    Uplift = (revenue with sales ops $61.3M - revenue without $55.8M) x gross margin 75.0%.
+    ROI = (gross-margin uplift + control value - cost) / cost = ($2.2M + $669.7K - $1.3M) / $1.3M = 127.8% a year
+    at run rate. Uplift = (revenue with sales ops $58.7M - revenue without $55.8M) x gross margin 75.0%.
+    Control value = what central control is worth: discount leakage recovered and one forecast, data and
+    planning method (money kept, counted in full).
     """
     usd = METRIC["net_value"].text
     spend = res.sales_ops_cost_usd + res.initiative_cost_usd_per_year
@@ -196,16 +198,23 @@ def explain(key: str, res: Any) -> str:
         f"Uplift = (revenue with sales ops {usd(res.revenue_usd)} - revenue without {usd(res.baseline_revenue_usd)})"
         + (f" x gross margin {fmt_pct(gm, 1)}." if gm is not None else ".")
     )
+    control = f" + {usd(res.control_value_usd)}" if res.control_value_usd else ""
+    gains = "gross-margin uplift" + (" + control value" if res.control_value_usd else "")
+    if res.control_value_usd:
+        uplift += (
+            " Control value = what central control is worth: discount leakage recovered and one forecast, "
+            "data and planning method (money kept, counted in full)."
+        )
     if key == "roi":
         if spend <= 0:
             return "ROI needs a cost: this design costs nothing, so there is no ROI to show (n/a). " + uplift
         return (
-            f"ROI = (gross-margin uplift - cost) / cost = ({usd(res.gross_margin_uplift_usd)} - {cost}) / "
+            f"ROI = ({gains} - cost) / cost = ({usd(res.gross_margin_uplift_usd)}{control} - {cost}) / "
             f"{usd(spend)} = {METRIC['roi'].text(res.roi)} a year at run rate. " + uplift
         )
     if key == "net_value":
         return (
-            f"Net value = gross-margin uplift - cost = {usd(res.gross_margin_uplift_usd)} - {cost} = "
+            f"Net value = {gains} - cost = {usd(res.gross_margin_uplift_usd)}{control} - {cost} = "
             f"{usd(res.net_value_usd)} a year at run rate. " + uplift
         )
     if key == "productivity_per_rep":
@@ -225,7 +234,8 @@ def explain(key: str, res: Any) -> str:
         shown = METRIC["payback_months"].text(res.payback_months)
         return (
             "Payback = months until the cumulative net return (uplift - cost, month by month, as new hires "
-            "ramp and the set-up reaches full effect) turns positive for good"
+            "ramp, the sales-ops staff are hired and the set-up reaches full effect, after the one-off "
+            "costs of the transition) turns positive for good"
             + (f": {shown} months." if res.payback_months is not None else ": never within reach.")
             + f" 3-year ROI {fmt_pct(res.roi_3yr, 1)}."
         )

@@ -17,7 +17,7 @@ from typing import Any
 from salesops.model.limits import ROLE_RANGES, check_text
 from salesops.model.paths import DATA_DIR
 
-__all__ = ["CONTROLS", "RoleSpec", "RELATIONS", "load_catalog", "catalog_sources"]
+__all__ = ["CONTROLS", "CONTROL_WORDS", "RoleSpec", "RELATIONS", "load_catalog", "catalog_sources"]
 
 RELATIONS = ("leads", "supports")
 # What central control of a role's work is worth (model version 4): each mechanism names the
@@ -27,6 +27,13 @@ CONTROLS: dict[str, str] = {
     "forecast_accuracy": "forecast_accuracy_share",
     "data_quality": "data_quality_share",
     "plan_consistency": "plan_consistency_share",
+}
+# The same in words a sales leader uses.
+CONTROL_WORDS: dict[str, str] = {
+    "discount_leakage": "discounts kept to one pricing policy",
+    "forecast_accuracy": "one forecast method",
+    "data_quality": "one set of CRM data rules",
+    "plan_consistency": "territories, quotas and pay set one way",
 }
 # Fields a role may leave out (documents and links made before they existed): their defaults.
 _OPTIONAL_FIELDS: dict[str, Any] = {"control": ""}

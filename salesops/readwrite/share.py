@@ -216,7 +216,7 @@ def encode(scenario: Scenario) -> str:
     Returns
     -------
     str
-        ``"1.<checksum>.<payload>"``: the codec version, the first 8 hex digits
+        ``"3.<checksum>.<payload>"``: the codec version, the first 8 hex digits
         of the SHA-256 of the JSON, and the deflated JSON in base64url without
         padding. Only the characters ``A-Z a-z 0-9 - _ .`` occur, so the token
         needs no escaping in a query parameter.
@@ -232,7 +232,7 @@ def encode(scenario: Scenario) -> str:
     --------
     >>> from salesops.model.samples import load_sample
     >>> encode(load_sample("startup"))[:2]
-    '2.'
+    '3.'
     """
     if not isinstance(scenario, Scenario):
         raise ShareError(f"only a Scenario can be shared, got {type(scenario).__name__}")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
 from salesops.model.metrics import HEADLINE, delta, explain
 from salesops.model import Results
-from salesops.model.scenario import PLACEMENTS, Scenario
+from salesops.model.scenario import LATEST_MODEL, PLACEMENTS, Scenario
 from salesops.ui import state
 from salesops.model.whatif import evaluate_cached
 from salesops.ui.text import md
@@ -44,9 +42,13 @@ PLACEMENT_ALIKE_HELP = (
     "(Org designer, By region and hub). The hub stays where it is."
 )
 BY_REGION_ICON = ":material/tune:"
-OLD_MODEL_TEXT = (
-    "This scenario was made before model version 3 and keeps its original figures (whole FTE, hybrid as a fixed mix)."
-)
+OLD_MODEL_TEXT = {
+    2: "This scenario was made before model version 3 and keeps its original figures (whole FTE, hybrid as a "
+    "fixed mix, no control value, no transition).",
+    3: "This scenario was made with model version 3 and keeps its original figures: it counts no control value "
+    "(discount leakage, forecast, data and planning consistency), every reclaimed hour as selling time, "
+    "and no hiring lag or one-off transition costs.",
+}
 UPGRADE_LABEL = "Use the current model"
 
 
@@ -140,19 +142,20 @@ def placement_control(plan, label_visibility: str = "visible", *, show_detail: b
 
 def _upgrade_model() -> None:
     scenario = state.current()
-    if scenario.model_version < 3:
-        state.commit(replace(scenario, staffing="continuous", model_version=3), f"{UPGRADE_LABEL} (version 3)")
+    if scenario.model_version < LATEST_MODEL:
+        state.commit(scenario.upgraded(), f"{UPGRADE_LABEL} (version {LATEST_MODEL})")
 
 
 def old_model_notice(scenario: Scenario) -> None:
-    """For a scenario made before model version 3: what its figures mean, and a button to upgrade it.
+    """For a scenario made with an earlier model: what its figures mean, and a button to upgrade it.
 
-    The upgrade is one undoable step (fractional staffing, hybrid as routing); off in read-only views.
+    The upgrade is one undoable step (to the latest model: fractional staffing, hybrid as routing,
+    control value, the value chain and the transition); off in read-only views.
     """
-    if scenario.model_version >= 3:
+    if scenario.model_version >= LATEST_MODEL:
         return
     text_col, button_col = st.columns([4, 1], vertical_alignment="center")
-    text_col.info(OLD_MODEL_TEXT, icon=":material/history:")
+    text_col.info(OLD_MODEL_TEXT[scenario.model_version], icon=":material/history:")
     button_col.button(
         UPGRADE_LABEL,
         key="model:upgrade",
@@ -160,6 +163,8 @@ def old_model_notice(scenario: Scenario) -> None:
         icon=":material/upgrade:",
         disabled=state.readonly(),
         width="stretch",
-        help="Model version 3 staffs teams in fractional FTE and routes a hybrid role's standard work to "
-        "the hub, so the figures change. One step: Undo in the sidebar brings the original back.",
+        help=f"Model version {LATEST_MODEL} staffs teams in fractional FTE, routes a hybrid role's standard work "
+        "to the hub, counts what central control is worth, turns only part of the hours given back into selling "
+        "time and charges the transition, so the figures change. One step: Undo in the sidebar brings the "
+        "original back.",
     )

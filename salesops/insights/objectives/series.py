@@ -25,9 +25,10 @@ def projected_series(scenario: Scenario, results: Results, kpi: str) -> pd.DataF
 
     Productivity per rep is the month's revenue / reps x 12 (ramp, attrition and
     the ramp-up of sales ops' benefit included); sales-ops cost per rep is the
-    month's cost / reps x 12; ROI is the return to date (cumulative gross-margin
-    uplift less cumulative cost, over cumulative cost), which climbs toward the
-    run-rate ROI but stays below it. The other KPIs have no time path in the
+    month's running cost / reps x 12 (0 before the staff start, one-off transition
+    costs left out); ROI is the return to date (cumulative gross-margin uplift and
+    control value less cumulative cost, over cumulative cost), which climbs toward
+    the run-rate ROI but stays below it. The other KPIs have no time path in the
     model: their line is flat at the steady-state value (see
     :data:`TIME_PATH_KPIS`).
 
@@ -42,11 +43,13 @@ def projected_series(scenario: Scenario, results: Results, kpi: str) -> pd.DataF
     if kpi == "productivity_per_rep":
         values = [m.revenue_usd * 12.0 / m.reps if m.reps else 0.0 for m in results.projection]
     elif kpi == "ops_cost_per_rep":
-        values = [m.sales_ops_cost_usd * 12.0 / m.reps if m.reps else 0.0 for m in results.projection]
+        values = [
+            (m.sales_ops_cost_usd - m.transition_usd) * 12.0 / m.reps if m.reps else 0.0 for m in results.projection
+        ]
     elif kpi == "roi":
         values, uplift, cost = [], 0.0, 0.0
         for m in results.projection:
-            uplift += m.gross_margin_uplift_usd
+            uplift += m.gross_margin_uplift_usd + m.control_value_usd
             cost += m.sales_ops_cost_usd
             values.append((uplift - cost) / cost if cost > 0 else 0.0)
     else:
