@@ -100,8 +100,15 @@ st.page_link(
 
 with st.expander("Service by role and region (how the figures arise)"):
     services = res.services_frame()
+    raw_roles = services["role_id"].tolist()
     names = {r.id: r.name for r in scenario.regions}
-    services = services.assign(region=services["region_id"].map(names))
+    role_names = {p.role.id: p.role.name for p in scenario.roles}
+    hubs = {p.role.id: f"Hub ({scenario.hub_of(p).name})" for p in scenario.roles}
+    services = services.assign(
+        region=services["region_id"].map(names),
+        role_id=services["role_id"].map(role_names),
+        team=[hubs[r] if t == "central" else f"Team in {names.get(t, t)}" for r, t in zip(raw_roles, services["team"])],
+    )
     st.dataframe(
         services[
             [
@@ -140,6 +147,39 @@ with st.expander("Service by role and region (how the figures arise)"):
             if scenario.model_version >= 4
             else "."
         )
+    )
+
+with st.expander("Teams in a normal week and at their peak (quarter-end, planning season)"):
+    teams = res.teams_frame()
+    teams = teams.assign(
+        role=teams["role_id"].map(role_names),
+        where=[
+            hubs[r] if t == "central" else f"Team in {names.get(t, t)}" for r, t in zip(teams["role_id"], teams["team"])
+        ],
+    )
+    st.dataframe(
+        teams[
+            ["role", "where", "fte", "utilization", "peak_utilization", "wait_hours", "peak_wait_hours", "overloaded"]
+        ],
+        column_config={
+            "role": "Role",
+            "where": "Team",
+            "fte": st.column_config.NumberColumn("FTE", format="%.2f"),
+            "utilization": st.column_config.NumberColumn("Busy, normal week", format="percent"),
+            "peak_utilization": st.column_config.NumberColumn("Busy, peak week", format="percent"),
+            "wait_hours": st.column_config.NumberColumn("Wait, normal week (h)", format="%.1f"),
+            "peak_wait_hours": st.column_config.NumberColumn("Wait, peak week (h)", format="%.1f"),
+            "overloaded": st.column_config.CheckboxColumn("Overloaded"),
+        },
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption(
+        "Each team is staffed toward its peak week "
+        f"({scenario.assumptions.peak_cover:.0%} of the way from the average week to the peak) and queued in both: "
+        "the deal desk and analytics peak at each quarter-end, planning in the planning season."
+        if scenario.model_version >= 4
+        else "Scenarios made before model version 4 have no seasonal peaks: both weeks are the same."
     )
 
 with st.expander("How each headline figure is computed"):

@@ -363,3 +363,20 @@ def test_levers_page_refuses_a_bad_row_and_keeps_the_scenario():
         plain(e.value) for e in at.error
     ]
     assert at.session_state["scenario"] == before
+
+
+def test_roi_page_shows_each_team_in_a_normal_and_a_peak_week_in_plain_names():
+    at = _app()
+    _goto(at, "pages/roi.py")
+    res = evaluate(load_sample("midmarket"))
+    frames = [d.value for d in at.dataframe]
+    teams = next(f for f in frames if "peak_utilization" in f.columns)
+    assert len(teams) == len(res.teams)
+    desk = teams[teams["role"] == "Deal desk"].iloc[0]
+    assert desk["where"] == "Hub (US East (HQ))"
+    assert desk["utilization"] < desk["peak_utilization"] <= 0.85 + 1e-9  # staffed for quarter-end
+    services = next(f for f in frames if "hours_saved_per_rep_week" in f.columns)
+    assert "crm_admin" not in set(services["role_id"]) and "CRM / sales systems administration" in set(
+        services["role_id"]
+    )
+    assert not any(str(t).startswith("central") for t in services["team"])

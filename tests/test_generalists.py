@@ -38,15 +38,26 @@ def test_the_pool_is_one_queue_sized_to_the_strictest_target_and_its_time_is_sha
     assert len(members) == len(alone.teams) == 4 and {t.pool for t in members} == {"na"}
     a = scenario.assumptions
     rates = {t.role_id: t.capacity_per_week / t.servers_exact for t in alone.teams}
-    lam = math.fsum(t.demand_per_week for t in alone.teams)
     load = math.fsum(t.demand_per_week / rates[t.role_id] for t in alone.teams)
     target = min(p.role.target_answer_hours for p in scenario.roles) / a.ops_hours_per_week
-    c = fte_for_target(lam, lam / load, target, a.service_level_target, a.max_utilization)
+    # Model 4: sized for the members' peak weeks (peak_cover 1), queued in a normal and a peak week.
+    week = {p.role.id: p.role.demand_multipliers() for p in scenario.roles}
+    assert a.peak_cover == 1.0 and week["deal_desk"][1] > 1
+
+    def pool(at: int) -> tuple[float, float]:
+        lam = math.fsum(t.demand_per_week * week[t.role_id][at] for t in alone.teams)
+        return lam, math.fsum(t.demand_per_week * week[t.role_id][at] / rates[t.role_id] for t in alone.teams)
+
+    lam_peak, load_peak = pool(1)
+    c = fte_for_target(lam_peak, lam_peak / load_peak, target, a.service_level_target, a.max_utilization)
     assert math.fsum(t.fte for t in members) == pytest.approx(c, rel=1e-12)
     assert c < math.fsum(t.fte for t in alone.teams)  # pooling needs fewer people
-    wait = erlang_c_continuous(c, load) / (c * lam / load - lam) * a.ops_hours_per_week
+    lam, load_normal = pool(0)
+    wait = erlang_c_continuous(c, load_normal) / (c * lam / load_normal - lam) * a.ops_hours_per_week
+    peak_wait = erlang_c_continuous(c, load_peak) / (c * lam_peak / load_peak - lam_peak) * a.ops_hours_per_week
     for team in members:
         assert team.wait_hours == pytest.approx(wait, rel=1e-12)  # one queue: one wait
+        assert team.peak_wait_hours == pytest.approx(peak_wait, rel=1e-12) and peak_wait > wait
         assert team.fte == pytest.approx(c * (team.demand_per_week / rates[team.role_id]) / load, rel=1e-12)
         plan = scenario.plan(team.role_id)
         assert team.cost_usd_per_year == pytest.approx(team.fte * plan.role.cost_usd_per_year, rel=1e-12)

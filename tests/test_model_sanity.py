@@ -216,3 +216,43 @@ def test_standardization_is_a_process_choice_not_a_label():
     assert standard.control_value_usd > 0 and local.control_value_usd == 0
     assert standard.sales_ops_fte < local.sales_ops_fte  # the standard process's throughput gain
     assert {t.standardized for t in local.teams} == {False}
+
+
+# --------------------------------------------------------------------------
+# Model 4: seasonal peaks
+# --------------------------------------------------------------------------
+@settings(max_examples=40, deadline=None)
+@given(factor=st.floats(1.0, 5.0), share=st.floats(0.0, 0.5))
+def test_peak_weeks_keep_the_yearly_average(factor, share):
+    from salesops.model import peaks
+    from salesops.model.roles import load_catalog
+
+    role = replace(load_catalog()["deal_desk"], peak_factor=factor, peak_share=share)
+    off, peak = peaks.multipliers(role, 4)
+    assert (1 - share) * off + share * peak == pytest.approx(1.0)
+    assert sum(peaks.week_weights(role, 4)) == pytest.approx(1.0)
+    assert peaks.multipliers(role, 3) == (1.0, 1.0)  # before model 4 there are no peaks
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_teams_staffed_for_the_peak_are_not_overloaded_at_quarter_end(name):
+    res = evaluate(load_sample(name))
+    a = load_sample(name).assumptions
+    assert a.peak_cover == 1.0
+    peaked = [t for t in res.teams if t.peak_demand_per_week > t.demand_per_week]
+    assert peaked and {t.role_id for t in peaked} <= {"deal_desk", "analytics", "planning"}
+    for t in peaked:
+        assert not t.overloaded
+        assert t.utilization < t.peak_utilization <= a.max_utilization + 1e-9
+        assert t.wait_hours <= t.peak_wait_hours
+
+
+@settings(max_examples=15, deadline=None)
+@given(name=st.sampled_from(SAMPLES), low=st.floats(0.0, 0.9), more=st.floats(0.05, 1.0))
+def test_more_peak_cover_means_more_staff_and_shorter_quarter_end_waits(name, low, more):
+    base = load_sample(name)
+    thin = evaluate(base.with_assumptions(peak_cover=low))
+    thick = evaluate(base.with_assumptions(peak_cover=min(1.0, low + more)))
+    assert thick.sales_ops_fte >= thin.sales_ops_fte - 1e-9
+    waits = {(t.role_id, t.team): t.peak_wait_hours for t in thin.teams}
+    assert all(t.peak_wait_hours <= waits[(t.role_id, t.team)] + 1e-9 for t in thick.teams)

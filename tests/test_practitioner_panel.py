@@ -123,11 +123,12 @@ def test_a_near_simple_region_needs_nothing_embedded():
         assert plan.placement_in(near.id) == "centralized" and plan.hub_region == "", plan.role.id
 
 
-def test_a_complex_market_far_away_gets_enablement_close_and_the_deal_desk_close_unless_control_outweighs():
+def test_a_complex_market_far_away_gets_enablement_close_and_the_deal_desk_close_once_it_is_big_enough():
     """Local language, law and buying habits (complexity 0.9, five hours away): enablement goes local.
 
-    The deal desk goes local too when there is no discount leakage to control; with leakage at its
-    default (0.5% of revenue) the hub's one pricing policy outweighs the speed for a 25-rep region.
+    The deal desk is served from inside the region (its own desk, or the hub moved there) once the
+    region has 100 reps, with or without discount leakage; for 25 reps a desk of its own, staffed for
+    quarter-end, costs more than the speed it buys, so the region is served from HQ.
     """
     mid = load_sample("midmarket")
     simple = mid.with_region(replace(mid.region("emea"), market_complexity=0.1))
@@ -136,9 +137,11 @@ def test_a_complex_market_far_away_gets_enablement_close_and_the_deal_desk_close
     assert _served_in(complex_, hard, "enablement", "emea")
     served = [sum(_served_in(s, r, p.role.id, "emea") for p in s.roles) for s, r in ((simple, easy), (complex_, hard))]
     assert served[1] > served[0]
-    no_leakage = complex_.with_assumptions(discount_leakage_share=0.0)
-    assert _served_in(no_leakage, optimize(no_leakage, per_region=True), "deal_desk", "emea")
     assert not _served_in(complex_, hard, "deal_desk", "emea")
+    bigger = complex_.with_region(replace(complex_.region("emea"), reps=100))
+    for leak in (0.0, 0.005):
+        scenario = bigger.with_assumptions(discount_leakage_share=leak)
+        assert _served_in(scenario, optimize(scenario, per_region=True), "deal_desk", "emea"), leak
 
 
 def test_a_growing_far_region_is_never_served_from_further_away():

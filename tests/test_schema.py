@@ -80,7 +80,8 @@ def test_schema_mirrors_the_code_constants():
     assert DEFS["roleSpec"]["properties"]["relation"]["enum"] == list(RELATIONS)
     assert set(DEFS["region"]["properties"]) == {f.name for f in fields(Region)}
     assert set(DEFS["roleSpec"]["properties"]) == {f.name for f in fields(RoleSpec)}
-    assert set(DEFS["roleSpec"]["required"]) == {f.name for f in fields(RoleSpec)} - {"control"}  # since version 4
+    optional = {"control", "peak_factor", "peak_share"}  # since version 4
+    assert set(DEFS["roleSpec"]["required"]) == {f.name for f in fields(RoleSpec)} - optional
     assert DEFS["roleSpec"]["properties"]["control"]["enum"] == ["", *CONTROLS]
     assert DEFS["rolePlan"]["properties"]["process"]["enum"] == list(PROCESSES)
     assert props["model_version"]["enum"] == list(MODEL_VERSIONS)

@@ -16,8 +16,9 @@ from dataclasses import dataclass, replace
 
 from salesops.model.cashflow import _steady_ramp_capacity, npv, payback, projection, ramp_capacity
 from salesops.model.control import control_rate, process_of, service_control_usd
-from salesops.model.queueing import erlang_c, erlang_c_continuous, fte_for_target, servers_for_target
+from salesops.model.queueing import fte_for_target, servers_for_target
 from salesops.model.generalists import _generalist_pools
+from salesops.model import peaks
 from salesops.model.results import (
     ProjectionMonth,
     RegionResult,
@@ -100,13 +101,15 @@ def _team(
     continuous: bool,
     hours_factor: float = 1.0,
     process_overhead: float = 0.0,
+    model_version: int = 3,
 ) -> TeamResult:
     """One team: sized to the service level (auto) or as given (manual), then queued (M/M/c).
 
     ``hours_factor`` scales the catalog's service rate (requests in a 40-hour FTE week) to the
     scenario's ops week (model version 3: a longer week serves more requests).
     ``process_overhead`` is the capacity an embedded team spends keeping to the standard process
-    (model version 4).
+    (model version 4). In model version 4 a role with seasonal peaks is sized toward its peak week
+    (:func:`~salesops.model.peaks.sizing_demand`) and queued in a normal and in a peak week.
 
     ``continuous`` staffing sizes in FTE that need not be whole, each server at the full rate
     (:func:`~salesops.model.queueing.fte_for_target`); otherwise in whole servers, and a manual
@@ -118,16 +121,17 @@ def _team(
     mu *= hours_factor
     mu *= (1.0 - overhead) * (1.0 - process_overhead)
     t_weeks = role.target_answer_hours / a.ops_hours_per_week
+    sized = peaks.sizing_demand(demand, role, a, model_version)
     if continuous:
         if fte_manual is None:
-            fte = fte_for_target(demand, mu, t_weeks, a.service_level_target, a.max_utilization)
+            fte = fte_for_target(sized, mu, t_weeks, a.service_level_target, a.max_utilization)
             fte = max(fte, plan.min_fte) if demand > 0 else fte
         else:
             fte = fte_manual
         exact, mu_server = fte, mu
         servers = math.ceil(fte - 1e-9) if fte > 0 else 0
     elif fte_manual is None:
-        servers = servers_for_target(demand, mu, t_weeks, a.service_level_target, a.max_utilization)
+        servers = servers_for_target(sized, mu, t_weeks, a.service_level_target, a.max_utilization)
         if demand > 0 and plan.min_fte > servers:
             servers = math.ceil(plan.min_fte - 1e-9)
         fte, exact, mu_server = float(servers), float(servers), mu
@@ -137,20 +141,9 @@ def _team(
         exact = float(servers)
         mu_server = mu * fte / servers if servers else 0.0
     capacity = exact * mu_server
-    if demand <= 0:
-        utilization, served, wait_h = 0.0, 1.0, 0.0
-        overloaded = False
-    elif capacity <= demand:
-        utilization, served, wait_h = 1.0, capacity / demand, a.max_response_hours
-        overloaded = True
-    else:
-        utilization = demand / capacity
-        served = 1.0
-        load = demand / mu_server
-        pw = erlang_c_continuous(exact, load) if continuous else erlang_c(servers, load)
-        wait_weeks = pw / (capacity - demand)
-        wait_h = min(a.max_response_hours, wait_weeks * a.ops_hours_per_week)
-        overloaded = False
+    off, peak = peaks.multipliers(role, model_version)
+    normal = peaks.queue_state(demand * off, exact, servers, mu_server, continuous, a)
+    busy = normal if peak == off else peaks.queue_state(demand * peak, exact, servers, mu_server, continuous, a)
     service_h = a.ops_hours_per_week / mu_server if mu_server > 0 else a.max_response_hours
     cost = fte * role.cost_usd_per_year * location.cost_index
     return TeamResult(
@@ -161,16 +154,20 @@ def _team(
         servers=servers,
         demand_per_week=demand,
         capacity_per_week=capacity,
-        utilization=utilization,
-        served_share=served,
-        wait_hours=wait_h,
+        utilization=normal.utilization,
+        served_share=normal.served,
+        wait_hours=normal.wait_hours,
         service_hours=min(service_h, a.max_response_hours),
         coordination_overhead=overhead,
         cost_usd_per_year=cost,
-        overloaded=overloaded,
+        overloaded=normal.overloaded or busy.overloaded,
         standardized=standardized,
         teams_of_role=teams_of_role,
         servers_exact=exact,
+        peak_demand_per_week=demand * peak,
+        peak_utilization=busy.utilization,
+        peak_served_share=busy.served,
+        peak_wait_hours=busy.wait_hours,
     )
 
 
@@ -184,6 +181,7 @@ def _service(
     location: Region,
     knowledge_scale: float = 1.0,
     standard_process: bool = False,
+    model_version: int = 3,
 ) -> ServiceResult:
     """What ``region`` receives from ``team`` (sitting in ``location``) for ``share`` of its requests."""
     role = plan.role
@@ -193,14 +191,23 @@ def _service(
     alpha = role.local_knowledge_sensitivity * knowledge_scale
     effectiveness = centralized_effectiveness(alpha, region, a, location) if central else 1.0
     value = 1.0 / (1.0 + response / role.urgency_hours)
-    saved = role.demand_per_rep_week * share * team.served_share * role.rep_hours_saved_per_request
+    served = team.served_share
+    w_off, w_peak = peaks.week_weights(role, model_version)
+    if w_peak > 0:  # model 4: the demand-weighted mix of a normal and a peak week
+        peak_response = min(a.max_response_hours, team.peak_wait_hours + team.service_hours + delay)
+        peak_value = 1.0 / (1.0 + peak_response / role.urgency_hours)
+        served = w_off * team.served_share + w_peak * team.peak_served_share
+        kept = w_off * team.served_share * value + w_peak * team.peak_served_share * peak_value
+        value = kept / served if served > 0 else value
+        response = w_off * response + w_peak * peak_response
+    saved = role.demand_per_rep_week * share * served * role.rep_hours_saved_per_request
     saved *= effectiveness * value
     return ServiceResult(
         role_id=role.id,
         region_id=region.id,
         team=team.team,
         demand_per_week=demand,
-        served_share=team.served_share,
+        served_share=served,
         response_hours=response,
         handoff_delay_hours=delay,
         effectiveness=effectiveness,
@@ -236,7 +243,8 @@ def _role(
     manual = plan.sizing == "manual"
     manual_central, manual_local = scenario.manual_fte(plan) if manual else (0.0, {})
     continuous = scenario.staffing == "continuous"
-    routed = scenario.model_version >= 3
+    version = scenario.model_version
+    routed = version >= 3
     hours = hours_factor(scenario)
     # Embedded teams on the standard process (model 4) get its throughput gain, at its overhead.
     standard = process_of(plan, scenario.model_version) == "standard"
@@ -273,6 +281,7 @@ def _role(
             standardized=True,
             continuous=continuous,
             hours_factor=hours,
+            model_version=version,
         )
         central = pooled.get((role.id, CENTRAL), central)
         teams.append(central)
@@ -280,7 +289,8 @@ def _role(
             share = hub_share(r)
             if r.reps > 0 and share > 0:
                 standard_only = routed and modes[r.id] == "hybrid" and r.id != hub.id
-                services.append(_service(plan, r, central, share, True, a, hub, 0.0 if standard_only else 1.0))
+                knowledge = 0.0 if standard_only else 1.0
+                services.append(_service(plan, r, central, share, True, a, hub, knowledge, model_version=version))
     for r in spoke_regions:
         local_share = 1.0 if modes[r.id] == "localized" else 1.0 - h
         demand = role.demand_per_rep_week * r.reps * local_share
@@ -296,11 +306,14 @@ def _role(
             continuous=continuous,
             hours_factor=hours,
             process_overhead=process_overhead,
+            model_version=version,
         )
         local = pooled.get((role.id, r.id), local)
         teams.append(local)
         if r.reps > 0:
-            services.append(_service(plan, r, local, local_share, False, a, r, standard_process=standard))
+            services.append(
+                _service(plan, r, local, local_share, False, a, r, standard_process=standard, model_version=version)
+            )
     return teams, services
 
 

@@ -69,6 +69,8 @@ ROLE_RANGES: dict[str, tuple[float, float]] = {
     "rep_hours_saved_per_request": (0.0, 40.0),  # a week's work at most
     "target_answer_hours": (0.01, 2_000.0),
     "urgency_hours": (0.01, 2_000.0),
+    "peak_factor": (1.0, 5.0),  # demand in peak weeks over normal weeks (model 4)
+    "peak_share": (0.0, 0.5),  # share of the year's weeks at peak
 }
 
 # ----- Work budgets ---------------------------------------------------------------

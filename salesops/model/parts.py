@@ -191,6 +191,7 @@ class Assumptions:
     reorg_one_off_usd: float = 0.0
     reorg_rep_departure_share: float = 0.0
     rep_replacement_cost_usd: float = 30_000.0
+    peak_cover: float = 1.0
 
     _SHARES = (
         "baseline_selling_time_share",
@@ -210,6 +211,7 @@ class Assumptions:
         "embedded_adherence",
         "standard_process_overhead",
         "reorg_rep_departure_share",
+        "peak_cover",
     )
 
     # Hard limits well outside any plausible value: they keep every result finite

@@ -41,6 +41,12 @@ class TeamResult:
     # rate. With whole-FTE staffing it equals ``servers``.
     servers_exact: float = 0.0
     pool: str = ""  # the location of the generalist pool that serves this team's work ("" = its own team)
+    # A peak week (model 4: quarter-end, the planning season); the fields above are a normal week.
+    # Without peaks the two are the same.
+    peak_demand_per_week: float = 0.0
+    peak_utilization: float = 0.0
+    peak_served_share: float = 1.0
+    peak_wait_hours: float = 0.0
 
 
 @dataclass(frozen=True)

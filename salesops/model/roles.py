@@ -36,7 +36,7 @@ CONTROL_WORDS: dict[str, str] = {
     "plan_consistency": "territories, quotas and pay set one way",
 }
 # Fields a role may leave out (documents and links made before they existed): their defaults.
-_OPTIONAL_FIELDS: dict[str, Any] = {"control": ""}
+_OPTIONAL_FIELDS: dict[str, Any] = {"control": "", "peak_factor": 1.0, "peak_share": 0.0}
 
 
 _UNIT_FIELDS = ("local_knowledge_sensitivity", "standardization_gain", "hybrid_central_share")
@@ -49,6 +49,8 @@ _NON_NEGATIVE_FIELDS = (
     "cost_usd_per_year",
     "demand_per_rep_week",
     "rep_hours_saved_per_request",
+    "peak_factor",
+    "peak_share",
 )
 
 
@@ -86,6 +88,10 @@ class RoleSpec:
     control : str
         What central control of the role's work protects (a key of :data:`CONTROLS`, such as
         ``discount_leakage`` for the deal desk), or "" for none.
+    peak_factor, peak_share : float
+        Seasonal peaks (model version 4): in ``peak_share`` of the year's weeks (quarter-ends,
+        the planning season) requests arrive ``peak_factor`` times as fast as in the other weeks;
+        the yearly average stays ``demand_per_rep_week``. 1 and 0: no peak.
 
     Raises
     ------
@@ -114,6 +120,8 @@ class RoleSpec:
     urgency_hours: float
     hybrid_central_share: float
     control: str = ""
+    peak_factor: float = 1.0
+    peak_share: float = 0.0
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id.strip():
@@ -146,6 +154,16 @@ class RoleSpec:
             check_text(getattr(self, name), f"role {self.id!r}: {name}", blank_ok=True)
         for function in self.functions:
             check_text(function, f"role {self.id!r}: function")
+
+    def demand_multipliers(self) -> tuple[float, float]:
+        """Demand in a normal week and in a peak week, as multiples of the yearly average.
+
+        >>> from salesops.model.roles import load_catalog
+        >>> [round(m, 3) for m in load_catalog()["deal_desk"].demand_multipliers()]
+        [0.845, 1.52]
+        """
+        mix = 1.0 - self.peak_share + self.peak_share * self.peak_factor
+        return 1.0 / mix, self.peak_factor / mix
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}

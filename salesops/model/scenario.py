@@ -32,7 +32,7 @@ from salesops.model.parts import (
 )
 from salesops.model.plan_items import Actual, CharterEntry, Initiative, Objective
 from salesops.model.positions import OrgValidationError, Position
-from salesops.model.roles import load_catalog
+from salesops.model.roles import RoleSpec, load_catalog
 from salesops.model import scenario_json
 from salesops.model.scenario_json import READABLE_VERSIONS, SCHEMA_NAME, SCHEMA_VERSION, _check_size
 
@@ -130,14 +130,16 @@ class Scenario:
         return self.with_plan(replace(self.plan(role_id), process=process))
 
     def upgraded(self) -> "Scenario":
-        """Under the latest model: fractional staffing; catalog roles take the catalog's control (others stay)."""
+        """Under the latest model: fractional staffing; catalog roles take the catalog's control and peaks."""
         catalog = load_catalog()
-        roles = tuple(
-            replace(p, role=replace(p.role, control=catalog[p.role.id].control))
-            if not p.role.control and p.role.id in catalog
-            else p
-            for p in self.roles
-        )
+
+        def new(role: RoleSpec) -> RoleSpec:
+            known = catalog.get(role.id)
+            if known is None or (role.control, role.peak_factor, role.peak_share) != ("", 1.0, 0.0):
+                return role
+            return replace(role, control=known.control, peak_factor=known.peak_factor, peak_share=known.peak_share)
+
+        roles = tuple(replace(p, role=new(p.role)) for p in self.roles)
         return replace(self, roles=roles, staffing="continuous", model_version=LATEST_MODEL)
 
     def with_region_placement(self, role_id: str, region_id: str, placement: str) -> "Scenario":

@@ -66,6 +66,7 @@ FIXED_ASSUMPTIONS = (
     "discount_rate",
     "reorg_one_off_usd",  # stated by the user, not a range
     "reorg_rep_departure_share",
+    "peak_cover",  # a staffing choice
 )
 ROLE_PARAMETERS = (
     "service_rate_per_fte_week",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from salesops.model import evaluation as model
+from salesops.model import peaks
 from salesops.model.roles import CONTROLS
 from salesops.model.scenario import Scenario
 
@@ -61,6 +62,13 @@ class _Phase:
     s_std: np.ndarray
     s_control: tuple[str, ...]
     ops_fte: float
+    # model version 4: seasonal peaks (demand multipliers of each team's role in a normal and a peak
+    # week, and each service's shares of the year's requests in the two)
+    peaks: bool
+    t_m_off: np.ndarray
+    t_m_peak: np.ndarray
+    s_w_off: np.ndarray
+    s_w_peak: np.ndarray
 
 
 def _phase(scenario: Scenario, active, started: frozenset) -> _Phase:
@@ -118,6 +126,8 @@ def _phase(scenario: Scenario, active, started: frozenset) -> _Phase:
     scols = list(zip(*s_rows)) if s_rows else [()] * 7
     v4 = scenario.model_version >= 4
     controls = {p.role.id: CONTROLS.get(p.role.control, "") for p in scenario.roles}
+    mults = {p.role.id: peaks.multipliers(p.role, scenario.model_version) for p in scenario.roles}
+    week_shares = {p.role.id: peaks.week_weights(p.role, scenario.model_version) for p in scenario.roles}
     return _Phase(
         started=started,
         svc_factor=np.array(factors, dtype=float),
@@ -148,6 +158,11 @@ def _phase(scenario: Scenario, active, started: frozenset) -> _Phase:
         s_std=np.array([s.standard_process for s in core.services], dtype=bool),
         s_control=tuple(controls[s.role_id] if v4 else "" for s in core.services),
         ops_fte=core.ops_fte,
+        peaks=any(week_shares[p.role.id][1] > 0 for p in scenario.roles),
+        t_m_off=np.array([mults[t.role_id][0] for t in core.teams], dtype=float),
+        t_m_peak=np.array([mults[t.role_id][1] for t in core.teams], dtype=float),
+        s_w_off=np.array([week_shares[s.role_id][0] for s in core.services], dtype=float),
+        s_w_peak=np.array([week_shares[s.role_id][1] for s in core.services], dtype=float),
     )
 
 
@@ -209,6 +224,33 @@ def _phase_levers(ph: _Phase, a: dict[str, np.ndarray]) -> tuple[np.ndarray, np.
     return attainment, ramp
 
 
+def _queues(ph: _Phase, c, demand, mu_server, max_resp, ops_h) -> tuple[np.ndarray, np.ndarray]:
+    """Wait (hours) and share served of every team at ``demand`` (draws x teams), pools included."""
+    capacity = c[None, :] * mu_server
+    with np.errstate(divide="ignore", invalid="ignore"):
+        load = np.where(mu_server > 0, demand / mu_server, 0.0)
+        pw = _erlang_c_any(c, load)
+        wait = np.minimum(max_resp, pw / (capacity - demand) * ops_h)
+        over_served = capacity / demand
+    overloaded = (demand > 0) & (capacity <= demand)
+    idle = demand <= 0
+    served = np.where(idle, 1.0, np.where(overloaded, over_served, 1.0))
+    wait = np.where(idle, 0.0, np.where(overloaded, max_resp, wait))
+    for k, c_pool in enumerate(ph.p_servers):  # generalist pools: one queue for their members
+        members = ph.t_pool == k
+        lam = demand[:, members].sum(axis=1)
+        offered = (demand[:, members] / mu_server[:, members]).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pool_capacity = c_pool * lam / offered
+            pool_pw = _erlang_c_any(np.array([c_pool]), offered[:, None])[:, 0]
+            pool_wait = np.minimum(max_resp[:, 0], pool_pw / (pool_capacity - lam) * ops_h[:, 0])
+            pool_served = pool_capacity / lam
+        short = pool_capacity <= lam
+        wait[:, members] = np.where(short, max_resp[:, 0], pool_wait)[:, None]
+        served[:, members] = np.where(short, pool_served, 1.0)[:, None]
+    return wait, served
+
+
 def _steady(ph: _Phase, a: dict[str, np.ndarray], roles: dict[str, np.ndarray], consts) -> dict[str, np.ndarray]:
     """One phase's steady state for a batch: productivity per region, p0, steady capacity."""
     gaps, complexity, reps = consts
@@ -237,30 +279,11 @@ def _steady(ph: _Phase, a: dict[str, np.ndarray], roles: dict[str, np.ndarray], 
         mu_server = mu * ph.t_fte_ratio[None, :]
         c = ph.t_servers
         demand = roles["demand_per_rep_week"][:, j] * ph.t_weight[None, :]
-        capacity = c[None, :] * mu_server
         with np.errstate(divide="ignore", invalid="ignore"):
-            load = np.where(mu_server > 0, demand / mu_server, 0.0)
-            pw = _erlang_c_any(c, load)
-            wait = np.minimum(max_resp, pw / (capacity - demand) * ops_h)
-            over_served = capacity / demand
-            service_h = np.where(mu_server > 0, ops_h / mu_server, max_resp)
-        overloaded = (demand > 0) & (capacity <= demand)
-        idle = demand <= 0
-        served = np.where(idle, 1.0, np.where(overloaded, over_served, 1.0))
-        wait = np.where(idle, 0.0, np.where(overloaded, max_resp, wait))
-        service_h = np.minimum(service_h, max_resp)
-        for k, c_pool in enumerate(ph.p_servers):  # generalist pools: one queue for their members
-            members = ph.t_pool == k
-            lam = demand[:, members].sum(axis=1)
-            offered = (demand[:, members] / mu_server[:, members]).sum(axis=1)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                pool_capacity = c_pool * lam / offered
-                pool_pw = _erlang_c_any(np.array([c_pool]), offered[:, None])[:, 0]
-                pool_wait = np.minimum(max_resp[:, 0], pool_pw / (pool_capacity - lam) * ops_h[:, 0])
-                pool_served = pool_capacity / lam
-            short = pool_capacity <= lam
-            wait[:, members] = np.where(short, max_resp[:, 0], pool_wait)[:, None]
-            served[:, members] = np.where(short, pool_served, 1.0)[:, None]
+            service_h = np.minimum(np.where(mu_server > 0, ops_h / mu_server, max_resp), max_resp)
+        wait, served = _queues(ph, c, demand * ph.t_m_off[None, :], mu_server, max_resp, ops_h)
+        if ph.peaks:  # model 4: the same teams in a peak week
+            peak_wait, peak_served = _queues(ph, c, demand * ph.t_m_peak[None, :], mu_server, max_resp, ops_h)
         # services
         if ph.s_team.size:
             t = ph.s_team
@@ -271,16 +294,26 @@ def _steady(ph: _Phase, a: dict[str, np.ndarray], roles: dict[str, np.ndarray], 
             far = 1.0 - overlap / H
             delay = np.where(ph.s_central[None, :], a["handoff_delay_hours"][:, None] * far, 0.0)
             response = np.minimum(max_resp, wait[:, t] + service_h[:, t] + delay)
+            value = 1.0 / (1.0 + response / roles["_urgency"][jr][None, :])
+            served_s = served[:, t]
+            if ph.peaks:  # the demand-weighted mix of a normal and a peak week
+                peak_response = np.minimum(max_resp, peak_wait[:, t] + service_h[:, t] + delay)
+                peak_value = 1.0 / (1.0 + peak_response / roles["_urgency"][jr][None, :])
+                w_off, w_peak = ph.s_w_off[None, :], ph.s_w_peak[None, :]
+                mixed = w_off * served_s + w_peak * peak_served[:, t]
+                kept = w_off * served_s * value + w_peak * peak_served[:, t] * peak_value
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    value = np.where((mixed > 0) & (w_peak > 0), kept / mixed, value)
+                served_s = np.where(ph.s_w_peak[None, :] > 0, mixed, served_s)
             floor = a["distance_knowledge_floor"][:, None]
             distance = floor + (1.0 - floor) * far
             alpha = roles["local_knowledge_sensitivity"][:, jr] * ph.s_knowledge[None, :]
             eff = 1.0 - alpha * complexity[r][None, :] * distance
             eff = np.where(ph.s_central[None, :] & ~ph.s_at_team[None, :], eff, 1.0)
-            value = 1.0 / (1.0 + response / roles["_urgency"][jr][None, :])
             saved = (
                 roles["demand_per_rep_week"][:, jr]
                 * ph.s_share[None, :]
-                * served[:, t]
+                * served_s
                 * roles["rep_hours_saved_per_request"][:, jr]
                 * eff
                 * value
@@ -293,7 +326,7 @@ def _steady(ph: _Phase, a: dict[str, np.ndarray], roles: dict[str, np.ndarray], 
                 if name:
                     kept = 1.0 if ph.s_central[k] else (a["embedded_adherence"] if ph.s_std[k] else 0.0)
                     at_stake = reps[r[k]] * p0 * cap * a[name]
-                    control = control + at_stake * ph.s_share[k] * served[:, t[k]] * kept
+                    control = control + at_stake * ph.s_share[k] * served_s[:, k] * kept
     s0 = a["baseline_selling_time_share"][:, None]
     reclaimed = saved_by_region + np.where(reps > 0, ph.extra_hours, 0.0)[None, :]
     if ph.v4:

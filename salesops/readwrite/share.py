@@ -114,6 +114,7 @@ _CODEC_3_ASSUMPTIONS = (
     "selling_conversion", "discount_leakage_share", "forecast_accuracy_share", "data_quality_share",
     "plan_consistency_share", "embedded_adherence", "standard_process_overhead", "ops_hiring_lag_months",
     "ops_recruiting_cost_usd", "reorg_one_off_usd", "reorg_rep_departure_share", "rep_replacement_cost_usd",
+    "peak_cover",
 )  # fmt: skip
 ASSUMPTIONS_BY_CODEC: dict[int, frozenset[str]] = {
     1: frozenset(_CODEC_1_ASSUMPTIONS),
@@ -127,8 +128,9 @@ _OLD_DEFAULTS: dict[int, dict[str, Any]] = {
     2: {"productivity_elasticity": 0.7},
 }
 # Role fields each codec knows: a catalog role written as its id is rebuilt with these only (the
-# others take their defaults: a role had no "control" before codec 3).
-_NEW_ROLE_FIELDS: dict[int, frozenset[str]] = {1: frozenset({"control"}), 2: frozenset({"control"}), 3: frozenset()}
+# others take their defaults: a role had no control and no peaks before codec 3).
+_CODEC_3_ROLE_FIELDS = frozenset({"control", "peak_factor", "peak_share"})
+_NEW_ROLE_FIELDS: dict[int, frozenset[str]] = {1: _CODEC_3_ROLE_FIELDS, 2: _CODEC_3_ROLE_FIELDS, 3: frozenset()}
 
 
 class ShareError(ValueError):
