@@ -156,19 +156,19 @@ with st.expander("Teams in a normal week and at their peak (quarter-end, plannin
         where=[
             hubs[r] if t == "central" else f"Team in {names.get(t, t)}" for r, t in zip(teams["role_id"], teams["team"])
         ],
+        busy=teams["utilization"] * 100,
+        peak_busy=teams["peak_utilization"] * 100,
     )
     st.dataframe(
-        teams[
-            ["role", "where", "fte", "utilization", "peak_utilization", "wait_hours", "peak_wait_hours", "overloaded"]
-        ],
+        teams[["role", "where", "fte", "busy", "peak_busy", "wait_hours", "peak_wait_hours", "overloaded"]],
         column_config={
             "role": "Role",
             "where": "Team",
             "fte": st.column_config.NumberColumn("FTE", format="%.2f"),
-            "utilization": st.column_config.NumberColumn("Busy, normal week", format="percent"),
-            "peak_utilization": st.column_config.NumberColumn("Busy, peak week", format="percent"),
-            "wait_hours": st.column_config.NumberColumn("Wait, normal week (h)", format="%.1f"),
-            "peak_wait_hours": st.column_config.NumberColumn("Wait, peak week (h)", format="%.1f"),
+            "busy": st.column_config.NumberColumn("Busy, normal", format="%.0f%%"),
+            "peak_busy": st.column_config.NumberColumn("Busy, peak", format="%.0f%%"),
+            "wait_hours": st.column_config.NumberColumn("Wait, normal (h)", format="%.1f"),
+            "peak_wait_hours": st.column_config.NumberColumn("Wait, peak (h)", format="%.1f"),
             "overloaded": st.column_config.CheckboxColumn("Overloaded"),
         },
         hide_index=True,

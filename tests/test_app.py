@@ -370,11 +370,11 @@ def test_roi_page_shows_each_team_in_a_normal_and_a_peak_week_in_plain_names():
     _goto(at, "pages/roi.py")
     res = evaluate(load_sample("midmarket"))
     frames = [d.value for d in at.dataframe]
-    teams = next(f for f in frames if "peak_utilization" in f.columns)
+    teams = next(f for f in frames if "peak_busy" in f.columns)
     assert len(teams) == len(res.teams)
     desk = teams[teams["role"] == "Deal desk"].iloc[0]
     assert desk["where"] == "Hub (US East (HQ))"
-    assert desk["utilization"] < desk["peak_utilization"] <= 0.85 + 1e-9  # staffed for quarter-end
+    assert desk["busy"] < desk["peak_busy"] <= 85 + 1e-9  # staffed for quarter-end (percent)
     services = next(f for f in frames if "hours_saved_per_rep_week" in f.columns)
     assert "crm_admin" not in set(services["role_id"]) and "CRM / sales systems administration" in set(
         services["role_id"]

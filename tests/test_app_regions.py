@@ -92,13 +92,13 @@ def test_the_hub_select_moves_the_hub_and_every_region_alike_clears_the_override
 def test_a_minimum_team_raises_an_auto_sized_team():
     at = goto(app(), DESIGNER)
     before = _central(at.session_state["scenario"], "deal_desk").fte
-    assert before < 2.5
-    at.number_input(key="min_fte:deal_desk").set_value(2.5).run()
+    assert before < 3.5
+    at.number_input(key="min_fte:deal_desk").set_value(3.5).run()
     assert not at.exception, at.exception
     scenario = at.session_state["scenario"]
-    assert scenario.plan("deal_desk").min_fte == 2.5
-    assert _central(scenario, "deal_desk").fte == 2.5
-    assert _last_change(at) == "Last change: Deal desk: minimum team 2.5 FTE"
+    assert scenario.plan("deal_desk").min_fte == 3.5
+    assert _central(scenario, "deal_desk").fte == 3.5
+    assert _last_change(at) == "Last change: Deal desk: minimum team 3.5 FTE"
     at.toggle(key="sizing:deal_desk").set_value(True).run()  # a manual role has no minimum to set
     assert not any(n.key == "min_fte:deal_desk" for n in at.number_input)
 

@@ -185,11 +185,14 @@ def test_compare_columns_and_one_row_per_compared_metric():
 
 
 def test_compare_midmarket_known_values():
-    s = replace(load_sample("midmarket"), staffing="integer")  # whole FTE: 12 people
+    s = replace(load_sample("midmarket"), staffing="integer")  # whole FTE: 14 people, staffed for the peaks
     res = evaluate(s)
     t = _compare(s)
-    assert t.loc["reps_per_ops_fte", "this_org"] == pytest.approx(10.0)  # 120 reps / 12 FTE
-    assert t.loc["reps_per_ops_fte", "status"] == "within"  # exactly the 10:1 target
+    assert t.loc["reps_per_ops_fte", "this_org"] == pytest.approx(120 / 14)
+    assert t.loc["reps_per_ops_fte", "status"] == "below"  # under the 10:1 floor in whole people
+    fractional = _compare(load_sample("midmarket"))  # shares of people's time: within the band
+    assert 10 <= fractional.loc["reps_per_ops_fte", "this_org"] <= 30
+    assert fractional.loc["reps_per_ops_fte", "status"] == "within"
     assert (t.loc["reps_per_ops_fte", "low"], t.loc["reps_per_ops_fte", "high"]) == (10, 30)
     assert t.loc["reps_per_ops_fte", "peer_value"] == 20
     assert t.loc["reps_per_ops_fte", "firmness"] == "2nd-hand"  # the weakest figure in the band

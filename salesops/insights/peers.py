@@ -407,7 +407,7 @@ def compare(scenario: Scenario, results: Results, analytics: OrgAnalytics, profi
     >>> table = compare(s, r, analyze(s, r), "midmarket").set_index("metric_id")
     >>> row = table.loc["reps_per_ops_fte"]
     >>> round(float(row.this_org), 1), float(row.low), float(row.high), float(row.peer_value), row.status, row.health
-    (14.5, 10.0, 30.0, 20.0, 'within', 'ok')
+    (12.3, 10.0, 30.0, 20.0, 'within', 'ok')
     >>> row = table.loc["attrition"]  # among the published figures, yet a warning sign
     >>> float(row.this_org), row.status, row.health, row.health_threshold
     (0.258, 'within', 'warning', 'below 15% a year (target 10%; 15% or more is a warning sign)')

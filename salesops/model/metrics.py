@@ -174,8 +174,8 @@ def explain(key: str, res: Any) -> str:
     >>> from salesops.model.samples import load_sample
     >>> from salesops.model import evaluate
     >>> print(explain("roi", evaluate(load_sample("midmarket"))))  # doctest: +NORMALIZE_WHITESPACE
-    ROI = (gross-margin uplift + control value - cost) / cost = ($2.2M + $669.7K - $1.3M) / $1.3M = 127.8% a year
-    at run rate. Uplift = (revenue with sales ops $58.7M - revenue without $55.8M) x gross margin 75.0%.
+    ROI = (gross-margin uplift + control value - cost) / cost = ($2.3M + $669.7K - $1.5M) / $1.5M = 97.2% a year
+    at run rate. Uplift = (revenue with sales ops $58.8M - revenue without $55.8M) x gross margin 75.0%.
     Control value = what central control is worth: discount leakage recovered and one forecast, data and
     planning method (money kept, counted in full).
     """

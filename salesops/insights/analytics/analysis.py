@@ -264,7 +264,7 @@ def analyze(scenario: Scenario, results: Results) -> OrgAnalytics:
     >>> s = load_sample("midmarket")
     >>> a = analyze(s, evaluate(s))
     >>> a.layers, a.leaders, a.managers, a.reps, round(a.reps_per_ops_fte, 1)
-    (4, 4, 14, 120, 14.5)
+    (4, 4, 14, 120, 12.3)
     >>> a.spans["reps"].tolist()[:7]  # 60 reps over 7 managers in US East
     [9, 9, 9, 9, 8, 8, 8]
     >>> a.flag("attrition").status  # 25.8% is past Alexander Group's 15-20% warning band

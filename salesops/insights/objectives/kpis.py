@@ -149,7 +149,7 @@ def kpi_values(scenario: Scenario, results: Results) -> dict[str, float]:
     >>> from salesops.model.samples import load_sample
     >>> s = load_sample("midmarket")
     >>> round(kpi_values(s, evaluate(s))["reps_per_ops_fte"], 1)
-    14.5
+    12.3
     """
     return {
         "productivity_per_rep": float(results.productivity_per_rep_usd),
