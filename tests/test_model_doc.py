@@ -86,3 +86,48 @@ def test_the_model_4_section_states_what_it_changes_on_the_samples():
     _in_doc("instead of " + " / ".join(f"{old[n].roi:.0%}" for n in old))
     _in_doc("payback " + " / ".join(f"{new[n].payback_months:.1f}" for n in new) + " months instead of")
     _in_doc(" / ".join(f"{old[n].payback_months:.1f}" for n in old))
+
+
+def _num(value) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:g}"
+
+
+def test_the_defaults_tables_are_the_data_files():
+    """Section 16's tables say what data/assumptions.json and data/roles.json hold, row by row."""
+    import json
+    from dataclasses import fields
+
+    from salesops.model.parts import Assumptions
+    from salesops.model.paths import DATA_DIR
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "MODEL.md").read_text(encoding="utf-8")
+    info = json.loads((DATA_DIR / "assumptions.json").read_text())["assumptions"]
+    for f in fields(Assumptions):
+        m = info[f.name]
+        row = (
+            f"| `{f.name}` | {_num(m['default'])} | {_num(m['low'])} | {_num(m['high'])} | {m['unit'] or '-'} | "
+            f"{m['firmness']} | {m['source']} |"
+        )
+        assert row in text, f.name
+    roles = json.loads((DATA_DIR / "roles.json").read_text())
+    for name, source in roles["sources"].items():
+        assert f"| `{name}` | {source} |" in text, name
+        cells = [(_num(r[name]) if not isinstance(r[name], str) else r[name] or "-") for r in roles["roles"]]
+        if name != "functions":
+            assert f"| `{name}` | " + " | ".join(cells) + " |" in text, name
+
+
+def test_the_worked_example_of_section_17_is_model_2_and_its_model_4_table_is_today():
+    old = replace(load_sample("midmarket"), staffing="integer", model_version=2)
+    old = old.with_assumptions(productivity_elasticity=0.7)
+    shipped = evaluate(old)
+    assert (shipped.sales_ops_fte, shipped.sales_ops_cost_usd) == (12.0, 1_810_000.0)
+    assert (round(shipped.roi, 2), round(shipped.roi_3yr, 2), round(shipped.payback_months, 2)) == (1.42, 1.25, 3.91)
+    _in_doc(f"| Gross-margin uplift (USD/year) | {shipped.gross_margin_uplift_usd:,.0f} |")
+    ftes = [evaluate(old.with_placement("all", p)).sales_ops_fte for p in ("centralized", "localized", "hybrid")]
+    _in_doc("| Sales-ops FTE | 12 | " + " | ".join(f"{f:.0f}" for f in ftes) + " |")
+    mid = load_sample("midmarket")
+    now = [evaluate(mid)] + [evaluate(mid.with_placement("all", p)) for p in ("centralized", "localized", "hybrid")]
+    _in_doc("| Net value (USD/year) | " + " | ".join(f"{r.net_value_usd:,.0f}" for r in now) + " |")
+    _in_doc("| Control value (USD/year) | " + " | ".join(f"{r.control_value_usd:,.0f}" for r in now) + " |")
+    _in_doc("| Payback (months) | " + " | ".join(f"{r.payback_months:.1f}" for r in now) + " |")
