@@ -175,7 +175,8 @@ objective = st.segmented_control(
     key=OBJECTIVE_KEY,
     default="net",
     required=True,
-    help="Net value per year: gross-margin uplift minus sales-ops and initiative cost, once the teams are up to "
+    help="Net value per year: gross-margin uplift plus control value minus sales-ops and initiative cost, "
+    "once the teams are up to "
     "speed. NPV: every month of the projection (ramps included), discounted at the scenario's discount rate. "
     "ROI: net value divided by cost; a ratio favours the cheapest design, so it is not the default.",
 )

@@ -43,7 +43,8 @@ st.vega_lite_chart(spec=charts.results_spec("projection", res), width="stretch",
 
 st.subheader("What would switching one role do?")
 st.caption(
-    "Ranked by the change in net value per year (gross-margin uplift minus cost), not by ROI: a ratio "
+    "Ranked by the change in net value per year (gross-margin uplift plus control value minus cost), "
+    "not by ROI: a ratio "
     "favours the cheapest design."
 )
 try:

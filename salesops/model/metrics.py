@@ -111,7 +111,8 @@ HEADLINE: tuple[Metric, ...] = (
         "Net value per year",
         "usd",
         True,
-        "Gross-margin uplift minus sales-ops and initiative cost, per year at run rate: what advice ranks by.",
+        "Gross-margin uplift plus control value minus sales-ops and initiative cost, per year at run rate: "
+        "what advice ranks by.",
     ),
     Metric(
         "productivity_per_rep",

@@ -200,7 +200,7 @@ class Simulation:
     productivity_per_rep: np.ndarray
     revenue: np.ndarray
     cumulative_net: np.ndarray  # draws x months
-    net_value: np.ndarray  # gross-margin uplift - cost, per year at run rate
+    net_value: np.ndarray  # gross-margin uplift + control value - cost, per year at run rate
     deterministic: model.Results = field(repr=False)
 
     def percentiles(self) -> dict[str, Any]:

@@ -185,8 +185,8 @@ def _headline_cards(results: Results) -> list[tuple[str, str, str, str]]:
     head = r.headline()
     notes = {
         "roi": f"annual, steady state; {METRIC['roi'].text(r.roi_3yr)} over {len(r.projection)} months",
-        "net_value": f"uplift minus cost, per year; NPV {METRIC['npv'].text(r.npv_usd)} over {len(r.projection)} "
-        "months",
+        "net_value": f"uplift{' and control value' if r.control_value_usd else ''} minus cost, per year; NPV "
+        f"{METRIC['npv'].text(r.npv_usd)} over {len(r.projection)} months",
         "productivity_per_rep": f"per year; {fmt_usd(r.baseline_productivity_per_rep_usd)} without sales ops",
         "sales_ops_cost": f"per year; {METRIC['sales_ops_fte'].text(r.sales_ops_fte)} FTE",
         "payback_months": "from the start, ramps included",

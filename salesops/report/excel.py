@@ -149,7 +149,12 @@ def to_excel(
             _PCT_FORMAT,
         ),
         ("ROI over the projection", h.roi_3yr, f"{len(h.projection)} months", _PCT_FORMAT),
-        ("Net value per year", h.net_value_usd, "USD per year, gross-margin uplift minus cost", _USD_FORMAT),
+        (
+            "Net value per year",
+            h.net_value_usd,
+            "USD per year, gross-margin uplift plus control value minus cost",
+            _USD_FORMAT,
+        ),
         (
             "NPV over the horizon",
             h.npv_usd,
@@ -169,6 +174,13 @@ def to_excel(
         ("Revenue", h.revenue_usd, "USD per year", _USD_FORMAT),
         ("Revenue without sales ops", h.baseline_revenue_usd, "USD per year", _USD_FORMAT),
         ("Gross-margin uplift", h.gross_margin_uplift_usd, "USD per year", _USD_FORMAT),
+        (
+            "Control value",
+            h.control_value_usd,
+            "USD per year: discount leakage recovered and one forecast, data and planning method",
+            _USD_FORMAT,
+        ),
+        ("One-off transition costs", h.transition_one_off_usd, "USD, in month 1 of the projection", _USD_FORMAT),
         ("Sales-ops cost", h.sales_ops_cost_usd, "USD per year", _USD_FORMAT),
         ("Sales-ops FTE", h.sales_ops_fte, "FTE", _FTE_FORMAT),
         (

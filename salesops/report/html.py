@@ -171,10 +171,12 @@ def to_html(
         "<em>hybrid</em> (a hub at HQ plus embedded staff). The model treats every team as a queue: the help it "
         "gives reclaims rep hours, less what is lost to waiting, time-zone gaps and missing local knowledge, and "
         "reclaimed hours raise the share of time reps spend selling and so their productivity. <strong>ROI</strong> "
-        "is the yearly gross-margin uplift minus the sales-ops cost, divided by that cost, once the teams are up to "
+        "is the yearly gross-margin uplift plus control value minus the sales-ops cost, divided by that cost, "
+        "once the teams are up to "
         "speed; <strong>payback</strong> counts months from the start, with rep ramp, attrition and the sales-ops "
         "set-up ramp included. The what-if table switches one role at a time and keeps everything else as it is, "
-        "best first by the change in <strong>net value per year</strong> (gross-margin uplift minus cost). "
+        "best first by the change in <strong>net value per year</strong> (gross-margin uplift plus control "
+        "value minus cost). "
         "Every assumption has a plausible low and high value and a source (last section); the ROI at both ends "
         "shows which assumptions the answer depends on. The equations are written out in docs/MODEL.md.</p>"
         "</section>"
@@ -297,7 +299,8 @@ def to_html(
             )
         )
         add(
-            '<p class="facts">Best first by the change in net value per year (gross-margin uplift minus cost), '
+            '<p class="facts">Best first by the change in net value per year (gross-margin uplift plus control '
+            "value minus cost), "
             "not by ROI: a ratio favours the cheapest design. Green is better for the business: more net value, "
             "ROI or productivity, less cost, faster response.</p>"
         )
