@@ -22,6 +22,7 @@ from salesops.model.evaluation import evaluate
 from salesops.model.worker import BudgetExceeded, run_bounded
 from salesops.ui import guard, state
 from salesops.ui.boot import ensure_app_navigation
+from salesops.ui.plausibility import show_design_warnings
 from salesops.ui.text import md
 
 ensure_app_navigation()
@@ -248,6 +249,7 @@ for col, key in zip(cols, COMPARED):
     )
     col.caption(f"Now {md(metric.text(now[key]))}")
 st.caption("Each figure for the recommended design; the change and the figure now are against the current design.")
+show_design_warnings(rec.best_results)
 
 if rec.method == "exhaustive":
     method = (

@@ -192,3 +192,19 @@ def test_ranking_by_npv_recommends_the_npv_optimum():
     assert not at.exception, at.exception
     _assert_shows(at, optimize(load_sample("midmarket"), "npv"))
     assert any("discounted at 10.0% a year" in c for c in _texts(at.caption))
+
+
+def test_a_design_above_a_plausibility_cap_is_flagged_on_the_roi_and_recommendation_pages():
+    """A deal desk that saves 40 rep hours a request pushes selling time to its cap: both pages say so."""
+    mid = load_sample("midmarket")
+    plan = mid.plan("deal_desk")
+    absurd = mid.with_plan(replace(plan, role=replace(plan.role, rep_hours_saved_per_request=40.0)))
+    for page in ("pages/roi.py", "pages/recommend.py"):
+        at = app()
+        at.session_state["scenario"] = absurd
+        goto(at, page)
+        warnings = [plain(w.value) for w in at.warning if "plausibility cap" in plain(w.value)]
+        assert any("Selling-time share rises" in w for w in warnings), (page, warnings)
+        plain_at = app()
+        goto(plain_at, page)
+        assert not [w for w in plain_at.warning if "plausibility cap" in plain(w.value)], page
