@@ -9,10 +9,10 @@ import argparse
 import json
 from typing import Any
 
-from salesops.cli.args import JSON, PROG, RAW, SCENARIO, _seed, arg, command
+from salesops.cli.args import JSON, PROG, RAW, SCENARIO, WHAT_IF, WHAT_IF_EXAMPLES, _seed, arg, command
 from salesops.cli.errors import EXIT_OK, CliError
 from salesops.cli.formatting import _pct, _table, _usd
-from salesops.cli.inputs import load_scenario
+from salesops.cli.inputs import load_what_if
 from salesops.model.metrics import METRIC
 from salesops.model.optimize import OBJECTIVES, Recommendation, decision_tornado, optimize, win_odds
 from salesops.model.uncertainty import MAX_DRAWS
@@ -122,7 +122,7 @@ def _text(rec: Recommendation, odds: Any, tornado: Any, name: str) -> str:
 
 
 def _cmd_optimize(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.scenario)
+    scenario = load_what_if(args)
     rec = optimize(scenario, args.objective, seed=args.seed, per_region=args.per_region)
     odds = win_odds(scenario, rec, draws=args.draws, seed=args.seed) if args.draws else None
     tornado = decision_tornado(scenario, rec) if rec.runner_up is not None else None
@@ -176,6 +176,7 @@ def add_optimize(sub: Any) -> None:
             help="also place each role region by region and its hub in any region (else one placement per role)",
         ),
         arg("--seed", metavar="S", type=_seed, default=0, help="random seed of the draws and restarts (default 0)"),
+        *WHAT_IF,
         JSON,
         help="the recommended placement of every role, by net value, with its odds",
         description=(
@@ -185,11 +186,14 @@ def add_optimize(sub: Any) -> None:
             "designs, by coordinate search with restarts above that (the output says which).\n"
             "Prints each role's recommended placement, its margin over the next best, the\n"
             "runner-up design, the probability that the recommendation wins over the Monte Carlo\n"
-            "ranges, the assumptions that flip it, and the reasons in plain words."
+            "ranges, the assumptions that flip it, and the reasons in plain words. The what-if\n"
+            "options set the current design (--placement, --process) and the assumptions (--set)\n"
+            "the search runs under; the process each role states is kept, not searched."
         ),
         epilog=(
             f"Examples:\n  {PROG} optimize enterprise\n  {PROG} optimize midmarket --objective npv --draws 5000"
-            f"\n  {PROG} optimize org.json --draws 0 --json\n  {PROG} optimize enterprise --per-region"
+            f"\n  {PROG} optimize org.json --draws 0 --json\n  {PROG} optimize enterprise --per-region\n"
+            + WHAT_IF_EXAMPLES.format(command=f"{PROG} optimize enterprise")
         ),
         formatter_class=RAW,
     )

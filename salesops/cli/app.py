@@ -10,6 +10,7 @@ from typing import Callable
 from salesops import __version__
 from salesops.cli.advice_cmds import add_optimize
 from salesops.cli.args import PROG, _Parser
+from salesops.cli.assumption_cmds import add_assumptions, add_calibrate
 from salesops.cli.errors import EXIT_DATA, EXIT_INTERNAL, EXIT_OK, CliError
 from salesops.cli.file_cmds import add_export, add_import, add_synth
 from salesops.cli.model_cmds import add_compare, add_evaluate, add_samples, add_sensitivity, add_simulate
@@ -19,10 +20,12 @@ from salesops.model.scenario import ScenarioError
 # The commands, in the order ``python -m salesops --help`` lists them.
 COMMANDS = (
     add_samples,
+    add_assumptions,
     add_evaluate,
     add_synth,
     add_import,
     add_export,
+    add_calibrate,
     add_scenarios,
     add_compare,
     add_simulate,
@@ -44,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=(
             "Exit status: 0 ok, 1 unreadable/invalid file or unwritable output, 2 bad command line. "
-            f"Run '{PROG} COMMAND --help' for the options of a command."
+            f"Run '{PROG} COMMAND --help' for the options of a command. Every command that evaluates "
+            "a scenario takes --placement ROLE=MODE, --process ROLE=PROCESS and --set NAME=VALUE "
+            f"(e.g. --set ops_hiring_lag_months=6; '{PROG} assumptions' lists every NAME)."
         ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")

@@ -2,25 +2,34 @@
 
 An argument is an :class:`Arg` (the flags and keywords of ``add_argument``); the
 options several commands share (``SCENARIO``, ``--json``, ``--out``, ``--user``,
-``--workspace``, ``--db``) are declared here once, and a command changes only what
-differs (``JSON(help=...)``). :func:`command` adds a subcommand with its arguments
-in order and the handler that runs it.
+``--workspace``, ``--db``, and the what-if options ``--placement``, ``--process``,
+``--set`` and ``--current-model`` of :data:`WHAT_IF`) are declared here once, and a
+command changes only what differs (``JSON(help=...)``). :func:`command` adds a
+subcommand with its arguments in order and the handler that runs it.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import math
+from dataclasses import fields
 from typing import Any, Callable, Mapping, NamedTuple, NoReturn
 
 from salesops.cli.errors import EXIT_USAGE, CliError
 from salesops.model.samples import MAX_SYNTH_REGIONS
-from salesops.model.scenario import PLACEMENTS
+from salesops.model.scenario import LATEST_MODEL, PLACEMENTS, PROCESSES, Assumptions, assumption_info
 from salesops.readwrite import hris
 from salesops.store import DEFAULT_URL, ENV_URL
 
 PROG = "python -m salesops"
-# The placement modes, for help texts.
+# The placement modes and the processes, for help texts.
 MODES = ", ".join(PLACEMENTS)
+PROCESS_NAMES = ", ".join(PROCESSES)
+# The command that lists every assumption NAME of --set.
+LIST_ASSUMPTIONS = f"'{PROG} assumptions'"
+MAX_VALUE_CHARS = 64  # a --set VALUE longer than this is no number anyone means
+HOURS_IN_A_WEEK = 168
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -96,6 +105,177 @@ def parse_placement(text: str) -> Placement:
     except argparse.ArgumentTypeError:
         raise argparse.ArgumentTypeError(f"unknown mode {mode!r} in {text}; modes: {', '.join(PLACEMENTS)}") from None
     return Placement(role=role, mode=normalized, text=text)
+
+
+class Setting(NamedTuple):
+    """One ``--set NAME=VALUE`` argument: the assumption, its value as a number, and the text as typed."""
+
+    name: str
+    value: float
+    text: str
+
+
+class ProcessChoice(NamedTuple):
+    """One ``--process ROLE=PROCESS`` argument, with the text as typed."""
+
+    role: str
+    process: str
+    text: str
+
+
+def assumption_names() -> tuple[str, ...]:
+    """Every field of :class:`~salesops.model.parts.Assumptions`, in its order: the NAMEs of ``--set``."""
+    return tuple(f.name for f in fields(Assumptions))
+
+
+def is_share(name: str) -> bool:
+    """Whether assumption ``name`` is a share (its unit says so), so that ``--set`` also takes ``25%``.
+
+    Examples
+    --------
+    >>> is_share("discount_leakage_share"), is_share("attrition_per_year"), is_share("ops_hiring_lag_months")
+    (True, True, False)
+    """
+    return str(assumption_info().get(name, {}).get("unit", "")).startswith("share")
+
+
+def closest_names(text: str, names: tuple[str, ...], count: int = 4) -> list[str]:
+    """The names most like ``text``: those that contain it, then the closest by :mod:`difflib`.
+
+    Examples
+    --------
+    >>> closest_names("leakage", assumption_names())
+    ['discount_leakage_share']
+    >>> closest_names("hiring_lag", assumption_names())[0]
+    'ops_hiring_lag_months'
+    """
+    key = text.strip().lower()
+    found = [n for n in names if key and key in n]
+    found += [n for n in difflib.get_close_matches(key, names, n=count, cutoff=0.5) if n not in found]
+    return found[:count]
+
+
+def parse_setting(text: str) -> Setting:
+    """Parse ``NAME=VALUE`` of ``--set``; the value is checked against the scenario later.
+
+    NAME is a field of :class:`~salesops.model.parts.Assumptions` (any case, ``-`` for ``_``);
+    VALUE is a finite number, and a share may also be written as a percentage (``25%``).
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        If there is no ``=``, NAME is unknown (naming the closest names), or VALUE is not a number.
+
+    Examples
+    --------
+    >>> parse_setting("ops_hiring_lag_months=6")
+    Setting(name='ops_hiring_lag_months', value=6.0, text='ops_hiring_lag_months=6')
+    >>> parse_setting("Discount-Leakage-Share = 1.5%").value
+    0.015
+    >>> parse_setting("horizon_months=60").value
+    60
+    """
+    name, sep, raw = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE (e.g. ops_hiring_lag_months=6), got {text!r}")
+    name = name.strip().lower().replace("-", "_")
+    if not name:
+        raise argparse.ArgumentTypeError(f"missing NAME before '=' in {text!r}")
+    names = assumption_names()
+    if name not in names:
+        near = closest_names(name, names)
+        raise argparse.ArgumentTypeError(
+            f"unknown assumption {name!r} in {text}; closest: {', '.join(near) if near else 'none'}; "
+            f"{LIST_ASSUMPTIONS} lists them all"
+        )
+    raw = raw.strip()
+    percent = raw.endswith("%")
+    number = raw[:-1].strip() if percent else raw
+    try:
+        if len(raw) > MAX_VALUE_CHARS:
+            raise ValueError
+        value = float(number)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{name} needs a number, got {raw!r} in {text}" + (" (a share: e.g. 0.25 or 25%)" if is_share(name) else "")
+        ) from None
+    if percent:
+        if not is_share(name):
+            unit = assumption_info().get(name, {}).get("unit") or "a plain number"
+            raise argparse.ArgumentTypeError(
+                f"{name} is not a share ({unit}): give it without '%', got {raw!r} in {text}"
+            )
+        value /= 100.0
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{name} needs a finite number, got {raw!r} in {text}")
+    if name == "horizon_months" and value.is_integer():
+        return Setting(name=name, value=int(value), text=text)
+    return Setting(name=name, value=value, text=text)
+
+
+def parse_process(text: str) -> ProcessChoice:
+    """Parse ``ROLE=PROCESS`` of ``--process``; the role is checked later against the scenario.
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        If there is no ``=``, the role is blank or the process is unknown.
+
+    Examples
+    --------
+    >>> parse_process("deal_desk=Local")
+    ProcessChoice(role='deal_desk', process='local', text='deal_desk=Local')
+    """
+    role, sep, process = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"expected ROLE=PROCESS (e.g. all=local), got {text!r}")
+    role = role.strip()
+    if not role:
+        raise argparse.ArgumentTypeError(f"missing ROLE before '=' in {text!r}")
+    normalized = process.strip().lower()
+    if normalized not in PROCESSES:
+        raise argparse.ArgumentTypeError(f"unknown process {process!r} in {text}; processes: {PROCESS_NAMES}")
+    return ProcessChoice(role=role, process=normalized, text=text)
+
+
+def parse_share(text: str) -> float:
+    """A share above 0 and at most 1, as a fraction (``0.28``) or a percentage (``28%``).
+
+    Examples
+    --------
+    >>> parse_share("0.28"), parse_share(" 28% ")
+    (0.28, 0.28)
+    """
+    raw = text.strip()
+    percent = raw.endswith("%")
+    try:
+        if len(raw) > MAX_VALUE_CHARS:
+            raise ValueError
+        value = float(raw[:-1] if percent else raw) / (100.0 if percent else 1.0)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0.0 < value <= 1.0):
+        big = not percent and math.isfinite(value) and 1.0 < value <= 100.0
+        hint = f" (for {value:g}% write {value / 100:g} or {value:g}%)" if big else ""
+        raise argparse.ArgumentTypeError(f"must be a share above 0 and at most 1, as 0.28 or 28%, got {text!r}{hint}")
+    return value
+
+
+def _hours(text: str) -> float:
+    """Hours per rep-week, from 0 to the hours in a week (checked against the scenario's week later).
+
+    >>> _hours("2.5")
+    2.5
+    """
+    try:
+        if len(text) > MAX_VALUE_CHARS:
+            raise ValueError
+        value = float(text.strip())
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0.0 <= value <= HOURS_IN_A_WEEK):
+        raise argparse.ArgumentTypeError(f"must be hours per rep-week from 0 to {HOURS_IN_A_WEEK}, got {text!r}")
+    return value
 
 
 def _positive_int(text: str) -> int:
@@ -242,3 +422,59 @@ USER = arg(
 def user_options(workspace_help: str) -> tuple[Arg, Arg]:
     """``--user`` and ``--workspace``, the latter with ``workspace_help`` (it needs --user)."""
     return USER, arg("--workspace", metavar="ID", help=workspace_help + " (needs --user)")
+
+
+# The what-if options of every command that evaluates a scenario, applied in this order:
+# --current-model, then --placement, --process and --set (salesops.cli.inputs.apply_what_if).
+PLACEMENT = arg(
+    "--placement",
+    "-p",
+    metavar="ROLE=MODE",
+    action="append",
+    default=[],
+    type=parse_placement,
+    help=(
+        f"move ROLE (a role id of the scenario, or 'all') to MODE ({MODES}, any case); "
+        "may repeat, applied left to right; e.g. -p all=localized -p deal_desk=centralized"
+    ),
+)
+PROCESS = arg(
+    "--process",
+    metavar="ROLE=PROCESS",
+    action="append",
+    default=[],
+    type=parse_process,
+    help=(
+        "have ROLE's embedded teams (a role id, or 'all') work to PROCESS: standard (the hub's one "
+        "process: its throughput gain and control, at a compliance overhead) or local (a process of "
+        "their own); may repeat, applied left to right; e.g. --process all=local --process deal_desk=standard"
+    ),
+)
+SET = arg(
+    "--set",
+    metavar="NAME=VALUE",
+    action="append",
+    default=[],
+    dest="settings",
+    type=parse_setting,
+    help=(
+        "set assumption NAME to VALUE for this run: a number, and a share also as a percentage "
+        f"(0.25 or 25%%); may repeat, a later NAME wins; {LIST_ASSUMPTIONS} lists every NAME with its "
+        "default, plausible range and unit; e.g. --set ops_hiring_lag_months=6 --set discount_leakage_share=1%%"
+    ),
+)
+CURRENT_MODEL = arg(
+    "--current-model",
+    action="store_true",
+    help=(
+        f"first move a scenario made with an earlier model to the current one (version {LATEST_MODEL}: "
+        "fractional staffing, control value, the value chain, the transition), as the app's "
+        "'Use the current model' does; an earlier model ignores --process and the model-4 assumptions"
+    ),
+)
+WHAT_IF = (PLACEMENT, PROCESS, SET, CURRENT_MODEL)
+# The examples of the what-if options, for a command's epilog: "{command}" is the command and its SCENARIO.
+WHAT_IF_EXAMPLES = (
+    "  {command} --set ops_hiring_lag_months=6 --set reorg_one_off_usd=250000\n"
+    "  {command} -p all=localized --process all=local --set discount_leakage_share=1.5%"
+)

@@ -17,6 +17,7 @@ from salesops.cli.args import (
     RAW,
     SCENARIO,
     SOURCE_HELP,
+    WHAT_IF,
     _positive_int,
     _region_count,
     arg,
@@ -26,7 +27,7 @@ from salesops.cli.args import (
 )
 from salesops.cli.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, CliError
 from salesops.cli.formatting import _num, _table, _usd
-from salesops.cli.inputs import _not_the_input, load_scenario
+from salesops.cli.inputs import _not_the_input, load_what_if
 from salesops.model import evaluate
 from salesops.model.samples import MAX_SYNTH_REGIONS, synthetic
 from salesops.model.scenario import ScenarioError
@@ -179,7 +180,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     _not_the_input(args.out, args.scenario)
-    scenario = load_scenario(args.scenario)
+    scenario = load_what_if(args)
     fmt = args.format
     if fmt is None:
         fmt = "graphml" if (args.out or "").lower().endswith((".graphml", ".xml")) else "csv"
@@ -304,16 +305,19 @@ def add_export(sub: Any) -> None:
             type=str.lower,
             help="csv or graphml (default: from the --out extension, else csv)",
         ),
+        *WHAT_IF,
         OUT,
         help="write a scenario's org as CSV or GraphML",
         description=(
             "Write a scenario's org one person per row (CSV) or node (GraphML): leaders, managers,\n"
             "reps and one row per sales-ops FTE. The CSV re-imports with 'import' to the same org\n"
-            "and figures, and is safe to open in a spreadsheet (no formulas run)."
+            "and figures, and is safe to open in a spreadsheet (no formulas run). The what-if\n"
+            "options change the design and assumptions the sales-ops FTE are sized under."
         ),
         epilog=(
             f"Examples:\n  {PROG} export midmarket --out midmarket.csv\n"
-            f"  {PROG} export org.json --format graphml --out org.graphml"
+            f"  {PROG} export org.json --format graphml --out org.graphml\n"
+            f"  {PROG} export enterprise -p all=localized --set peak_cover=0.9 --out localized.csv"
         ),
         formatter_class=RAW,
     )

@@ -1,6 +1,8 @@
 """The model commands: ``samples``, ``evaluate``, ``compare``, ``simulate`` and ``sensitivity``.
 
-Each command's handler (``_cmd_*``) and, at the end, its arguments (``add_*``).
+Each command's handler (``_cmd_*``) and, at the end, its arguments (``add_*``). Every command
+that evaluates a scenario takes the what-if options (``--placement``, ``--process``, ``--set``,
+``--current-model``: :data:`~salesops.cli.args.WHAT_IF`).
 """
 
 from __future__ import annotations
@@ -15,22 +17,22 @@ from typing import Any, Callable, NamedTuple
 from salesops.cli.args import (
     DB,
     JSON,
-    MODES,
     PROG,
     RAW,
     SCENARIO,
     SCENARIO_HELP,
+    WHAT_IF,
+    WHAT_IF_EXAMPLES,
     _draws_count,
     _seed,
     arg,
     command,
-    parse_placement,
     user_options,
 )
 from salesops.cli.database import _in_workspace, _local_only, _open_store, _split_ref, _user_of, _where
 from salesops.cli.errors import EXIT_OK, EXIT_USAGE, CliError
 from salesops.cli.formatting import _headline_lines, _num, _pct, _table, _usd
-from salesops.cli.inputs import _apply_placements, _looks_like_path, _sample_names, load_scenario
+from salesops.cli.inputs import _looks_like_path, _sample_names, apply_what_if, load_scenario, load_what_if
 from salesops.model import Results, evaluate
 from salesops.model.metrics import COMPARE
 from salesops.model.samples import list_samples, load_sample
@@ -66,25 +68,34 @@ def _report(scenario: Scenario, res: Results) -> str:
     )
 
     lines += ["", "Roles"]
+    # Model 4: the process the embedded teams work to ("-": no embedded teams, the hub works to one
+    # process) and what central control of the role's work is worth a year.
+    v4 = scenario.model_version >= 4
+
+    def process(r: Any) -> list[str]:
+        if not v4:
+            return []
+        embedded = r.placement != "centralized" or bool(r.detail)
+        return [r.process if embedded else "-", _usd(r.control_value_usd)]
+
     lines += _table(
-        ["role", "placement", "FTE", "cost/yr", "mean response h", "name"],
+        ["role", "placement"]
+        + (["process", "control/yr"] if v4 else [])
+        + ["FTE", "cost/yr", "mean response h", "name"],
         [
-            [
-                r.role_id + (" *" if r.overloaded else ""),
-                r.placement,
-                _num(r.fte),
-                _usd(r.cost_usd_per_year),
-                _num(r.mean_response_hours),
-                r.name,
-            ]
+            [r.role_id + (" *" if r.overloaded else ""), r.placement]
+            + process(r)
+            + [_num(r.fte), _usd(r.cost_usd_per_year), _num(r.mean_response_hours), r.name]
             for r in res.roles
         ],
-        "llrrrl",
+        "ll" + ("lr" if v4 else "") + "rrrl",
     )
     if not res.roles:
         lines.append("  (no sales-ops roles)")
     if any(r.overloaded for r in res.roles):
         lines.append("  * overloaded: demand exceeds the team's capacity")
+    if v4 and res.roles:
+        lines.append("  process: how embedded teams work (standard or local; '-' none: the hub works to one)")
     return "\n".join(lines)
 
 
@@ -95,7 +106,7 @@ def _cmd_samples(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    scenario = _apply_placements(load_scenario(args.scenario), args.placement)
+    scenario = load_what_if(args)
     res = evaluate(scenario)
     if args.json:
         try:
@@ -186,6 +197,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             return opened[0]
 
         items = [_resolve(ref, store_of, user, args.workspace) for ref in args.refs]
+    items = [item._replace(scenario=apply_what_if(item.scenario, args, f" (scenario {item.ref!r})")) for item in items]
     heads = [evaluate(item.scenario).headline() for item in items]
     first = heads[0]
     if args.json:
@@ -246,7 +258,7 @@ def _json_text(data: Any, scenario: Scenario) -> str:
 def _cmd_simulate(args: argparse.Namespace) -> int:
     from salesops.model.uncertainty import simulate  # noqa: PLC0415
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_what_if(args)
     sim = simulate(scenario, draws=args.draws, seed=args.seed)
     pct = sim.percentiles()
     det = sim.deterministic
@@ -292,7 +304,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from salesops.model.uncertainty import sensitivity  # noqa: PLC0415
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_what_if(args)
     table = sensitivity(scenario)
     if args.json:
         out = {
@@ -342,18 +354,7 @@ def add_evaluate(sub: Any) -> None:
         "evaluate",
         _cmd_evaluate,
         SCENARIO(help=SCENARIO_HELP + "; a sample name wins over a file of the same name (write ./NAME for the file)"),
-        arg(
-            "--placement",
-            "-p",
-            metavar="ROLE=MODE",
-            action="append",
-            default=[],
-            type=parse_placement,
-            help=(
-                f"move ROLE (a role id of the scenario, or 'all') to MODE ({MODES}, any case); "
-                "may repeat, applied left to right"
-            ),
-        ),
+        *WHAT_IF,
         JSON(help="print one JSON object instead of the report"),
         help="evaluate a sample or a scenario file",
         description=(
@@ -363,6 +364,8 @@ def add_evaluate(sub: Any) -> None:
         epilog=(
             f"Examples:\n  {PROG} evaluate midmarket\n"
             f"  {PROG} evaluate enterprise --placement all=localized --placement deal_desk=centralized\n"
+            + WHAT_IF_EXAMPLES.format(command=f"{PROG} evaluate enterprise")
+            + f"\n  {PROG} evaluate old_plan.json --current-model --set peak_cover=0.9 --json\n"
             f"  {PROG} evaluate my_scenario.json --json\n"
             f"  {PROG} synth --reps 300 --regions 4 | {PROG} evaluate -"
         ),
@@ -382,6 +385,7 @@ def add_compare(sub: Any) -> None:
             nargs="+",
             help="two or more: sample names, scenario JSON files, saved ids (ID or ID@V)",
         ),
+        *WHAT_IF,
         JSON(help="print a JSON list of objects instead of the table"),
         *user_options("refuse saved ids that are not in this workspace"),
         DB,
@@ -391,10 +395,11 @@ def add_compare(sub: Any) -> None:
             "productivity per rep, sales-ops cost and FTE, payback, selling time, reps) with\n"
             "each one's difference from the first, or a JSON list of objects with --json.\n"
             "Each SCENARIO is a sample name, a scenario JSON file, or the id of a saved scenario\n"
-            "(its latest version, or ID@V for version V)."
+            "(its latest version, or ID@V for version V). The what-if options apply to every one."
         ),
         epilog=(
-            f"Examples:\n  {PROG} compare startup midmarket enterprise\n  {PROG} compare ID@1 ID our_org.json --json"
+            f"Examples:\n  {PROG} compare startup midmarket enterprise\n  {PROG} compare ID@1 ID our_org.json --json\n"
+            f"  {PROG} compare midmarket enterprise --set ops_hiring_lag_months=6 --set reorg_one_off_usd=250000"
         ),
         formatter_class=RAW,
     )
@@ -409,14 +414,19 @@ def add_simulate(sub: Any) -> None:
         SCENARIO,
         arg("--draws", "-n", metavar="N", type=_draws_count, default=10_000, help="number of draws (default 10000)"),
         arg("--seed", metavar="S", type=_seed, default=0, help="random seed (default 0)"),
+        *WHAT_IF,
         JSON,
         help="Monte Carlo of ROI, payback and productivity over the assumption ranges",
         description=(
             "Draw every assumption from triangular(low, likely, high) (data/assumptions.json,\n"
             "data/uncertainty.json) with the team sizes of the scenario as designed, and print\n"
-            "P10/P50/P90 of ROI, payback and productivity per rep, or one JSON object with --json."
+            "P10/P50/P90 of ROI, payback and productivity per rep, or one JSON object with --json.\n"
+            "An assumption set with --set is the likely value of its range (the range widens to hold it)."
         ),
-        epilog=f"Examples:\n  {PROG} simulate midmarket --draws 10000\n  {PROG} simulate org.json --seed 7 --json",
+        epilog=(
+            f"Examples:\n  {PROG} simulate midmarket --draws 10000\n  {PROG} simulate org.json --seed 7 --json\n"
+            f"  {PROG} simulate enterprise --set selling_conversion=60% --set ops_hiring_lag_months=4"
+        ),
         formatter_class=RAW,
     )
 
@@ -428,13 +438,18 @@ def add_sensitivity(sub: Any) -> None:
         "sensitivity",
         _cmd_sensitivity,
         SCENARIO,
+        *WHAT_IF,
         JSON,
         help="tornado: ROI at each assumption's low and high, largest swing first",
         description=(
             "Evaluate the scenario with each assumption (and each role parameter, all roles\n"
             "together) at its low and at its high, the others at their likely values, and rank\n"
-            "them by the swing in ROI, largest first; one JSON object with --json."
+            "them by the swing in ROI, largest first; one JSON object with --json. An assumption\n"
+            "set with --set is its likely value."
         ),
-        epilog=f"Example:\n  {PROG} sensitivity enterprise --json",
+        epilog=(
+            f"Examples:\n  {PROG} sensitivity enterprise --json\n"
+            f"  {PROG} sensitivity midmarket -p all=localized --process all=local --set embedded_adherence=0.3"
+        ),
         formatter_class=RAW,
     )
