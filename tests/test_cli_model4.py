@@ -15,6 +15,7 @@ from salesops.cli import main
 from salesops.cli.inputs import MODEL_4_ASSUMPTIONS
 from salesops.model import evaluate
 from salesops.model.calibration import calibrate
+from salesops.model.plausibility import DESIGN_MAX_SELLING_TIME_GAIN
 from salesops.model.samples import load_sample
 from salesops.model.scenario import Assumptions, Scenario, assumption_info
 
@@ -340,6 +341,11 @@ def test_calibrate_json_report(capsys, tmp_path):
     assert report["before"]["roi"] == evaluate(load_sample("midmarket")).roi
     assert report["after"]["roi"] == evaluate(fit.scenario).roi
     assert report["warnings"] == []
+    # 2 admin hours left with 30% selling asks for far more sales-ops work than the sample assumes: the
+    # fitted org gains more selling time than the plausibility cap, and the report says so.
+    assert report["after"]["selling_time_share"] - report["baseline_share"] > DESIGN_MAX_SELLING_TIME_GAIN
+    assert any("plausibility cap" in w and "Selling-time share" in w for w in report["plausibility"])
+    assert run_json(capsys, "calibrate", "startup", "--selling-share", "0.24")["plausibility"] == []
     out_file = tmp_path / "fitted.json"
     with_out = run_json(capsys, "calibrate", "midmarket", "--selling-share", "0.3", "--out", str(out_file))
     assert "scenario" not in with_out and with_out["out"] == str(out_file)

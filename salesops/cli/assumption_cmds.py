@@ -31,6 +31,7 @@ from salesops.cli.inputs import MODEL_4_ASSUMPTIONS, _not_the_input, load_what_i
 from salesops.model import Results, evaluate
 from salesops.model.calibration import Calibration, calibrate
 from salesops.model.metrics import METRIC
+from salesops.model.plausibility import design_warnings
 from salesops.model.scenario import Assumptions, Scenario, assumption_info
 
 
@@ -131,8 +132,14 @@ def _figures(res: Results, scenario: Scenario) -> dict[str, Any]:
     }
 
 
-def calibration_report(fit: Calibration, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    """The fit as one JSON-ready object: the observed and fitted figures, before and after, every warning."""
+def calibration_report(
+    fit: Calibration, before: dict[str, Any], after: dict[str, Any], plausibility: list[str]
+) -> dict[str, Any]:
+    """The fit as one JSON-ready object: the observed and fitted figures, before and after, every warning.
+
+    ``warnings`` are the fit's own (a bound it stopped at); ``plausibility`` names each figure of the
+    fitted scenario above a plausibility cap (:func:`salesops.model.plausibility.design_warnings`).
+    """
     return {
         "name": fit.scenario.name,
         "observed_share": fit.observed_share,
@@ -145,6 +152,7 @@ def calibration_report(fit: Calibration, before: dict[str, Any], after: dict[str
         "before": before,
         "after": after,
         "warnings": list(fit.warnings),
+        "plausibility": list(plausibility),
     }
 
 
@@ -193,6 +201,9 @@ def _report_text(report: dict[str, Any]) -> str:
         ]
     if report["warnings"]:
         lines += ["", "Warnings"] + [f"  - {' '.join(w.split())}" for w in report["warnings"]]
+    if report["plausibility"]:
+        lines += ["", "Plausibility of the fitted scenario"]
+        lines += [f"  - {' '.join(w.split())}" for w in report["plausibility"]]
     return "\n".join(lines)
 
 
@@ -214,8 +225,9 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     except ValueError as exc:  # the admin hours against this scenario's week (the parser bounds the rest)
         option = "--admin-hours" if "admin hours" in str(exc) else "--selling-share"
         raise CliError(f"{option}: {exc}", EXIT_USAGE) from None
+    fitted = evaluate(fit.scenario)
     report = calibration_report(
-        fit, _figures(evaluate(scenario), scenario), _figures(evaluate(fit.scenario), fit.scenario)
+        fit, _figures(evaluate(scenario), scenario), _figures(fitted, fit.scenario), design_warnings(fitted)
     )
     text = fit.scenario.to_json(indent=2) + "\n"
     if args.json:
@@ -308,8 +320,9 @@ def add_calibrate(sub: Any) -> None:
             "Writes the fitted scenario as JSON (to --out FILE, else stdout: 'evaluate' opens it)\n"
             "and reports the fitted share, the demand scale, the share and admin hours reproduced,\n"
             "ROI, net value and payback before and after, and every warning: a target the model\n"
-            "cannot reach stops the fit at its bound and says so. The report goes to stderr when the\n"
-            "scenario goes to stdout, else to stdout; with --json it is one JSON object on stdout.\n"
+            "cannot reach stops the fit at its bound and says so, and a fitted figure above a\n"
+            "plausibility cap is named. The report goes to stderr when the scenario goes to\n"
+            "stdout, else to stdout; with --json it is one JSON object on stdout.\n"
             "The what-if options apply before the fit, so the fitted scenario keeps them."
         ),
         epilog=(
