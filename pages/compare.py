@@ -26,7 +26,12 @@ options.update({f"sample:{s.name}": f"Sample: {s.title}" for s in list_samples()
 db = None if st.session_state.get(state.READONLY) else persist.store()  # a link's visitor sees no saved list
 if db is not None:
     for h in db.recent_versions():  # one query, however many scenarios are saved
-        options[f"saved:{h.scenario_id}:{h.version}"] = f"{h.name} v{h.version}" + (f" ({h.note})" if h.note else "")
+        # Distinct and dated: two scenarios of the same name, or versions saved the same day, never read alike.
+        when = h.created_at.strftime("%Y-%m-%d %H:%M")
+        note = f" ({h.note})" if h.note else ""
+        options[f"saved:{h.scenario_id}:{h.version}"] = (
+            f"{h.name} v{h.version}{note} · saved {when} · #{h.scenario_id[:8]}"
+        )
 elif st.session_state.get(state.READONLY):
     st.caption("Saved scenarios are not listed from a shared link.")
 else:

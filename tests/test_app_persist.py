@@ -449,3 +449,16 @@ def test_a_link_view_lists_no_saved_scenario_and_opens_none(temp_store):
     viewer.switch_page("pages/compare.py").run()
     assert not any("Someone else" in o for o in viewer.multiselect(key="compare:chosen").options)
     assert [h.version for h in temp_store.history(shared.scenario_id)] == [1]
+
+
+def test_compare_tells_apart_saved_versions_with_the_same_name_by_date_and_id(temp_store):
+    base = load_sample("midmarket")
+    first = temp_store.create(base, name="Client X - as is", note="as is")
+    second = temp_store.create(base.with_placement("deal_desk", "localized"), name="Client X - as is", note="as is")
+    at = _app()
+    at.switch_page("pages/compare.py").run()
+    labels = [o for o in at.multiselect(key="compare:chosen").options if "Client X" in o]  # the shown labels
+    assert len(labels) == 2 and len(set(labels)) == 2, labels
+    assert all("saved 20" in label and "(as is)" in label for label in labels)
+    assert any(f"#{first.scenario_id[:8]}" in label for label in labels)
+    assert any(f"#{second.scenario_id[:8]}" in label for label in labels)
