@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from salesops.ui import auth, downloads, guard, persist, state
+from salesops.ui import auth, downloads, glossary, guard, persist, state
 from salesops.ui.text import md
 
 # The favicon is served by the app itself: a material-icon favicon is fetched from a font CDN, and a
@@ -88,6 +88,8 @@ def sidebar() -> None:
             downloads.render(
                 scenario, state.results(), people=persist.people_in_exports(), on_export=persist.export_recorder()
             )
+        with st.expander("Words used here", icon=":material/menu_book:"):
+            glossary.render()
 
 
 message = persist.notice()

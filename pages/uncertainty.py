@@ -10,6 +10,7 @@ from salesops.model.format import fmt_months, fmt_pct, fmt_usd
 from salesops.model.scenario import Scenario
 from salesops.ui import state
 from salesops.ui.boot import ensure_app_navigation
+from salesops.ui.glossary import define
 from salesops.model.limits import MODEL_SECONDS, MONTE_CARLO_SECONDS
 from salesops.model.uncertainty import BATCH, is_cached, sensitivity, simulate_cached
 from salesops.model.whatif import bounded
@@ -39,15 +40,22 @@ res = state.results()
 
 st.title("Uncertainty")
 st.caption(
-    f"{md(scenario.name)} · every assumption drawn from triangular(low, likely, high); the sales-ops "
-    "teams keep the sizes of the org as designed. Deterministic ROI "
-    f"{fmt_pct(res.roi)}, payback {fmt_months(res.payback_months)}."
+    f"{md(scenario.name)} · each run picks every uncertain assumption at random between its low and high "
+    "value, most often near the likely one; the sales-ops teams keep the sizes of the org as designed. "
+    f"Single-point ROI (every assumption at its likely value) {fmt_pct(res.roi)}, payback "
+    f"{fmt_months(res.payback_months)}."
 )
 
 with st.container(border=True):
     left, right, button = st.columns([2, 2, 1], vertical_alignment="bottom")
     draws = left.number_input(
-        "Draws", min_value=1_000, max_value=MAX_DRAWS, value=10_000, step=1_000, key="uncertainty:draws"
+        "Draws (simulated runs)",
+        min_value=1_000,
+        max_value=MAX_DRAWS,
+        value=10_000,
+        step=1_000,
+        key="uncertainty:draws",
+        help=define("Draws"),
     )
     seed = right.number_input(
         "Seed",
@@ -56,7 +64,7 @@ with st.container(border=True):
         value=0,
         step=1,
         key="uncertainty:seed",
-        help="The same seed gives the same figures.",
+        help=define("Seed"),
     )
     run = button.button("Run", key="uncertainty:run", type="primary", width="stretch", icon=":material/casino:")
 
@@ -105,7 +113,9 @@ else:
     for title, values, fmt in groups:
         cols = st.columns(3)
         for col, k in zip(cols, ("p10", "p50", "p90")):
-            col.metric(f"{title} {k.upper()}", "n/a" if values[k] is None else fmt(values[k]))
+            col.metric(
+                f"{title} {k.upper()}", "n/a" if values[k] is None else fmt(values[k]), help=define("P10 / P50 / P90")
+            )
     never = pct["payback_months"]["never_share"]
     if never > 0:
         st.caption(

@@ -103,7 +103,8 @@ HEADLINE: tuple[Metric, ...] = (
         "ROI",
         "percent",
         True,
-        "Run-rate annual ROI: (gross-margin uplift - sales-ops cost) / sales-ops cost.",
+        "Run-rate annual ROI: (gross-margin uplift + control value - sales-ops cost) / sales-ops cost. A change "
+        "in ROI shows in percentage points (pp): 78% to 68% is -10 pp.",
         missing="n/a (no cost)",
     ),
     Metric(
