@@ -16,6 +16,7 @@ from salesops.ui.boot import ensure_app_navigation
 from salesops.ui.plausibility import show_caps, show_design_warnings, show_initiative_warnings
 from salesops.ui.widgets import headline_metrics
 from salesops.model.whatif import evaluate_cached
+from salesops.ui.widgets import headline_strip
 from salesops.ui.text import md
 
 ensure_app_navigation()
@@ -28,6 +29,7 @@ st.markdown(
     "quota attainment and the ramp of new hires. Each has a one-off and a running cost and a start month; "
     "the model applies the ones you include, from their start month."
 )
+headline_strip()
 
 # Offer the catalog's defaults that the scenario does not have yet, their costs sized for this org.
 reps = scenario.total_reps

@@ -23,6 +23,7 @@ from salesops.model.worker import BudgetExceeded, run_bounded
 from salesops.ui import guard, state
 from salesops.ui.boot import ensure_app_navigation
 from salesops.ui.plausibility import show_design_warnings
+from salesops.ui.widgets import headline_strip
 from salesops.ui.text import md
 
 ensure_app_navigation()
@@ -168,6 +169,7 @@ st.caption(
     "that gives the most of what you rank by. Switching one role at a time is on Productivity & ROI; "
     "this page tries the roles together."
 )
+headline_strip()
 
 objective = st.segmented_control(
     "Rank designs by",

@@ -208,3 +208,13 @@ def test_a_design_above_a_plausibility_cap_is_flagged_on_the_roi_and_recommendat
         plain_at = app()
         goto(plain_at, page)
         assert not [w for w in plain_at.warning if "plausibility cap" in plain(w.value)], page
+
+
+def test_every_page_where_an_edit_moves_the_figures_shows_the_headline_strip():
+    """A workshop sees what its edit did without switching pages (the Org designer's is tested with its edits)."""
+    for page in ("pages/roi.py", "pages/assumptions.py", "pages/levers.py", "pages/recommend.py"):
+        at = goto(app(), page)
+        labels = [m.label for m in at.metric]
+        for label in ("ROI", "Net value per year", "Productivity per rep", "Sales-ops cost", "Payback (months)"):
+            assert label in labels, (page, labels)
+        assert "No change yet." in [plain(c.value) for c in at.caption], page  # the strip's own line
