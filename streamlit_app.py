@@ -19,6 +19,7 @@ pages = [
     st.Page("pages/import_org.py", title="Import org", icon=":material/upload_file:"),
     st.Page("pages/org_designer.py", title="Org designer", icon=":material/account_tree:"),
     st.Page("pages/roi.py", title="Productivity & ROI", icon=":material/trending_up:"),
+    st.Page("pages/present.py", title="Presentation mode", icon=":material/slideshow:", url_path="present"),
     st.Page("pages/assumptions.py", title="Assumptions", icon=":material/tune:", url_path="assumptions"),
     st.Page("pages/recommend.py", title="Recommended design", icon=":material/recommend:"),
     st.Page("pages/uncertainty.py", title="Uncertainty", icon=":material/ssid_chart:"),
@@ -30,7 +31,7 @@ pages = [
     st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("pages/scenarios.py", title="Saved scenarios", icon=":material/history:"),
 ]
-page = st.navigation(pages, expanded=True)  # 14 pages: none hidden behind "View more"
+page = st.navigation(pages, expanded=True)  # 15 pages: none hidden behind "View more"
 
 persist.init_session()  # a link (?s=, ?z=, ?w=) rebuilds its scenario on the session's first run
 st.session_state.setdefault(state.DELTA_MODE, "last")

@@ -26,6 +26,11 @@ st.caption(
     f"({fmt_ratio(res.reps_per_ops_fte)} reps per FTE) · {fmt_usd(res.ops_cost_per_rep_usd)} per rep"
 )
 old_model_notice(scenario)
+st.page_link(
+    "pages/present.py",
+    label="Presentation mode: the figures, the placements and two charts on one screen for the room",
+    icon=":material/slideshow:",
+)
 headline_strip()
 show_design_warnings(res)
 

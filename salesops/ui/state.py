@@ -100,15 +100,16 @@ def _same_org(a: Scenario, b: Scenario) -> bool:
     return [r.id for r in a.regions] == [r.id for r in b.regions]
 
 
-def delta_reference() -> tuple[Scenario | None, str]:
+def delta_reference(mode: str | None = None) -> tuple[Scenario | None, str]:
     """The scenario the headline changes are measured against, and how to say so.
 
-    The user chooses (key ``delta:mode``) between the last action and the baseline.
-    A reference of another org (a different sample was just loaded) gives None:
-    a change between two different orgs would mislead.
+    The user chooses (key ``delta:mode``) between the last action and the baseline; ``mode``
+    ("last" or "baseline") overrides the choice for one page (presentation mode always shows
+    the change since we began). A reference of another org (a different sample was just
+    loaded) gives None: a change between two different orgs would mislead.
     """
     history = _history()
-    mode = st.session_state.get(DELTA_MODE, "last")
+    mode = mode or st.session_state.get(DELTA_MODE, "last")
     if mode == "baseline":
         base, label = history.baseline
         if base is history.current or base == history.current:

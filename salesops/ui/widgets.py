@@ -102,9 +102,9 @@ def headline_metrics(res: Results, before: Results | None = None, against: str |
         st.caption(md(against))
 
 
-def headline_strip() -> None:
-    """The headline metrics of the working scenario with the change the user chose to see."""
-    reference, against = state.delta_reference()
+def headline_strip(mode: str | None = None) -> None:
+    """The headline metrics of the working scenario with the change the user chose to see (or ``mode``'s)."""
+    reference, against = state.delta_reference(mode)
     headline_metrics(state.results(), evaluate_cached(reference) if reference is not None else None, against)
 
 
