@@ -9,15 +9,17 @@ from salesops import charts
 from salesops.model.format import fmt_usd
 from salesops.model.limits import MAX_ROLE_FTE
 from salesops.model.org import build_org, org_summary
-from salesops.model.roles import CONTROL_WORDS, load_catalog
+from salesops.model.roles import CONTROL_WORDS
 from salesops.model.staffing import whole_fte_jumps
 from salesops.model.scenario import PLACEMENTS, Region, RolePlan, ScenarioError
 from salesops.model.whatif import evaluate_cached
 from salesops.ui import state
+from salesops.ui.role_form import add_role_section
 from salesops.ui.widgets import (
     PLACEMENT_LABELS,
     TZ_OFFSET_HELP,
     by_region_text,
+    headline_strip,
     old_model_notice,
     placement_control,
 )
@@ -44,6 +46,7 @@ fte_by_team = {(t.role_id, t.team): t.fte for t in res.teams}
 
 st.title("Org designer")
 old_model_notice(scenario)
+headline_strip()  # what the last edit did, without leaving the page
 
 # ----- org chart --------------------------------------------------------------
 if st.session_state.get("org:for") != scenario.name:
@@ -384,13 +387,24 @@ for plan in scenario.roles:
     role = plan.role
     rr = roles_by_id[role.id]
     with st.container(border=True):
-        c1, c2, c3, c4 = st.columns([3, 3, 3, 1])
+        c1, c2, c3 = st.columns(3)
         c1.markdown(f"**{md(role.name)}**")
         c1.caption(f"{role.category} · sales ops **{role.relation}** · {fmt_usd(role.cost_usd_per_year)} per FTE")
         if rr.detail:  # placed region by region, or its hub away from HQ
             c1.caption(by_region_text(rr.detail))
         if rr.control_value_usd:
             c1.caption(f"Control worth {fmt_usd(rr.control_value_usd)} a year ({CONTROL_WORDS[role.control]})")
+        c1.button(
+            f"Remove {md(role.name)}",  # the role's name in the label: a screen reader says which role goes
+            key=f"remove:{role.id}",
+            on_click=_remove,
+            args=(role.id,),
+            icon=":material/delete:",
+            type="tertiary",
+            wrap=True,
+            disabled=locked,
+            help="Undo (sidebar) brings it back.",
+        )
         with c2:
             placement_control(plan, show_detail=False)
             c2.caption(
@@ -456,34 +470,12 @@ for plan in scenario.roles:
                     help="Auto-sized to the service-level target, but never below this: a team that has work gets "
                     "at least this many FTE (a minimum viable team). 0 = no minimum.",
                 )
-        c4.button(
-            "",
-            key=f"remove:{role.id}",
-            on_click=_remove,
-            args=(role.id,),
-            icon=":material/delete:",
-            disabled=locked,
-            help=f"Remove {md(role.name)} (Undo brings it back)",
-        )
         with st.expander("By region, hub and process", icon=":material/public:"):
             _by_region(plan)
         if rr.overloaded:
             st.warning(f"{md(role.name)} has fewer FTE than its demand needs: unserved requests fall back on the reps.")
 
-catalog = load_catalog()
-missing = [rid for rid in catalog if rid not in {p.role.id for p in scenario.roles}]
-if missing:
-    add_col, btn_col = st.columns([3, 1])
-    choice = add_col.selectbox(
-        "Add a sales-ops role", options=missing, format_func=lambda r: catalog[r].name, key="roles:add_choice"
-    )
-
-    def _add() -> None:
-        rid = st.session_state["roles:add_choice"]
-        scen = state.current()
-        state.commit(scen.with_plan(RolePlan(role=catalog[rid])), f"Added {catalog[rid].name}")
-
-    btn_col.button("Add role", key="roles:add", on_click=_add, icon=":material/add:", disabled=locked)
+add_role_section(scenario, locked)
 
 # ----- regions ------------------------------------------------------------------
 st.subheader("Regions")
