@@ -1,4 +1,17 @@
-"""The org chart: a clickable left-to-right tree of the org graph, and its node and edge tables."""
+"""The org chart: a clickable left-to-right tree of the org graph, and its node and edge tables.
+
+Each node is a box around its label (the name, then the title or the team's FTE),
+placed by :func:`salesops.model.layout.label_tree_layouts`, so labels never overlap and
+never run off the chart.
+
+Python cannot know how wide the page will draw the chart, so the chart carries one
+layout for each of :data:`CHART_WIDTHS` (labels wrapped tighter for a narrower chart)
+and the browser shows the widest that fits its width. Every horizontal position is a
+column's left edge plus a pixel offset: on a chart wider than its layout the columns
+spread apart and the boxes keep their size; only a chart narrower than the narrowest
+layout shrinks, evenly, text included. Positions are pixels (no scale), and the chart
+grows downwards to its layout's height.
+"""
 
 from __future__ import annotations
 
@@ -7,76 +20,219 @@ import networkx as nx
 import pandas as pd
 
 from salesops.charts.common import KIND_COLORS
-from salesops.model.org import tree_layout
+from salesops.model.layout import FONT_SIZE, LINE_HEIGHT, NODE_GAP, PAD_X, PAD_Y, TreeLayout, label_tree_layouts
 
 KIND_LABELS = {"leader": "Leader", "manager": "Manager", "rep": "Reps", "sales_ops": "Sales ops", "other": "Other"}
+TEXT_COLOR = "#1c2430"
+LINE_COLOR = "#7d8799"
+ROW_PX = int(LINE_HEIGHT + 2 * PAD_Y + NODE_GAP)  # what a one-line box takes down its column, gap included
+# Layouts for charts this wide (px): the chart's column at 1024x768, at 1280x720 and on wider screens.
+CHART_WIDTHS = (400.0, 590.0, 820.0)
 
 
-def org_frames(graph: nx.DiGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Nodes (with a left-to-right layout: x = layer, y = row) and edges as DataFrames."""
-    layout = tree_layout(graph)
-    rows = []
+def _without_repeated_place(name: str, parent_name: str) -> str:
+    """``name`` less a closing "(place)" that the parent's name begins with: the box hangs off that place's.
+
+    Examples
+    --------
+    >>> _without_repeated_place("Manager 1 (US East (HQ))", "US East (HQ) sales")
+    'Manager 1'
+    >>> _without_repeated_place("Deal desk (central)", "Head of Sales Operations")
+    'Deal desk (central)'
+    """
+    if not name.endswith(")") or not parent_name:
+        return name
+    depth = 0
+    for i in range(len(name) - 1, -1, -1):  # the "(" that matches the closing ")"
+        depth += {")": 1, "(": -1}.get(name[i], 0)
+        if depth == 0:
+            place, rest = name[i + 1 : -1].strip(), name[:i].rstrip()
+            return rest if place and rest and parent_name.startswith(place) else name
+    return name
+
+
+def node_label(node: str, data: dict, parent_name: str = "") -> list[str]:
+    """The paragraphs of a node's label: its name, then its team's FTE or (one person) its title.
+
+    A place in brackets at the end of the name is left out when the parent's name
+    (``parent_name``) begins with it: the box hangs off that place's box.
+
+    Examples
+    --------
+    >>> team = {"name": "Deal desk (EMEA)", "title": "Deal desk", "role_id": "deal_desk", "fte": 2.04}
+    >>> node_label("ops:deal_desk:emea", team, "EMEA sales")
+    ['Deal desk', '2.0\\xa0FTE']
+    >>> node_label("ops:deal_desk:emea", team, "Ada Lovelace")
+    ['Deal desk (EMEA)', '2.0\\xa0FTE']
+    >>> node_label("rl:emea", {"name": "EMEA sales", "title": "Regional VP", "kind": "leader", "count": 1})
+    ['EMEA sales', 'Regional VP']
+    >>> node_label("reps:emea", {"name": "220 reps", "title": "Account executives", "kind": "rep", "count": 220})
+    ['220 reps']
+    """
+    name = _without_repeated_place(str(data.get("name") or node), parent_name)
+    if data.get("role_id"):
+        return [name, f"{data.get('fte', 0.0):.1f}\u00a0FTE"]  # a no-break space: figure and unit stay together
+    title = str(data.get("title") or "")
+    if (
+        data.get("count", 1) == 1
+        and data.get("kind") in ("leader", "manager")
+        and title
+        and title.lower() not in name.lower()
+    ):
+        return [name, title]  # one person: who they are, then what they do
+    return [name]
+
+
+def graph_labels(graph: nx.DiGraph) -> dict:
+    """:func:`node_label` of every node of ``graph``."""
+    parent = {v: u for u, v in graph.edges}
+    return {
+        n: node_label(n, d, str(graph.nodes[parent[n]].get("name", "")) if n in parent else "")
+        for n, d in graph.nodes(data=True)
+    }
+
+
+def org_layouts(graph: nx.DiGraph, widths: tuple[float, ...] = CHART_WIDTHS) -> list[TreeLayout]:
+    """The chart's layouts of ``graph``, narrowest first, one per distinct wrap of the labels.
+
+    A layout fits its target width where the tree allows (a deep one may be wider);
+    two targets that wrap the labels alike give one layout.
+    """
+    if graph.number_of_nodes() == 0:
+        raise ValueError("the org is empty: no positions to draw")
+    root = next(n for n, d in graph.in_degree() if d == 0)
+    children = {n: list(graph.successors(n)) for n in graph.nodes}
+    out: list[TreeLayout] = []
+    for lay in label_tree_layouts(children, root, graph_labels(graph), sorted(widths)):
+        if not out or lay.width > out[-1].width + 0.5:
+            out.append(lay)
+    return out
+
+
+def org_layout(graph: nx.DiGraph) -> TreeLayout:
+    """The layout the chart shows on a 1280x720 screen (the second of :data:`CHART_WIDTHS`)."""
+    return org_layouts(graph, (CHART_WIDTHS[1],))[0]
+
+
+def org_frames(graph: nx.DiGraph, layouts: list[TreeLayout] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Nodes and reporting lines as DataFrames, one set of rows per layout, in pixels.
+
+    Both carry ``v`` (the layout's index) and ``W`` (its width). Nodes: ``xa`` (left
+    edge of the node's column), ``w`` (box width), ``y``/``y2`` (top and bottom),
+    ``ty`` (top of the text), ``label`` (lines joined by new lines) and ``group`` (a
+    collapsed group: one box for several managers or reps), besides the node's own
+    fields. Edges run from ``xa + xo`` to ``x2a + x2o`` across and ``y`` to ``y2`` down.
+    """
+    layouts = layouts or org_layouts(graph)
+    info = []
     for n, d in graph.nodes(data=True):
-        order, depth = layout[n]
-        label = d.get("name", n)
-        title = d.get("title", "")
-        if d.get("role_id"):
-            label = f"{label} · {d.get('fte', 0.0):.1f} FTE"
-        elif d.get("count", 1) == 1 and title and title not in label and d.get("kind") in ("leader", "manager"):
-            label = f"{label} · {title}"  # imported people: who they are and what they do
-        rows.append(
+        info.append(
             {
                 "id": n,
-                "x": depth,
-                "y": order,
                 "name": d.get("name", n),
-                "label": label,
                 "title": d.get("title", ""),
                 "kind": KIND_LABELS.get(d.get("kind", "other"), "Other"),
                 "region": d.get("region", ""),
                 "count": d.get("count", 1),
+                "group": d.get("count", 1) > 1 and d.get("kind") != "sales_ops",
                 "fte": d.get("fte", 1.0),
                 "cost_usd_per_year": d.get("cost_usd_per_year", 0.0),
             }
         )
-    nodes = pd.DataFrame(rows)
-    edges = pd.DataFrame(
-        [{"x": layout[u][1], "y": layout[u][0], "x2": layout[v][1], "y2": layout[v][0]} for u, v in graph.edges],
-        columns=["x", "y", "x2", "y2"],
-    )
-    return nodes, edges
+    rows, lines = [], []
+    for v, layout in enumerate(layouts):
+        W = layout.width
+        for row in info:
+            box = layout.boxes[row["id"]]
+            rows.append(
+                {
+                    **row,
+                    "v": v,
+                    "W": W,
+                    "xa": box.x,
+                    "w": box.width,
+                    "y": box.y,
+                    "y2": box.y + box.height,
+                    "ty": box.y + PAD_Y,
+                    "label": "\n".join(box.lines),
+                }
+            )
+        lines.extend(
+            {"v": v, "W": W, "xa": c.column, "xo": c.offset, "y": c.y, "x2a": c.column2, "x2o": c.offset2, "y2": c.y2}
+            for c in layout.connectors()
+        )
+    edges = pd.DataFrame(lines, columns=["v", "W", "xa", "xo", "y", "x2a", "x2o", "y2"])
+    return pd.DataFrame(rows), edges
 
 
-ROW_PX = 30
+def pick_expr(layouts: list[TreeLayout]) -> str:
+    """Vega expression: the index of the widest layout no wider than the chart (else the narrowest).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as L
+    >>> pick_expr([L(width=380.0), L(width=575.5)])
+    '(width >= 575.5 ? 1 : 0)'
+    """
+    expr = "0"
+    for v, layout in enumerate(layouts[1:], start=1):
+        expr = f"width >= {layout.width!r} ? {v} : {expr}"
+    return f"({expr})"
 
 
 def org_chart(graph: nx.DiGraph, selected: str | None = None) -> alt.LayerChart:
-    """The org chart as a clickable left-to-right tree.
+    """The org chart as a clickable left-to-right tree of labelled boxes.
 
-    A point selection named ``node`` on the ``id`` field returns the clicked
-    node. Collapsed teams are drawn larger, sized by how many people they stand for.
+    A point selection named ``node`` on the ``id`` field returns the clicked node (a
+    click on a box or on its words). Collapsed groups (a box that stands for several
+    people) have a dashed outline. The chart's width follows its container; its height
+    is the shown layout's.
     """
-    nodes, edges = org_frames(graph)
-    rows = int(nodes["y"].max()) + 1 if len(nodes) else 1
-    layers = int(nodes["x"].max()) + 1 if len(nodes) else 1
+    layouts = org_layouts(graph)
+    nodes, edges = org_frames(graph, layouts)
+    narrowest = layouts[0].width
+    shown = f"datum.v == {pick_expr(layouts)}"
+    # s: the chart's width over its layout's; columns move by s, offsets within a column by at most 1.
+    s = "(width / datum.W)"
+    k = f"min(1, {s})"
+    zoom = f"min(1, width / {narrowest!r})"  # below 1 only on a chart narrower than every layout
+    is_selected = alt.datum.id == (selected or "")
+    kinds = alt.Scale(domain=[KIND_LABELS[k] for k in KIND_COLORS], range=list(KIND_COLORS.values()))
+    links = (
+        alt.Chart(edges)
+        .transform_filter(shown)
+        .transform_calculate(lx=f"datum.xa * {s} + datum.xo * {k}", lx2=f"datum.x2a * {s} + datum.x2o * {k}")
+        .mark_rule(color=LINE_COLOR, strokeWidth=1.5)
+        .encode(x=alt.X("lx:Q", scale=None), x2="lx2:Q", y=alt.Y("y:Q", scale=None), y2="y2:Q")
+    )
     select = alt.selection_point(name="node", fields=["id"], on="click", clear="dblclick")
-    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.1, layers - 0.1]))
-    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-0.6, rows - 0.4], reverse=True))
-    links = alt.Chart(edges).mark_rule(color="#b0b7c3").encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
-    points = (
+    boxes = (
         alt.Chart(nodes)
-        .mark_circle(stroke="#111111", opacity=1)
+        .transform_filter(shown)
+        .transform_calculate(bx=f"datum.xa * {s}", bx2=f"datum.xa * {s} + datum.w * {k}")
+        .mark_rect(
+            cornerRadius=4, fillOpacity=0.22, cursor="pointer", strokeDash=alt.ExprRef("datum.group ? [5, 3] : [1, 0]")
+        )
         .encode(
-            x=x,
-            y=y,
-            size=alt.Size("count:Q", scale=alt.Scale(type="sqrt", range=[70, 380]), legend=None),
+            x=alt.X("bx:Q", scale=None),
+            x2="bx2:Q",
+            y=alt.Y("y:Q", scale=None),
+            y2="y2:Q",
             color=alt.Color(
                 "kind:N",
-                title="Position",
-                scale=alt.Scale(domain=[KIND_LABELS[k] for k in KIND_COLORS], range=list(KIND_COLORS.values())),
-                legend=alt.Legend(orient="top"),
+                scale=kinds,
+                legend=alt.Legend(
+                    orient="top",
+                    title=None,
+                    labelFontSize=FONT_SIZE,
+                    labelColor=TEXT_COLOR,
+                    symbolType="square",
+                    symbolOpacity=1,
+                    labelLimit=0,
+                ),
             ),
-            strokeWidth=alt.condition(alt.datum.id == (selected or ""), alt.value(3), alt.value(0)),
+            stroke=alt.condition(is_selected, alt.value("#111111"), alt.Stroke("kind:N", scale=kinds, legend=None)),
+            strokeWidth=alt.condition(is_selected, alt.value(3), alt.value(1.5)),
             tooltip=[
                 alt.Tooltip("name:N", title="Name"),
                 alt.Tooltip("title:N", title="Title"),
@@ -87,10 +243,23 @@ def org_chart(graph: nx.DiGraph, selected: str | None = None) -> alt.LayerChart:
         )
         .add_params(select)
     )
-    # Labels sit just above their node, so the reporting lines never run through them.
     labels = (
         alt.Chart(nodes)
-        .mark_text(align="left", baseline="bottom", dx=8, dy=-5, fontSize=11, limit=320)
-        .encode(x=x, y=y, text="label:N")
+        .transform_filter(shown)
+        .transform_calculate(tx=f"datum.xa * {s} + {PAD_X} * {k}")
+        .mark_text(
+            align="left",
+            baseline="top",
+            lineBreak="\n",
+            color=TEXT_COLOR,
+            cursor="pointer",
+            fontSize=alt.ExprRef(f"{FONT_SIZE} * {zoom}"),
+            lineHeight=alt.ExprRef(f"{LINE_HEIGHT} * {zoom}"),
+        )
+        .encode(x=alt.X("tx:Q", scale=None), y=alt.Y("ty:Q", scale=None), text="label:N")
     )
-    return (links + points + labels).properties(width="container", height=max(160, ROW_PX * rows))
+    # The height is the shortest layout's; a taller one grows the chart downwards (fit-x pads the height).
+    height = round(min(lay.height for lay in layouts), 1)
+    return (links + boxes + labels).properties(
+        width="container", height=height, autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+    )

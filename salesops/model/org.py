@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import networkx as nx
 
+from salesops.model.layout import tidy_tree
 from salesops.model.positions import KINDS, OrgValidationError, Position
 
 if TYPE_CHECKING:
@@ -486,23 +487,19 @@ def org_summary(graph: nx.DiGraph) -> dict[str, float]:
 
 
 def tree_layout(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
-    """Tidy top-down layout: leaves side by side, each parent centred over its children.
+    """Tidy top-down layout of unit nodes: each parent centred over its children.
 
-    Returns ``{node: (x, depth)}``; iterative, so deep or wide orgs cannot hit
-    the recursion limit.
+    Sibling subtrees pack as closely as their outlines allow, nodes of one depth at
+    least 1 apart (:func:`salesops.model.layout.tidy_tree`; the chart's layout, sized
+    by the labels, is :func:`salesops.model.layout.label_tree_layout`). Returns
+    ``{node: (x, depth)}`` with the smallest x at 0; iterative, so deep or wide orgs
+    cannot hit the recursion limit.
     """
     if graph.number_of_nodes() == 0:
         return {}
     root = next(n for n, d in graph.in_degree() if d == 0)
-    order = list(nx.dfs_postorder_nodes(graph, root))
     depth = nx.single_source_shortest_path_length(graph, root)
-    x: dict[str, float] = {}
-    next_leaf = 0.0
-    for node in order:
-        children = list(graph.successors(node))
-        if not children:
-            x[node] = next_leaf
-            next_leaf += 1.0
-        else:
-            x[node] = (x[children[0]] + x[children[-1]]) / 2.0
-    return {n: (x[n], float(depth[n])) for n in graph.nodes}
+    children = {n: list(graph.successors(n)) for n in graph.nodes}
+    x = tidy_tree(children, root, dict.fromkeys(graph.nodes, 0.0), gap=1.0)
+    low = min(x.values())
+    return {n: (x[n] - low, float(depth[n])) for n in graph.nodes}
