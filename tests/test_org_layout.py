@@ -106,10 +106,12 @@ def _graph_parts(graph):
     return children, root, graph_labels(graph)
 
 
-def _vega(expr: str, datum: dict, width: float) -> float:
-    """Evaluate one of the chart's arithmetic Vega expressions (``datum.f``, + - * /, ``min``) for a row."""
-    assert re.fullmatch(r"[\sA-Za-z0-9_.+*/()\-,]+", expr), expr
-    return eval(expr, {"__builtins__": {}}, {"datum": SimpleNamespace(**datum), "width": width, "min": min})
+def _vega(expr: str, datum: dict, width: float):
+    """Evaluate one of the chart's Vega expressions (arithmetic, ``min``, ``isValid``, ``&&``, ``>``) for a row."""
+    assert re.fullmatch(r"[\sA-Za-z0-9_.+*/()\-,&>]+", expr), expr
+    py = expr.replace("&&", " and ").replace("isValid(", "valid(")
+    scope = {"datum": SimpleNamespace(**datum), "width": width, "min": min, "valid": lambda v: v is not None and v == v}
+    return eval(py, {"__builtins__": {}}, scope)
 
 
 def _shown(filter_expr: str, width: float) -> int:
@@ -121,11 +123,31 @@ def _shown(filter_expr: str, width: float) -> int:
     return 0
 
 
+def _drawn(layer: dict, rows: list[dict], width: float, channels=("x", "x2", "y", "y2")):
+    """What one layer of the chart draws at ``width``: each kept row's x, x2, y and y2 in pixels."""
+    transforms = layer["transform"]
+    (shown,) = [t["filter"] for t in transforms[:1]]
+    calc = {t["as"]: t["calculate"] for t in transforms if "calculate" in t}
+    keep = [t["filter"] for t in transforms[1:] if "filter" in t]
+    out = []
+    for row in rows:
+        if row["v"] != _shown(shown, width) or not all(_vega(f, row, width) for f in keep):
+            continue
+        values = {}
+        for ch in channels:
+            field = layer["encoding"].get(ch, {}).get("field")
+            if field is not None:
+                values[ch] = _vega(calc[field], row, width) if field in calc else row[field]
+        out.append((row, values))
+    return out
+
+
 def check_chart(graph, widths=(415, 607, 727, 1087)) -> None:
     """The chart as the browser draws it at several widths: every label inside the chart, none overlapping.
 
     Positions are computed from the chart's own data and expressions, at each width
-    of the layouts and at the widths of the chart's column at 1024, 1280, 1440 and 1920 px.
+    of the layouts and at the widths of the chart's column at 1024, 1280, 1440 and 1920 px;
+    the reporting lines are checked to pass through no label.
     """
     layouts = org_layouts(graph)
     parts = _graph_parts(graph)
@@ -133,30 +155,41 @@ def check_chart(graph, widths=(415, 607, 727, 1087)) -> None:
         check_layout(*parts, layout)
     assert [lay.width for lay in layouts] == sorted(lay.width for lay in layouts)
     spec = org_chart(graph).to_dict()
-    data = spec["datasets"]
     assert spec["height"] == pytest.approx(min(lay.height for lay in layouts), abs=0.1)
-    layer = {layer["mark"]["type"]: layer for layer in spec["layer"]}
-    for each in layer.values():
+    for each in spec["layer"]:
         assert each["encoding"]["x"]["scale"] is None and each["encoding"]["y"]["scale"] is None  # pixels
-    calc = {c["as"]: c["calculate"] for kind in ("rect", "text") for c in layer[kind]["transform"][1:]}
-    (filt,) = {each["transform"][0]["filter"] for each in layer.values()}
-    nodes = data[layer["rect"]["data"]["name"]]
+    rect = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rect")
+    text = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "text")
+    rules = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rule"]
+    (table,) = {layer.get("data", spec.get("data", {})).get("name") for layer in spec["layer"]}  # one for all
+    rows = spec["datasets"][table]
     for width in sorted({*widths, *(lay.width for lay in layouts), 1.5 * layouts[-1].width}):
-        v = _shown(filt, width)
         fitting = [i for i, lay in enumerate(layouts) if lay.width <= width]
-        assert v == (fitting[-1] if fitting else 0), width  # the widest layout that fits
+        v = fitting[-1] if fitting else 0  # the widest layout that fits
         zoom = min(1.0, width / layouts[0].width)
         boxes, texts = [], []
-        for row in (r for r in nodes if r["v"] == v):
-            x0, x1 = _vega(calc["bx"], row, width), _vega(calc["bx2"], row, width)
-            boxes.append((x0, row["y"], x1, row["y2"]))
+        drawn_text = {row["id"]: at for row, at in _drawn(text, rows, width)}
+        for row, at in _drawn(rect, rows, width):
+            assert row["v"] == v, width
+            x0, x1 = at["x"], at["x2"]
+            boxes.append((x0, at["y"], x1, at["y2"]))
             lines = row["label"].split("\n")
-            tx = _vega(calc["tx"], row, width)
+            tx, ty = drawn_text[row["id"]]["x"], drawn_text[row["id"]]["y"]
             text_w = max(text_width(line) for line in lines) * zoom
-            texts.append((tx, row["ty"], tx + text_w, row["ty"] + len(lines) * LINE_HEIGHT * zoom))
+            texts.append((tx, ty, tx + text_w, ty + len(lines) * LINE_HEIGHT * zoom))
             assert 0 <= x0 <= tx and tx + text_w <= x1 <= width, (row["id"], width)
-            assert 0 <= row["y"] <= row["ty"] and texts[-1][3] <= row["y2"] <= layouts[v].height, (row["id"], width)
+            assert 0 <= at["y"] <= ty and texts[-1][3] <= at["y2"] <= layouts[v].height, (row["id"], width)
+        assert len(boxes) == graph.number_of_nodes() == len(drawn_text)
         assert not _overlapping_pairs(boxes) and not _overlapping_pairs(texts), width
+        segments = []
+        for layer in rules:
+            for _, at in _drawn(layer, rows, width):
+                seg = (at["x"], at["y"], at.get("x2", at["x"]), at.get("y2", at["y"]))
+                assert all(0 <= x <= width for x in seg[::2]) and all(y >= 0 for y in seg[1::2]), (seg, width)
+                segments.append(seg)
+        assert len(segments) >= graph.number_of_nodes() - 1  # a line into every box but the top one
+        crossing = _segments_through(segments, texts)
+        assert not crossing, (width, [segments[i] for i, _ in crossing[:3]])
 
 
 # --------------------------------------------------------------------------
@@ -205,6 +238,12 @@ def test_a_1500_person_import_drawn_person_by_person_has_no_overlapping_labels(i
         check_layout(*_graph_parts(graph), layout)
 
 
+def test_a_1500_person_org_drawn_person_by_person_makes_a_chart(imported_everything):
+    spec = org_chart(imported_everything).to_dict()  # within altair's 5,000 rows a table: one row a node and layout
+    (rows,) = spec["datasets"].values()
+    assert {r["id"] for r in rows} == set(imported_everything.nodes)
+
+
 def test_a_1500_person_org_lays_out_well_under_100_ms(imported_everything):
     children, root, labels = _graph_parts(imported_everything)
     best = float("inf")
@@ -217,7 +256,7 @@ def test_a_1500_person_org_lays_out_well_under_100_ms(imported_everything):
 
 def test_collapsed_groups_stay_collapsed_and_are_marked():
     scenario = load_sample("enterprise")
-    nodes, _ = org_frames(build_org(scenario, expand_regions=[]))
+    nodes = org_frames(build_org(scenario, expand_regions=[]))
     groups = set(nodes.loc[nodes.group, "id"])
     assert groups == {n for n in nodes.id if n.split(":")[0] in ("mgrs", "reps")}
     assert not any(n.startswith("m:") for n in nodes.id)  # no manager drawn one by one

@@ -20,7 +20,16 @@ import networkx as nx
 import pandas as pd
 
 from salesops.charts.common import KIND_COLORS
-from salesops.model.layout import FONT_SIZE, LINE_HEIGHT, NODE_GAP, PAD_X, PAD_Y, TreeLayout, label_tree_layouts
+from salesops.model.layout import (
+    COLUMN_GAP,
+    FONT_SIZE,
+    LINE_HEIGHT,
+    NODE_GAP,
+    PAD_X,
+    PAD_Y,
+    TreeLayout,
+    label_tree_layouts,
+)
 
 KIND_LABELS = {"leader": "Leader", "manager": "Manager", "rep": "Reps", "sales_ops": "Sales ops", "other": "Other"}
 TEXT_COLOR = "#1c2430"
@@ -114,55 +123,62 @@ def org_layout(graph: nx.DiGraph) -> TreeLayout:
     return org_layouts(graph, (CHART_WIDTHS[1],))[0]
 
 
-def org_frames(graph: nx.DiGraph, layouts: list[TreeLayout] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Nodes and reporting lines as DataFrames, one set of rows per layout, in pixels.
+def org_frames(graph: nx.DiGraph, layouts: list[TreeLayout] | None = None) -> pd.DataFrame:
+    """One row per node and layout, in pixels, with the reporting lines that meet the node's box.
 
-    Both carry ``v`` (the layout's index) and ``W`` (its width). Nodes: ``xa`` (left
-    edge of the node's column), ``w`` (box width), ``y``/``y2`` (top and bottom),
-    ``ty`` (top of the text), ``label`` (lines joined by new lines) and ``group`` (a
-    collapsed group: one box for several managers or reps), besides the node's own
-    fields. Edges run from ``xa + xo`` to ``x2a + x2o`` across and ``y`` to ``y2`` down.
+    ``v`` is the layout's index and ``W`` its width. The box: ``xa`` (left edge of the
+    node's column), ``w`` (width), ``y``/``y2`` (top and bottom), ``cy`` (middle), ``ty``
+    (top of the text) and ``label`` (lines joined by new lines); ``group`` marks a
+    collapsed group (one box for several managers or reps). The lines, as elbows in the
+    gaps between columns: the line into the box runs from ``pa + po`` (the parent's
+    column plus the offset of its vertical line) to ``xa``; a manager's line runs out of
+    its box to ``xa + bo`` and down that vertical from ``lo`` to ``hi`` (empty for a leaf).
     """
     layouts = layouts or org_layouts(graph)
-    info = []
+    info = {}
     for n, d in graph.nodes(data=True):
-        info.append(
-            {
-                "id": n,
-                "name": d.get("name", n),
-                "title": d.get("title", ""),
-                "kind": KIND_LABELS.get(d.get("kind", "other"), "Other"),
-                "region": d.get("region", ""),
-                "count": d.get("count", 1),
-                "group": d.get("count", 1) > 1 and d.get("kind") != "sales_ops",
-                "fte": d.get("fte", 1.0),
-                "cost_usd_per_year": d.get("cost_usd_per_year", 0.0),
-            }
-        )
-    rows, lines = [], []
+        info[n] = {
+            "id": n,
+            "name": d.get("name", n),
+            "title": d.get("title", ""),
+            "kind": KIND_LABELS.get(d.get("kind", "other"), "Other"),
+            "region": d.get("region", ""),
+            "count": d.get("count", 1),
+            "group": d.get("count", 1) > 1 and d.get("kind") != "sales_ops",
+            "fte": d.get("fte", 1.0),
+            "cost_usd_per_year": d.get("cost_usd_per_year", 0.0),
+        }
+    rows = []
     for v, layout in enumerate(layouts):
-        W = layout.width
-        for row in info:
-            box = layout.boxes[row["id"]]
+        bus = [width + COLUMN_GAP / 2.0 for _, width in layout.columns]  # the vertical lines' offsets
+        middle = {n: b.y + b.height / 2.0 for n, b in layout.boxes.items()}
+        kids: dict = {}
+        for kid, parent in layout.parents.items():
+            kids.setdefault(parent, []).append(middle[kid])
+        for n, row in info.items():
+            box = layout.boxes[n]
+            parent = layout.parents.get(n)
+            ys = kids.get(n)
             rows.append(
                 {
                     **row,
                     "v": v,
-                    "W": W,
+                    "W": layout.width,
                     "xa": box.x,
                     "w": box.width,
                     "y": box.y,
                     "y2": box.y + box.height,
+                    "cy": middle[n],
                     "ty": box.y + PAD_Y,
                     "label": "\n".join(box.lines),
+                    "pa": None if parent is None else layout.columns[box.depth - 1][0],
+                    "po": None if parent is None else bus[box.depth - 1],
+                    "bo": None if ys is None else bus[box.depth],
+                    "lo": None if ys is None else min(ys + [middle[n]]),
+                    "hi": None if ys is None else max(ys + [middle[n]]),
                 }
             )
-        lines.extend(
-            {"v": v, "W": W, "xa": c.column, "xo": c.offset, "y": c.y, "x2a": c.column2, "x2o": c.offset2, "y2": c.y2}
-            for c in layout.connectors()
-        )
-    edges = pd.DataFrame(lines, columns=["v", "W", "xa", "xo", "y", "x2a", "x2o", "y2"])
-    return pd.DataFrame(rows), edges
+    return pd.DataFrame(rows)
 
 
 def pick_expr(layouts: list[TreeLayout]) -> str:
@@ -189,7 +205,7 @@ def org_chart(graph: nx.DiGraph, selected: str | None = None) -> alt.LayerChart:
     is the shown layout's.
     """
     layouts = org_layouts(graph)
-    nodes, edges = org_frames(graph, layouts)
+    nodes = org_frames(graph, layouts)
     narrowest = layouts[0].width
     shown = f"datum.v == {pick_expr(layouts)}"
     # s: the chart's width over its layout's; columns move by s, offsets within a column by at most 1.
@@ -197,20 +213,30 @@ def org_chart(graph: nx.DiGraph, selected: str | None = None) -> alt.LayerChart:
     k = f"min(1, {s})"
     zoom = f"min(1, width / {narrowest!r})"  # below 1 only on a chart narrower than every layout
     is_selected = alt.datum.id == (selected or "")
-    kinds = alt.Scale(domain=[KIND_LABELS[k] for k in KIND_COLORS], range=list(KIND_COLORS.values()))
+    kinds = alt.Scale(domain=[KIND_LABELS[kind] for kind in KIND_COLORS], range=list(KIND_COLORS.values()))
+    x_of = {  # each x as the browser computes it: a column's left edge times s, plus an offset times k
+        "lx": f"datum.pa * {s} + datum.po * {k}",
+        "bx": f"datum.xa * {s}",
+        "bx2": f"datum.xa * {s} + datum.w * {k}",
+        "ox": f"datum.xa * {s} + datum.bo * {k}",
+        "tx": f"datum.xa * {s} + {PAD_X} * {k}",
+    }
+    base = alt.Chart(nodes).transform_filter(shown).transform_calculate(**x_of)
+
+    def line(x: str, x2: str | None, y: str, y2: str | None, keep: str) -> alt.Chart:
+        enc = {"x": alt.X(f"{x}:Q", scale=None), "y": alt.Y(f"{y}:Q", scale=None)}
+        enc |= {"x2": alt.X2(f"{x2}:Q")} if x2 else {}
+        enc |= {"y2": alt.Y2(f"{y2}:Q")} if y2 else {}
+        return base.transform_filter(keep).mark_rule(color=LINE_COLOR, strokeWidth=1.5).encode(**enc)
+
     links = (
-        alt.Chart(edges)
-        .transform_filter(shown)
-        .transform_calculate(lx=f"datum.xa * {s} + datum.xo * {k}", lx2=f"datum.x2a * {s} + datum.x2o * {k}")
-        .mark_rule(color=LINE_COLOR, strokeWidth=1.5)
-        .encode(x=alt.X("lx:Q", scale=None), x2="lx2:Q", y=alt.Y("y:Q", scale=None), y2="y2:Q")
+        line("lx", "bx", "cy", None, "isValid(datum.pa)")  # into each box from its manager's vertical
+        + line("bx2", "ox", "cy", None, "isValid(datum.bo)")  # out of each manager's box
+        + line("ox", None, "lo", "hi", "isValid(datum.bo) && datum.hi > datum.lo")  # down to the reports
     )
     select = alt.selection_point(name="node", fields=["id"], on="click", clear="dblclick")
     boxes = (
-        alt.Chart(nodes)
-        .transform_filter(shown)
-        .transform_calculate(bx=f"datum.xa * {s}", bx2=f"datum.xa * {s} + datum.w * {k}")
-        .mark_rect(
+        base.mark_rect(
             cornerRadius=4, fillOpacity=0.22, cursor="pointer", strokeDash=alt.ExprRef("datum.group ? [5, 3] : [1, 0]")
         )
         .encode(
@@ -243,21 +269,15 @@ def org_chart(graph: nx.DiGraph, selected: str | None = None) -> alt.LayerChart:
         )
         .add_params(select)
     )
-    labels = (
-        alt.Chart(nodes)
-        .transform_filter(shown)
-        .transform_calculate(tx=f"datum.xa * {s} + {PAD_X} * {k}")
-        .mark_text(
-            align="left",
-            baseline="top",
-            lineBreak="\n",
-            color=TEXT_COLOR,
-            cursor="pointer",
-            fontSize=alt.ExprRef(f"{FONT_SIZE} * {zoom}"),
-            lineHeight=alt.ExprRef(f"{LINE_HEIGHT} * {zoom}"),
-        )
-        .encode(x=alt.X("tx:Q", scale=None), y=alt.Y("ty:Q", scale=None), text="label:N")
-    )
+    labels = base.mark_text(
+        align="left",
+        baseline="top",
+        lineBreak="\n",
+        color=TEXT_COLOR,
+        cursor="pointer",
+        fontSize=alt.ExprRef(f"{FONT_SIZE} * {zoom}"),
+        lineHeight=alt.ExprRef(f"{LINE_HEIGHT} * {zoom}"),
+    ).encode(x=alt.X("tx:Q", scale=None), y=alt.Y("ty:Q", scale=None), text="label:N")
     # The height is the shortest layout's; a taller one grows the chart downwards (fit-x pads the height).
     height = round(min(lay.height for lay in layouts), 1)
     return (links + boxes + labels).properties(
