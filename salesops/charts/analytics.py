@@ -5,7 +5,23 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from salesops.charts.common import _CHARTS, _USD, _records, _top_level, chart_spec
+from salesops.charts.common import (
+    _CHARTS,
+    _USD,
+    BLUE,
+    FIT_WHOLE,
+    GREEN,
+    GREY,
+    INK,
+    PURPLE,
+    SLATE,
+    VERMILLION,
+    _records,
+    _top_level,
+    beside_point,
+    chart_spec,
+    title,
+)
 from salesops.insights.analytics import OrgAnalytics, health_rules
 
 # --------------------------------------------------------------------------
@@ -14,14 +30,15 @@ from salesops.insights.analytics import OrgAnalytics, health_rules
 # datasets, built once, plus a data function.
 # --------------------------------------------------------------------------
 
-RELATION_COLORS = {"leads": "#1f5f99", "supports": "#7cc48a"}
-STATUS_COLORS = {"within": "#2e7d32", "below": "#e07b39", "above": "#8e44ad", "n/a": "#9e9e9e"}
+RELATION_COLORS = {"leads": BLUE, "supports": VERMILLION}
+STATUS_COLORS = {"within": GREEN, "below": VERMILLION, "above": PURPLE, "n/a": "#c2c7cc"}
 # The dot's colour is the health verdict shared with Org analytics, not the place among published figures
 # (25.8% attrition is among them, and a warning).
-VERDICT_COLORS = {"healthy": "#2e7d32", "warning": "#c62828", "no health rule": "#5b7083"}
+VERDICT_COLORS = {"healthy": GREEN, "warning": VERMILLION, "no health rule": SLATE}
+VERDICT_SHAPES = {"healthy": "circle", "warning": "triangle-up", "no health rule": "square"}  # not by colour alone
 _VERDICT = {"ok": "healthy", "warning": "warning", "n/a": "no health rule"}
-_SPAN_LEVELS = {"front": "Front-line (reps report)", "upper": "Manages managers", "empty": "No direct reports"}
-_BAND_COLOR = "#9aa3ad"
+_SPAN_LEVELS = {"front": "Front-line", "upper": "Manages managers", "empty": "No direct reports"}
+_BAND_COLOR = GREY
 
 
 def _spans_structure() -> alt.LayerChart:
@@ -33,7 +50,7 @@ def _spans_structure() -> alt.LayerChart:
             x=alt.X(
                 "x_start:Q",
                 bin="binned",
-                title="Direct reports per manager",
+                title=None,  # the chart's title says it
                 scale=alt.Scale(zero=True, nice=False),
                 axis=alt.Axis(tickMinStep=1, format="d"),
             ),
@@ -42,8 +59,8 @@ def _spans_structure() -> alt.LayerChart:
             color=alt.Color(
                 "level:N",
                 title=None,
-                legend=alt.Legend(orient="bottom"),
-                scale=alt.Scale(domain=levels, range=["#5b8def", "#3b3b58", "#c62828"]),
+                legend=alt.Legend(orient="bottom", direction="vertical"),
+                scale=alt.Scale(domain=levels, range=[BLUE, "#cc79a7", VERMILLION]),
             ),
             tooltip=[
                 alt.Tooltip("direct_reports:Q", title="Direct reports"),
@@ -54,16 +71,18 @@ def _spans_structure() -> alt.LayerChart:
     )
     rules = (
         alt.Chart(alt.NamedData(name="span_rules"))
-        .mark_rule(color="#c62828", strokeDash=[4, 3])
+        .mark_rule(color=INK, strokeDash=[4, 3])
         .encode(x="x:Q", tooltip=[alt.Tooltip("label:N", title="Rule"), alt.Tooltip("source:N", title="Source")])
     )
     labels = (
         alt.Chart(alt.NamedData(name="span_rules"))
-        .mark_text(align="left", baseline="top", dx=4, color="#c62828")
-        .encode(x="x:Q", y=alt.value(4), text="label:N")
+        .mark_text(baseline="bottom", color=INK, y=alt.ExprRef("datum.top_px"), **beside_point("x"))
+        .encode(x="x:Q", text="label:N")
     )
+    # Drawn at a fixed height in half the page: one title line (the dashed lines say what they are and,
+    # on hover, whose rule they are) leaves the bars their room.
     return alt.layer(bars, rules, labels).properties(
-        title="Direct reports per manager (lines: Alexander Group's span rules)", height=220
+        title=title("Direct reports per manager"), height=220, autosize=FIT_WHOLE
     )
 
 
@@ -85,6 +104,8 @@ def _spans_data(analytics: OrgAnalytics) -> dict[str, list[dict]]:
         {"x": low["min_reps"], "label": f"{low['min_reps']}: fewer is costly", "source": low["source"]},
         {"x": high["max_reps"], "label": f"{high['max_reps']}: keep at or below", "source": high["source"]},
     ]
+    for i, line in enumerate(lines):
+        line["top_px"] = -4 - 18 * i  # above the bars, each on a line of its own, so nothing overlaps
     return {"spans": _records(counts), "span_rules": lines}
 
 
@@ -93,7 +114,7 @@ def _ops_by_category_structure() -> alt.Chart:
         alt.Chart(alt.NamedData(name="ops_categories"))
         .mark_bar()
         .encode(
-            y=alt.Y("category:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
+            y=alt.Y("category:N", title=None, sort="-x"),
             x=alt.X("sum(fte):Q", title="Sales-ops FTE"),
             color=alt.Color(
                 "relation:N",
@@ -108,7 +129,10 @@ def _ops_by_category_structure() -> alt.Chart:
                 alt.Tooltip("cost_usd_per_year:Q", title="Cost per year", format=_USD),
             ],
         )
-        .properties(title="Sales-ops FTE by category (leads or supports the function)", height=alt.Step(28))
+        .properties(
+            title=title("Sales-ops FTE by category", "Whether sales ops leads or supports the function"),
+            height=alt.Step(36),
+        )
     )
 
 
@@ -121,14 +145,13 @@ def _cost_by_region_structure() -> alt.Chart:
         alt.Chart(alt.NamedData(name="region_costs"))
         .mark_bar()
         .encode(
-            y=alt.Y("region_name:N", title=None, sort=None, axis=alt.Axis(labelLimit=220)),
+            y=alt.Y("region_name:N", title=None, sort=None),
             x=alt.X("sum(cost_usd_per_year):Q", title="Cost per year (USD)", axis=alt.Axis(format="$,.2s")),
             color=alt.Color(
                 "function:N",
                 title=None,
                 sort=alt.EncodingSortField("order", op="min"),
-                scale=alt.Scale(scheme="tableau20"),
-                legend=alt.Legend(orient="bottom", columns=3),
+                legend=alt.Legend(orient="bottom", columns=2),
             ),
             order=alt.Order("order:Q"),
             tooltip=[
@@ -137,7 +160,10 @@ def _cost_by_region_structure() -> alt.Chart:
                 alt.Tooltip("cost_usd_per_year:Q", title="Cost per year", format=_USD),
             ],
         )
-        .properties(title="Cost by region and function (sales-ops teams where they sit)", height=alt.Step(34))
+        .properties(
+            title=title("Cost by region and function", "Sales-ops teams counted where they sit", wide=True),
+            height=alt.Step(36),
+        )
     )
 
 
@@ -169,7 +195,7 @@ def _peer_comparison_structure() -> alt.FacetChart:
     )
     peer = (
         alt.Chart()
-        .mark_tick(color="#222222", thickness=3, size=22)
+        .mark_tick(color=INK, thickness=3, size=22)
         .encode(
             x="peer_value:Q",
             tooltip=[
@@ -183,12 +209,20 @@ def _peer_comparison_structure() -> alt.FacetChart:
         alt.Chart()
         .mark_point(filled=True, size=150, opacity=1)
         .encode(
-            x="this_org:Q",
+            x="this_x:Q",
+            # No value (n/a): an invisible dot, so that the row still describes this org to a screen reader.
+            opacity=alt.Opacity("shown:Q", scale=None, legend=None),
             color=alt.Color(
                 "verdict:N",
-                title="Health check (the rules of Org analytics)",
-                legend=alt.Legend(orient="bottom", labelLimit=0),
+                title="Health check (Org analytics rules)",
+                legend=alt.Legend(orient="bottom"),
                 scale=alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values())),
+            ),
+            shape=alt.Shape(
+                "verdict:N",
+                title="Health check (Org analytics rules)",
+                legend=alt.Legend(orient="bottom"),
+                scale=alt.Scale(domain=list(VERDICT_SHAPES), range=list(VERDICT_SHAPES.values())),
             ),
             tooltip=[
                 alt.Tooltip("metric:N", title="Metric"),
@@ -208,12 +242,18 @@ def _peer_comparison_structure() -> alt.FacetChart:
                 "row_label:N",
                 title=None,
                 sort=alt.EncodingSortField("order", op="min"),
-                header=alt.Header(labelAngle=0, labelAlign="left", labelLimit=260),
+                header=alt.Header(labelAngle=0, labelAlign="left"),
             ),
             spacing=6,
         )
         .resolve_scale(x="independent")
-        .properties(title="This org (dot) against the published figures (grey band) and the peer profile (black tick)")
+        .properties(
+            title=title(
+                "This org against published figures",
+                "Dot: this org. Grey band: published figures. Black tick: the peer profile.",
+                wide=True,
+            )
+        )
     )
 
 
@@ -235,6 +275,8 @@ def _peer_comparison_data(comparison: pd.DataFrame) -> dict[str, list[dict]]:
                 "metric": r.metric,
                 "row_label": f"{r.metric} ({unit_label})",
                 "this_org": this,
+                "this_x": this if this is not None else (low if low is not None else peer),
+                "shown": 0 if this is None else 1,
                 "low": low,
                 "high": high,
                 "peer_value": peer,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from salesops.charts.common import _CHARTS, _top_level, chart_spec
+from salesops.charts.common import _CHARTS, BLUE, VERMILLION, _top_level, chart_spec
 from salesops.model.plan_items import KPIS
 
 # --------------------------------------------------------------------------
@@ -19,7 +19,7 @@ _KPI_TRACK_FORMATS = {  # KPIS unit -> (chart name, axis title, axis format, too
     "ratio": ("kpi_track_ratio", "ROI", ".0%", ".0%"),
     "hours": ("kpi_track_hours", "Hours", ",.1f", ",.1f"),
 }
-KPI_TRACK_COLORS = {"Projected": "#1f5f99", "Actual": "#e07b39", "Target": "#6b6b6b"}
+KPI_TRACK_COLORS = {"Projected": BLUE, "Actual": VERMILLION, "Target": "#6b6b6b"}
 
 
 def _kpi_track_structure(axis_title: str, axis_format: str, tooltip_format: str) -> alt.LayerChart:

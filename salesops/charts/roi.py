@@ -6,7 +6,21 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from salesops.charts.common import _CHARTS, _USD, PLACEMENT_COLORS, _chart, _records
+from salesops.charts.common import (
+    _CHARTS,
+    _USD,
+    BLUE,
+    GREY,
+    INK,
+    PLACEMENT_COLORS,
+    VERMILLION,
+    FIT_WHOLE,
+    _chart,
+    _records,
+    beside_point,
+    title,
+    wrapped_label,
+)
 from salesops.model import Results
 
 
@@ -15,13 +29,19 @@ from salesops.model import Results
 # datasets of one Results, so a rerun pays only for the data, not for altair.
 # --------------------------------------------------------------------------
 def _dumbbell(
-    base_field: str, value_field: str, title: str, axis_title: str, axis_format: str, tooltip_format: str, color: str
+    base_field: str,
+    value_field: str,
+    heading: alt.TitleParams,
+    axis_title: str,
+    axis_format: str,
+    tooltip_format: str,
+    color: str,
 ) -> alt.LayerChart:
     """Per region: a grey dot at the baseline, a coloured dot now, a bar between them.
 
     The scale does not start at zero, so region differences of a few percent show.
     """
-    y = alt.Y("name:N", title=None, sort=None, axis=alt.Axis(labelLimit=200))
+    y = alt.Y("name:N", title=None, sort=None)
     scale = alt.Scale(zero=False, padding=12)
     tooltip = [
         alt.Tooltip("name:N", title="Region"),
@@ -34,20 +54,20 @@ def _dumbbell(
         x=alt.X(f"{base_field}:Q", title=axis_title, scale=scale, axis=alt.Axis(format=axis_format)),
         x2=f"{value_field}:Q",
     )
-    before = base.mark_point(filled=True, size=90, color="#9aa3ad").encode(x=alt.X(f"{base_field}:Q", scale=scale))
+    before = base.mark_point(filled=True, size=90, color=GREY).encode(x=alt.X(f"{base_field}:Q", scale=scale))
     now = base.mark_point(filled=True, size=140, color=color).encode(x=alt.X(f"{value_field}:Q", scale=scale))
-    return (link + before + now).properties(title=title, height=alt.Step(34))
+    return (link + before + now).properties(title=heading, height=alt.Step(30))
 
 
 def _productivity_structure() -> alt.LayerChart:
     return _dumbbell(
         "baseline_productivity_per_rep_usd",
         "productivity_per_rep_usd",
-        "Productivity per rep by region (grey: without sales ops)",
+        title("Productivity per rep by region", "Grey: without sales ops"),
         "Revenue per rep per year (USD)",
         "$,.3s",
         "$,.0f",
-        "#1f5f99",
+        BLUE,
     )
 
 
@@ -60,7 +80,7 @@ def _selling_time_structure() -> alt.LayerChart:
     return _dumbbell(
         "baseline_share",
         "selling_time_share",
-        "Selling-time share by region (grey: without sales ops)",
+        title("Selling-time share by region", "Grey: without sales ops"),
         "Share of rep time spent selling",
         ".1%",
         ".1%",
@@ -80,7 +100,7 @@ def _cost_structure() -> alt.Chart:
         alt.Chart(alt.NamedData(name="costs"))
         .mark_bar()
         .encode(
-            y=alt.Y("role:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("role:N", title=None, sort="-x"),
             x=alt.X("sum(cost_usd_per_year):Q", title="Cost per year (USD)", axis=alt.Axis(format="$,.2s")),
             color=alt.Color(
                 "where:N",
@@ -89,7 +109,7 @@ def _cost_structure() -> alt.Chart:
                     domain=["Central team (HQ)", "Embedded in regions"],
                     range=[PLACEMENT_COLORS["central"], PLACEMENT_COLORS["embedded"]],
                 ),
-                legend=alt.Legend(orient="bottom"),
+                legend=None,  # in the subtitle: a legend below the bars would start past the long role names
             ),
             tooltip=[
                 alt.Tooltip("role:N", title="Role"),
@@ -98,7 +118,10 @@ def _cost_structure() -> alt.Chart:
                 alt.Tooltip("cost_usd_per_year:Q", title="Cost per year", format=_USD),
             ],
         )
-        .properties(title="Sales-ops cost by role and placement", height=alt.Step(30))
+        .properties(
+            title=title("Sales-ops cost by role", "Blue: the central team (HQ). Orange: embedded in regions."),
+            height=alt.Step(36),
+        )
     )
 
 
@@ -126,7 +149,7 @@ def _projection_structure() -> alt.Chart:
                 "series:N",
                 title=None,
                 legend=alt.Legend(orient="top"),
-                scale=alt.Scale(domain=["Gross-margin uplift", "Sales-ops cost"], range=["#1f5f99", "#e07b39"]),
+                scale=alt.Scale(domain=["Gross-margin uplift", "Sales-ops cost"], range=[BLUE, VERMILLION]),
             ),
             tooltip=[
                 alt.Tooltip("month:Q", title="Month"),
@@ -134,7 +157,11 @@ def _projection_structure() -> alt.Chart:
                 alt.Tooltip("usd:Q", title="USD", format=_USD),
             ],
         )
-        .properties(title="3-year projection per month (ramp, attrition and the ops set-up ramp included)", height=220)
+        .properties(  # drawn at a fixed height: one title line, so the plot keeps its room
+            title=title("3-year projection per month, ramps and attrition included", wide=True),
+            height=220,
+            autosize=FIT_WHOLE,
+        )
     )
 
 
@@ -160,14 +187,17 @@ def _cumulative_structure() -> alt.LayerChart:
             ],
         )
     )
-    zero = alt.Chart(alt.NamedData(name="zero")).mark_rule(color="#222222").encode(y="y:Q")
-    rule = alt.Chart(alt.NamedData(name="payback")).mark_rule(color="#1f5f99", strokeDash=[4, 3]).encode(x=x)
+    zero = alt.Chart(alt.NamedData(name="zero")).mark_rule(color=INK).encode(y="y:Q")
+    rule = alt.Chart(alt.NamedData(name="payback")).mark_rule(color=BLUE, strokeDash=[4, 3]).encode(x=x)
     text = (
         alt.Chart(alt.NamedData(name="payback"))
-        .mark_text(align="left", dx=4, color="#1f5f99")
+        .mark_text(color=BLUE, **beside_point("month"))
         .encode(x=x, y=alt.value(12), text="label:N")
     )
-    return alt.layer(area, zero, rule, text).properties(title="Cumulative net return", height=220)
+    # Drawn at a fixed height (Productivity & ROI, presentation mode's one 1280x720 screen).
+    return alt.layer(area, zero, rule, text).properties(
+        title=title("Cumulative net return"), height=220, autosize=FIT_WHOLE
+    )
 
 
 def _cumulative_data(results: Results) -> dict[str, list[dict]]:
@@ -184,9 +214,10 @@ def _whatif_structure() -> alt.Chart:
         alt.Chart(alt.NamedData(name="whatifs"))
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=340)),
+            # Full width: a role and its switch fit two lines of 36 characters ("... administration", "→ Localized").
+            y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelExpr=wrapped_label(36, 2), labelLimit=300)),
             x=alt.X("delta_net_usd:Q", title="Change in net value per year (USD)", axis=alt.Axis(format="$,.2~s")),
-            color=alt.condition(alt.datum.delta_net_usd >= 0, alt.value("#2e7d32"), alt.value("#c62828")),
+            color=alt.condition(alt.datum.delta_net_usd >= 0, alt.value(BLUE), alt.value(VERMILLION)),
             tooltip=[
                 alt.Tooltip("role:N", title="Role"),
                 alt.Tooltip("current:N", title="Now"),
@@ -199,7 +230,10 @@ def _whatif_structure() -> alt.Chart:
                 alt.Tooltip("delta_fte:Q", title="FTE change", format="+.1f"),
             ],
         )
-        .properties(title="What switching one role would do to net value per year", height=alt.Step(24))
+        .properties(
+            title=title("What switching one role would do", "Change in net value per year, best first", wide=True),
+            height=alt.Step(38),
+        )
     )
 
 
@@ -253,6 +287,9 @@ def whatif_chart(whatifs: pd.DataFrame) -> alt.Chart:
 # --------------------------------------------------------------------------
 # Comparison charts: data is a sequence of (label, Results), one per scenario.
 # --------------------------------------------------------------------------
+_SCENARIO_LEGEND = alt.Legend(orient="bottom", direction="vertical")
+
+
 def _compare_cumulative_structure() -> alt.Chart:
     return (
         alt.Chart(alt.NamedData(name="months"))
@@ -260,16 +297,16 @@ def _compare_cumulative_structure() -> alt.Chart:
         .encode(
             x=alt.X("month:Q", title="Month", scale=alt.Scale(nice=False)),
             y=alt.Y("cumulative_net_usd:Q", title="Cumulative net return (USD)", axis=alt.Axis(format="$,.2s")),
-            color=alt.Color(
-                "scenario:N", title="Scenario", legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)
-            ),
+            # Colour and dash both tell the scenarios apart: one legend shows both.
+            color=alt.Color("scenario:N", title="Scenario", legend=_SCENARIO_LEGEND),
+            strokeDash=alt.StrokeDash("scenario:N", title="Scenario", legend=_SCENARIO_LEGEND),
             tooltip=[
                 alt.Tooltip("scenario:N", title="Scenario"),
                 alt.Tooltip("month:Q", title="Month"),
                 alt.Tooltip("cumulative_net_usd:Q", title="Cumulative net", format=_USD),
             ],
         )
-        .properties(title="Cumulative net return over three years", height=260)
+        .properties(title=title("Cumulative net return over three years", wide=True), height=260, autosize=FIT_WHOLE)
     )
 
 
@@ -288,24 +325,22 @@ def _compare_productivity_structure() -> alt.Chart:
         alt.Chart(alt.NamedData(name="regions"))
         .mark_point(filled=True, size=120)
         .encode(
-            y=alt.Y("region:N", title=None, sort=None, axis=alt.Axis(labelLimit=200)),
+            y=alt.Y("region:N", title=None, sort=None),
             x=alt.X(
                 "productivity_per_rep_usd:Q",
                 title="Revenue per rep per year (USD)",
                 scale=alt.Scale(zero=False, padding=12),
                 axis=alt.Axis(format="$,.3s"),
             ),
-            color=alt.Color(
-                "scenario:N", title="Scenario", legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)
-            ),
-            shape=alt.Shape("scenario:N", legend=None),
+            color=alt.Color("scenario:N", title="Scenario", legend=_SCENARIO_LEGEND),
+            shape=alt.Shape("scenario:N", title="Scenario", legend=_SCENARIO_LEGEND),
             tooltip=[
                 alt.Tooltip("scenario:N", title="Scenario"),
                 alt.Tooltip("region:N", title="Region"),
                 alt.Tooltip("productivity_per_rep_usd:Q", title="Productivity per rep", format=_USD),
             ],
         )
-        .properties(title="Productivity per rep by region", height=alt.Step(30))
+        .properties(title=title("Productivity per rep by region", wide=True), height=alt.Step(36))
     )
 
 
@@ -324,9 +359,10 @@ def _compare_cost_structure() -> alt.Chart:
         alt.Chart(alt.NamedData(name="roles"))
         .mark_bar()
         .encode(
-            y=alt.Y("scenario:N", title=None, axis=alt.Axis(labelLimit=260)),
+            # Full width: a version's label (name, note, date, id) in up to three lines of 36 characters.
+            y=alt.Y("scenario:N", title=None, axis=alt.Axis(labelExpr=wrapped_label(36, 3), labelLimit=300)),
             x=alt.X("sum(cost_usd_per_year):Q", title="Sales-ops cost per year (USD)", axis=alt.Axis(format="$,.2s")),
-            color=alt.Color("role:N", title="Role", legend=alt.Legend(orient="bottom", columns=3, labelLimit=260)),
+            color=alt.Color("role:N", title="Role", legend=alt.Legend(orient="bottom", direction="vertical")),
             tooltip=[
                 alt.Tooltip("scenario:N", title="Scenario"),
                 alt.Tooltip("role:N", title="Role"),
@@ -335,7 +371,7 @@ def _compare_cost_structure() -> alt.Chart:
                 alt.Tooltip("cost_usd_per_year:Q", title="Cost", format=_USD),
             ],
         )
-        .properties(title="Sales-ops cost by role", height=alt.Step(34))
+        .properties(title=title("Sales-ops cost by role", wide=True), height=alt.Step(54))
     )
 
 
@@ -377,23 +413,23 @@ def _portfolio_structure() -> alt.LayerChart:
     )
     y = alt.Y(
         "return_3yr_usd:Q",
-        title="3-year return: gross-margin uplift net of team cost (USD)",
+        title="3-year return net of team cost (USD)",
         axis=alt.Axis(format="$,.2s"),
         scale=alt.Scale(zero=True, nice=True),
     )
     breakeven = (
         alt.Chart(alt.NamedData(name="breakeven"))
-        .mark_line(color="#9aa3ad", strokeDash=[4, 3])
+        .mark_line(color=GREY, strokeDash=[4, 3])
         .encode(x="cost:Q", y="ret:Q")
     )
-    points = base.mark_circle(opacity=0.85, stroke="#1c2430", strokeWidth=1).encode(
+    points = base.mark_circle(opacity=0.85, stroke=INK, strokeWidth=1).encode(
         x=x,
         y=y,
         size=alt.Size("roi_3yr:Q", title="3-year ROI", scale=alt.Scale(range=[120, 1400]), legend=None),
         color=alt.Color(
             "included:N",
             title=None,
-            scale=alt.Scale(domain=["included", "not included"], range=["#1f5f99", "#9aa3ad"]),
+            scale=alt.Scale(domain=["included", "not included"], range=[BLUE, GREY]),
             legend=alt.Legend(orient="top"),
         ),
         tooltip=[
@@ -404,8 +440,8 @@ def _portfolio_structure() -> alt.LayerChart:
             alt.Tooltip("payback:N", title="Payback after start"),
         ],
     )
-    labels = base.mark_text(align="left", dx=12, fontSize=11).encode(x=x, y=y, text="name:N")
-    return alt.layer(breakeven, points, labels).properties(height=320)
+    labels = base.mark_text(**beside_point("cost_3yr_usd", gap=12)).encode(x=x, y=y, text="name:N")
+    return alt.layer(breakeven, points, labels).properties(height=320, autosize=FIT_WHOLE)  # at a fixed height
 
 
 def _portfolio_data(ranked) -> dict[str, list[dict]]:
@@ -435,12 +471,12 @@ _CHARTS.update({"portfolio": (_portfolio_structure, _portfolio_data)})
 # Data: (decision tornado table, the lead at the likely values), from
 # salesops.model.optimize.decision_tornado and Recommendation.margin.
 # --------------------------------------------------------------------------
-DECISION_FLIPS_COLOR = "#c62828"
-DECISION_HOLDS_COLOR = "#1f5f99"
+DECISION_FLIPS_COLOR = VERMILLION
+DECISION_HOLDS_COLOR = BLUE
 
 
 def _decision_structure(axis_title: str, axis_format: str, tip_format: str) -> alt.LayerChart:
-    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=300))
+    y = alt.Y("label:N", title=None, sort=None)
     color = alt.Color(
         "verdict:N",
         title=None,
@@ -448,7 +484,7 @@ def _decision_structure(axis_title: str, axis_format: str, tip_format: str) -> a
             domain=["the runner-up would win", "the recommendation holds"],
             range=[DECISION_FLIPS_COLOR, DECISION_HOLDS_COLOR],
         ),
-        legend=alt.Legend(orient="top"),
+        legend=alt.Legend(orient="top", direction="vertical"),
     )
     tooltip = [
         alt.Tooltip("label:N", title="Assumption"),
@@ -464,14 +500,17 @@ def _decision_structure(axis_title: str, axis_format: str, tip_format: str) -> a
         x=alt.X("margin_low:Q"), color=color
     )
     high = base.mark_point(shape="circle", size=70, filled=True).encode(x=alt.X("margin_high:Q"), color=color)
-    zero = alt.Chart(alt.NamedData(name="zero")).mark_rule(color="#222222", strokeWidth=1.5).encode(x="x:Q")
+    zero = alt.Chart(alt.NamedData(name="zero")).mark_rule(color=INK, strokeWidth=1.5).encode(x="x:Q")
     likely = (
         alt.Chart(alt.NamedData(name="likely"))
         .mark_rule(color="#6b7785", strokeDash=[4, 3])
         .encode(x="x:Q", tooltip=[alt.Tooltip("x:Q", title="Lead at the likely values", format=tip_format)])
     )
     return alt.layer(span, low, high, zero, likely).properties(
-        title="Lead over the runner-up with one assumption at its low (o) or high (●) end", height=alt.Step(26)
+        title=title(
+            "Lead over the runner-up", "One assumption at its low (o) or high (●) end, the rest likely", wide=True
+        ),
+        height=alt.Step(38),
     )
 
 

@@ -5,19 +5,20 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from salesops.charts.common import _CHARTS, _USD, _records
+from salesops.charts.common import _CHARTS, _USD, BLUE, GREEN, INK, VERMILLION, _records, title
 
 # --------------------------------------------------------------------------
 # Uncertainty (salesops.model.uncertainty): Monte Carlo histogram, fan chart, tornado.
 # Data: a Simulation ("mc_histogram", "fan") or the sensitivity DataFrame ("tornado").
 # --------------------------------------------------------------------------
-_PCT_COLORS = {"P10": "#c62828", "P50": "#1f5f99", "P90": "#2e7d32"}
+_PCT_COLORS = {"P10": VERMILLION, "P50": BLUE, "P90": GREEN}
+SINGLE_POINT = "Single-point"  # every assumption at its likely value (the glossary's "single-point figure")
 
 
 def _mc_histogram_structure() -> alt.LayerChart:
     bars = (
         alt.Chart(alt.NamedData(name="draws"))
-        .mark_bar(color="#7fa7cf")
+        .mark_bar(color="#b4c3d3")  # light and neutral: the percentile lines stand out on it
         .encode(
             x=alt.X("roi:Q", bin=alt.Bin(maxbins=50), title="ROI", axis=alt.Axis(format=".0%")),
             y=alt.Y("count():Q", title="Draws"),
@@ -41,7 +42,7 @@ def _mc_histogram_structure() -> alt.LayerChart:
             tooltip=[alt.Tooltip("label:N", title="Percentile"), alt.Tooltip("value:Q", title="ROI", format=".1%")],
         )
     )
-    return alt.layer(bars, rules).properties(title="ROI across the Monte Carlo draws", height=260)
+    return alt.layer(bars, rules).properties(title=title("ROI across the Monte Carlo draws"), height=260)
 
 
 def _mc_histogram_data(simulation) -> dict[str, list[dict]]:
@@ -61,7 +62,7 @@ def _fan_structure() -> alt.LayerChart:
     y_title = "Cumulative net return (USD)"
     outer = (
         alt.Chart(alt.NamedData(name="fan"))
-        .mark_area(opacity=0.25, color="#1f5f99")
+        .mark_area(opacity=0.25, color=BLUE)
         .encode(
             x=x,
             y=alt.Y("p10:Q", title=y_title, axis=alt.Axis(format="$,.2s")),
@@ -74,9 +75,7 @@ def _fan_structure() -> alt.LayerChart:
             ],
         )
     )
-    inner = (
-        alt.Chart(alt.NamedData(name="fan")).mark_area(opacity=0.35, color="#1f5f99").encode(x=x, y="p25:Q", y2="p75:Q")
-    )
+    inner = alt.Chart(alt.NamedData(name="fan")).mark_area(opacity=0.35, color=BLUE).encode(x=x, y="p25:Q", y2="p75:Q")
     lines = (
         alt.Chart(alt.NamedData(name="lines"))
         .mark_line(strokeWidth=2.5)
@@ -87,10 +86,10 @@ def _fan_structure() -> alt.LayerChart:
                 "series:N",
                 title=None,
                 legend=alt.Legend(orient="top"),
-                scale=alt.Scale(domain=["P50", "Deterministic"], range=["#1f5f99", "#e07b39"]),
+                scale=alt.Scale(domain=["P50", SINGLE_POINT], range=[BLUE, VERMILLION]),
             ),
             strokeDash=alt.StrokeDash(
-                "series:N", legend=None, scale=alt.Scale(domain=["P50", "Deterministic"], range=[[1, 0], [6, 4]])
+                "series:N", legend=None, scale=alt.Scale(domain=["P50", SINGLE_POINT], range=[[1, 0], [6, 4]])
             ),
             tooltip=[
                 alt.Tooltip("series:N"),
@@ -99,17 +98,16 @@ def _fan_structure() -> alt.LayerChart:
             ],
         )
     )
-    zero = alt.Chart(alt.NamedData(name="zero")).mark_rule(color="#222222").encode(y="y:Q")
+    zero = alt.Chart(alt.NamedData(name="zero")).mark_rule(color=INK).encode(y="y:Q")
     return alt.layer(outer, inner, lines, zero).properties(
-        title="3-year cumulative net return: P10-P90 and P25-P75 bands", height=280
+        title=title("3-year cumulative net return", "Bands: P10 to P90 (light) and P25 to P75 (dark)"), height=280
     )
 
 
 def _fan_data(simulation) -> dict[str, list[dict]]:
     fan = simulation.fan()
     lines = [{"series": "P50", "month": int(m), "value": float(v)} for m, v in zip(fan["month"], fan["p50"])] + [
-        {"series": "Deterministic", "month": int(m), "value": float(v)}
-        for m, v in zip(fan["month"], fan["deterministic"])
+        {"series": SINGLE_POINT, "month": int(m), "value": float(v)} for m, v in zip(fan["month"], fan["deterministic"])
     ]
     return {"fan": _records(fan), "lines": lines, "zero": [{"y": 0.0}]}
 
@@ -119,7 +117,6 @@ def _tornado_structure() -> alt.LayerChart:
         "label:N",
         title=None,
         sort=alt.EncodingSortField(field="swing", order="descending"),
-        axis=alt.Axis(labelLimit=280),
     )
     tooltip = [
         alt.Tooltip("label:N", title="Parameter"),
@@ -139,19 +136,22 @@ def _tornado_structure() -> alt.LayerChart:
                 "direction:N",
                 title=None,
                 legend=alt.Legend(orient="top"),
-                scale=alt.Scale(
-                    domain=["High value raises ROI", "High value lowers ROI"], range=["#2e7d32", "#c62828"]
-                ),
+                scale=alt.Scale(domain=["High value raises ROI", "High value lowers ROI"], range=[BLUE, VERMILLION]),
             ),
             tooltip=tooltip,
         )
     )
     base = (
         alt.Chart(alt.NamedData(name="base"))
-        .mark_rule(color="#222222", strokeWidth=2)
+        .mark_rule(color=INK, strokeWidth=2)
         .encode(x="roi:Q", tooltip=[alt.Tooltip("roi:Q", title="ROI at likely values", format=".1%")])
     )
-    return alt.layer(bars, base).properties(title="What moves ROI most (one parameter at a time)", height=alt.Step(24))
+    return alt.layer(bars, base).properties(
+        title=title(
+            "What moves ROI most", "One parameter at a time; the black line is ROI at likely values", wide=True
+        ),
+        height=alt.Step(36),
+    )
 
 
 def _tornado_data(table: pd.DataFrame) -> dict[str, list[dict]]:
