@@ -54,7 +54,7 @@ with st.expander(f"{len(passed)} of {len(a.flags)} checks pass", icon=":material
     )
 
 left, right = st.columns(2)
-left.vega_lite_chart(spec=charts.chart_spec("spans", a), width="stretch", height=300)
+left.vega_lite_chart(spec=charts.chart_spec("spans", a), width="stretch")
 right.vega_lite_chart(spec=charts.chart_spec("ops_by_category", a), width="stretch")
 st.vega_lite_chart(spec=charts.chart_spec("cost_by_region", a), width="stretch")
 

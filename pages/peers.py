@@ -92,8 +92,8 @@ if len(warned):
     )
 st.vega_lite_chart(spec=charts.chart_spec("peer_comparison", table), width="stretch")
 st.caption(
-    "The dot's colour is the health check that Org analytics applies (green healthy, red a warning, "
-    f"grey-blue where no rule applies); **{HEALTH_COLUMN}** in the table gives each rule."
+    "The mark is the health check that Org analytics applies (a green circle healthy, an orange triangle a "
+    f"warning, a grey square where no rule applies); **{HEALTH_COLUMN}** in the table gives each rule."
 )
 
 shown = pd.DataFrame(
