@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from salesops.model import evaluate
@@ -12,6 +14,7 @@ from tests.browser import app_server, chromium, require_browser, wait_for_metric
 pytestmark = pytest.mark.browser
 
 WIDTH, HEIGHT = 1280, 720
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"  # screenshots to look at (not committed)
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +55,8 @@ def test_presentation_mode_fits_one_1280x720_screen_and_shows_the_change_since_w
         for what, boxes in shown.items():
             for box in boxes:
                 assert box["top"] >= 0 and box["bottom"] <= HEIGHT and box["right"] <= WIDTH, (what, box)
-        page.screenshot(path="/tmp/present_1280x720.png")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "present-1280x720.png"))
         # A placement click moves ROI, and the change is shown against where we began.
         mid = load_sample("midmarket")
         want = METRIC["roi"].text(evaluate(mid.with_placement("deal_desk", "localized")).roi)
