@@ -18,6 +18,7 @@ from salesops.cli.args import CURRENT_MODEL, LIST_ASSUMPTIONS, Placement, Proces
 from salesops.cli.errors import EXIT_USAGE, CliError
 from salesops.model.samples import list_samples, load_sample
 from salesops.model.scenario import LATEST_MODEL, Scenario, ScenarioError
+from salesops.model.parts import MODEL_4_ASSUMPTIONS
 
 MAX_SCENARIO_BYTES = 64 * 1024 * 1024
 
@@ -96,23 +97,6 @@ def load_scenario(ref: str, stdin: TextIO | None = None) -> Scenario:
 
 
 # The assumptions model version 4 added: a scenario made with an earlier model ignores them.
-MODEL_4_ASSUMPTIONS = frozenset(
-    {
-        "selling_conversion",
-        "discount_leakage_share",
-        "forecast_accuracy_share",
-        "data_quality_share",
-        "plan_consistency_share",
-        "embedded_adherence",
-        "standard_process_overhead",
-        "ops_hiring_lag_months",
-        "ops_recruiting_cost_usd",
-        "reorg_one_off_usd",
-        "reorg_rep_departure_share",
-        "rep_replacement_cost_usd",
-        "peak_cover",
-    }
-)
 
 
 def _role_id(scenario: Scenario, role: str, option: str, text: str, where: str = "") -> str:

@@ -25,6 +25,7 @@ from salesops.model.roles import RoleSpec
 
 __all__ = [
     "MAX_RAMP_MONTHS",
+    "MODEL_4_ASSUMPTIONS",
     "PLACEMENTS",
     "PROCESSES",
     "SIZINGS",
@@ -46,6 +47,24 @@ STAFFINGS = ("continuous", "integer")
 # (its throughput gain and its control, at a compliance overhead), or each to a process of its own.
 PROCESSES = ("standard", "local")
 MAX_RAMP_MONTHS = 24
+# The assumptions model version 4 added: a scenario made with an earlier model ignores them.
+MODEL_4_ASSUMPTIONS = frozenset(
+    {
+        "selling_conversion",
+        "discount_leakage_share",
+        "forecast_accuracy_share",
+        "data_quality_share",
+        "plan_consistency_share",
+        "embedded_adherence",
+        "standard_process_overhead",
+        "ops_hiring_lag_months",
+        "ops_recruiting_cost_usd",
+        "reorg_one_off_usd",
+        "reorg_rep_departure_share",
+        "rep_replacement_cost_usd",
+        "peak_cover",
+    }
+)
 
 
 def _text(value: Any, where: str, *, limit: int = MAX_NAME_CHARS, blank_ok: bool = False) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields, replace
 import streamlit as st
 
 from salesops.model.format import fmt_usd
-from salesops.model.parts import MAX_RAMP_MONTHS, Assumptions, assumption_info
+from salesops.model.parts import MAX_RAMP_MONTHS, MODEL_4_ASSUMPTIONS, Assumptions, assumption_info
 from salesops.model.scenario import Scenario, ScenarioError
 from salesops.ui import state
 from salesops.ui.text import md
@@ -38,23 +38,7 @@ __all__ = [
 ]
 
 # Read by model version 4 only (scenarios made before ignore them).
-MODEL_4_FIELDS = frozenset(
-    {
-        "selling_conversion",
-        "discount_leakage_share",
-        "forecast_accuracy_share",
-        "data_quality_share",
-        "plan_consistency_share",
-        "embedded_adherence",
-        "standard_process_overhead",
-        "ops_hiring_lag_months",
-        "ops_recruiting_cost_usd",
-        "reorg_one_off_usd",
-        "reorg_rep_departure_share",
-        "rep_replacement_cost_usd",
-        "peak_cover",
-    }
-)
+MODEL_4_FIELDS = MODEL_4_ASSUMPTIONS
 
 
 @dataclass(frozen=True)
