@@ -104,16 +104,22 @@ st.page_link(
     icon=":material/recommend:",
 )
 
+names = {r.id: r.name for r in scenario.regions}
+role_names = {p.role.id: p.role.name for p in scenario.roles}
+hubs = {p.role.id: f"Hub ({scenario.hub_of(p).name})" for p in scenario.roles}
+
+
+def _team_names(role_ids, teams) -> list[str]:
+    """Each team in words: "Hub (US East (HQ))" or "Team in EMEA (London)", never an internal id."""
+    return [hubs[r] if t == "central" else f"Team in {names.get(t, t)}" for r, t in zip(role_ids, teams)]
+
+
 with st.expander("Service by role and region (how the figures arise)"):
     services = res.services_frame()
-    raw_roles = services["role_id"].tolist()
-    names = {r.id: r.name for r in scenario.regions}
-    role_names = {p.role.id: p.role.name for p in scenario.roles}
-    hubs = {p.role.id: f"Hub ({scenario.hub_of(p).name})" for p in scenario.roles}
     services = services.assign(
         region=services["region_id"].map(names),
         role_id=services["role_id"].map(role_names),
-        team=[hubs[r] if t == "central" else f"Team in {names.get(t, t)}" for r, t in zip(raw_roles, services["team"])],
+        team=_team_names(services["role_id"], services["team"]),
     )
     st.dataframe(
         services[
@@ -159,9 +165,7 @@ with st.expander("Teams in a normal week and at their peak (quarter-end, plannin
     teams = res.teams_frame()
     teams = teams.assign(
         role=teams["role_id"].map(role_names),
-        where=[
-            hubs[r] if t == "central" else f"Team in {names.get(t, t)}" for r, t in zip(teams["role_id"], teams["team"])
-        ],
+        where=_team_names(teams["role_id"], teams["team"]),
         busy=teams["utilization"] * 100,
         peak_busy=teams["peak_utilization"] * 100,
     )
