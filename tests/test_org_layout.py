@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from salesops import charts
-from salesops.charts.org import CHART_WIDTHS, graph_labels, org_chart, org_frames, org_layouts
+from salesops.charts.org import CHART_WIDTHS, graph_labels, org_chart, org_chart_spec, org_frames, org_layouts
 from salesops.model.layout import (
     FONT_SIZE,
     LINE_HEIGHT,
@@ -123,9 +123,16 @@ def _shown(filter_expr: str, width: float) -> int:
     return 0
 
 
-def _drawn(layer: dict, rows: list[dict], width: float, channels=("x", "x2", "y", "y2")):
+def _inline(expr: str, params: dict) -> str:
+    """``expr`` with each of the chart's parameters (``w0``, ``w1``...) replaced by its value."""
+    return re.sub(r"\b(w\d)\b", lambda m: repr(float(params[m.group(1)])), expr)
+
+
+def _drawn(layer: dict, rows: list[dict], width: float, params: dict, channels=("x", "x2", "y", "y2")):
     """What one layer of the chart draws at ``width``: each kept row's x, x2, y and y2 in pixels."""
-    transforms = layer["transform"]
+    transforms = [
+        {k: _inline(v, params) if k in ("filter", "calculate") else v for k, v in t.items()} for t in layer["transform"]
+    ]
     (shown,) = [t["filter"] for t in transforms[:1]]
     calc = {t["as"]: t["calculate"] for t in transforms if "calculate" in t}
     keep = [t["filter"] for t in transforms[1:] if "filter" in t]
@@ -163,13 +170,15 @@ def check_chart(graph, widths=(415, 607, 727, 1087)) -> None:
     rules = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rule"]
     (table,) = {layer.get("data", spec.get("data", {})).get("name") for layer in spec["layer"]}  # one for all
     rows = spec["datasets"][table]
+    params = {p["name"]: p["value"] for p in spec["params"] if "value" in p}
     for width in sorted({*widths, *(lay.width for lay in layouts), 1.5 * layouts[-1].width}):
         fitting = [i for i, lay in enumerate(layouts) if lay.width <= width]
         v = fitting[-1] if fitting else 0  # the widest layout that fits
         zoom = min(1.0, width / layouts[0].width)
+        assert _vega(_inline(text["mark"]["fontSize"]["expr"], params), {}, width) == pytest.approx(FONT_SIZE * zoom)
         boxes, texts = [], []
-        drawn_text = {row["id"]: at for row, at in _drawn(text, rows, width)}
-        for row, at in _drawn(rect, rows, width):
+        drawn_text = {row["id"]: at for row, at in _drawn(text, rows, width, params)}
+        for row, at in _drawn(rect, rows, width, params):
             assert row["v"] == v, width
             x0, x1 = at["x"], at["x2"]
             boxes.append((x0, at["y"], x1, at["y2"]))
@@ -183,7 +192,7 @@ def check_chart(graph, widths=(415, 607, 727, 1087)) -> None:
         assert not _overlapping_pairs(boxes) and not _overlapping_pairs(texts), width
         segments = []
         for layer in rules:
-            for _, at in _drawn(layer, rows, width):
+            for _, at in _drawn(layer, rows, width, params):
                 seg = (at["x"], at["y"], at.get("x2", at["x"]), at.get("y2", at["y"]))
                 assert all(0 <= x <= width for x in seg[::2]) and all(y >= 0 for y in seg[1::2]), (seg, width)
                 segments.append(seg)
@@ -272,10 +281,26 @@ def test_the_chart_keeps_boxes_clickable_with_details_in_the_tooltip():
     assert len(clickable) == 1 and clickable[0]["mark"]["type"] == "rect"
     enc = clickable[0]["encoding"]
     assert {t["field"] for t in enc["tooltip"]} >= {"name", "title", "count"}
-    assert "rl:emea" in enc["strokeWidth"]["condition"]["test"]  # the selected box is outlined
+    assert "sel" in enc["strokeWidth"]["condition"]["test"]  # the selected box is outlined
+    assert {"name": "sel", "value": "rl:emea"} in spec["params"]
     text = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "text")
     assert text["mark"]["lineBreak"] == "\n" and "limit" not in text["mark"]  # never cut with an ellipsis
     assert str(FONT_SIZE) in text["mark"]["fontSize"]["expr"]
+
+
+@pytest.mark.parametrize("selected", [None, "rl:emea", 'it\'s \\ "quoted"'])
+@pytest.mark.parametrize("name", ["startup", "midmarket", "enterprise"])
+def test_the_page_spec_built_without_altair_is_the_altair_chart(name, selected):
+    """The Org designer draws :func:`org_chart_spec` (a template filled in): it is the chart Altair builds."""
+    for expand in ([], None):
+        graph = build_org(load_sample(name), expand_regions=expand)
+        spec, nodes = org_chart_spec(graph, selected)
+        altair = org_chart(graph, selected).to_dict()
+        assert {**spec, "datasets": altair["datasets"]} == altair
+        rows = [
+            {k: None if isinstance(v, float) and v != v else v for k, v in r.items()} for r in nodes.to_dict("records")
+        ]
+        assert altair["datasets"]["nodes"] == rows  # the same table, missing values as null
 
 
 def test_the_chart_follows_its_container_and_keeps_its_height():

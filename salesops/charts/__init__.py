@@ -12,7 +12,7 @@ from salesops.charts.roi import (
     selling_time_chart,
     whatif_chart,
 )
-from salesops.charts.org import KIND_LABELS, ROW_PX, org_chart, org_frames
+from salesops.charts.org import KIND_LABELS, ROW_PX, org_chart, org_chart_spec, org_frames
 from salesops.charts.analytics import (
     RELATION_COLORS,
     STATUS_COLORS,
@@ -42,6 +42,7 @@ __all__ = [
     "kpi_track_spec",
     "ops_by_category_chart",
     "org_chart",
+    "org_chart_spec",
     "org_frames",
     "peer_comparison_chart",
     "productivity_chart",
