@@ -4,14 +4,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from salesops.ui import auth, downloads, glossary, guard, persist, state
+from salesops.ui import auth, downloads, glossary, guard, persist, state, timing
+from salesops.ui.boot import settle_heap
 from salesops.ui.text import md
+from salesops.ui.widgets import lazy_section
 
 # The favicon is served by the app itself: a material-icon favicon is fetched from a font CDN, and a
 # hosted app makes no request to any other host.
 st.set_page_config(
     page_title="Sales-ops org designer", page_icon=str(Path(__file__).parent / "data" / "icon.png"), layout="wide"
 )
+settle_heap()  # once per server process: the imported heap is frozen, collections stay short
 auth.guard_start()  # hosted without sign-in configured: say what to set up, draw nothing else
 
 pages = [
@@ -32,6 +35,7 @@ pages = [
     st.Page("pages/scenarios.py", title="Saved scenarios", icon=":material/history:"),
 ]
 page = st.navigation(pages, expanded=True)  # 15 pages: none hidden behind "View more"
+timing.begin(page)
 
 persist.init_session()  # a link (?s=, ?z=, ?w=) rebuilds its scenario on the session's first run
 st.session_state.setdefault(state.DELTA_MODE, "last")
@@ -85,12 +89,15 @@ def sidebar() -> None:
             from salesops.ui import save_panel  # noqa: PLC0415 (keeps the panel's code out of this file)
 
             save_panel.render()
-        with st.expander("Download", icon=":material/download:"):
-            downloads.render(
-                scenario, state.results(), people=persist.people_in_exports(), on_export=persist.export_recorder()
-            )
-        with st.expander("Words used here", icon=":material/menu_book:"):
-            glossary.render()
+        # Built only while open: a closed section costs a rerun nothing.
+        with lazy_section("Download", "sidebar:downloads", icon=":material/download:") as shown:
+            if shown:
+                downloads.render(
+                    scenario, state.results(), people=persist.people_in_exports(), on_export=persist.export_recorder()
+                )
+        with lazy_section("Words used here", "sidebar:glossary", icon=":material/menu_book:") as shown:
+            if shown:
+                glossary.render()
 
 
 message = persist.notice()
@@ -98,9 +105,13 @@ if message:
     level, text = message
     getattr(st, level)(text)
 try:
-    guard.run_page(page)
+    with timing.phase("page"):
+        guard.run_page(page)
 finally:
     # Auto-save the working copy after every change, even when a page stops early, and before the
     # sidebar, so that its Save & share panel shows on this run whether the auto-save failed.
-    persist.sync()
-    sidebar()
+    with timing.phase("auto-save"):
+        persist.sync()
+    with timing.phase("sidebar"):
+        sidebar()
+    timing.end()

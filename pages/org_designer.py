@@ -20,6 +20,7 @@ from salesops.ui.widgets import (
     TZ_OFFSET_HELP,
     by_region_text,
     headline_strip,
+    lazy_section,
     old_model_notice,
     placement_control,
 )
@@ -87,8 +88,13 @@ st.caption(
 chart_col, detail_col = st.columns([3, 1])
 with chart_col:
     selected = st.session_state.get("org:selected")
-    event = st.altair_chart(
-        charts.org_chart(graph, selected), on_select="rerun", key="org:chart", selection_mode="node", width="stretch"
+    spec, nodes = charts.org_chart_spec(graph, selected)  # built without Altair: a run pays a few ms for it
+    event = st.vega_lite_chart(
+        spec={**spec, "datasets": {"nodes": nodes}},
+        on_select="rerun",
+        key="org:chart",
+        selection_mode="node",
+        width="stretch",
     )
     picked = (event.selection.get("node") or [{}])[0].get("id") if event and event.selection else None
     if picked:
@@ -266,6 +272,11 @@ def _set_min_fte(role_id: str) -> None:
         st.session_state["persist:notice"] = ("error", f"Minimum team not changed: {md(exc)}")
         return
     state.commit(changed, f"{plan.role.name}: minimum team {value:g} FTE")
+
+
+def by_region_key(role_id: str) -> str:
+    """The key of a role's "By region, hub and process" section (open or closed)."""
+    return f"org:by_region:{role_id}"
 
 
 def _region_placement_key(role_id: str, region_id: str) -> str:
@@ -470,8 +481,9 @@ for plan in scenario.roles:
                     help="Auto-sized to the service-level target, but never below this: a team that has work gets "
                     "at least this many FTE (a minimum viable team). 0 = no minimum.",
                 )
-        with st.expander("By region, hub and process", icon=":material/public:"):
-            _by_region(plan)
+        with lazy_section("By region, hub and process", by_region_key(role.id), icon=":material/public:") as shown:
+            if shown:  # built only while open: six roles' region controls cost a rerun nothing when closed
+                _by_region(plan)
         if rr.overloaded:
             st.warning(f"{md(role.name)} has fewer FTE than its demand needs: unserved requests fall back on the reps.")
 

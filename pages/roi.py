@@ -4,8 +4,8 @@ import streamlit as st
 
 from salesops import charts
 from salesops.model.format import fmt_pct, fmt_ratio, fmt_usd
-from salesops.ui import state
-from salesops.ui.widgets import headline_strip, old_model_notice, placement_controls
+from salesops.ui import state, timing
+from salesops.ui.widgets import headline_strip, lazy_section, old_model_notice, placement_controls
 from salesops.model.metrics import HEADLINE, METRIC, explain
 from salesops.model.whatif import RANKED_BY, whatifs_cached
 from salesops.model.worker import BudgetExceeded
@@ -17,8 +17,9 @@ ensure_app_navigation()
 
 GAIN_WORTH_SAYING_USD = 1_000.0  # a switch adding less net value a year than this is not called a gain
 
-scenario = state.current()
-res = state.results()
+with timing.phase("results"):
+    scenario = state.current()
+    res = state.results()
 
 st.title("Productivity & ROI")
 st.caption(
@@ -34,17 +35,43 @@ st.page_link(
 headline_strip()
 show_design_warnings(res)
 
-with st.container(border=True):
-    st.markdown("**Placement of each sales-ops role** (changes update every figure on this page)")
-    placement_controls(scenario)
+with timing.phase("controls"):
+    with st.container(border=True):
+        st.markdown("**Placement of each sales-ops role** (changes update every figure on this page)")
+        placement_controls(scenario)
 
-left, right = st.columns(2)
-left.vega_lite_chart(spec=charts.results_spec("productivity", res), width="stretch")
-right.vega_lite_chart(spec=charts.results_spec("selling_time", res), width="stretch")
-left, right = st.columns(2)
-left.vega_lite_chart(spec=charts.results_spec("cost_by_role", res), width="stretch")
-right.vega_lite_chart(spec=charts.results_spec("cumulative", res), width="stretch", height=280)
-st.vega_lite_chart(spec=charts.results_spec("projection", res), width="stretch", height=280)
+with timing.phase("charts"):
+    left, right = st.columns(2)
+    left.vega_lite_chart(spec=charts.results_spec("productivity", res), width="stretch")
+    right.vega_lite_chart(spec=charts.results_spec("selling_time", res), width="stretch")
+    left, right = st.columns(2)
+    left.vega_lite_chart(spec=charts.results_spec("cost_by_role", res), width="stretch")
+    right.vega_lite_chart(spec=charts.results_spec("cumulative", res), width="stretch", height=280)
+    st.vega_lite_chart(spec=charts.results_spec("projection", res), width="stretch", height=280)
+
+
+def _whatif_table(whatifs) -> None:
+    """The what-ifs as a table (drawn only while its section is open)."""
+    st.dataframe(
+        whatifs.drop(columns=["role_id"]),
+        column_config={
+            "role": "Role",
+            "current": "Now",
+            "alternative": "Switch to",
+            "delta_net_usd": st.column_config.NumberColumn("Net value change / year", format="$%+,.0f"),
+            "delta_npv_usd": st.column_config.NumberColumn("NPV change", format="$%+,.0f"),
+            "net_value_usd": st.column_config.NumberColumn("New net value / year", format="$%,.0f"),
+            "roi": st.column_config.NumberColumn("New ROI", format="percent"),
+            "delta_roi_pp": st.column_config.NumberColumn("ROI change (pp)", format="%+.1f"),
+            "delta_productivity_usd": st.column_config.NumberColumn("Productivity per rep change", format="$%+,.0f"),
+            "delta_cost_usd": st.column_config.NumberColumn("Cost change", format="$%+,.0f"),
+            "delta_fte": st.column_config.NumberColumn("FTE change", format="%+.1f"),
+            "delta_response_hours": st.column_config.NumberColumn("Response change (h)", format="%+.1f"),
+        },
+        hide_index=True,
+        width="stretch",
+    )
+
 
 st.subheader("What would switching one role do?")
 st.caption(
@@ -53,7 +80,8 @@ st.caption(
     "favours the cheapest design."
 )
 try:
-    whatifs = whatifs_cached(scenario)
+    with timing.phase("what-ifs"):
+        whatifs = whatifs_cached(scenario)
 except BudgetExceeded as exc:
     whatifs = None
     st.warning(f"The what-ifs of this org were not computed: {exc}. Every other figure on this page is complete.")
@@ -62,29 +90,11 @@ if whatifs is None:
 elif whatifs.empty:
     st.info("No sales-ops roles to switch.")
 else:
-    st.vega_lite_chart(spec=charts.chart_spec("whatif", whatifs), width="stretch")
-    with st.expander("The same as a table"):
-        st.dataframe(
-            whatifs.drop(columns=["role_id"]),
-            column_config={
-                "role": "Role",
-                "current": "Now",
-                "alternative": "Switch to",
-                "delta_net_usd": st.column_config.NumberColumn("Net value change / year", format="$%+,.0f"),
-                "delta_npv_usd": st.column_config.NumberColumn("NPV change", format="$%+,.0f"),
-                "net_value_usd": st.column_config.NumberColumn("New net value / year", format="$%,.0f"),
-                "roi": st.column_config.NumberColumn("New ROI", format="percent"),
-                "delta_roi_pp": st.column_config.NumberColumn("ROI change (pp)", format="%+.1f"),
-                "delta_productivity_usd": st.column_config.NumberColumn(
-                    "Productivity per rep change", format="$%+,.0f"
-                ),
-                "delta_cost_usd": st.column_config.NumberColumn("Cost change", format="$%+,.0f"),
-                "delta_fte": st.column_config.NumberColumn("FTE change", format="%+.1f"),
-                "delta_response_hours": st.column_config.NumberColumn("Response change (h)", format="%+.1f"),
-            },
-            hide_index=True,
-            width="stretch",
-        )
+    with timing.phase("what-if chart"):
+        st.vega_lite_chart(spec=charts.chart_spec("whatif", whatifs), width="stretch")
+    with lazy_section("The same as a table", "roi:whatif-table") as shown:
+        if shown:
+            _whatif_table(whatifs)
     best = whatifs.loc[whatifs[RANKED_BY].idxmax()]
     if best[RANKED_BY] > GAIN_WORTH_SAYING_USD:
         st.success(
@@ -114,7 +124,8 @@ def _team_names(role_ids, teams) -> list[str]:
     return [hubs[r] if t == "central" else f"Team in {names.get(t, t)}" for r, t in zip(role_ids, teams)]
 
 
-with st.expander("Service by role and region (how the figures arise)"):
+def _services() -> None:
+    """Each role's service in each region, and how the headline money arises."""
     services = res.services_frame()
     services = services.assign(
         region=services["region_id"].map(names),
@@ -161,7 +172,14 @@ with st.expander("Service by role and region (how the figures arise)"):
         )
     )
 
-with st.expander("Teams in a normal week and at their peak (quarter-end, planning season)"):
+
+with lazy_section("Service by role and region (how the figures arise)", "roi:services") as shown:
+    if shown:
+        _services()
+
+
+def _teams() -> None:
+    """Each team's staffing and queue in a normal and a peak week."""
     teams = res.teams_frame()
     teams = teams.assign(
         role=teams["role_id"].map(role_names),
@@ -192,6 +210,18 @@ with st.expander("Teams in a normal week and at their peak (quarter-end, plannin
         else "Scenarios made before model version 4 have no seasonal peaks: both weeks are the same."
     )
 
-with st.expander("How each headline figure is computed"):
+
+with lazy_section("Teams in a normal week and at their peak (quarter-end, planning season)", "roi:teams") as shown:
+    if shown:
+        _teams()
+
+
+def _how_computed() -> None:
+    """Each headline figure in words, with this scenario's numbers."""
     for metric in (*HEADLINE, METRIC["npv"]):
         st.markdown(f"**{metric.label}.** {md(explain(metric.key, res))}")
+
+
+with lazy_section("How each headline figure is computed", "roi:how") as shown:
+    if shown:
+        _how_computed()

@@ -58,3 +58,12 @@ def goto(at: AppTest, page: str) -> AppTest:
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
+
+
+def open_sections(at: AppTest, *keys: str) -> AppTest:
+    """Open the lazy sections (expanders built only while open) with these keys, as a click would, and rerun."""
+    for key in keys:
+        at.session_state[f"{key}:open"] = True  # what the section's callback keeps when a user opens it
+    at.run()
+    assert not at.exception, at.exception
+    return at

@@ -27,7 +27,7 @@ CORPUS = Path(__file__).resolve().parent / "import_corpus"
 HEADLINES = ("ROI", "Productivity per rep", "Sales-ops cost", "Payback (months)")
 
 
-from tests.apptest_support import warm_server  # noqa: E402,F401  (autouse: temp database, warm server)
+from tests.apptest_support import open_sections, warm_server  # noqa: E402,F401  (autouse: temp database, warm server)
 
 
 def _app() -> AppTest:
@@ -368,6 +368,8 @@ def test_levers_page_refuses_a_bad_row_and_keeps_the_scenario():
 def test_roi_page_shows_each_team_in_a_normal_and_a_peak_week_in_plain_names():
     at = _app()
     _goto(at, "pages/roi.py")
+    assert not at.dataframe  # the tables are in sections built only while open: a closed one costs a click nothing
+    open_sections(at, "roi:teams", "roi:services")
     res = evaluate(load_sample("midmarket"))
     frames = [d.value for d in at.dataframe]
     teams = next(f for f in frames if "peak_busy" in f.columns)

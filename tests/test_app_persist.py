@@ -14,7 +14,7 @@ from salesops.model.samples import load_sample
 from salesops.readwrite.share import encode
 from salesops.store import Store, StoreUnavailable
 from salesops.ui.text import plain
-from tests.apptest_support import app, warm_server  # noqa: F401  (autouse: temp database, warm server)
+from tests.apptest_support import app, open_sections, warm_server  # noqa: F401  (autouse: temp database, warm server)
 from tests.dbfixtures import (
     cap_sqlite_pages,
     fresh_postgres_schema,
@@ -392,7 +392,7 @@ def test_a_link_view_leaves_people_out_of_downloads_unless_its_owner_allowed_it(
     from salesops.ui import persist
 
     at.session_state["persist:readonly"] = True
-    at.run()
+    open_sections(at, "sidebar:downloads")  # the Download section is built only while open
     assert any("People-level data" in plain(c.value) for c in at.sidebar.caption)
     at.session_state[persist.LINK_PEOPLE] = True
     at.run()

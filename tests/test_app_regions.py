@@ -36,12 +36,22 @@ def _undo(at: AppTest) -> None:
     assert not at.exception, at.exception
 
 
+def _designer(at: AppTest) -> AppTest:
+    """The Org designer with every role's "By region, hub and process" section open (they are built only when open)."""
+    goto(at, DESIGNER)
+    for plan in at.session_state["scenario"].roles:
+        at.session_state[f"org:by_region:{plan.role.id}:open"] = True
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def _central(scenario, role_id: str):
     return next(t for t in evaluate(scenario).teams if t.role_id == role_id and t.team == "central")
 
 
 def test_a_region_placement_commits_its_override_and_undo_restores_it():
-    at = goto(app(), DESIGNER)
+    at = _designer(app())
     before = at.session_state["scenario"]
     assert before.plan("deal_desk").regions == ()
     select = at.selectbox(key="region_placement:deal_desk:emea")
@@ -57,7 +67,7 @@ def test_a_region_placement_commits_its_override_and_undo_restores_it():
     goto(at, ROI)
     assert ":material/tune: by region: EMEA (London) localized" in _texts(at.caption)
     assert "sets every region alike" in at.segmented_control(key="placement:deal_desk").help
-    goto(at, DESIGNER)
+    _designer(at)
     _undo(at)
     assert at.session_state["scenario"] == before
     assert at.selectbox(key="region_placement:deal_desk:emea").value == "centralized"
@@ -65,7 +75,7 @@ def test_a_region_placement_commits_its_override_and_undo_restores_it():
 
 
 def test_the_hub_select_moves_the_hub_and_every_region_alike_clears_the_overrides():
-    at = goto(app(), DESIGNER)
+    at = _designer(app())
     before = at.session_state["scenario"]
     hub = at.selectbox(key="hub:deal_desk")
     assert hub.value == "east" and hub.options[0] == "US East (HQ)"  # HQ first
@@ -90,7 +100,7 @@ def test_the_hub_select_moves_the_hub_and_every_region_alike_clears_the_override
 
 
 def test_a_minimum_team_raises_an_auto_sized_team():
-    at = goto(app(), DESIGNER)
+    at = _designer(app())
     before = _central(at.session_state["scenario"], "deal_desk").fte
     assert before < 3.5
     at.number_input(key="min_fte:deal_desk").set_value(3.5).run()
@@ -104,7 +114,7 @@ def test_a_minimum_team_raises_an_auto_sized_team():
 
 
 def test_whole_staffing_is_one_step_and_the_note_names_the_largest_jumps():
-    at = goto(app(), DESIGNER)
+    at = _designer(app())
     control = at.segmented_control(key="staffing")
     assert control.value == "continuous" and control.options == ["Fractional FTE", "Whole FTE"]
     assert "generalist covering several roles" in control.help
@@ -130,7 +140,7 @@ def test_whole_staffing_is_one_step_and_the_note_names_the_largest_jumps():
 def test_a_generalist_covering_the_small_roles_is_one_undoable_step():
     at = app()
     at.selectbox(key="scenario:sample").set_value("startup").run()
-    at = goto(at, DESIGNER)
+    at = _designer(at)
     assert not at.toggle(key="generalists").value
     at.toggle(key="generalists").set_value(True).run()
     scenario = at.session_state["scenario"]
@@ -155,7 +165,7 @@ def test_an_old_scenario_says_so_and_the_current_model_is_one_undoable_step():
     assert (old.model_version, old.staffing) == (2, "integer")
     goto(at, ROI)
     assert OLD_MODEL_TEXT[2] in _texts(at.info)
-    goto(at, DESIGNER)
+    _designer(at)
     assert OLD_MODEL_TEXT[2] in _texts(at.info)
     assert at.segmented_control(key="staffing").disabled  # model 2 staffs whole FTE only
     at.button(key="model:upgrade").click().run()
@@ -178,7 +188,7 @@ def test_an_old_scenario_says_so_and_the_current_model_is_one_undoable_step():
 
 
 def test_the_process_of_embedded_teams_is_one_undoable_choice_that_moves_the_figures():
-    at = goto(app(), DESIGNER)
+    at = _designer(app())
     before = at.session_state["scenario"]
     at.radio(key="process:enablement").set_value("local").run()
     assert not at.exception, at.exception
@@ -195,7 +205,7 @@ def test_the_process_of_embedded_teams_is_one_undoable_choice_that_moves_the_fig
 
 def test_every_control_is_off_in_a_read_only_view():
     scenario = load_sample("midmarket").with_region_placement("deal_desk", "emea", "localized")
-    at = goto(app(z=encode(scenario)), DESIGNER)
+    at = _designer(app(z=encode(scenario)))
     assert at.session_state["persist:readonly"]
     regional = [s for s in at.selectbox if s.key.startswith(("region_placement:", "hub:"))]
     assert len(regional) == len(scenario.roles) * (len(scenario.regions) + 1)
@@ -206,7 +216,7 @@ def test_every_control_is_off_in_a_read_only_view():
     assert all(r.disabled for r in at.radio if r.key.startswith("process:"))
     assert at.segmented_control(key="staffing").disabled
     # An old link opens read-only too: the box says what it is, its button is off.
-    at = goto(app(z=MIDMARKET["link"]), DESIGNER)
+    at = _designer(app(z=MIDMARKET["link"]))
     assert at.session_state["scenario"].model_version == 2
     assert OLD_MODEL_TEXT[2] in _texts(at.info)
     assert at.button(key="model:upgrade").disabled

@@ -13,7 +13,7 @@ from salesops.model import evaluate
 from salesops.model.metrics import HEADLINE, METRIC, explain
 from salesops.model.samples import load_sample
 from salesops.ui.text import plain
-from tests.apptest_support import app, goto, warm_server  # noqa: F401  (autouse: temp database, warm server)
+from tests.apptest_support import app, goto, open_sections, warm_server  # noqa: F401  (autouse: temp database, warm server)
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = [m.key for m in HEADLINE] + ["npv"]
@@ -40,7 +40,7 @@ def test_roi_shows_its_parts_and_a_design_that_costs_nothing_has_none():
 
 
 def test_the_roi_page_explains_every_headline_figure_in_place():
-    at = goto(app(), "pages/roi.py")
+    at = open_sections(goto(app(), "pages/roi.py"), "roi:how")
     res = evaluate(at.session_state["scenario"])
     shown = [plain(m.value) for m in at.markdown]
     for key in KEYS:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
 import streamlit as st
 
 from salesops.model.metrics import HEADLINE, delta, explain
 from salesops.model import Results
 from salesops.model.scenario import LATEST_MODEL, PLACEMENTS, Scenario
-from salesops.ui import state
+from salesops.ui import state, timing
 from salesops.model.whatif import evaluate_cached
 from salesops.ui.text import md
 
@@ -52,10 +55,30 @@ OLD_MODEL_TEXT = {
 UPGRADE_LABEL = "Use the current model"
 
 
+@contextmanager
+def lazy_section(label: str, key: str, *, icon: str | None = None) -> Iterator[bool]:
+    """An expander whose content is built only while it is open: ``with lazy_section(...) as shown:``.
+
+    A closed section costs nothing on a rerun, on the server or in the browser (its tables and
+    text are not sent); opening or closing it reruns the page, which then draws the content.
+    It stays open or closed as the user left it, across pages and visits.
+    """
+    kept = f"{key}:open"  # outlives the widget: a section stays as the user left it from page to page
+    st.session_state[key] = bool(st.session_state.get(kept, False))
+    box = st.expander(label, key=key, icon=icon, on_change=_keep_open, args=(key,))
+    with box:
+        yield bool(box.open)
+
+
+def _keep_open(key: str) -> None:
+    st.session_state[f"{key}:open"] = bool(st.session_state.get(key))
+
+
 def placement_key(role_id: str) -> str:
     return f"placement:{role_id}"
 
 
+@timing.timed("callback:placement")
 def _on_placement(role_id: str) -> None:
     label = st.session_state.get(placement_key(role_id))
     placement = _FROM_LABEL.get(label)
@@ -104,8 +127,9 @@ def headline_metrics(res: Results, before: Results | None = None, against: str |
 
 def headline_strip(mode: str | None = None) -> None:
     """The headline metrics of the working scenario with the change the user chose to see (or ``mode``'s)."""
-    reference, against = state.delta_reference(mode)
-    headline_metrics(state.results(), evaluate_cached(reference) if reference is not None else None, against)
+    with timing.phase("headline"):
+        reference, against = state.delta_reference(mode)
+        headline_metrics(state.results(), evaluate_cached(reference) if reference is not None else None, against)
 
 
 def by_region_text(detail: str) -> str:
