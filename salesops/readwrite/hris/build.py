@@ -45,6 +45,8 @@ def build_import(
     keep_other: bool = True,
     virtual_root: bool = False,
     kind_overrides: Mapping[str, tuple[str, str]] | None = None,
+    region_map: Mapping[str, str] | None = None,
+    placement_overrides: Mapping[str, str] | None = None,
     name: str = "Imported org",
 ) -> ImportResult:
     """Classify the people of a file and build a Scenario from them, or reject it.
@@ -64,6 +66,12 @@ def build_import(
         When several people have no manager, add a root ``"virtual-root"`` above them.
     kind_overrides : mapping of employee id to (kind, role_id), optional
         Per-person corrections; they win over the file and the rules.
+    region_map : mapping of location to region name, optional
+        The user's choices of region for a location (or country), winning over the
+        default mapping of ``data/location_regions.csv``.
+    placement_overrides : mapping of employee id to ``"central"`` or ``"embedded"``, optional
+        Per-person corrections of a sales-ops person's placement; they win over what the
+        reporting lines imply.
     name : str
         Scenario name.
 
@@ -105,6 +113,8 @@ def build_import(
             virtual_root,
             dict(kind_overrides or {}),
             name,
+            region_map=dict(region_map or {}),
+            placement_overrides=dict(placement_overrides or {}),
         )
     )
 
@@ -302,6 +312,7 @@ def finish(st: _ImportState, positions: list[Position], roles: list[RolePlan]) -
             for p in scenario.roles
         ],
     }
+    summary.update(st.extra_summary)  # what later stages add (locations, placements)
     return ImportResult(
         scenario=scenario, classification=classification, warnings=tuple(dict.fromkeys(st.warnings)), summary=summary
     )

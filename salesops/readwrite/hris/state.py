@@ -42,6 +42,9 @@ class _ImportState:
     virtual_root: bool
     kind_overrides: dict[str, tuple[str, str]]
     name: str
+    region_map: dict[str, str] = field(default_factory=dict)  # location -> region name, the user's choices
+    placement_overrides: dict[str, str] = field(default_factory=dict)  # employee id -> "central" | "embedded"
+    extra_summary: dict[str, Any] = field(default_factory=dict)  # summary entries a stage adds
     problems: list[ImportProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # build._run
