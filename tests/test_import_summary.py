@@ -1,0 +1,53 @@
+"""The one-page import summary: people by class and region, what was guessed, corrected and dropped."""
+
+from __future__ import annotations
+
+import re
+
+from salesops.model.limits import MAX_DESCRIPTION_CHARS
+from salesops.readwrite.hris import build_import, guess_mapping, read_table
+from salesops.readwrite.hris.summary import Corrections, import_summary, summary_note
+from tests.orgfiles import hris_csv_with_cities
+
+
+def _result(**kwargs):
+    raw = read_table(hris_csv_with_cities(300).encode("utf-8"), "hris.csv")
+    return build_import(raw, guess_mapping(raw.frame.columns), **kwargs)
+
+
+def _table(text: str) -> list[list[str]]:
+    rows = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| Region")]
+    return [[c.strip() for c in row.strip("|").split("|")] for row in rows]
+
+
+def test_the_table_counts_every_person_once_by_class_and_region():
+    result = _result()
+    rows = _table(import_summary(result, file_name="hris.csv"))
+    frame = result.classification
+    assert len(rows) == frame["region"].nunique()
+    assert sum(int(r[1].replace(",", "")) for r in rows) == len(frame)
+    for col, kind in enumerate(("leader", "manager", "rep", "sales_ops", "other"), start=2):
+        assert sum(int(r[col].replace(",", "")) for r in rows) == int((frame["kind"] == kind).sum())
+    assert sum(1 for r in rows if r[0].endswith("(HQ)")) == 1
+
+
+def test_corrections_and_drops_are_named_and_nothing_is_said_when_there_were_none():
+    plain = import_summary(_result(), file_name="hris.csv")
+    assert "Nothing: every figure is as the file and the default rules give it." in plain
+    assert "Nobody: every row of the file is in the org." in plain
+    result = _result(keep_other=False, kind_overrides={"E00003": ("rep", "")})
+    name = result.classification.set_index("id").loc["E00003", "name"]
+    text = import_summary(
+        result,
+        file_name="hris.csv",
+        corrections=Corrections(kinds={"E00003": ("rep", "")}, rules=('title contains "growth partner" -> rep',)),
+    )
+    assert f"1 person reclassified: {name} as rep." in text
+    assert '1 rule added: title contains "growth partner" -> rep.' in text
+    dropped = result.summary["dropped_other"]
+    assert dropped > 0 and re.search(rf"{dropped} people classified 'other' left out", text)
+
+
+def test_the_note_kept_with_the_scenario_is_short_and_says_where_it_came_from():
+    note = summary_note(_result(), file_name="hris.csv")
+    assert note.startswith("Imported from hris.csv (300 rows)") and len(note) <= MAX_DESCRIPTION_CHARS
