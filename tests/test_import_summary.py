@@ -51,3 +51,16 @@ def test_corrections_and_drops_are_named_and_nothing_is_said_when_there_were_non
 def test_the_note_kept_with_the_scenario_is_short_and_says_where_it_came_from():
     note = summary_note(_result(), file_name="hris.csv")
     assert note.startswith("Imported from hris.csv (300 rows)") and len(note) <= MAX_DESCRIPTION_CHARS
+
+
+def test_text_from_the_file_is_escaped_for_the_page_and_kept_as_is_in_the_file():
+    from salesops.ui.text import md
+
+    csv_text = hris_csv_with_cities(300).replace("Hana Tanaka", "**Hana** <b>T</b> [x](y)", 1)
+    raw = read_table(csv_text.encode("utf-8"), "hris.csv")
+    result = build_import(raw, guess_mapping(raw.frame.columns), kind_overrides={"E00001": ("leader", "")})
+    fix = Corrections(kinds={"E00001": ("leader", "")})
+    for_page = import_summary(result, file_name="a|b.csv", corrections=fix, escape=md)
+    as_file = import_summary(result, file_name="a|b.csv", corrections=fix)
+    assert "**Hana** <b>T</b> [x](y) as leader" in as_file
+    assert md("**Hana** <b>T</b> [x](y)") + " as leader" in for_page and "<b>" not in for_page

@@ -195,6 +195,8 @@ def to_excel(
         ("Regions", len(scenario.regions), "", "0"),
         ("Sales-ops roles", len(scenario.roles), "", "0"),
     ]
+    if scenario.description:  # an imported org's description is its import summary
+        summary.append(("About this scenario", _plain(scenario.description), "", None))
     _write_sheet(
         wb,
         "Summary",

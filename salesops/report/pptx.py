@@ -149,6 +149,8 @@ def to_pptx(
     subtitle.text = _clean(f"Sales-operations org design · {_date_text(day)}")
     for shape in (slide.shapes.title, subtitle):
         shape.left, shape.width = margin, content_width
+    if scenario.description:  # an imported org's description is its import summary: in the speaker notes
+        slide.notes_slide.notes_text_frame.text = _clean(scenario.description)
 
     # Headlines
     slide = titled("Headline figures")

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from salesops.model.limits import MAX_DESCRIPTION_CHARS
 from salesops.model.positions import KINDS
@@ -68,7 +68,12 @@ def _by_kind(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{counts.get(k, 0):,} {KIND_WORDS[k]}" for k in KINDS)
 
 
-def _regions_table(result: ImportResult) -> list[str]:
+def _cell(text: str) -> str:
+    """Text for a Markdown table cell: a pipe would end the cell."""
+    return text.replace("|", "\\|")
+
+
+def _regions_table(result: ImportResult, esc: Callable[[str], str]) -> list[str]:
     frame = result.classification
     summary = result.summary
     names = {r["id"]: r["name"] for r in summary.get("regions", [])}
@@ -84,23 +89,23 @@ def _regions_table(result: ImportResult) -> list[str]:
     order = sorted(counts, key=lambda r: (r != hq, -sum(counts[r].values()), r))
     for rid in order:
         c = counts[rid]
-        name = names.get(rid, rid or "(none)") + (" (HQ)" if rid == hq else "")
+        name = _cell(esc(names.get(rid, rid or "(none)"))) + (" (HQ)" if rid == hq else "")
         cells = " | ".join(f"{c.get(k, 0):,}" for k in KINDS)
         lines.append(f"| {name} | {sum(c.values()):,} | {cells} | {offsets.get(rid, 0.0):+g} |")
     return lines
 
 
-def _guessed(result: ImportResult) -> list[str]:
+def _guessed(result: ImportResult, esc: Callable[[str], str] = str) -> list[str]:
     summary = result.summary
     out = []
     mapping = summary.get("mapping", {})
     if mapping:
-        out.append("Columns read as: " + _listed([f"{col} as {f}" for f, col in mapping.items()]) + ".")
+        out.append("Columns read as: " + _listed([f"{esc(col)} as {f}" for f, col in mapping.items()]) + ".")
     locations: list[dict[str, Any]] = summary.get("locations", [])
     if locations:
         by_region: dict[str, list[str]] = {}
         for loc in locations:
-            by_region.setdefault(str(loc.get("region", "")), []).append(str(loc.get("location", "")))
+            by_region.setdefault(esc(str(loc.get("region", ""))), []).append(esc(str(loc.get("location", ""))))
         out.append(
             f"Regions from {len(locations):,} locations: "
             + "; ".join(f"{region}: {_listed(names)}" for region, names in by_region.items())
@@ -118,19 +123,23 @@ def _guessed(result: ImportResult) -> list[str]:
         out.append(
             "Sales-ops placement from the reporting lines: "
             + ", ".join(f"{n:,} {where}" for where, n in sorted(how.items()))
-            + (" (" + _listed([f"{r}: {n}" for r, n in reasons.most_common()]) + ")" if reasons else "")
+            + (" (" + _listed([f"{esc(r)}: {n}" for r, n in reasons.most_common()]) + ")" if reasons else "")
             + "."
         )
     for role in summary.get("roles", []):
-        out.append(f"{role['name']}: {role['people']:,} people, {role['fte']:g} FTE, {role['placement']}.")
+        out.append(f"{esc(role['name'])}: {role['people']:,} people, {role['fte']:g} FTE, {role['placement']}.")
     return out
 
 
-def _corrected(result: ImportResult, corrections: Corrections) -> list[str]:
+def _corrected(result: ImportResult, corrections: Corrections, esc: Callable[[str], str] = str) -> list[str]:
     out = []
-    names = dict(zip(result.classification["id"].astype(str), result.classification["name"].astype(str)))
+    names = {
+        k: esc(v) for k, v in zip(result.classification["id"].astype(str), result.classification["name"].astype(str))
+    }
     if corrections.columns:
-        out.append("Columns chosen: " + _listed([f"{f} from {c or '(none)'}" for f, c in corrections.columns.items()]))
+        out.append(
+            "Columns chosen: " + _listed([f"{f} from {esc(c or '(none)')}" for f, c in corrections.columns.items()])
+        )
     if corrections.kinds:
         items = [
             f"{names.get(pid, pid)} as {kind}" + (f" ({role})" if role else "")
@@ -139,9 +148,13 @@ def _corrected(result: ImportResult, corrections: Corrections) -> list[str]:
         out.append(f"{_people(len(items))} reclassified: " + _listed(items) + ".")
     if corrections.rules:
         n = len(corrections.rules)
-        out.append(f"{n:,} rule{'s' if n != 1 else ''} added: " + _listed(list(corrections.rules)) + ".")
+        out.append(f"{n:,} rule{'s' if n != 1 else ''} added: " + _listed([esc(r) for r in corrections.rules]) + ".")
     if corrections.regions:
-        out.append("Regions chosen: " + _listed([f"{loc} in {reg}" for loc, reg in corrections.regions.items()]) + ".")
+        out.append(
+            "Regions chosen: "
+            + _listed([f"{esc(loc)} in {esc(reg)}" for loc, reg in corrections.regions.items()])
+            + "."
+        )
     if corrections.placements:
         items = [f"{names.get(pid, pid)} {where}" for pid, where in corrections.placements.items()]
         out.append(f"{len(items):,} placement{'s' if len(items) != 1 else ''} corrected: " + _listed(items) + ".")
@@ -161,36 +174,47 @@ def _dropped(result: ImportResult) -> list[str]:
     return out or ["Nobody: every row of the file is in the org."]
 
 
-def import_summary(result: ImportResult, *, file_name: str = "", corrections: Corrections | None = None) -> str:
-    """The one-page summary of an import, as Markdown (a heading, a table by region and four short lists)."""
+def import_summary(
+    result: ImportResult,
+    *,
+    file_name: str = "",
+    corrections: Corrections | None = None,
+    escape: Callable[[str], str] = str,
+) -> str:
+    """The one-page summary of an import, as Markdown (a heading, a table by region and four short lists).
+
+    ``escape`` is applied to every text that came from the file or the user (names, titles, locations,
+    rules): a page that renders the Markdown passes its escaping function, so that a name is text.
+    """
+    esc = escape
     corrections = corrections or Corrections()
     summary = result.summary
     kinds = summary.get("by_kind", {})
     lines = [
-        f"### Import summary: {file_name or 'HRIS export'}",
+        f"### Import summary: {esc(file_name) if file_name else 'HRIS export'}",
         "",
         f"{summary.get('rows', len(result.classification)):,} rows read; {summary.get('people', 0):,} people "
         f"({_by_kind(kinds)}); {len(summary.get('regions', [])):,} regions, HQ in "
-        f"{next((r['name'] for r in summary.get('regions', []) if r['id'] == summary.get('hq_region')), '?')}.",
+        f"{esc(next((r['name'] for r in summary.get('regions', []) if r['id'] == summary.get('hq_region')), '?'))}.",
         "",
         "**People by class and region**",
         "",
-        *_regions_table(result),
+        *_regions_table(result, esc),
         "",
         "**What was guessed**",
         "",
-        *[f"- {line}" for line in _guessed(result)],
+        *[f"- {line}" for line in _guessed(result, esc)],
         "",
         "**Corrected by you**",
         "",
-        *[f"- {line}" for line in _corrected(result, corrections)],
+        *[f"- {line}" for line in _corrected(result, corrections, esc)],
         "",
         "**Dropped, and why**",
         "",
         *[f"- {line}" for line in _dropped(result)],
     ]
     if result.warnings:
-        lines += ["", "**Warnings**", "", *[f"- {w}" for w in result.warnings]]
+        lines += ["", "**Warnings**", "", *[f"- {esc(w)}" for w in result.warnings]]
     return "\n".join(lines) + "\n"
 
 
