@@ -10,7 +10,7 @@ from salesops.readwrite.hris import build_import, example_csv, guess_mapping, lo
 from salesops.model.samples import load_sample, synthetic
 from salesops.model.scenario import Region, Scenario
 
-__all__ = ["CITIES", "hris_csv_with_cities", "import_csv", "shapes"]
+__all__ = ["CITIES", "GROWTH_PARTNER", "hris_csv_with_cities", "hris_csv_with_growth_partners", "import_csv", "shapes"]
 
 # Ten offices in four countries and three continents.
 CITIES = (
@@ -37,6 +37,27 @@ def hris_csv_with_cities(rows: int = 300, seed: int = 3) -> str:
     writer.writerow(header)
     for i, row in enumerate(reader):
         row[where] = CITIES[0] if i == 0 else CITIES[i % len(CITIES)]
+        writer.writerow(row)
+    return out.getvalue()
+
+
+GROWTH_PARTNER = "Growth Partner"  # a client's own word for a rep: no default rule knows it
+
+
+def hris_csv_with_growth_partners(rows: int = 300, every: int = 12, seed: int = 3) -> str:
+    """:func:`hris_csv_with_cities` where every ``every``-th account executive is a "Growth Partner"."""
+    reader = csv.reader(io.StringIO(hris_csv_with_cities(rows, seed)))
+    header = next(reader)
+    title = header.index("Business Title")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    seen = 0
+    for row in reader:
+        if row[title] == "Account Executive":
+            seen += 1
+            if seen % every == 0:
+                row[title] = GROWTH_PARTNER
         writer.writerow(row)
     return out.getvalue()
 
