@@ -64,3 +64,27 @@ def test_text_from_the_file_is_escaped_for_the_page_and_kept_as_is_in_the_file()
     as_file = import_summary(result, file_name="a|b.csv", corrections=fix)
     assert "**Hana** <b>T</b> [x](y) as leader" in as_file
     assert md("**Hana** <b>T</b> [x](y)") + " as leader" in for_page and "<b>" not in for_page
+
+
+def test_every_export_of_the_imported_scenario_carries_its_summary_note():
+    import io
+    from dataclasses import replace
+
+    import openpyxl
+    from pptx import Presentation
+
+    from salesops.model import evaluate
+    from salesops.report import to_excel, to_html, to_pptx
+
+    result = _result()
+    note = summary_note(result, file_name="hris.csv")
+    scenario = replace(result.scenario, description=note)
+    res = evaluate(scenario)
+    charts = {}  # no chart images needed for the text
+    wb = openpyxl.load_workbook(io.BytesIO(to_excel(scenario, res)))
+    about = {row[0]: row[1] for row in wb["Summary"].iter_rows(min_row=2, values_only=True)}["About this scenario"]
+    assert about == note
+    deck = Presentation(io.BytesIO(to_pptx(scenario, res, charts=charts)))
+    assert deck.slides[0].notes_slide.notes_text_frame.text == note
+    assert note.split(":")[0] in to_html(scenario, res, charts=charts)
+    assert scenario.to_json().count("Imported from hris.csv (300 rows)") == 1
