@@ -314,6 +314,40 @@ def parse_column_map(text: str) -> tuple[str, str]:
     return column, target
 
 
+MAX_REGION_CHOICES = 1_000  # --region options of one import
+_MAX_LOCATION_CHARS = 200
+_MAX_REGION_CHARS = 80
+
+
+def parse_region_map(text: str) -> tuple[str, str]:
+    """Parse ``LOCATION=REGION`` of ``import --region``: put the people of a location (as the file writes
+    it, any case) in a region, an existing one ("EMEA") or a new one.
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        If there is no ``=``, either side is blank, or a side is too long.
+
+    Examples
+    --------
+    >>> parse_region_map("Manchester = UK & Ireland")
+    ('Manchester', 'UK & Ireland')
+    >>> parse_region_map("Remote - Lisbon=EMEA")
+    ('Remote - Lisbon', 'EMEA')
+    """
+    location, sep, region = text.rpartition("=")
+    location, region = " ".join(location.split()), " ".join(region.split())
+    if not sep:
+        raise argparse.ArgumentTypeError(f"expected LOCATION=REGION (e.g. 'Manchester=EMEA'), got {text!r}")
+    if not location or not region:
+        raise argparse.ArgumentTypeError(f"need both a LOCATION and a REGION in {text!r}")
+    if len(location) > _MAX_LOCATION_CHARS or len(region) > _MAX_REGION_CHARS:
+        raise argparse.ArgumentTypeError(
+            f"LOCATION may have up to {_MAX_LOCATION_CHARS} characters and REGION up to {_MAX_REGION_CHARS}"
+        )
+    return location, region
+
+
 def _region_count(text: str) -> int:
     try:
         value = int(text.strip())

@@ -12,6 +12,7 @@ from typing import Any
 
 from salesops.cli.args import (
     MODES,
+    MAX_REGION_CHOICES,
     OUT,
     PROG,
     RAW,
@@ -23,6 +24,7 @@ from salesops.cli.args import (
     arg,
     command,
     parse_column_map,
+    parse_region_map,
     parse_mode,
 )
 from salesops.cli.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, CliError
@@ -103,6 +105,7 @@ def _import_summary(result: hris.ImportResult, file: str) -> str:
         ],
         "llrrrr",
     )
+    lines += _locations_lines(summary.get("locations"))
     lines += ["", "Sales-ops roles"]
     if summary["roles"]:
         lines += _table(
@@ -131,6 +134,38 @@ def _import_summary(result: hris.ImportResult, file: str) -> str:
     return "\n".join(lines)
 
 
+_PLAIN = ("city", "country")  # ways of mapping a location the report does not spell out
+
+
+def _locations_lines(locations: list[dict] | None, shown: int = 6) -> list[str]:
+    """One line per region: the locations grouped in it, biggest first, and how the unusual ones were mapped.
+
+    Examples
+    --------
+    >>> _locations_lines([
+    ...     {"location": "Berlin", "region": "EMEA", "people": 3, "how": "city"},
+    ...     {"location": "Remote - Lisbon", "region": "EMEA", "people": 1, "how": "remote"},
+    ...     {"location": "Atlantis", "region": "Unassigned", "people": 2, "how": "unknown"},
+    ... ])
+    ['', 'Locations -> regions', '  EMEA: Berlin 3, Remote - Lisbon 1 (remote)', '  Unassigned: Atlantis 2 (unknown)']
+    """
+    if not locations:
+        return []
+    by_region: dict[str, list[dict]] = {}
+    for loc in locations:
+        by_region.setdefault(loc["region"], []).append(loc)
+    lines = ["", "Locations -> regions"]
+    for region, locs in by_region.items():
+        locs = sorted(locs, key=lambda x: (-x["people"], x["location"]))
+        parts = [
+            f"{x['location'] or '(blank)'} {x['people']:,}" + ("" if x["how"] in _PLAIN else f" ({x['how']})")
+            for x in locs[:shown]
+        ]
+        more = f", {len(locs) - shown} more" if len(locs) > shown else ""
+        lines.append(f"  {region}: {', '.join(parts)}{more}")
+    return lines
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser()
     try:
@@ -144,6 +179,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
         raise CliError(f"cannot read {args.file!r}: {exc.strerror or exc}") from None
     except hris.ImportRejected as exc:
         return _rejected(args.file, exc)
+    if len(args.region) > MAX_REGION_CHOICES:
+        raise CliError(f"--region: at most {MAX_REGION_CHOICES:,} choices, got {len(args.region):,}", EXIT_USAGE)
     try:
         raw = hris.read_table(data, path.name)
         mapping = hris.guess_mapping(raw.frame.columns)
@@ -155,6 +192,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             hris.load_rules(),
             keep_other=not args.drop_other,
             virtual_root=args.virtual_root,
+            region_map=dict(args.region),
             name=args.name if args.name is not None else f"Imported from {path.name}",
         )
     except hris.ImportRejected as exc:
@@ -255,6 +293,18 @@ def add_import(sub: Any) -> None:
             type=parse_column_map,
             help="read COLUMN as FIELD instead of the guessed column; may repeat",
         ),
+        arg(
+            "--region",
+            "-r",
+            metavar="LOCATION=REGION",
+            action="append",
+            default=[],
+            type=parse_region_map,
+            help=(
+                "put the people of LOCATION (as the file writes it) in REGION, an existing one (EMEA) "
+                "or a new one; may repeat"
+            ),
+        ),
         OUT(
             metavar="SCENARIO.json",
             help=(
@@ -277,7 +327,9 @@ def add_import(sub: Any) -> None:
         description=(
             "Import an HRIS export (Workday, BambooHR, SAP, a spreadsheet: CSV or XLSX with employee\n"
             "and manager ids), classify everyone as leader, manager, rep, sales ops or other, and\n"
-            "print the people by kind, the regions and the sales-ops roles found. With --out the\n"
+            "print the people by kind, the regions and the sales-ops roles found. Office locations\n"
+            "(or countries) are grouped into North America, Latin America, EMEA and APAC by\n"
+            "data/location_regions.csv; --region changes where a location goes. With --out the\n"
             "scenario is written as JSON for 'evaluate' and the app. All or nothing: a file with\n"
             "problems is rejected with every problem's row and column."
         ),
@@ -285,6 +337,7 @@ def add_import(sub: Any) -> None:
             f"Fields for --map: {', '.join(hris.FIELDS)} (an empty FIELD leaves the column unused).\n"
             f"Examples:\n  {PROG} import people.csv --out org.json\n"
             f"  {PROG} import workday.xlsx --map 'Emp #=id' --map 'Boss=manager_id' --virtual-root\n"
+            f"  {PROG} import people.csv --region Manchester='UK & Ireland' --region 'Remote - Lisbon=EMEA'\n"
             f"  {PROG} import people.csv --drop-other --out - | {PROG} evaluate -"
         ),
         formatter_class=RAW,

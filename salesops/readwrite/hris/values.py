@@ -1,7 +1,8 @@
 """The values in an HRIS file's cells: amounts, FTE, signed numbers, region ids, time-zone offsets, kinds.
 
 :func:`parse_amount` reads money the way spreadsheets write it, :func:`region_slug` makes a region id,
-:func:`load_locations` gives the UTC offsets of ``data/locations.csv``.
+:func:`load_locations` gives the UTC offsets of ``data/locations.csv``, :func:`load_location_regions` the
+country, region and offset of a city or country (``data/location_regions.csv``).
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ import math
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from salesops.model.paths import DATA_DIR
 
 
 LOCATIONS_PATH = DATA_DIR / "locations.csv"
+LOCATION_REGIONS_PATH = DATA_DIR / "location_regions.csv"
+# The default regions of ``data/location_regions.csv``: code -> name (the id is the code's slug).
+REGION_NAMES = {"NA": "North America", "LATAM": "Latin America", "EMEA": "EMEA", "APAC": "APAC"}
 
 
 # --------------------------------------------------------------------------
@@ -155,6 +159,69 @@ def load_locations(path: str | Path | None = None) -> dict[str, float]:
     (0.0, 1.0)
     """
     return dict(_locations(str(Path(path) if path is not None else LOCATIONS_PATH)))
+
+
+class Place(NamedTuple):
+    """A row of ``data/location_regions.csv``: a city, a country or an alias, where it is and its time zone."""
+
+    location: str
+    country: str
+    region: str  # a key of REGION_NAMES
+    utc_offset_hours: float
+    is_country: bool = False  # a country, a country's alias or a region's name rather than a city
+
+
+@lru_cache(maxsize=4)
+def _location_regions(path: str) -> dict[str, Place]:
+    out: dict[str, Place] = {}
+    name = Path(path).name
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        for i, rec in enumerate(csv.DictReader(fh), start=2):
+            location = (rec.get("location") or "").strip()
+            country = (rec.get("country") or "").strip()
+            region = (rec.get("region") or "").strip()
+            try:
+                offset = float(rec.get("utc_offset_hours") or "")
+            except ValueError:
+                raise ValueError(
+                    f"{name} row {i}: utc_offset_hours must be a number, got {rec.get('utc_offset_hours')!r}"
+                ) from None
+            if not location or len(location) > 100 or not -12 <= offset <= 14:
+                raise ValueError(f"{name} row {i}: need a location (1-100 characters) and an offset in [-12, 14]")
+            if region not in REGION_NAMES:
+                raise ValueError(f"{name} row {i}: region must be one of {', '.join(REGION_NAMES)}, got {region!r}")
+            key = location.casefold()
+            if key in out:
+                raise ValueError(f"{name} row {i}: location {location!r} is listed twice")
+            kind = (rec.get("source") or "").partition(":")[0].strip()
+            if kind not in ("city", "country", "country alias", "region name"):
+                raise ValueError(
+                    f"{name} row {i}: source must start with 'city:', 'country:', 'country alias:' or "
+                    f"'region name:', got {rec.get('source')!r}"
+                )
+            out[key] = Place(location, country, region, offset, kind != "city")
+    return out
+
+
+def load_location_regions(path: str | Path | None = None) -> dict[str, Place]:
+    """Cities, countries and their aliases ("USA", "UK", "Deutschland"), keyed in lower case, with their
+    country, default region (``NA``, ``LATAM``, ``EMEA``, ``APAC``) and standard-time UTC offset.
+
+    The country's region follows the UN M49 geographic regions (Northern America is ``NA``; Latin
+    America and the Caribbean ``LATAM``; Europe, Africa and Western Asia ``EMEA``; the rest of Asia and
+    Oceania ``APAC``); the offsets are the standard (winter) time of the city's zone in the IANA
+    time-zone database. The ``source`` column of the file says what a row is (``city:``, ``country:``,
+    ``country alias:`` or ``region name:``), then names the M49 region and the IANA zone it comes from.
+
+    Examples
+    --------
+    >>> places = load_location_regions()
+    >>> places["manchester"]
+    Place(location='Manchester', country='United Kingdom', region='EMEA', utc_offset_hours=0.0, is_country=False)
+    >>> places["deutschland"].region, places["osaka"].utc_offset_hours, places["usa"].is_country
+    ('EMEA', 9.0, True)
+    """
+    return dict(_location_regions(str(Path(path) if path is not None else LOCATION_REGIONS_PATH)))
 
 
 def _wrap_offset(hours: float) -> float:
