@@ -34,7 +34,8 @@ _FORM = "import:add_rule"
 ALL, FLAGGED = "All", "Flagged and unclassified only"
 _FIELDS = {"title": "title", "department": "department", "any": "either"}
 _MATCHES = {"contains": "contains", "equals": "equals", "starts_with": "starts with"}
-_SHOWN_PATTERN_CHARS = 80
+_SHOWN_PATTERN_CHARS = 40  # the rest of a long pattern is in its tooltip
+_LIST_HEIGHT = 420  # pixels; a longer list scrolls
 
 
 def _kind_label(kind: str) -> str:
@@ -160,11 +161,12 @@ def render_rules() -> list[Rule]:
         "matched is 'other'. Plain rules ignore case and extra spaces."
     )
     _show_message()
+    listing = st.container(height=_LIST_HEIGHT) if len(rules) > 8 else st.container()
     for i, rule in enumerate(rules):
-        text, up, down, remove = st.columns([10, 1, 1, 1], vertical_alignment="center")
-        text.markdown(f"**{i + 1}.** {md(rule.describe(_SHOWN_PATTERN_CHARS))}")
-        if rule.note:
-            text.caption(md(rule.note))
+        text, up, down, remove = listing.columns([10, 1, 1, 1], vertical_alignment="center")
+        note = f" :gray[— {md(rule.note)}]" if rule.note else ""
+        full = rule.pattern if rule.match == "pattern" and len(rule.pattern) > _SHOWN_PATTERN_CHARS else None
+        text.markdown(f"**{i + 1}.** {md(rule.describe(_SHOWN_PATTERN_CHARS))}{note}", help=full)
         up.button(
             "↑",
             key=f"import:rule_up:{i}",
