@@ -232,10 +232,15 @@ def _placements(rows: list[dict[str, str]]) -> dict[str, str]:
     departments: dict[str, set[str]] = {}
     for r in rows:
         if r["kind"] == "sales_ops" and r["role_id"]:
-            departments.setdefault(r["role_id"], set()).add(r["department"])
+            # An imported person keeps their own department; the placement column says where they are.
+            where = r.get("placement", "")
+            dept = r["department"]
+            departments.setdefault(r["role_id"], set()).add(
+                f"Sales operations ({where})" if where and not dept.startswith("Sales operations (") else dept
+            )
     out = {}
     for role_id, deps in departments.items():
-        if any("hybrid" in d for d in deps):
+        if any("hybrid" in d for d in deps) or deps == {"Sales operations (central)", "Sales operations (embedded)"}:
             out[role_id] = "hybrid"
         elif all("(central" in d for d in deps):
             out[role_id] = "centralized"
@@ -264,6 +269,7 @@ def read_graphml(text: str) -> Facts:
             "kind": d.get("kind", ""),
             "role_id": d.get("role_id", ""),
             "department": d.get("department", ""),
+            "placement": d.get("placement", ""),
             "fte": d.get("fte", 0.0),
         }
         for _, d in graph.nodes(data=True)

@@ -119,7 +119,9 @@ def test_corpus_file(name):
     scenario = result.scenario
     scenario.check_positions()
     ops = sum(1 for k in result.classification["kind"] if k == "sales_ops")
-    assert len(scenario.positions) + ops - (1 if result.summary["virtual_root"] else 0) == spec["people"]
+    # Sales-ops people stay in the positions, with their reporting lines.
+    assert sum(1 for p in scenario.positions if p.kind == "sales_ops") == ops
+    assert len(scenario.positions) - (1 if result.summary["virtual_root"] else 0) == spec["people"]
     positions = {p.id: p for p in scenario.positions}
     for pid, name_ in spec.get("names", {}).items():
         assert positions[pid].name == name_
@@ -585,7 +587,12 @@ def test_kind_and_role_columns_override_the_rules():
 def test_kind_overrides_win():
     result = imp(csv_of(SMALL), kind_overrides={"E11": ("rep", ""), "E7": ("sales_ops", "planning")})
     positions = {p.id: p for p in result.scenario.positions}
-    assert positions["E11"].kind == "rep" and "E7" not in positions
+    assert positions["E11"].kind == "rep"
+    assert (positions["E7"].kind, positions["E7"].role_id, positions["E7"].manager_id) == (
+        "sales_ops",
+        "planning",
+        "E6",
+    )
     assert result.scenario.plan("planning").central_fte == 0 and result.scenario.plan("planning").local_fte == (
         ("london", 1.0),
     )
@@ -611,8 +618,9 @@ def test_small_org():
     result = imp(csv_of(SMALL))
     s = result.scenario
     positions = {p.id: p for p in s.positions}
-    # sales-ops staff became roles; their reports moved up to the nearest kept manager
-    assert set(positions) == {"E1", "E2", "E5", "E6", "E7", "E8", "E11", "E12"}
+    # sales-ops staff became roles and stay in the org with their real managers
+    assert set(positions) == {"E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9", "E10", "E11", "E12"}
+    assert positions["E10"].manager_id == "E9" and positions["E9"].manager_id == "E5"
     assert positions["E2"].kind == "leader"
     assert positions["E7"].manager_id == "E6" and positions["E12"].manager_id == "E11"
     assert s.hq_region == "new-york"
@@ -645,10 +653,14 @@ def test_small_org():
     res = evaluate(s)
     assert res.reps == 3 and res.sales_ops_fte == 4.0
     assert res.sales_ops_cost_usd == pytest.approx(120000 + 140000 + 110000 + 90000)
-    # the org chart hangs the central team under the head of sales ops, the embedded one in London
+    # the org chart keeps the file's lines: the central team under the head of sales ops, the embedded
+    # one under the head of EMEA sales
     graph = build_org(s)
-    assert graph.has_edge("E2", "ops:analytics:central") and graph.has_edge("E5", "ops:deal_desk:london")
+    assert graph.has_edge("E2", "E3") and graph.has_edge("E5", "E9") and graph.has_edge("E9", "E10")
     assert OPS_HEAD_ID not in graph
+    # once the design changes, the designed teams are drawn instead
+    graph = build_org(s.with_placement("deal_desk", "centralized"))
+    assert graph.has_edge("E2", "ops:deal_desk:central") and "E9" not in graph and graph.has_edge("E2", "E3")
 
 
 def test_hybrid_role_and_embedded_staff_at_hq():
@@ -716,7 +728,7 @@ def test_top_of_the_org_is_kept_whatever_its_kind():
     assert [p.id for p in result.scenario.positions] == ["E1", "E2"]
     text = "ID,Name,Manager ID,Title\nE1,Ann,,Sales Ops Manager\nE2,Bob,E1,Sales Operations Analyst\n"
     result = imp(text)
-    assert [(p.id, p.kind) for p in result.scenario.positions] == [("E1", "leader")]
+    assert [(p.id, p.kind) for p in result.scenario.positions] == [("E1", "leader"), ("E2", "sales_ops")]
     assert any(
         "'E1' (Sales Ops Manager) is classified sales_ops; kept as the org's leader" in w for w in result.warnings
     )
@@ -803,7 +815,7 @@ def test_manager_names_are_matched_when_unambiguous():
 def test_fte_and_percentages():
     text = "ID,Name,Manager ID,Title,FTE\nE1,Ann,,CRO,\nE2,Bob,E1,CRM Administrator,50%\nE3,Cy,E1,SDR,0.8\n"
     s = imp(text).scenario
-    assert [p.fte for p in s.positions] == [1.0, 0.8]
+    assert [p.fte for p in s.positions] == [1.0, 0.5, 0.8]
     assert s.plan("crm_admin").central_fte == 0.5
     assert "fte '150' is more than 100" in rejected(text + "E4,Di,E1,SDR,150\n")
 
@@ -874,7 +886,7 @@ def test_ten_thousand_rows():
     assert result.summary["rows"] == result.summary["people"] == 10_000
     kinds = result.summary["by_kind"]
     assert sum(kinds.values()) == 10_000
-    assert len(s.positions) == 10_000 - kinds["sales_ops"]
+    assert len(s.positions) == 10_000  # sales-ops people included
     assert (
         s.total_reps
         == kinds["rep"]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Iterable
 import networkx as nx
 
 from salesops.model.layout import tidy_tree
+from salesops.model.parts import RolePlan
 from salesops.model.positions import KINDS, OrgValidationError, Position
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ __all__ = [
     "org_from_positions",
     "adjust_headcount",
     "org_summary",
+    "people_drawn",
+    "person_team",
     "spans_of_control",
     "tree_layout",
     "validate_positions",
@@ -139,19 +142,27 @@ def build_org(
     Returns
     -------
     networkx.DiGraph
-        A validated tree rooted at ``"cro"``.
+        A validated tree rooted at ``"cro"`` (or an imported org's root).
+
+    An imported org's sales-ops people are drawn under their real managers for every role whose
+    design is still the one the import found (:func:`people_drawn`); for a role changed since, its
+    people are left out (their reports move up to the nearest manager drawn) and the designed teams
+    are drawn instead.
     """
     expand_r = {r.id for r in scenario.regions} if expand_regions is None else set(expand_regions)
     expand_t = set(expand_teams)
     fte_by_team = fte_by_team or {}
     hq = scenario.hq_region
+    drawn = people_drawn(scenario)
     if scenario.positions:
-        pos, ops_parent, region_heads = _imported_people(scenario, expand_r, expand_t)
+        pos, ops_parent, region_heads = _imported_people(scenario, expand_r, expand_t, drawn)
     else:
         pos, ops_parent, region_heads = _generated_people(scenario, expand_r, expand_t)
     regions = {r.id: r for r in scenario.regions}
     for plan in scenario.roles:
         role = plan.role
+        if role.id in drawn:
+            continue  # its people are in the chart, under their real managers
         placement = plan.placement
         if placement in ("centralized", "hybrid"):
             fte = fte_by_team.get((role.id, "central"), scenario.manual_fte(plan)[0])
@@ -191,6 +202,76 @@ def build_org(
                     )
                 )
     return org_from_positions(pos)
+
+
+def person_team(plan: RolePlan, position: Position, hq: str) -> str:
+    """The team an imported sales-ops person belongs to in the design the import found: ``"central"``
+    or a region id (a sales-ops position's region is the region its FTE counts in).
+
+    Examples
+    --------
+    >>> from salesops.model.roles import load_catalog
+    >>> plan = RolePlan(load_catalog()["enablement"], "hybrid", "manual", 2.0, (("emea", 1.0),))
+    >>> [person_team(plan, Position(i, i, "sales_ops", region=r), "na") for i, r in (("a", "na"), ("b", "emea"))]
+    ['central', 'emea']
+    """
+    if not any(f > 0 for _, f in plan.local_fte):
+        return "central"  # centralized: every person pooled in the one team
+    if plan.central_fte > 0 and position.region == hq:
+        return "central"
+    return position.region
+
+
+def _imported_design(plan: RolePlan) -> str | None:
+    """The placement a manual plan's stored FTE describe (what the import found), or None."""
+    central = plan.central_fte > 0
+    local = any(f > 0 for _, f in plan.local_fte)
+    if plan.sizing != "manual" or plan.regions or plan.hub_region or not (central or local):
+        return None
+    return "hybrid" if central and local else ("centralized" if central else "localized")
+
+
+def people_drawn(scenario: Scenario) -> set[str]:
+    """The roles whose imported people the chart draws: those whose design is still what the import found.
+
+    A role qualifies when it is sized by hand with no per-region placement or moved hub, its
+    placement is the one its stored FTE describe, and its people make up the same teams (central
+    and which regions) as the plan's stored FTE.
+    """
+    people: dict[str, list[Position]] = {}
+    for p in scenario.positions:
+        if p.kind == "sales_ops" and p.role_id:
+            people.setdefault(p.role_id, []).append(p)
+    out = set()
+    for plan in scenario.roles:
+        staff = people.get(plan.role.id)
+        if not staff or _imported_design(plan) != plan.placement:
+            continue
+        teams = {person_team(plan, p, scenario.hq_region) for p in staff}
+        designed = ({"central"} if plan.central_fte > 0 else set()) | {r for r, f in plan.local_fte if f > 0}
+        if plan.placement == "hybrid":
+            designed.discard(scenario.hq_region)
+        if teams == designed:
+            out.add(plan.role.id)
+    return out
+
+
+def _without_people(positions: tuple[Position, ...], gone: set[str]) -> tuple[Position, ...]:
+    """``positions`` without the ``gone`` ones; their reports move up to the nearest manager kept."""
+    if not gone:
+        return positions
+    manager = {p.id: p.manager_id for p in positions}
+
+    def kept_above(pid: str | None) -> str | None:
+        while pid is not None and pid in gone:
+            pid = manager.get(pid)
+        return pid
+
+    return tuple(
+        replace(p, manager_id=kept_above(p.manager_id)) if p.manager_id in gone else p
+        for p in positions
+        if p.id not in gone
+    )
 
 
 def _generated_people(
@@ -260,21 +341,26 @@ def _generated_people(
 
 
 def _imported_people(
-    scenario: Scenario, expand_r: set[str], expand_t: set[str]
+    scenario: Scenario, expand_r: set[str], expand_t: set[str], drawn: set[str] | None = None
 ) -> tuple[list[Position], str, dict[str, str]]:
     """The positions of an imported org, with teams and regions collapsed on request.
 
     Reps reporting to a manager collapse into one team node (``team:<manager>``)
     unless the manager is in ``expand_t``. In a region not in ``expand_r``, each
     top-most manager subtree collapses, grouped by (parent, region), into one
-    node for its managers, one for its reps and one for anyone else.
+    node for its managers, one for its reps and one for anyone else. Sales-ops people of roles not
+    in ``drawn`` are left out.
     """
-    by_id = {p.id: p for p in scenario.positions}
+    drawn = set() if drawn is None else drawn
+    positions = _without_people(
+        scenario.positions, {p.id for p in scenario.positions if p.kind == "sales_ops" and p.role_id not in drawn}
+    )
+    by_id = {p.id: p for p in positions}
     children: dict[str, list[str]] = {}
-    for p in scenario.positions:
+    for p in positions:
         if p.manager_id:
             children.setdefault(p.manager_id, []).append(p.id)
-    root = next(p.id for p in scenario.positions if not p.manager_id)
+    root = next(p.id for p in positions if not p.manager_id)
     out: list[Position] = []
     groups: dict[tuple[str | None, str], Counter] = {}
     stack: list[tuple[str, tuple[str | None, str] | None]] = [(root, None)]  # (node, collapsed group or None)
@@ -325,6 +411,11 @@ def _imported_people(
             )
     # Central sales-ops teams report to the head of sales ops if the org has one.
     ops_head = next((p.id for p in out if p.kind == "leader" and _is_ops_title(p)), None)
+    designed_central = any(
+        plan.role.id not in drawn and plan.placement in ("centralized", "hybrid") for plan in scenario.roles
+    )
+    if ops_head is None and not designed_central:
+        ops_head = root  # no designed central team to hang under a head of sales ops
     if ops_head is None:
         ops_head = OPS_HEAD_ID
         while ops_head in by_id:  # never collide with a real position's id
@@ -332,10 +423,10 @@ def _imported_people(
         out.append(
             Position(ops_head, "Head of Sales Operations", "sales_ops", root, "Sales operations", scenario.hq_region)
         )
-    depth = _depths(scenario.positions, root)
+    depth = _depths(positions, root)
     heads = {}
     for r in scenario.regions:
-        in_region = [p for p in scenario.positions if p.region == r.id and p.kind in ("leader", "manager")]
+        in_region = [p for p in positions if p.region == r.id and p.kind in ("leader", "manager")]
         top = min(in_region, key=lambda p: (depth[p.id], p.kind != "leader", p.id), default=None)
         heads[r.id] = (
             top.id

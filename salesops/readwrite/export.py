@@ -8,7 +8,10 @@ sales ops (or to the root when the org has none), embedded staff to their
 region's top leader, as :func:`salesops.model.org.build_org` draws them, and their
 department says ``Sales operations (central)`` or ``Sales operations
 (embedded)`` (with ``hybrid`` for a hub-and-spokes role) so that
-:mod:`salesops.readwrite.hris` rebuilds the same placement.
+:mod:`salesops.readwrite.hris` rebuilds the same placement. An imported org's own sales-ops people
+are written with their real managers for every role whose design is still the one the import
+found (the rows of the teams drawn in their place otherwise). The ``placement`` column (``central`` or
+``embedded``) of every sales-ops row makes the re-import place each person as exported.
 
 The CSV re-imports exactly (``kind`` and ``role_id`` columns override the title
 rules; the region columns ``tz_offset_hours``, ``market_complexity`` and
@@ -21,7 +24,7 @@ Examples
 >>> from salesops.model.samples import load_sample
 >>> text = to_csv(load_sample("startup"))
 >>> text.splitlines()[0]
-'employee_id,name,title,manager_id,department,region,kind,role_id,fte,cost_usd_per_year,tz_offset_hours,market_complexity,cost_index'
+'employee_id,name,title,manager_id,department,region,kind,role_id,fte,cost_usd_per_year,tz_offset_hours,market_complexity,cost_index,placement'
 >>> neutralize("=HYPERLINK(\\"http://x\\")")
 '\\'=HYPERLINK("http://x")'
 """
@@ -36,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from salesops.model.org import OPS_HEAD_ID, build_org
+from salesops.model.org import OPS_HEAD_ID, build_org, person_team
 from salesops.model.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -58,6 +61,7 @@ CSV_COLUMNS = (
     "tz_offset_hours",
     "market_complexity",
     "cost_index",
+    "placement",
 )
 # Departments of exported sales-ops staff: salesops.readwrite.hris reads "embedded" (a team in a
 # region, even at HQ) and "hybrid" (a hub and spokes, even when one side has no staff).
@@ -113,6 +117,32 @@ def _split_fte(fte: float) -> list[float]:
     return [1.0] * whole + ([rest] if rest > 1e-12 else [])
 
 
+def _ops_costs(scenario: Scenario, graph: nx.DiGraph) -> dict[str, float]:
+    """The cost to write for imported sales-ops people whose role's cost per FTE has moved away from
+    what their salaries give (a region's cost index edited since the import): their salaries scaled so
+    that the re-import gives the role's cost per FTE again. Empty when nothing moved."""
+    regions = {r.id: r for r in scenario.regions}
+    staff: dict[str, list] = {}
+    for p in scenario.positions:
+        if p.kind == "sales_ops" and p.id in graph:
+            staff.setdefault(p.role_id, []).append(p)
+    out: dict[str, float] = {}
+    for plan in scenario.roles:
+        people = staff.get(plan.role.id, [])
+        fte = sum(p.fte for p in people)
+        if not people or fte <= 0:
+            continue
+        index = {p.id: regions[p.region].cost_index if p.region in regions else 1.0 for p in people}
+        normalised = sum(p.cost_usd_per_year / index[p.id] for p in people)
+        target = plan.role.cost_usd_per_year
+        if normalised <= 0 or round(normalised / fte, 2) == target:
+            continue
+        for p in people:
+            if normalised > 0:  # no salaries: the re-import takes the catalog's cost again
+                out[p.id] = p.cost_usd_per_year * target * fte / normalised
+    return out
+
+
 def export_rows(scenario: Scenario, results: Results | None = None) -> list[dict[str, Any]]:
     """One record per person of the scenario's org (the rows of :func:`to_csv`).
 
@@ -152,6 +182,7 @@ def export_rows(scenario: Scenario, results: Results | None = None) -> list[dict
         role_id: str,
         fte: float,
         cost: float,
+        placement: str = "",
     ) -> dict[str, Any]:
         r = regions.get(region)
         return {
@@ -169,12 +200,23 @@ def export_rows(scenario: Scenario, results: Results | None = None) -> list[dict
             "tz_offset_hours": r.tz_offset_hours if r is not None else 0.0,
             "market_complexity": r.market_complexity if r is not None else 0.0,
             "cost_index": r.cost_index if r is not None else 1.0,
+            "placement": placement,
         }
 
     rows: list[dict[str, Any]] = []
     position_ids = {p.id for p in scenario.positions}
+    plans = {p.role.id: p for p in scenario.roles}
+    ops_cost = _ops_costs(scenario, graph)
     if imported:
         for p in scenario.positions:
+            if p.id not in graph:
+                continue  # a sales-ops person of a role redesigned since the import: its teams are drawn
+            manager = next(iter(graph.predecessors(p.id)), None)
+            placement = ""
+            if p.kind == "sales_ops" and p.role_id in plans:
+                # A position's region is the region its person counts in: HQ for the central team.
+                central = person_team(plans[p.role_id], p, scenario.hq_region) == "central"
+                placement = "central" if central else "embedded"
             copies = max(1, p.count)
             for k in range(copies):  # a collapsed team stored in a scenario file becomes its people
                 pid = p.id if k == 0 else f"{p.id}#{k + 1}"
@@ -183,17 +225,17 @@ def export_rows(scenario: Scenario, results: Results | None = None) -> list[dict
                         pid,
                         p.name,
                         p.title,
-                        p.manager_id,
+                        manager,
                         p.department,
                         p.region,
                         p.kind,
                         p.role_id,
                         p.fte,
-                        p.cost_usd_per_year,
+                        ops_cost.get(p.id, p.cost_usd_per_year),
+                        placement,
                     )
                 )
     synthetic_head = OPS_HEAD_ID in graph and OPS_HEAD_ID not in position_ids
-    plans = {p.role.id: p for p in scenario.roles}
     for node, data in graph.nodes(data=True):
         manager = next(iter(graph.predecessors(node)), None)
         if node in position_ids:
@@ -238,6 +280,7 @@ def export_rows(scenario: Scenario, results: Results | None = None) -> list[dict
                         role_id,
                         fte,
                         fte * role.cost_usd_per_year * cost_index,
+                        "central" if central else "embedded",
                     )
                 )
             continue
@@ -320,7 +363,7 @@ def to_graphml(scenario: Scenario, results: Results | None = None, *, people: bo
     """The org as GraphML: one node per person, an edge from each manager to each report.
 
     Node attributes: ``name``, ``title``, ``department``, ``kind``, ``role_id``,
-    ``region`` (id), ``region_name``, ``fte`` and ``cost_usd_per_year``.
+    ``region`` (id), ``region_name``, ``fte``, ``cost_usd_per_year`` and ``placement``.
 
     Examples
     --------
@@ -346,6 +389,7 @@ def to_graphml(scenario: Scenario, results: Results | None = None, *, people: bo
             region_name=rec["region"],
             fte=float(rec["fte"]),
             cost_usd_per_year=float(rec["cost_usd_per_year"]),
+            placement=rec["placement"],
         )
     graph.add_edges_from((rec["manager_id"], rec["employee_id"]) for rec in rows if rec["manager_id"])
     buffer = io.BytesIO()

@@ -21,6 +21,7 @@ from salesops.model.positions import KINDS, Position
 from salesops.model.scenario import RolePlan, Scenario, ScenarioError
 from salesops.readwrite.hris.errors import ImportResult, _reject
 from salesops.readwrite.hris.people import check_mapping, classify_people, read_people
+from salesops.readwrite.hris.placement import Placement, place_people
 from salesops.readwrite.hris.read import RawTable
 from salesops.readwrite.hris.regions import place_regions
 from salesops.readwrite.hris.rules import Rule, _check_rule_count, load_rules
@@ -133,13 +134,25 @@ def _run(st: _ImportState) -> ImportResult:
     trim_tree(st)
     place_regions(st)
     st.stop_if_problems()
-    roles = build_roles(st)
-    positions = build_positions(st)
+    placed = place_people(st)
+    st.stop_if_problems()
+    roles = build_roles(st, placed)
+    pooled = {p.role.id for p in roles if p.placement == "centralized"}
+    placed = {pid: (replace(q, team="central") if st.roles[st.pos[pid]] in pooled else q) for pid, q in placed.items()}
+    positions = build_positions(st, placed)
     return finish(st, positions, roles)
 
 
-def build_roles(st: _ImportState) -> list[RolePlan]:
-    """A manual-sized RolePlan per catalog role with staff: its placement, FTE and cost per FTE."""
+def build_roles(st: _ImportState, placed: Mapping[str, Placement] | None = None) -> list[RolePlan]:
+    """A manual-sized RolePlan per catalog role with staff: its placement, FTE and cost per FTE.
+
+    Each person's placement comes from :func:`~salesops.readwrite.hris.placement.place_people` (their
+    reporting lines, the user's corrections); a role whose people are all central is centralized, all
+    embedded localized, both hybrid (or a department that says ``hybrid``).
+    """
+    if placed is None:
+        placed = place_people(st)
+        st.stop_if_problems()
     plans = []
     costs_given = "cost" in st.cols
     for role_id, spec in st.catalog.items():
@@ -152,16 +165,16 @@ def build_roles(st: _ImportState) -> list[RolePlan]:
         cost_sum = cost_fte = 0.0
         for pid in staff:
             i = st.pos[pid]
-            rid, fte = st.region_of[pid], st.ftes[i]
+            rid, fte = _team_region(st, placed[pid]), st.ftes[i]
             marked_hybrid = marked_hybrid or bool(_HYBRID.search(st.departments[i]))
-            if rid == st.hq and not _EMBEDDED.search(st.departments[i]):
+            if placed[pid].placement == "central":
                 central += fte
                 has_central = True
             else:
                 local[rid] += fte
                 has_local = True
             cost = st.costs[i]
-            if costs_given and cost is not None:
+            if costs_given and cost:  # a blank or zero cost is unknown: the catalog's figure stands in
                 cost_sum += cost / st.cost_index.get(rid, 1.0)
                 cost_fte += fte
         rep_regions = {st.region_of[pid] for pid in st.kept if pid in st.kind_of and st.kind_of[pid] == "rep"} - {st.hq}
@@ -197,6 +210,11 @@ def build_roles(st: _ImportState) -> list[RolePlan]:
     return plans
 
 
+def _team_region(st: _ImportState, placed: Placement) -> str:
+    """The region a sales-ops person counts in: HQ for the central team, else the region they serve."""
+    return st.hq if placed.team == "central" else placed.team
+
+
 def _tidy(fte: float) -> float:
     """A sum of FTE without float noise (0.1 + 0.2 is 0.3), a genuine fraction kept exactly.
 
@@ -206,11 +224,30 @@ def _tidy(fte: float) -> float:
     return tidy if abs(tidy - fte) <= 64 * math.ulp(fte) else fte  # noise of a sum is a few ulps
 
 
-def build_positions(st: _ImportState) -> list[Position]:
-    """A Position per kept person (and the virtual root), in natural order of ids."""
+def build_positions(st: _ImportState, placed: Mapping[str, Placement] | None = None) -> list[Position]:
+    """A Position per kept person, sales-ops people included (and the virtual root), in natural order of ids.
+
+    Everyone reports to their manager in the file, or, when that manager was dropped (an ``other``
+    left out), to the nearest kept one above. A sales-ops person's region is the region they count
+    in: HQ for the central team (every person of a centralized role), the region they serve when embedded.
+    """
+    if placed is None:
+        placed = place_people(st)
+    ops = set(st.ops_ids)
+    people = set(st.kept) | ops
+    parent = dict(st.parent)
+    if st.root == VIRTUAL_ROOT_ID:
+        parent.update({r: VIRTUAL_ROOT_ID for r in st.root_ids})
+        parent[VIRTUAL_ROOT_ID] = None
+
+    def manager_of(pid: str) -> str | None:
+        node = parent.get(pid)
+        while node is not None and node not in people:
+            node = parent.get(node)
+        return node
+
     out = []
-    for pid in st.kept:
-        parent = st.new_parent[pid]
+    for pid in list(st.kept) + [p for p in st.ops_ids if p in placed]:
         if pid == VIRTUAL_ROOT_ID and pid not in st.pos:
             out.append(
                 Position(VIRTUAL_ROOT_ID, "Virtual root", "leader", None, "Virtual root (added on import)", st.hq)
@@ -223,9 +260,9 @@ def build_positions(st: _ImportState) -> list[Position]:
                 id=pid,
                 name=st.names[i],
                 kind=kind,
-                manager_id=parent,
+                manager_id=None if pid == st.root else manager_of(pid),
                 title=st.titles[i],
-                region=st.region_of[pid],
+                region=_team_region(st, placed[pid]) if pid in ops else st.region_of[pid],
                 cost_usd_per_year=st.costs[i] or 0.0,
                 fte=st.ftes[i],
                 role_id=st.roles[i] if kind == "sales_ops" else "",
@@ -290,8 +327,7 @@ def finish(st: _ImportState, positions: list[Position], roles: list[RolePlan]) -
             {
                 "id": r.id,
                 "name": r.name,
-                "people": sum(1 for p in positions if p.region == r.id)
-                + sum(1 for p in st.ops_ids if st.region_of[p] == r.id),
+                "people": sum(1 for p in positions if p.region == r.id),
                 "reps": r.reps,
                 "managers": r.managers,
                 "tz_offset_hours": r.tz_offset_hours,
