@@ -168,3 +168,50 @@ def test_export_and_reimport_keep_every_line_and_placement():
         # a centralized role pools its people: each comes back central
         role_of = {p["id"]: p["role_id"] for p in first.summary["placements"]}
         assert got == {pid: (("central", "central") if role_of[pid] in pooled else w) for pid, w in want.items()}
+
+
+# --------------------------------------------------------------------------
+# Page
+# --------------------------------------------------------------------------
+def _harness() -> None:
+    import streamlit as st
+
+    from salesops.readwrite.hris import build_import, guess_mapping, read_table
+    from salesops.ui.import_lines import render_placements
+
+    raw = read_table(st.session_state["csv"].encode("utf-8"), "org.csv")
+    corrections = st.session_state.get("import:placements", {})
+    result = build_import(raw, guess_mapping(raw.frame.columns), placement_overrides=corrections)
+    st.session_state["placed"] = {p["id"]: p["placement"] for p in result.summary["placements"]}
+    render_placements(result)
+
+
+def test_page_corrects_a_placement_and_clears_it():
+    from streamlit.testing.v1 import AppTest
+
+    from salesops.ui.import_lines import editor_key
+
+    at = AppTest.from_function(_harness, default_timeout=60)
+    at.session_state["csv"] = csv_of(BASE + [["E7", "Ann Lind", "Sales Enablement Manager", "E2", "London", "1"]])
+    at.run()
+    assert not at.exception, at.exception
+    [editor] = at.data_editor
+    assert editor.value.loc[0, ["name", "placement"]].tolist() == ["Ann Lind", "central"]
+    assert "head of sales ops" in editor.value.loc[0, "why"]
+    assert not at.button  # nothing to clear yet
+    at.session_state[editor_key({})] = {
+        "edited_rows": {0: {"placement": "embedded"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["import:placements"] == {"E7": "embedded"}
+    assert at.session_state["placed"] == {"E7": "embedded"}
+    [editor] = at.data_editor
+    assert editor.value.loc[0, "placement"] == "embedded"
+    assert editor.value.loc[0, "why"].startswith("your correction")
+    at.button(key="import:placements:clear").click().run()
+    assert not at.exception, at.exception
+    assert "import:placements" not in at.session_state
+    assert at.session_state["placed"] == {"E7": "central"}
