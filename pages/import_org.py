@@ -1,8 +1,8 @@
 """Import: bring your own org from an HRIS export (CSV or XLSX)."""
 
 import hashlib
+from dataclasses import replace
 
-import pandas as pd
 import streamlit as st
 
 from salesops.readwrite import hris
@@ -11,10 +11,12 @@ from salesops.readwrite import schema
 from salesops.model.limits import IMPORT_SECONDS, MAX_UPLOAD_BYTES
 from salesops.model.scenario import ScenarioError
 from salesops.model.worker import BudgetExceeded, run_bounded
-from salesops.model.positions import KINDS
-from salesops.model.roles import load_catalog
+from salesops.readwrite.hris.summary import Corrections, import_summary, summary_note
 from salesops.ui import persist, state
 from salesops.ui.boot import ensure_app_navigation
+from salesops.ui.import_lines import render_placements
+from salesops.ui.import_regions import render_regions
+from salesops.ui.import_rules import checked_rules, render_classification, render_rules
 from salesops.ui.text import md
 from salesops.ui.guard import stop_page
 
@@ -78,13 +80,21 @@ def _read(data: bytes, name: str) -> hris.RawTable:
 
 
 def _build(
-    data: bytes, name: str, mapping: tuple, keep_other: bool, virtual_root: bool, overrides: tuple, rules: tuple
+    data: bytes,
+    name: str,
+    mapping: tuple,
+    keep_other: bool,
+    virtual_root: bool,
+    overrides: tuple,
+    rules: tuple,
+    regions: tuple,
+    placements: tuple,
 ) -> hris.ImportResult:
     digest = hashlib.sha256(data).hexdigest()
     raw = _read(data, name)
     with st.spinner("Building the org…"):
         return _cached(
-            ("build", digest, name, mapping, keep_other, virtual_root, overrides, rules),
+            ("build", digest, name, mapping, keep_other, virtual_root, overrides, rules, regions, placements),
             lambda: _bounded(
                 hris.build_import,
                 raw,
@@ -94,6 +104,8 @@ def _build(
                 keep_other=keep_other,
                 virtual_root=virtual_root,
                 kind_overrides=dict(overrides) or None,
+                region_map=dict(regions) or None,
+                placement_overrides=dict(placements) or None,
                 name=f"Imported: {name}",
             ),
         )
@@ -174,32 +186,21 @@ virtual_root = opt2.toggle(
     help="For exports of one department, where several people have no manager in the file.",
 )
 
-with st.expander("Classification rules (first match wins; edit to fit your titles)"):
-    st.caption(
-        "Each rule matches a case-insensitive regular expression against the title, the department "
-        "or either, and gives a kind and, for sales ops, a catalog role. Defaults: "
-        "data/classification_rules.csv."
-    )
-    default_rules = hris.rules_frame(hris.load_rules())
-    edited_rules = st.data_editor(
-        default_rules,
-        key="import:rules",
-        num_rows="dynamic",
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "priority": st.column_config.NumberColumn("Priority", step=1, required=True),
-            "field": st.column_config.SelectboxColumn("Field", options=["title", "department", "any"], required=True),
-            "kind": st.column_config.SelectboxColumn("Kind", options=list(KINDS), required=True),
-            "role_id": st.column_config.SelectboxColumn("Sales-ops role", options=[""] + list(load_catalog())),
-        },
-    )
-try:
-    rules = tuple(hris.rules_from_frame(edited_rules))
-except hris.RuleError as exc:
-    st.error(f"Rules not applied: {md(exc)}. The default rules are used until this is fixed.")
-    rules = tuple(hris.load_rules())
+with st.expander("Classification rules (tried in order, first match wins; add your own titles)"):
+    titles = raw.frame[mapping["title"]].tolist() if mapping.get("title") else [""] * len(raw.frame)
+    departments = raw.frame[mapping["department"]].tolist() if mapping.get("department") else [""] * len(raw.frame)
+    rules = tuple(checked_rules(render_rules(), titles, departments))  # too slow: the last good rules stay
+
+
+def _rule_key(rule) -> tuple:
+    """What a rule does, whatever its number in the list."""
+    return (rule.field, rule.match, rule.text, rule.pattern, rule.kind, rule.role_id)
+
+
+default_rules = {_rule_key(r) for r in hris.load_rules()}
 overrides = st.session_state.setdefault("import:overrides", {})
+region_map = st.session_state.setdefault("import:region_map", {})
+placements = st.session_state.setdefault("import:placements", {})
 try:
     result = _build(
         data,
@@ -209,15 +210,19 @@ try:
         virtual_root,
         tuple(sorted(overrides.items())),
         rules,
+        tuple(sorted(region_map.items())),
+        tuple(sorted(placements.items())),
     )
 except hris.ImportRejected as exc:
     st.error(f"**{md(upload.name)}** cannot be imported:\n\n" + "\n".join(f"- {md(p)}" for p in exc.lines()))
     st.caption("Fix the file or the column choices above; your current scenario is unchanged.")
-    if overrides:
+    if overrides or region_map or placements:
         st.button(
-            f"Undo my {len(overrides)} classification correction(s)",
+            "Undo my corrections (classes, regions and placements)",
             key="import:clear_overrides",
-            on_click=lambda: st.session_state.update({"import:overrides": {}}),
+            on_click=lambda: st.session_state.update(
+                {"import:overrides": {}, "import:region_map": {}, "import:placements": {}}
+            ),
         )
     stop_page()
 for warning in result.warnings:
@@ -233,53 +238,43 @@ m[3].metric(
     "Sales-ops FTE", f"{sum(p.central_fte + sum(f for _, f in p.local_fte) for p in result.scenario.roles):,.1f}"
 )
 m[4].metric("Regions", f"{len(result.scenario.regions)}")
-st.caption("Correct any row by changing its kind or sales-ops role; the org is rebuilt with your choice.")
-catalog_ids = [""] + list(load_catalog())
-table = result.classification.copy()
-edited = st.data_editor(
-    table,
-    key=f"import:classification:{len(overrides)}",
-    hide_index=True,
-    disabled=[c for c in table.columns if c not in ("kind", "role_id")],
-    column_config={
-        "kind": st.column_config.SelectboxColumn("Kind", options=list(KINDS), required=True),
-        "role_id": st.column_config.SelectboxColumn("Sales-ops role", options=catalog_ids),
-    },
-    width="stretch",
+render_classification(result, list(rules))
+
+st.subheader("4. Regions")
+render_regions(result)
+
+st.subheader("5. Sales-ops placement, from the reporting lines")
+render_placements(result)
+
+st.subheader("6. Import summary")
+corrections = Corrections(
+    kinds=dict(overrides),
+    regions=dict(region_map),
+    placements=dict(placements),
+    rules=tuple(r.words for r in rules if _rule_key(r) not in default_rules),
+    columns={f: c for f, c in mapping.items() if c != guess.get(f)},
+)
+summary_text = import_summary(result, file_name=upload.name, corrections=corrections)
+with st.container(border=True):
+    st.markdown(import_summary(result, file_name=upload.name, corrections=corrections, escape=md))
+st.download_button(
+    "Download the import summary (Markdown)",
+    data=summary_text,
+    file_name="import-summary.md",
+    mime="text/markdown",
+    icon=":material/download:",
+    key="import:summary_download",
 )
 
-
-def _norm(value) -> str:
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
-
-
-corrections = dict(overrides)
-for (_, before), (_, after) in zip(table.iterrows(), edited.iterrows()):
-    if (_norm(before["kind"]), _norm(before["role_id"])) != (_norm(after["kind"]), _norm(after["role_id"])):
-        corrections[_norm(after["id"])] = (_norm(after["kind"]), _norm(after["role_id"]))
-if corrections != overrides:
-    st.session_state["import:overrides"] = corrections
-    st.rerun()
-
-regions = pd.DataFrame(
-    [
-        {
-            "Region": r.name,
-            "Reps": r.reps,
-            "Managers": r.managers,
-            "Offset from HQ (h)": r.tz_offset_hours,
-            "HQ": r.id == result.scenario.hq_region,
-        }
-        for r in result.scenario.regions
-    ]
-)
-st.dataframe(regions, hide_index=True)
-
-st.subheader("4. Use it")
+st.subheader("7. Use it")
 if st.button("Use this org", type="primary", key="import:accept", icon=":material/check:"):
     persist.leave_shared_view()
-    state.commit(result.scenario, f"Imported {upload.name}", baseline=True)
-    st.session_state["import:overrides"] = {}
+    imported = replace(
+        result.scenario, description=summary_note(result, file_name=upload.name, corrections=corrections)
+    )
+    state.commit(imported, f"Imported {upload.name}", baseline=True)
+    for key in ("import:overrides", "import:region_map", "import:placements"):
+        st.session_state[key] = {}
     st.success(
         f"Imported {result.scenario.total_reps:,} reps in {len(result.scenario.regions)} regions. "
         "Open **Org designer** or **Productivity & ROI** to work with it; Undo brings back the "

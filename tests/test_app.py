@@ -278,49 +278,34 @@ def test_import_page_classification_can_be_corrected_before_accepting():
     )
     at = _goto(_app(), "pages/import_org.py")
     _upload(at, "small.csv", data)
-    table = _editor(at, "import:classification:0").value
-    row = int(table.index[table["id"] == "4"][0])
-    assert table.loc[row, "kind"] == "other"  # a marketing representative is not a sales rep
-    at.session_state["import:classification:0"] = {
-        "edited_rows": {row: {"kind": "rep"}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
+    at.text_input(key="import:class_search").input("Marketing Representative").run()
+    table = at.dataframe(key=next(d.key for d in at.dataframe if d.key and d.key.startswith("import:class_table")))
+    assert list(table.value["id"]) == ["4"] and list(table.value["kind"]) == ["other"]  # not a sales rep
+    at.session_state[table.key] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
+    at.selectbox(key="import:reclass_kind").set_value("rep").run()
+    at.button(key="import:reclass_go").click().run()
     assert not at.exception and not at.error, [plain(e.value) for e in at.error]
     assert at.session_state["import:overrides"] == {"4": ("rep", "")}
     at.button(key="import:accept").click().run()
     assert at.session_state["scenario"].total_reps == 2
+    assert "1 person reclassified: Di as rep." in at.session_state["scenario"].description  # the summary note
 
 
-def test_import_page_rules_can_be_edited():
+def test_import_page_rules_can_be_added_in_plain_words():
     data = (
         b"Employee ID,Manager ID,Name,Job Title,Location\n1,,Ann,CRO,London\n2,1,Bob,Sales Manager,London\n"
         b"3,2,Cy,Account Executive,London\n4,2,Di,Growth Partner,London\n"
     )
     at = _goto(_app(), "pages/import_org.py")
     _upload(at, "rules.csv", data)
-    table = _editor(at, "import:classification:0").value
-    kinds = dict(zip(table["id"], table["kind"]))
-    assert kinds["4"] == "other"
-    at.session_state["import:rules"] = {
-        "edited_rows": {},
-        "deleted_rows": [],
-        "added_rows": [
-            {
-                "priority": 1,
-                "field": "title",
-                "pattern": "growth partner",
-                "kind": "rep",
-                "role_id": "",
-                "note": "our AE title",
-            }
-        ],
-    }
-    at.run()
+    at.text_input(key="import:add_rule:text").input("growth partner")
+    at.selectbox(key="import:add_rule:kind").set_value("rep")
+    at.button(key="FormSubmitter:import:add_rule-Add the rule").click().run()
     assert not at.exception and not [plain(e.value) for e in at.error]
-    table = _editor(at, "import:classification:0").value
-    assert dict(zip(table["id"], table["kind"]))["4"] == "rep"
+    at.button(key="import:accept").click().run()
+    assert at.session_state["scenario"].total_reps == 2
+    assert 'title contains "growth partner" -> rep' in at.session_state["scenario"].description
 
 
 def test_undo_and_redo_go_back_at_least_fifty_steps():

@@ -15,7 +15,7 @@ from salesops.model.positions import KINDS
 from salesops.model.roles import load_catalog
 from salesops.readwrite.hris.errors import ImportProblem
 from salesops.readwrite.hris.mapping import _FIELD_LABELS, FIELD_ALIASES, FIELDS
-from salesops.readwrite.hris.rules import Rule, _match
+from salesops.readwrite.hris.rules import match_all
 from salesops.readwrite.hris.state import _ImportState
 from salesops.readwrite.hris.values import _norm_kind, _norm_role, _parse_cost, _parse_fte, _parse_signed
 
@@ -164,19 +164,15 @@ def _ftes(st: _ImportState) -> list[float]:
 
 def classify_people(st: _ImportState) -> None:
     """Kind, role and reason of each person: the rules, then the kind and role_id columns, then the overrides."""
-    rules = sorted(st.rules, key=lambda r: r.priority)
     catalog = load_catalog()
     st.catalog = catalog
-    cache: dict[tuple[str, str], Rule | None] = {}
+    matched = match_all(st.titles, st.departments, st.rules)  # in priority order, under a time limit
     kinds_col, roles_col = st.values("kind"), st.values("role_id")
     n = len(st.rows)
     kinds, roles, reasons = [""] * n, [""] * n, [""] * n
     roles_list = ", ".join(catalog)
     for i, (title, dept, row) in enumerate(zip(st.titles, st.departments, st.rows)):
-        key = (title, dept)
-        if key not in cache:
-            cache[key] = _match(title, dept, rules)
-        rule = cache[key]
+        rule = matched[i]
         kind, role = (rule.kind, rule.role_id) if rule is not None else ("other", "")
         reason = rule.label if rule is not None else "no rule matched"
         k_text = kinds_col[i] if kinds_col is not None else ""
@@ -243,7 +239,9 @@ def classify_people(st: _ImportState) -> None:
             role = ""
         kinds[i], roles[i], reasons[i] = kind, role, "override"
     st.kinds, st.roles, st.reasons = kinds, roles, reasons
-    long_texts = sum(1 for t, d in cache if len(t) > MAX_TITLE_CHARS or len(d) > MAX_TITLE_CHARS)
+    long_texts = sum(
+        1 for t, d in set(zip(st.titles, st.departments)) if len(t) > MAX_TITLE_CHARS or len(d) > MAX_TITLE_CHARS
+    )
     if long_texts:
         st.warnings.append(
             f"{long_texts:,} distinct title(s) or department(s) are longer than "
