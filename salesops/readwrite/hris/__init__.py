@@ -35,20 +35,24 @@ Conventions, so that a file means one thing:
 * A manager column holding *names* instead of ids (BambooHR's "Reports To") is
   matched by name when every such value names exactly one person.
 * Sales-ops staff become :class:`~salesops.model.scenario.RolePlan` s, sized
-  ``"manual"``: staff in the HQ region form the central team unless their
-  department says ``embedded`` or ``local``; staff elsewhere are embedded in
-  their region. All central: centralized; all embedded: localized; both (or a
-  department that says ``hybrid``): hybrid.
+  ``"manual"``, and stay in the positions under their real managers. Each one's placement is
+  read from the reporting line (:mod:`~salesops.readwrite.hris.placement`): reporting into the
+  head of sales ops, central; into a sales leader outside HQ, or a dotted line to one, embedded
+  in that leader's region; otherwise where they sit (HQ: central unless the department says
+  ``embedded`` or ``local``). All central: centralized; all embedded: localized; both (or a
+  department that says ``hybrid``): hybrid. ``placement_overrides`` correct a person.
 * ``cost`` is what the person costs a year; a role's cost per FTE is the staff's
   total cost (divided by their region's ``cost_index`` when the file gives one)
   over their total FTE, or the catalog default when no cost is given.
 * An FTE column whose median is above 1.5 is read as percentages (SAP writes
   ``100.00``).
-* Regions come from the region column, else the location, else the country
-  (id: :func:`region_slug` of the value). Their time-zone offsets from HQ come
-  from ``data/locations.csv``; optional columns ``tz_offset_hours``,
-  ``market_complexity`` and ``cost_index`` (written by :mod:`salesops.readwrite.export`)
-  set them instead and must agree within a region.
+* Regions come from the region column as the file names them; else each location (or
+  country) is placed in North America, Latin America, EMEA or APAC by
+  ``data/location_regions.csv`` (:func:`load_location_regions`; a remote location by the place
+  it names or the person's country), the user's ``region_map`` winning. A region's time-zone
+  offset from HQ is that of its largest office; optional columns ``tz_offset_hours``,
+  ``market_complexity`` and ``cost_index`` (written by :mod:`salesops.readwrite.export`) set them
+  instead and must agree within a region.
 * A cell starting with an apostrophe followed by ``=``, ``+``, ``-``, ``@``, tab or
   carriage return loses that apostrophe: :mod:`salesops.readwrite.export` adds it to keep
   spreadsheets from running cell text as a formula.
@@ -59,7 +63,9 @@ The package follows the stages: :mod:`~salesops.readwrite.hris.read` (with
 :mod:`~salesops.readwrite.hris.values`, :mod:`~salesops.readwrite.hris.build` (which runs
 :mod:`~salesops.readwrite.hris.people`, :mod:`~salesops.readwrite.hris.tree` and
 :mod:`~salesops.readwrite.hris.regions` on the shared :mod:`~salesops.readwrite.hris.state`),
-:mod:`~salesops.readwrite.hris.errors` and :mod:`~salesops.readwrite.hris.example`. Every name below is
+:mod:`~salesops.readwrite.hris.errors` and :mod:`~salesops.readwrite.hris.example`;
+:mod:`~salesops.readwrite.hris.flags` marks the rows worth a look and
+:mod:`~salesops.readwrite.hris.summary` writes the one-page import summary. Every name below is
 importable from ``salesops.readwrite.hris``.
 
 Examples
@@ -88,7 +94,7 @@ from salesops.readwrite.hris.mapping import FIELD_ALIASES, FIELDS, REQUIRED_FIEL
 from salesops.readwrite.hris.read import DEFAULT_MAX_BYTES, RawTable, check_size, read_table
 from salesops.readwrite.hris.rules import RULE_FIELDS, Rule, classify, load_rules, rules_frame, rules_from_frame
 from salesops.readwrite.hris.state import UNASSIGNED, VIRTUAL_ROOT_ID
-from salesops.readwrite.hris.values import load_locations, parse_amount, region_slug
+from salesops.readwrite.hris.values import load_location_regions, load_locations, parse_amount, region_slug
 
 # Internals the tests look at (a test that monkeypatches one patches the module that looks it up).
 from salesops.readwrite.hris.rules import _OTHER_SPACES as _OTHER_SPACES
@@ -116,6 +122,7 @@ __all__ = [
     "classify",
     "example_csv",
     "guess_mapping",
+    "load_location_regions",
     "load_locations",
     "load_rules",
     "override_mapping",
