@@ -41,6 +41,8 @@ FIELD_LABELS = {
     "tz_offset_hours": "Region hours from HQ",
     "market_complexity": "Region market complexity",
     "cost_index": "Region cost index",
+    "dotted_line_id": "Dotted-line manager id",
+    "placement": "Sales-ops placement (central or embedded)",
 }
 
 

@@ -255,6 +255,10 @@ def render_classification(result: ImportResult, rules: list[Rule] | None = None)
         rules = rules_from_dicts(_rule_dicts())
     table = result.classification.copy()
     table.insert(0, "why look", _flag_column(table, rules))
+    # Names, never internal ids, on the page (the flags above read the ids).
+    region_names = {r["id"]: r["name"] for r in result.summary.get("regions", [])}
+    table["region"] = [region_names.get(r, r) for r in table["region"]]
+    table["role_id"] = [_role_label(r) if r else "" for r in table["role_id"]]
     overrides: dict[str, tuple[str, str]] = dict(st.session_state.get(OVERRIDES_KEY) or {})
     left, right = st.columns([2, 3], vertical_alignment="bottom")
     shown = left.segmented_control("Show", [ALL, FLAGGED], default=ALL, key="import:class_filter") or ALL
@@ -282,6 +286,18 @@ def render_classification(result: ImportResult, rules: list[Rule] | None = None)
         selection_mode="multi-row",
         hide_index=True,
         width="stretch",
+        column_config={
+            "why look": "Why look",
+            "row": "Row",
+            "id": "Employee id",
+            "name": "Name",
+            "title": "Title",
+            "department": "Department",
+            "region": "Region",
+            "kind": "Class",
+            "role_id": "Sales-ops role",
+            "rule": "Decided by",
+        },
     )
     picked = [r for r in event.selection.rows if 0 <= r < len(view)] if event is not None else []
     if st.checkbox(

@@ -187,7 +187,8 @@ def build_roles(st: _ImportState, placed: Mapping[str, Placement] | None = None)
             placement = "centralized"
             total = central + sum(local.values())
             st.warnings.append(
-                f"{spec.name}: staff at HQ and in {', '.join(sorted(local))} but not in every region, so "
+                f"{spec.name}: staff at HQ and in {', '.join(sorted(st.region_names.get(r, r) for r in local))} "
+                "but not in every region, so "
                 f"all {total:g} FTE are modelled as one central team; switch it to hybrid or localized on "
                 "the Org designer page to compare"
             )
