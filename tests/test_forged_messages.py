@@ -24,17 +24,11 @@ that creates a new scenario, and the shared one still has only its version 1.
 from __future__ import annotations
 
 import sqlite3
-import time
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
-from typing import Iterator
+from contextlib import ExitStack
 
 import pytest
 import sqlalchemy
 from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ClientState_pb2 import ClientState
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from salesops.model.metrics import METRIC
 from salesops.model import evaluate
@@ -43,129 +37,12 @@ from salesops.store import Store
 from tests.browser import app_server
 
 # websockets is a dependency of Streamlit 1.67 (its server is Starlette/uvicorn; tornado is no longer installed).
-ws_client = pytest.importorskip("websockets.sync.client", reason="no websocket client (websockets) installed")
+pytest.importorskip("websockets.sync.client", reason="no websocket client (websockets) installed")
 
-RUN_TIMEOUT_S = 30.0  # one script run, from the BackMsg to its script_finished
-
-
-@dataclass
-class Run:
-    """What one script run drew: widgets by key, metric values by label, alerts and exceptions."""
-
-    page_script_hash: str = ""
-    widgets: dict[str, tuple[str, object]] = field(default_factory=dict)  # key -> (element type, proto)
-    metrics: dict[str, str] = field(default_factory=dict)
-    alerts: list[str] = field(default_factory=list)
-    exceptions: list[str] = field(default_factory=list)
-
-    def widget_id(self, key: str) -> str:
-        assert key in self.widgets, f"no widget with key {key!r} in this run: {sorted(self.widgets)}"
-        return self.widgets[key][1].id
-
-    def placement(self, role_id: str) -> tuple[list[str], bool]:
-        """(shown value, disabled) of a role's placement control."""
-        kind, proto = self.widgets[f"placement:{role_id}"]
-        assert kind == "button_group"
-        return list(proto.raw_values), proto.disabled
-
-
-class Session:
-    """One Streamlit session over a raw websocket, as the browser drives it: rerun_script in, ForwardMsgs out."""
-
-    def __init__(self, ws, query_string: str, page_name: str) -> None:
-        self.ws = ws
-        self.query_string = query_string
-        self.page_name = page_name
-        self.page_script_hash = ""
-
-    def goto(self, page_name: str, widgets: list[WidgetState] = ()) -> Run:
-        """Rerun on another page (by its URL path, as the browser does for a link to it)."""
-        self.page_name, self.page_script_hash = page_name, ""
-        return self.rerun(widgets)
-
-    def send(self, msg: BackMsg) -> None:
-        self.ws.send(msg.SerializeToString())
-
-    def rerun(self, widgets: list[WidgetState] = (), *, query_string: str | None = None) -> Run:
-        """Send a rerun_script (the page of the last run, this session's URL unless ``query_string``)."""
-        state = ClientState(query_string=self.query_string if query_string is None else query_string)
-        if self.page_script_hash:
-            state.page_script_hash = self.page_script_hash
-        else:
-            state.page_name = self.page_name
-        state.widget_states.widgets.extend(widgets)
-        msg = BackMsg()
-        msg.rerun_script.CopyFrom(state)
-        self.send(msg)
-        return self._read_run()
-
-    def _read_run(self) -> Run:
-        """ForwardMsgs until a run finishes (not one cut short by a rerun); the elements of that last run."""
-        deadline = time.monotonic() + RUN_TIMEOUT_S
-        run = Run()
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"no script_finished within {RUN_TIMEOUT_S} s")
-            fm = ForwardMsg()
-            fm.ParseFromString(self.ws.recv(timeout=left))
-            kind = fm.WhichOneof("type")
-            if kind == "new_session":  # every script run starts with one: keep only the last run's elements
-                run = Run()
-            elif kind == "navigation":  # the page st.navigation chose (the browser's next rerun names it)
-                run.page_script_hash = fm.navigation.page_script_hash
-            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
-                _collect(run, fm.delta.new_element)
-            elif kind == "script_finished":
-                if fm.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                    continue
-                assert fm.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY, fm.script_finished
-                self.page_script_hash = run.page_script_hash
-                return run
-
-
-@contextmanager
-def session(base_url: str, query_string: str, page_name: str) -> Iterator[Session]:
-    """A new session of the app at ``base_url`` (a new websocket), opened at ``?<query_string>`` on a page."""
-    with ws_client.connect(
-        base_url.replace("http://", "ws://") + "/_stcore/stream",
-        subprotocols=["streamlit"],
-        open_timeout=10,
-        close_timeout=2,
-        max_size=None,
-    ) as ws:
-        yield Session(ws, query_string, page_name)
-
-
-def _collect(run: Run, element) -> None:
-    kind = element.WhichOneof("type")
-    if kind == "metric":
-        run.metrics.setdefault(element.metric.label, element.metric.body)
-    elif kind == "alert":
-        run.alerts.append(element.alert.body)
-    elif kind == "exception":
-        run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
-    else:
-        proto = getattr(element, kind) if kind else None
-        element_id = getattr(proto, "id", "") if proto is not None else ""
-        if element_id.startswith("$$ID-") and element_id.count("-") >= 2:
-            run.widgets[element_id.split("-", 2)[2]] = (kind, proto)
-
-
-def _trigger(widget_id: str) -> WidgetState:
-    return WidgetState(id=widget_id, trigger_value=True)
-
-
-def _pick(widget_id: str, label: str) -> WidgetState:
-    """A selectbox's value on the wire: the chosen option's label."""
-    return WidgetState(id=widget_id, string_value=label)
-
-
-def _choose(widget_id: str, label: str) -> WidgetState:
-    """A segmented control's value on the wire: the chosen option's label in a string array."""
-    state = WidgetState(id=widget_id)
-    state.string_array_value.data.append(label)
-    return state
+from tests.wsclient import Run, session  # noqa: E402
+from tests.wsclient import choose as _choose  # noqa: E402
+from tests.wsclient import pick as _pick  # noqa: E402
+from tests.wsclient import trigger as _trigger  # noqa: E402
 
 
 def test_forged_messages_leave_a_read_only_links_versions_unchanged(tmp_path):
