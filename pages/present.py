@@ -34,5 +34,5 @@ if back_col.button("Leave presentation", key="present:leave", icon=":material/cl
 headline_strip(mode="baseline")
 placement_controls(scenario)
 left, right = st.columns(2)
-left.vega_lite_chart(spec=charts.results_spec("productivity", res), width="stretch")
-right.vega_lite_chart(spec=charts.results_spec("cumulative", res), width="stretch", height=280)
+left.vega_lite_chart(spec=charts.page_spec("productivity", res), width="stretch")
+right.vega_lite_chart(spec=charts.page_spec("cumulative", res), width="stretch", height=280)

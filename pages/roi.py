@@ -42,12 +42,12 @@ with timing.phase("controls"):
 
 with timing.phase("charts"):
     left, right = st.columns(2)
-    left.vega_lite_chart(spec=charts.results_spec("productivity", res), width="stretch")
-    right.vega_lite_chart(spec=charts.results_spec("selling_time", res), width="stretch")
+    left.vega_lite_chart(spec=charts.page_spec("productivity", res), width="stretch")
+    right.vega_lite_chart(spec=charts.page_spec("selling_time", res), width="stretch")
     left, right = st.columns(2)
-    left.vega_lite_chart(spec=charts.results_spec("cost_by_role", res), width="stretch")
-    right.vega_lite_chart(spec=charts.results_spec("cumulative", res), width="stretch", height=280)
-    st.vega_lite_chart(spec=charts.results_spec("projection", res), width="stretch", height=280)
+    left.vega_lite_chart(spec=charts.page_spec("cost_by_role", res), width="stretch")
+    right.vega_lite_chart(spec=charts.page_spec("cumulative", res), width="stretch", height=280)
+    st.vega_lite_chart(spec=charts.page_spec("projection", res), width="stretch", height=280)
 
 
 def _whatif_table(whatifs) -> None:
@@ -91,7 +91,7 @@ elif whatifs.empty:
     st.info("No sales-ops roles to switch.")
 else:
     with timing.phase("what-if chart"):
-        st.vega_lite_chart(spec=charts.chart_spec("whatif", whatifs), width="stretch")
+        st.vega_lite_chart(spec=charts.arrow_spec("whatif", scenario, whatifs), width="stretch")
     with lazy_section("The same as a table", "roi:whatif-table") as shown:
         if shown:
             _whatif_table(whatifs)

@@ -392,3 +392,24 @@ def test_two_compared_scenarios_get_two_different_hues(every_chart):
     (_, a1, b1), (_, a2, b2) = (_lab(c, "normal") for c in CATEGORY_COLORS[:2])
     hue = abs(math.degrees(math.atan2(b1, a1) - math.atan2(b2, a2))) % 360
     assert min(hue, 360 - hue) > 90  # not two blues: a blue and an orange
+
+
+def test_page_specs_carry_arrow_bytes_converted_once_per_results():
+    """What a page draws: the same spec, its datasets already the Arrow bytes Streamlit would make."""
+    import pyarrow as pa
+    from streamlit import dataframe_util
+
+    from salesops.charts.common import _ARROW_ENTRIES, _ARROW_SPECS
+
+    res = evaluate(load_sample("enterprise"))
+    for name in ("productivity", "selling_time", "cost_by_role", "cumulative", "projection"):
+        plain_spec, page = charts.results_spec(name, res), charts.page_spec(name, res)
+        assert {k: v for k, v in page.items() if k != "datasets"} == {
+            k: v for k, v in plain_spec.items() if k != "datasets"
+        }
+        for key, rows in plain_spec["datasets"].items():
+            assert page["datasets"][key] == dataframe_util.convert_anything_to_arrow_bytes(rows)
+            table = pa.ipc.open_stream(page["datasets"][key]).read_all()
+            assert table.num_rows == len(rows)
+        assert charts.page_spec(name, res) is page  # memoised: a toggle back converts nothing
+    assert len(_ARROW_SPECS) <= _ARROW_ENTRIES

@@ -3,7 +3,7 @@
 May import :mod:`salesops.model` and :mod:`salesops.insights`.
 """
 
-from salesops.charts.common import KIND_COLORS, PLACEMENT_COLORS, chart_spec, results_spec
+from salesops.charts.common import KIND_COLORS, PLACEMENT_COLORS, arrow_spec, chart_spec, page_spec, results_spec
 from salesops.charts.roi import (
     cost_by_role_chart,
     cumulative_chart,
@@ -48,6 +48,8 @@ __all__ = [
     "productivity_chart",
     "projection_chart",
     "results_spec",
+    "arrow_spec",
+    "page_spec",
     "selling_time_chart",
     "spans_chart",
     "whatif_chart",

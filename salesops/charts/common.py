@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import copy
 import textwrap
+import threading
+from collections import OrderedDict
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Hashable
 
 import altair as alt
 import pandas as pd
@@ -294,6 +296,45 @@ def results_spec(name: str, results: Results) -> dict:
     Callers must not mutate the returned dict.
     """
     return chart_spec(name, results)
+
+
+_ARROW_SPECS: OrderedDict[tuple[str, Hashable], dict] = OrderedDict()
+_ARROW_LOCK = threading.Lock()
+_ARROW_ENTRIES = 512  # a few hundred designs of six charts: a workshop's worth of toggling
+
+
+def _arrow_bytes(rows: list[dict]) -> bytes:
+    """A dataset as the Arrow IPC bytes Streamlit sends for it (its own conversion, done once)."""
+    from streamlit import dataframe_util  # noqa: PLC0415 (Streamlit only where a page draws)
+
+    return dataframe_util.convert_anything_to_arrow_bytes(rows)
+
+
+def arrow_spec(name: str, key: Hashable, data_source) -> dict:
+    """:func:`chart_spec` of ``data_source`` with each dataset as Arrow bytes, memoised on ``(name, key)``.
+
+    For ``st.vega_lite_chart``: Streamlit converts a spec's datasets to Arrow on every run unless
+    they already are bytes; a page that draws the same chart again (a toggle back, a page visited
+    again) pays for the conversion once. ``key`` must identify the data (the immutable Results, or
+    the Scenario the what-ifs were computed from). Callers must not mutate the returned dict.
+    """
+    with _ARROW_LOCK:
+        hit = _ARROW_SPECS.get((name, key))
+        if hit is not None:
+            _ARROW_SPECS.move_to_end((name, key))
+            return hit
+    spec = chart_spec(name, data_source)
+    spec = {**spec, "datasets": {k: _arrow_bytes(rows) for k, rows in spec["datasets"].items()}}
+    with _ARROW_LOCK:
+        _ARROW_SPECS[(name, key)] = spec
+        while len(_ARROW_SPECS) > _ARROW_ENTRIES:
+            _ARROW_SPECS.popitem(last=False)
+    return spec
+
+
+def page_spec(name: str, results: Results) -> dict:
+    """:func:`arrow_spec` of a Results chart: what a page passes to ``st.vega_lite_chart``."""
+    return arrow_spec(name, results, results)
 
 
 def _chart(name: str, data_source) -> alt.TopLevelMixin:
