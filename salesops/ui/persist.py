@@ -29,6 +29,7 @@ import functools
 import hashlib
 import logging
 import os
+import re
 import secrets
 from functools import lru_cache
 from typing import Any
@@ -263,7 +264,7 @@ def init_session() -> None:
         state.reset(draft.scenario, "Restored your working copy")
         st.session_state[_DRAFT] = draft.draft_id
         try:  # one live writer per working copy: a second tab on the same link is told
-            Access(_raw(db)).claim_draft(draft.draft_id, writer())
+            Access(_raw(db)).claim_draft(draft.draft_id, writer(), succeeds=_predecessor(draft.writer))
         except DraftInUse as exc:
             st.session_state[_IN_USE] = exc.seen_at
         except Exception:  # a read-only database: nothing will be written anyway
@@ -410,13 +411,63 @@ def _owner_tag(actor: str | None) -> str:
 
 
 def writer() -> str:
-    """This browser tab's id as the writer of its working copy: random per session; in hosted mode it starts
-    with a tag of the signed-in user, so that a working copy opens only for the user who wrote it."""
+    """This tab's id as the writer of its working copy: random, then the mark of its server session
+    (:func:`_tab_mark`); hosted, it starts with the signed-in user's tag (a working copy opens only for them)."""
     tag = _owner_tag(hosted_user()) + "." if hosted.active() else ""
     current = st.session_state.get(_WRITER)
     if current is None or not current.startswith(tag):
-        current = st.session_state[_WRITER] = tag + secrets.token_urlsafe(12)
+        current = st.session_state[_WRITER] = tag + secrets.token_urlsafe(12) + _tab_mark(_session_id())
     return current
+
+
+_SESSION_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
+
+
+def previous_session(protocols: str | None) -> str | None:
+    """The server session a reconnecting browser tab names, from its websocket's ``Sec-WebSocket-Protocol``.
+
+    Streamlit's page sends ``streamlit, <xsrf token>, <last session id>`` when it
+    reconnects; only that tab knows the id (it is in no link, cookie or copied tab).
+    >>> previous_session("streamlit, tok3n, 1b4e28ba-2fa1-11d2-883f-0016d3cca427")
+    '1b4e28ba-2fa1-11d2-883f-0016d3cca427'
+    >>> previous_session("streamlit, tok3n") is None, previous_session("streamlit, t, a b") is None
+    (True, True)
+    """
+    if not isinstance(protocols, str) or len(protocols) > 4096:
+        return None
+    parts = [part.strip() for part in protocols.split(",")]
+    if len(parts) < 3 or parts[0] != "streamlit" or not _SESSION_ID.fullmatch(parts[2]):
+        return None
+    return parts[2]
+
+
+def _tab_mark(session_id: str | None) -> str:
+    """A one-way mark of a server session for the writer id ("" without one); the id itself is never stored.
+    >>> m = _tab_mark("1b4e28ba-2fa1-11d2-883f-0016d3cca427")
+    >>> (m.startswith(":"), len(m), m == _tab_mark("1b4e28ba-2fa1-11d2-883f-0016d3cca428"), _tab_mark(None))
+    (True, 25, False, '')
+    """
+    digest = hashlib.sha256(b"salesops-tab:" + (session_id or "").encode("utf-8")).hexdigest()[:24]
+    return ":" + digest if session_id else ""
+
+
+def _session_id() -> str | None:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: PLC0415
+
+    return getattr(get_script_run_ctx(), "session_id", None)
+
+
+def _websocket_protocols() -> str | None:
+    try:
+        return st.context.headers.get("Sec-WebSocket-Protocol")
+    except Exception:  # no websocket (a test harness): not a reconnect
+        return None
+
+
+def _predecessor(holder: str | None) -> str | None:
+    """The working copy's writer if it was this very tab on a server that went away (it reconnected here)."""
+    mark = _tab_mark(previous_session(_websocket_protocols()))
+    return holder if mark and holder and holder.endswith(mark) else None
 
 
 def in_use():

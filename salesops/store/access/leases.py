@@ -74,8 +74,10 @@ def _check_seconds(value: Any) -> float:
 class _Leases(_AccessBase):
     """Working-copy leases (the part of :class:`~salesops.store.access.Access` for them)."""
 
-    def _check_lease(self, row: Any, writer: str, take_over: bool, stale_after_s: float, now: datetime) -> None:
-        if row is None or take_over or row.writer is None or row.writer == writer:
+    def _check_lease(
+        self, row: Any, writer: str, take_over: bool, stale_after_s: float, now: datetime, succeeds: str | None = None
+    ) -> None:
+        if row is None or take_over or row.writer is None or row.writer in (writer, succeeds):
             return
         seen = row.writer_seen_at
         if seen is not None and now - seen < timedelta(seconds=stale_after_s):
@@ -88,7 +90,13 @@ class _Leases(_AccessBase):
             )
 
     def claim_draft(
-        self, draft_id: str, writer: str, *, take_over: bool = False, stale_after_s: float = STALE_AFTER_S
+        self,
+        draft_id: str,
+        writer: str,
+        *,
+        take_over: bool = False,
+        succeeds: str | None = None,
+        stale_after_s: float = STALE_AFTER_S,
     ) -> None:
         """Become the one live writer of a working copy.
 
@@ -115,6 +123,7 @@ class _Leases(_AccessBase):
         """
         draft_id = _check_draft_id(draft_id)
         writer = _check_writer(writer)
+        succeeds = None if succeeds is None else _check_writer(succeeds)
         stale = _check_seconds(stale_after_s)
 
         def work(conn: Connection) -> None:
@@ -124,7 +133,7 @@ class _Leases(_AccessBase):
             if row is None:
                 return
             now = self._now()
-            self._check_lease(row, writer, take_over, stale, now)
+            self._check_lease(row, writer, take_over, stale, now, succeeds)
             conn.execute(sa.update(_DRAFTS).where(_DRAFTS.c.id == draft_id).values(writer=writer, writer_seen_at=now))
 
         self._write(work, "cannot claim the working copy")
