@@ -7,7 +7,7 @@ import streamlit as st
 from salesops.ui import auth, downloads, glossary, guard, persist, state, timing
 from salesops.ui.boot import settle_heap
 from salesops.ui.text import md
-from salesops.ui.widgets import lazy_section
+from salesops.ui.widgets import lazy_fragment
 
 # The favicon is served by the app itself: a material-icon favicon is fetched from a font CDN, and a
 # hosted app makes no request to any other host.
@@ -89,15 +89,16 @@ def sidebar() -> None:
             from salesops.ui import save_panel  # noqa: PLC0415 (keeps the panel's code out of this file)
 
             save_panel.render()
-        # Built only while open: a closed section costs a rerun nothing.
-        with lazy_section("Download", "sidebar:downloads", icon=":material/download:") as shown:
-            if shown:
-                downloads.render(
-                    scenario, state.results(), people=persist.people_in_exports(), on_export=persist.export_recorder()
-                )
-        with lazy_section("Words used here", "sidebar:glossary", icon=":material/menu_book:") as shown:
-            if shown:
-                glossary.render()
+        # Built only while open, each in its own fragment: a closed section costs a rerun nothing, and
+        # opening one reruns only it. The downloads are bound to this run's scenario and results.
+        results, people, recorder = state.results(), persist.people_in_exports(), persist.export_recorder()
+        lazy_fragment(
+            "Download",
+            "sidebar:downloads",
+            lambda: downloads.render(scenario, results, people=people, on_export=recorder),
+            icon=":material/download:",
+        )
+        lazy_fragment("Words used here", "sidebar:glossary", glossary.render, icon=":material/menu_book:")
 
 
 message = persist.notice()

@@ -5,7 +5,7 @@ import streamlit as st
 from salesops import charts
 from salesops.model.format import fmt_pct, fmt_ratio, fmt_usd
 from salesops.ui import state, timing
-from salesops.ui.widgets import headline_strip, lazy_section, old_model_notice, placement_controls
+from salesops.ui.widgets import headline_strip, lazy_fragment, old_model_notice, placement_controls
 from salesops.model.metrics import HEADLINE, METRIC, explain
 from salesops.model.whatif import RANKED_BY, whatifs_cached
 from salesops.model.worker import BudgetExceeded
@@ -92,9 +92,7 @@ elif whatifs.empty:
 else:
     with timing.phase("what-if chart"):
         st.vega_lite_chart(spec=charts.arrow_spec("whatif", scenario, whatifs), width="stretch")
-    with lazy_section("The same as a table", "roi:whatif-table") as shown:
-        if shown:
-            _whatif_table(whatifs)
+    lazy_fragment("The same as a table", "roi:whatif-table", lambda: _whatif_table(whatifs))
     best = whatifs.loc[whatifs[RANKED_BY].idxmax()]
     if best[RANKED_BY] > GAIN_WORTH_SAYING_USD:
         st.success(
@@ -173,9 +171,7 @@ def _services() -> None:
     )
 
 
-with lazy_section("Service by role and region (how the figures arise)", "roi:services") as shown:
-    if shown:
-        _services()
+lazy_fragment("Service by role and region (how the figures arise)", "roi:services", _services)
 
 
 def _teams() -> None:
@@ -211,9 +207,7 @@ def _teams() -> None:
     )
 
 
-with lazy_section("Teams in a normal week and at their peak (quarter-end, planning season)", "roi:teams") as shown:
-    if shown:
-        _teams()
+lazy_fragment("Teams in a normal week and at their peak (quarter-end, planning season)", "roi:teams", _teams)
 
 
 def _how_computed() -> None:
@@ -222,6 +216,4 @@ def _how_computed() -> None:
         st.markdown(f"**{metric.label}.** {md(explain(metric.key, res))}")
 
 
-with lazy_section("How each headline figure is computed", "roi:how") as shown:
-    if shown:
-        _how_computed()
+lazy_fragment("How each headline figure is computed", "roi:how", _how_computed)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 import streamlit as st
 
@@ -68,6 +68,22 @@ def lazy_section(label: str, key: str, *, icon: str | None = None) -> Iterator[b
     box = st.expander(label, key=key, icon=icon, on_change=_keep_open, args=(key,))
     with box:
         yield bool(box.open)
+
+
+def lazy_fragment(label: str, key: str, draw: Callable[[], None], *, icon: str | None = None) -> None:
+    """A :func:`lazy_section` in its own fragment: opening or closing it reruns only the section.
+
+    ``draw`` draws the content (only while open) from what the page's last run computed; it must
+    draw inside the section only (a fragment cannot write elsewhere on the page).
+    """
+
+    @st.fragment
+    def _section() -> None:
+        with lazy_section(label, key, icon=icon) as shown:
+            if shown:
+                draw()
+
+    _section()
 
 
 def _keep_open(key: str) -> None:
