@@ -1,5 +1,9 @@
 """Recommended design: the placement of every role that gives the most net value (or NPV, ROI), why, and its odds."""
 
+import threading
+import time
+from collections import OrderedDict
+
 import pandas as pd
 import streamlit as st
 
@@ -19,7 +23,7 @@ from salesops.model.optimize import (
 from salesops.model.scenario import Scenario
 from salesops.model.whatif import bounded, evaluate_cached
 from salesops.model.evaluation import evaluate
-from salesops.model.worker import BudgetExceeded, run_bounded
+from salesops.model.worker import BudgetExceeded, busy, needs_worker, run_bounded
 from salesops.ui import guard, state
 from salesops.ui.boot import ensure_app_navigation
 from salesops.ui.plausibility import show_design_warnings
@@ -42,26 +46,83 @@ TORNADO_ROWS = 10
 MOVED_CELL = "background-color: #e6f4ea"  # a region (or hub) the recommendation changes
 
 
-# Pages run afresh on every rerun, so a functools cache here would start empty each time: Streamlit's
-# resource cache outlives the run. Scenarios are immutable and hashable; a Recommendation is frozen.
-@st.cache_resource(max_entries=64, show_spinner="Searching the designs…", hash_funcs={Scenario: hash})
-def _recommend(scenario: Scenario, objective: str, per_region: bool = False) -> Recommendation | BudgetExceeded:
+class _Searches:
+    """The searches done so far, shared by every session: (scenario, objective, per region) -> result.
+
+    Scenarios are immutable and hashable; a Recommendation is frozen. At most ``size`` are kept.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self.size, self.found, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            if key in self.found:
+                self.found.move_to_end(key)
+            return self.found.get(key)
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.found[key] = value
+            while len(self.found) > self.size:
+                self.found.popitem(last=False)
+
+
+# Pages run afresh on every rerun, so a module-level cache here would start empty each time: Streamlit's
+# resource cache outlives the run. The search itself runs outside it, so that its progress bar is drawn
+# on the page of the run that searches (a cached function's elements would be replayed on every hit).
+@st.cache_resource
+def _searches() -> _Searches:
+    return _Searches()
+
+
+def _recommend(scenario: Scenario, objective: str, per_region: bool = False, show: bool = False):
     """``optimize`` of the scenario (a big org's in a worker, within the what-if budget), or why not.
 
     ``per_region``: each role's layouts over the largest regions, the hub in any of them. Ranked by NPV,
     that search evaluates thousands of designs in full (about 40 s for the 800-rep enterprise), as it
     does with generalists (whose pools couple the roles), so it then always runs in a worker within
-    the budget rather than holding up the app.
+    the budget rather than holding up the app. ``show``: a progress bar while the search runs.
     """
+    key = (scenario, objective, per_region)
+    found = _searches().get(key)
+    if found is None:
+        found = _search(scenario, objective, per_region, show)
+        _searches().put(key, found)
+    return found
+
+
+def _search(scenario: Scenario, objective: str, per_region: bool, show: bool) -> Recommendation | BudgetExceeded:
     in_full = objective == "npv" or scenario.generalists  # every design evaluated in full
     evaluate_fn = evaluate if in_full else evaluate_cached
     args = (objective, evaluate_fn, EXHAUSTIVE_LIMIT, 0, per_region)
+    worker = (per_region and in_full) or needs_worker(len(scenario.regions), len(scenario.roles))
+    holder = st.empty() if show else None
+    started = time.perf_counter()
+    shown: dict = {}
+
+    def progress(fraction: float) -> None:
+        # A search in a worker always has a bar; one in process only when it will take a second or more.
+        if holder is None or fraction >= 1.0:
+            return
+        if worker or "bar" in shown or (fraction > 0 and (time.perf_counter() - started) / fraction > 1.0):
+            shown["bar"] = holder.progress(fraction, text=f"Searching the designs… {fraction:.0%}")
+
+    def queued() -> None:
+        if holder is not None:
+            running, limit = busy()
+            holder.progress(0.0, text=f"Queued: {running} of {limit} workers busy; the search starts when one is free…")
+
     try:
-        if per_region and in_full:
-            return run_bounded(optimize, scenario, *args, seconds=WHATIF_SECONDS)
-        return bounded(scenario, optimize, *args, seconds=WHATIF_SECONDS)
+        if worker:
+            progress(0.0)
+            return run_bounded(optimize, scenario, *args, seconds=WHATIF_SECONDS, progress=progress, queued=queued)
+        return optimize(scenario, *args, progress=progress)
     except BudgetExceeded as exc:
         return exc
+    finally:
+        if holder is not None:
+            holder.empty()
 
 
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs={Scenario: hash})
@@ -203,7 +264,7 @@ if not scenario.roles:
     st.info("This scenario has no sales-ops roles, so there is no design to recommend. Add roles on the Org designer.")
     guard.stop_page()
 
-rec = _recommend(scenario, objective, per_region)
+rec = _recommend(scenario, objective, per_region, show=True)
 if isinstance(rec, BudgetExceeded):
     st.warning(
         f"The search over this org's designs was not finished: it was {rec}. The scenario is unchanged; "

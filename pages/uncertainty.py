@@ -12,9 +12,9 @@ from salesops.ui import state
 from salesops.ui.boot import ensure_app_navigation
 from salesops.ui.glossary import define
 from salesops.model.limits import MODEL_SECONDS, MONTE_CARLO_SECONDS
-from salesops.model.uncertainty import BATCH, is_cached, sensitivity, simulate_cached
+from salesops.model.uncertainty import BATCH, in_worker, is_cached, sensitivity, simulate_cached
 from salesops.model.whatif import bounded
-from salesops.model.worker import BudgetExceeded, needs_worker, run_bounded
+from salesops.model.worker import BudgetExceeded, busy, run_bounded
 from salesops.ui.text import md
 
 ensure_app_navigation()
@@ -28,11 +28,23 @@ def _tornado(scenario: Scenario):
     return bounded(scenario, sensitivity, seconds=MODEL_SECONDS * 12)
 
 
-def _in_worker(fn, scenario: Scenario, draws: int, seed: int):
-    """A big org's Monte Carlo runs in a worker process, with a time and memory budget."""
-    if needs_worker(len(scenario.regions), len(scenario.roles)):
-        return run_bounded(fn, scenario, draws, seed, seconds=MONTE_CARLO_SECONDS)
-    return fn(scenario, draws, seed)
+def _in_worker(bar):
+    """A runner for ``simulate_cached``: the draws in a worker process, within a time and memory budget.
+
+    ``bar`` (a ``st.progress``) says when the run waits for a free worker and moves with the draws.
+    """
+
+    def queued() -> None:
+        running, limit = busy()
+        bar.progress(0.0, text=f"Queued: {running} of {limit} workers busy; the draws start when one is free…")
+
+    def progress(fraction: float) -> None:
+        bar.progress(fraction, text=f"Drawing in a worker process… {fraction:.0%}")
+
+    def runner(fn, scenario: Scenario, draws: int, seed: int):
+        return run_bounded(fn, scenario, draws, seed, seconds=MONTE_CARLO_SECONDS, progress=progress, queued=queued)
+
+    return runner
 
 
 scenario = state.current()
@@ -85,9 +97,11 @@ if run:
                 shown["bar"].progress(fraction, text=f"Drawing… {fraction:.0%}")
 
         try:
-            if needs_worker(len(scenario.regions), len(scenario.roles)):
-                with st.spinner(f"Drawing in a worker process (at most {MONTE_CARLO_SECONDS:.0f} s)…"):
-                    simulate_cached(*key, runner=_in_worker)
+            if in_worker(scenario, int(draws)):
+                shown["bar"] = st.progress(
+                    0.0, text=f"Drawing {int(draws):,} runs in a worker process (at most {MONTE_CARLO_SECONDS:.0f} s)…"
+                )
+                simulate_cached(*key, runner=_in_worker(shown["bar"]))
             else:
                 simulate_cached(*key, progress=progress if int(draws) > BATCH else None)
         except BudgetExceeded as exc:

@@ -60,6 +60,8 @@ EXHAUSTIVE_LIMIT = 20_000
 # with the hub in any of them; smaller regions take the role's placement at HQ.
 PER_REGION_LARGEST = 5
 RESTARTS = 8
+DESIGN_BATCH = 32  # designs evaluated in full between two progress reports
+SEARCH_SHARE = 0.9  # of the progress bar: the search; the rest is the advice of each role
 MAX_LISTED = 6  # a role's best layouts listed with their values
 TIE = 1e-6  # dollars (or ROI) within this of each other are a tie; ties keep the earlier design
 
@@ -203,10 +205,20 @@ def designs(scenario: Scenario, options: tuple[tuple[Layout, ...], ...] | None =
 class _Values:
     """The objective of designs given as option-index rows, counting how many were evaluated."""
 
-    def __init__(self, scenario: Scenario, objective: str, options, evaluate_fn: Callable[[Scenario], Results]):
+    def __init__(
+        self,
+        scenario: Scenario,
+        objective: str,
+        options,
+        evaluate_fn: Callable[[Scenario], Results],
+        progress: Callable[[float], Any] | None = None,
+    ):
         self.scenario, self.objective, self.options = scenario, objective, options
         self.evaluate_fn = evaluate_fn
         self.count = 0
+        # Exhaustive search: called with the share of the space evaluated after each batch of designs.
+        self.progress = progress
+        self.total = 0
         self.seen: dict[tuple[int, ...], float] = {}
         # The screen sums each role's own teams; a generalist pool couples the roles it serves,
         # so with generalists every design is evaluated in full.
@@ -229,11 +241,20 @@ class _Values:
                 values = _screen(self.scenario, parts, eff, extra, running, fresh, self.objective)
             else:
                 attr = OBJECTIVES[self.objective][0]
-                values = np.array([getattr(self.evaluate_fn(self.design(c).apply(self.scenario)), attr) for c in fresh])
+                out: list[float] = []
+                for start in range(0, len(fresh), DESIGN_BATCH):
+                    batch = fresh[start : start + DESIGN_BATCH]
+                    out += [getattr(self.evaluate_fn(self.design(c).apply(self.scenario)), attr) for c in batch]
+                    self._report(self.count + len(out))
+                values = np.array(out)
             for i, v in zip(todo, values):
                 self.seen[keys[i]] = float(v)
             self.count += len(todo)
         return np.array([self.seen[k] for k in keys])
+
+    def _report(self, done: int) -> None:
+        if self.progress is not None and self.total:
+            self.progress(SEARCH_SHARE * min(1.0, done / self.total))
 
 
 def _best(values: np.ndarray) -> int:
@@ -247,7 +268,9 @@ def _exhaustive(values: _Values, current: tuple[int, ...]) -> tuple[tuple[int, .
     if not sizes:  # no roles: one design, the empty one
         return (), None
     combos = np.array(list(itertools.product(*[range(n) for n in sizes])), dtype=np.int64).reshape(-1, len(sizes))
+    values.total = len(combos)
     scores = values(combos)
+    values._report(len(combos))
     # Prefer the current design among ties: advice never moves a role for nothing.
     here = int(np.flatnonzero((combos == np.array(current)).all(axis=1))[0]) if len(sizes) else 0
     top = float(scores.max())
@@ -264,7 +287,9 @@ def _coordinate(values: _Values, current: tuple[int, ...], seed: int) -> tuple[t
     sizes = [len(o) for o in values.options]
     starts = [np.array(current)] + [np.array([rng.integers(n) for n in sizes]) for _ in range(RESTARTS)]
     found: list[tuple[float, tuple[int, ...]]] = []
-    for start in starts:
+    for n_start, start in enumerate(starts):
+        if values.progress is not None and n_start:
+            values.progress(SEARCH_SHARE * n_start / len(starts))
         combo = start.copy()
         score = float(values(combo[None, :])[0])
         improved = True
@@ -301,12 +326,15 @@ def optimize(
     exhaustive_limit: int = EXHAUSTIVE_LIMIT,
     seed: int = 0,
     per_region: bool = False,
+    progress: Callable[[float], Any] | None = None,
 ) -> Recommendation:
     """The best placement of every role by ``objective`` ("net", "npv" or "roi").
 
     Exhaustive when the scenario has at most ``exhaustive_limit`` designs, coordinate search with
     :data:`RESTARTS` seeded restarts otherwise (``method`` says which). Among designs tied with the
-    current one, the current one is kept.
+    current one, the current one is kept. ``progress``, if given, is called with the fraction done
+    (rising, below 1) after each batch of designs (exhaustive) or each restart (coordinate search),
+    and with 1.0 at the end.
 
     Examples
     --------
@@ -318,7 +346,7 @@ def optimize(
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
     options = _region_options(scenario) if per_region else _plain_options(scenario)
-    values = _Values(scenario, objective, options, evaluate_fn)
+    values = _Values(scenario, objective, options, evaluate_fn, progress)
     current = tuple(
         options[j].index(Layout(p.placement, p.regions, p.hub_region)) for j, p in enumerate(scenario.roles)
     )
@@ -342,6 +370,8 @@ def optimize(
     best_results = evaluate_fn(best_design.apply(scenario))
     current_results = evaluate_fn(scenario)
     advice = tuple(_advice(scenario, values, best, j, best_results, evaluate_fn) for j in range(len(options)))
+    if progress is not None:
+        progress(1.0)
     return Recommendation(
         objective=objective,
         method=method,

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections import OrderedDict
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
@@ -43,6 +44,7 @@ from salesops.model import evaluation as model
 from salesops.model.paths import DATA_DIR
 from salesops.model.scenario import Assumptions, Scenario, assumption_info
 from salesops.model.vectorised import _batch, _phase
+from salesops.model.worker import needs_worker
 
 __all__ = [
     "BATCH",
@@ -51,6 +53,7 @@ __all__ = [
     "SENSITIVITY_COLUMNS",
     "Range",
     "Simulation",
+    "in_worker",
     "ranges",
     "role_bands",
     "sensitivity",
@@ -60,6 +63,8 @@ __all__ = [
 
 BATCH = 2_000
 MAX_DRAWS = 1_000_000
+# draws x roles x (regions + 1) above this run in a worker process: about 0.1 s of the app's time
+DRAW_UNITS_IN_PROCESS = 200_000
 FIXED_ASSUMPTIONS = (
     "horizon_months",
     "company_revenue_usd",
@@ -341,6 +346,22 @@ def simulate_cached(
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return result
+
+
+def in_worker(scenario: Scenario, draws: int) -> bool:
+    """True when a Monte Carlo of ``draws`` draws of ``scenario`` should run in a worker process.
+
+    A big org (:func:`salesops.model.worker.needs_worker`) or many draws of a mid-sized one: the
+    work grows with draws x roles x (regions + 1), and above :data:`DRAW_UNITS_IN_PROCESS` it would
+    hold the app process for over about 0.1 s. ``SALESOPS_WORKER_UNITS=0`` sends every run there.
+
+    >>> from salesops.model.samples import load_sample
+    >>> in_worker(load_sample("startup"), 2_000), in_worker(load_sample("enterprise"), 10_000)
+    (False, True)
+    """
+    units = int(draws) * len(scenario.roles) * (len(scenario.regions) + 1)
+    limit = 0 if os.environ.get("SALESOPS_WORKER_UNITS", "").strip() == "0" else DRAW_UNITS_IN_PROCESS
+    return needs_worker(len(scenario.regions), len(scenario.roles)) or units > limit
 
 
 def is_cached(scenario: Scenario, draws: int, seed: int) -> bool:
