@@ -395,7 +395,7 @@ def test_two_compared_scenarios_get_two_different_hues(every_chart):
 
 
 def test_page_specs_carry_arrow_bytes_converted_once_per_results():
-    """What a page draws: the same spec, its datasets already the Arrow bytes Streamlit would make."""
+    """What a page draws: the same spec, its datasets already in Arrow, the rows Streamlit would send."""
     import pyarrow as pa
     from streamlit import dataframe_util
 
@@ -408,8 +408,11 @@ def test_page_specs_carry_arrow_bytes_converted_once_per_results():
             k: v for k, v in plain_spec.items() if k != "datasets"
         }
         for key, rows in plain_spec["datasets"].items():
-            assert page["datasets"][key] == dataframe_util.convert_anything_to_arrow_bytes(rows)
             table = pa.ipc.open_stream(page["datasets"][key]).read_all()
-            assert table.num_rows == len(rows)
+            assert table.to_pylist() == rows  # the same rows, column for column
+            # and the same columns and values as Streamlit's own conversion of the rows
+            theirs = pa.ipc.open_stream(dataframe_util.convert_anything_to_arrow_bytes(rows)).read_all()
+            assert [c for c in theirs.column_names if not c.startswith("__index")] == table.column_names
+            assert theirs.select(table.column_names).to_pylist() == rows
         assert charts.page_spec(name, res) is page  # memoised: a toggle back converts nothing
     assert len(_ARROW_SPECS) <= _ARROW_ENTRIES
