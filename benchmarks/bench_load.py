@@ -190,10 +190,12 @@ def run_level(
         return {"sessions": n, "errors": len(level.errors), "error_examples": level.errors[:5], "failed": True}
     set_up = time.perf_counter() - set_up
     cpu0, at0, wall0 = _cpu_seconds(pids) if pids else None, time.time(), time.perf_counter()
+    own0 = time.process_time()
     go.wait(timeout=SETUP_TIMEOUT_S)
     for t in threads:
         t.join()
     wall = time.perf_counter() - wall0
+    own = time.process_time() - own0
     cpu = _cpu_seconds(pids) - cpu0 if pids else None
     reruns, phases = _phases(timing, at0, time.time())
     done = len(level.latencies)
@@ -207,7 +209,8 @@ def run_level(
         "p95_s": _p(level.latencies, 0.95),
         "max_s": max(level.latencies, default=float("nan")),
         "cpu_s_per_click": cpu / done if cpu is not None and done else None,
-        "server_cpu_share": cpu / wall / (os.cpu_count() or 1) if cpu is not None else None,
+        "server_cores_busy": cpu / wall if cpu is not None else None,
+        "client_cores_busy": own / wall,
         "setup_s": set_up,
         "clicks_s": wall,
         "phases_ms": phases,
@@ -220,17 +223,19 @@ def _table(results: list[dict], machine: str) -> str:
         f"Load: N sessions at once, each the {SAMPLE} sample on {PAGE_TITLE}, toggling the {ROLE} placement;",
         f"{machine}.",
         "",
-        "| sessions | clicks | reruns | errors | p50 (s) | p95 (s) | max (s) | server CPU per click (ms) | CPU busy |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| sessions | clicks | reruns | errors | p50 (s) | p95 (s) | max (s) | server CPU per click (ms) "
+        "| server cores busy | client cores busy |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         if r.get("failed"):
-            lines.append(f"| {r['sessions']} | - | - | {r['errors']} | setup failed | | | | |")
+            lines.append(f"| {r['sessions']} | - | - | {r['errors']} | setup failed | | | | | |")
             continue
-        share = "-" if r["server_cpu_share"] is None else f"{r['server_cpu_share']:.0%}"
+        busy = "-" if r["server_cores_busy"] is None else f"{r['server_cores_busy']:.2f}"
         lines.append(
             f"| {r['sessions']} | {r['clicks']} | {r['reruns']} | {r['errors']} | {r['p50_s']:.2f} | "
-            f"{r['p95_s']:.2f} | {r['max_s']:.2f} | {ms(r['cpu_s_per_click'])} | {share} |"
+            f"{r['p95_s']:.2f} | {r['max_s']:.2f} | {ms(r['cpu_s_per_click'])} | {busy} | "
+            f"{r['client_cores_busy']:.2f} |"
         )
     with_phases = [r for r in results if r.get("phases_ms")]
     if with_phases:
