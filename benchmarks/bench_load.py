@@ -81,7 +81,8 @@ def _user(url: str, title: str, clicks: int, rng: random.Random, level: Level, r
     """One session: set up (untimed), wait for the others, then click ``clicks`` times."""
     with ExitStack() as stack:
         try:
-            sess = stack.enter_context(session(url, "", "home", browser_like=cache))
+            # each session a browser of its own, as a proxy sticky by browser sees it
+            sess = stack.enter_context(session(url, "", "home", browser_like=cache, browser_id=f"bench-{rng.random()}"))
             last = open_sample(sess, title)
             if last.exceptions or f"placement:{ROLE}" not in last.widgets:
                 raise RuntimeError(f"the ROI page did not draw the {ROLE} placement: {last.exceptions}")

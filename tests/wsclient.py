@@ -157,10 +157,18 @@ class Session:
 
 
 @contextmanager
-def session(base_url: str, query_string: str, page_name: str, *, browser_like: bool = False) -> Iterator[Session]:
-    """A new session of the app at ``base_url`` (a new websocket), opened at ``?<query_string>`` on a page."""
+def session(
+    base_url: str, query_string: str, page_name: str, *, browser_like: bool = False, browser_id: str | None = None
+) -> Iterator[Session]:
+    """A new session of the app at ``base_url`` (a new websocket), opened at ``?<query_string>`` on a page.
+
+    ``browser_id``: sent as the ``_streamlit_xsrf`` cookie a browser holds, so that a proxy that keeps
+    each browser on one replica (``deploy/nginx.conf``) tells these sessions apart like browsers.
+    """
+    headers = {"Cookie": f"_streamlit_xsrf={browser_id}"} if browser_id else None
     with connect(
         base_url.replace("http://", "ws://").replace("https://", "wss://").rstrip("/") + "/_stcore/stream",
+        additional_headers=headers,
         subprotocols=["streamlit"],
         open_timeout=10,
         close_timeout=2,
