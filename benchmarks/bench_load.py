@@ -4,15 +4,16 @@ Starts the app (``streamlit run``, on a temporary SQLite database, with ``SALESO
 each script run's phases to a temporary file), or drives one already running (``--url``, for
 example two replicas behind nginx). For each level of load it opens N sessions at once, each a
 thread with its own websocket speaking the browser's protocol (tests/wsclient.py, no browser): the
-session loads the enterprise sample through the Start page's sample picker, opens Productivity &
-ROI, then toggles the deal desk's placement 8 times, waiting 0.5-1.5 s (seeded random) before each
+session loads the enterprise sample (``--sample``) through the Start page's sample picker, opens
+Productivity & ROI (``--page org_designer``: the Org designer), then toggles the deal desk's
+placement 8 times, waiting 0.5-1.5 s (seeded random) before each
 click. A click's latency runs from the send of its ``rerun_script`` to the run's
 ``script_finished``: the server's queueing, the script run and the sending of the page, without
 the browser's drawing.
 
 Per level it reports the p50 and p95 of the click latency, the errors (exceptions on the page,
 timeouts, a lost connection, a placement that did not take) and the reruns; from the timing file,
-the median server milliseconds per rerun of the ROI page by phase; and from ``/proc/<pid>/stat``,
+the median server milliseconds per rerun of the page by phase; and from ``/proc/<pid>/stat``,
 the server process's CPU seconds per click (the process and its children, read before and after
 the clicks of a level): the whole server cost of a click, including what Streamlit does outside the
 script (serialising, hashing, sending). Prints Markdown tables; ``--json FILE`` writes the figures.
@@ -21,6 +22,7 @@ Run from the repository root::
 
     python benchmarks/bench_load.py                          # 1, 10, 25 and 50 sessions
     python benchmarks/bench_load.py --sessions 1,10
+    python benchmarks/bench_load.py --sessions 1,10 --sample midmarket --page org_designer
     python benchmarks/bench_load.py --url http://127.0.0.1:8080 --sessions 25,50   # a running server or proxy
 """
 
@@ -47,9 +49,11 @@ from tests.browser import app_server, free_port  # noqa: E402
 from tests.wsclient import open_sample, session, toggle_placement  # noqa: E402
 
 ROLE = "deal_desk"
-SAMPLE = "enterprise"
-PAGE_TITLE = "Productivity & ROI"
-LABELS = ("Localized", "Centralized")  # the enterprise deal desk starts centralized: the first click moves it
+SAMPLE = "enterprise"  # --sample
+PAGES = {"roi": "Productivity & ROI", "org_designer": "Org designer"}  # --page: both draw placement:<role>
+PAGE_NAME = "roi"
+PAGE_TITLE = PAGES[PAGE_NAME]
+LABELS = ("Localized", "Centralized")
 PHASES = ("run", "page", "charts", "what-ifs", "auto-save", "sidebar", "callback:placement")
 SETUP_TIMEOUT_S = 300.0
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -83,7 +87,7 @@ def _user(url: str, title: str, clicks: int, rng: random.Random, level: Level, r
         try:
             # each session a browser of its own, as a proxy sticky by browser sees it
             sess = stack.enter_context(session(url, "", "home", browser_like=cache, browser_id=f"bench-{rng.random()}"))
-            last = open_sample(sess, title)
+            last = open_sample(sess, title, PAGE_NAME)
             if last.exceptions or f"placement:{ROLE}" not in last.widgets:
                 raise RuntimeError(f"the ROI page did not draw the {ROLE} placement: {last.exceptions}")
         except Exception as exc:  # counted; the other sessions still click
@@ -93,9 +97,11 @@ def _user(url: str, title: str, clicks: int, rng: random.Random, level: Level, r
         go.wait(timeout=SETUP_TIMEOUT_S)
         if sess is None:
             return
+        first = LABELS[1] if last.placement(ROLE)[0] == [LABELS[0]] else LABELS[0]  # the first click moves it
+        order = (first, LABELS[1] if first == LABELS[0] else LABELS[0])
         for i in range(clicks):
             time.sleep(rng.uniform(0.5, 1.5))
-            label = LABELS[i % 2]
+            label = order[i % 2]
             try:
                 run = toggle_placement(sess, last, ROLE, label)
             except Exception as exc:  # a timeout or a lost connection ends this session's clicks
@@ -266,8 +272,12 @@ def main() -> int:
         action="store_true",
         help="the sessions do not tell the server which large messages they hold (every chart resent in full)",
     )
+    parser.add_argument("--sample", default=SAMPLE, choices=[s.name for s in list_samples()], help="default enterprise")
+    parser.add_argument("--page", default=PAGE_NAME, choices=list(PAGES), help="where the clicks are (default roi)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
+    global SAMPLE, PAGE_NAME, PAGE_TITLE
+    SAMPLE, PAGE_NAME, PAGE_TITLE = args.sample, args.page, PAGES[args.page]
     try:
         levels = [int(v) for v in args.sessions.split(",") if v.strip()]
     except ValueError:
