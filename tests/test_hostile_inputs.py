@@ -237,7 +237,7 @@ def test_a_page_that_fails_shows_a_message_not_a_traceback(monkeypatch):
     def broken(*args, **kwargs):
         raise KeyError("east")
 
-    monkeypatch.setattr(salesops.charts, "results_spec", broken)
+    monkeypatch.setattr(salesops.charts, "page_spec", broken)  # what the ROI page draws its charts with
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     before = at.session_state["scenario"]
