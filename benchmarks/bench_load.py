@@ -260,6 +260,7 @@ def _table(results: list[dict], machine: str) -> str:
 
 
 def main() -> int:
+    global SAMPLE, PAGE_NAME, PAGE_TITLE  # a script's settings, read by the sessions' threads
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", default="1,10,25,50", help="levels of load, comma-separated (default 1,10,25,50)")
     parser.add_argument("--clicks", type=int, default=8, help="placement clicks per session (1-100, default 8)")
@@ -276,7 +277,6 @@ def main() -> int:
     parser.add_argument("--page", default=PAGE_NAME, choices=list(PAGES), help="where the clicks are (default roi)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    global SAMPLE, PAGE_NAME, PAGE_TITLE
     SAMPLE, PAGE_NAME, PAGE_TITLE = args.sample, args.page, PAGES[args.page]
     try:
         levels = [int(v) for v in args.sessions.split(",") if v.strip()]
