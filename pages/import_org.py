@@ -73,8 +73,7 @@ def _bounded(fn, *args, big: bool, **kwargs):
         raise hris.ImportRejected([hris.ImportProblem(f"the import was {exc}")]) from None
 
 
-def _read(data: bytes, name: str) -> hris.RawTable:
-    digest = hashlib.sha256(data).hexdigest()
+def _read(data: bytes, name: str, digest: str) -> hris.RawTable:
     return _cached(
         ("read", digest, name),
         lambda: _bounded(hris.read_table, data, name, big=len(data) > _IN_WORKER_BYTES, max_bytes=MAX_UPLOAD_BYTES),
@@ -83,6 +82,7 @@ def _read(data: bytes, name: str) -> hris.RawTable:
 
 def _build(
     data: bytes,
+    digest: str,
     name: str,
     mapping: tuple,
     keep_other: bool,
@@ -92,8 +92,7 @@ def _build(
     regions: tuple,
     placements: tuple,
 ) -> hris.ImportResult:
-    digest = hashlib.sha256(data).hexdigest()
-    raw = _read(data, name)
+    raw = _read(data, name, digest)
     with st.spinner("Building the org…"):
         return _cached(
             ("build", digest, name, mapping, keep_other, virtual_root, overrides, rules, regions, placements),
@@ -149,8 +148,9 @@ if upload is None:
     stop_page()
 
 data = upload.getvalue()
+file_digest = hashlib.sha256(data).hexdigest()  # once a run: it names the file in every cache below
 try:
-    raw = _read(data, upload.name)
+    raw = _read(data, upload.name, file_digest)
 except hris.ImportRejected as exc:
     st.error(f"**{md(upload.name)}** cannot be imported:\n\n" + "\n".join(f"- {md(p)}" for p in exc.lines()))
     st.caption("Your current scenario is unchanged.")
@@ -191,7 +191,8 @@ virtual_root = opt2.toggle(
 with st.expander("Classification rules (tried in order, first match wins; add your own titles)"):
     titles = raw.frame[mapping["title"]].tolist() if mapping.get("title") else [""] * len(raw.frame)
     departments = raw.frame[mapping["department"]].tolist() if mapping.get("department") else [""] * len(raw.frame)
-    rules = tuple(checked_rules(render_rules(), titles, departments))  # too slow: the last good rules stay
+    file_key = (file_digest, mapping.get("title"), mapping.get("department"))
+    rules = tuple(checked_rules(render_rules(), titles, departments, file_key))  # too slow: last good rules stay
 
 
 def _rule_key(rule) -> tuple:
@@ -206,6 +207,7 @@ placements = st.session_state.setdefault("import:placements", {})
 try:
     result = _build(
         data,
+        file_digest,
         upload.name,
         tuple(sorted(mapping.items(), key=lambda kv: kv[0])),
         keep_other,

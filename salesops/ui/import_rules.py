@@ -11,7 +11,7 @@ reclassifies the selected rows in one action (``st.session_state["import:overrid
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Hashable
 
 import pandas as pd
 import streamlit as st
@@ -28,6 +28,7 @@ from salesops.ui.text import md
 RULES_KEY = "import:rules_list"
 OVERRIDES_KEY = "import:overrides"
 GOOD_RULES_KEY = "import:rules_good"  # the last rules that classified the file in time
+CHECKED_KEY = "import:rules_checked"  # (the data, the rules) last checked in time: not timed again
 TIME_LIMIT = hris_rules.DEFAULT_TIME_LIMIT
 _MESSAGE_KEY = "import:rules_message"
 _FORM = "import:add_rule"
@@ -213,12 +214,19 @@ def _add_form() -> None:
         st.form_submit_button("Add the rule", on_click=_add, icon=":material/add:")
 
 
-def checked_rules(rules: list[Rule], titles: list[str], departments: list[str]) -> list[Rule]:
+def checked_rules(
+    rules: list[Rule], titles: list[str], departments: list[str], data_key: Hashable | None = None
+) -> list[Rule]:
     """``rules`` if they classify the file within :data:`TIME_LIMIT`; else the last rules that did.
 
     Past the limit the page says which rule was running and that nothing was changed, and the
     previous rules (the defaults at first) stay in force, so the page keeps its last good result.
+    ``data_key`` names the file and columns the titles come from: rules already checked against the
+    same data are not timed again on the page's next run.
     """
+    checked = (data_key, tuple(rules))
+    if data_key is not None and st.session_state.get(CHECKED_KEY) == checked:
+        return rules
     try:
         hris_rules.match_all(titles, departments, rules, time_limit=TIME_LIMIT)
     except RuleError as exc:
@@ -226,6 +234,7 @@ def checked_rules(rules: list[Rule], titles: list[str], departments: list[str]) 
         good = st.session_state.get(GOOD_RULES_KEY)
         return list(good) if good is not None else load_rules()
     st.session_state[GOOD_RULES_KEY] = tuple(rules)
+    st.session_state[CHECKED_KEY] = checked
     return rules
 
 
