@@ -88,7 +88,8 @@ def _recommend(scenario: Scenario, objective: str, per_region: bool = False, sho
     found = _searches().get(key)
     if found is None:
         found = _search(scenario, objective, per_region, show)
-        _searches().put(key, found)
+        if not isinstance(found, BudgetExceeded):  # a budget run out (on a busy server, say) is tried again
+            _searches().put(key, found)
     return found
 
 
