@@ -227,3 +227,16 @@ def test_page_edits_a_region_and_resets():
     assert "import:region_map" not in at.session_state
     regions = _regions_table(at)
     assert regions.value["region"].tolist() == ["North America", "EMEA", "APAC"]
+
+
+def test_a_region_name_typed_by_the_user_is_text_on_the_page():
+    from salesops.ui.text import md
+
+    hostile = "**Big** ![x](http://example.invalid/x.png) :red[EMEA]"
+    at = AppTest.from_function(_harness, default_timeout=60)
+    at.session_state["csv"] = hris_csv_with_cities(120)
+    at.session_state["import:region_map"] = {"Manchester": hostile}
+    at.run()
+    assert not at.exception, at.exception
+    [caption] = [c.value for c in at.caption if "Type another region" in c.value]
+    assert md(hostile) in caption and hostile not in caption

@@ -18,6 +18,7 @@ import streamlit as st
 
 from salesops.readwrite.hris import ImportResult
 from salesops.readwrite.hris.values import REGION_NAMES
+from salesops.ui.text import md
 
 MAP_KEY = "import:region_map"
 RESET_KEY = "import:regions:reset"
@@ -107,7 +108,7 @@ def render_regions(result: ImportResult) -> None:
         st.caption(
             "Each office location is placed in a region: by the city or country it names (UN M49 regions, "
             "IANA time zones), a remote location by the place it names or the person's country. Type another "
-            f"region to move a location: {', '.join(names)}, or a new name."
+            f"region to move a location: {', '.join(md(n) for n in names)}, or a new name."
         )
         edited = st.data_editor(
             locations_frame(locations),

@@ -166,7 +166,7 @@ def render_rules() -> list[Rule]:
     for i, rule in enumerate(rules):
         text, up, down, remove = listing.columns([10, 1, 1, 1], vertical_alignment="center")
         note = f" :gray[— {md(rule.note)}]" if rule.note else ""
-        full = rule.pattern if rule.match == "pattern" and len(rule.pattern) > _SHOWN_PATTERN_CHARS else None
+        full = md(rule.pattern) if rule.match == "pattern" and len(rule.pattern) > _SHOWN_PATTERN_CHARS else None
         text.markdown(f"**{i + 1}.** {md(rule.describe(_SHOWN_PATTERN_CHARS))}{note}", help=full)
         up.button(
             "↑",
